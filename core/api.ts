@@ -1,0 +1,102 @@
+/**
+ * The contract between the renderer and the backend: the only thing that crosses the process boundary.
+ * Each channel takes one argument. Electron binds it to IPC, browser mode to HTTP + WebSocket, the CLI
+ * calls the backend directly. Types only; the runtime checks are in apiSchema.ts.
+ */
+import type { GraphDoc } from './graph/types';
+import type { TrainEvent } from './train/events';
+
+export type { TrainEvent } from './train/events';
+
+export interface BackendAttempt {
+  name: string;
+  /** Why it was not used, e.g. "not installed". */
+  reason: string;
+}
+
+export interface BackendInfo {
+  /** The tfjs backend in use: tensorflow-gpu, tensorflow, wasm or cpu. */
+  name: string;
+  /** The backends tried before it, with the reason each was passed over. */
+  skipped: BackendAttempt[];
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  trainCount: number;
+  validationCount: number;
+  classNames: string[];
+}
+
+export interface AppInfo {
+  version: string;
+  /** Where the app runs: the Electron window or a browser tab on the local server. */
+  shell: 'electron' | 'browser' | 'cli';
+  /** Null until the trainer has chosen its backend. */
+  backend: BackendInfo | null;
+  datasets: DatasetInfo[];
+  workspace: string;
+}
+
+export type RunStatus = 'running' | 'paused' | 'finished' | 'stopped' | 'failed' | 'interrupted';
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+  datasetId: string;
+  backend: string | null;
+  epochsDone: number;
+  epochs: number;
+  loss: number | null;
+  val_loss: number | null;
+  error: string | null;
+}
+
+export interface TrainStartRequest {
+  graph: GraphDoc;
+  datasetId: string;
+}
+
+export interface TrainStartResult {
+  runId: string;
+}
+
+export interface RunRef {
+  runId: string;
+}
+
+export type Empty = Record<string, never>;
+
+/** channel -> [request, response] */
+export interface Channels {
+  'app:info': [Empty, AppInfo];
+  'train:start': [TrainStartRequest, TrainStartResult];
+  'train:stop': [RunRef, { stopping: boolean }];
+  'runs:list': [Empty, RunSummary[]];
+}
+
+export type Channel = keyof Channels;
+export type RequestOf<C extends Channel> = Channels[C][0];
+export type ResponseOf<C extends Channel> = Channels[C][1];
+
+/** Events pushed from the backend to every client. */
+export type ApiEvent = { type: 'train'; event: TrainEvent } | { type: 'backend-ready'; backend: BackendInfo };
+
+export interface BottleneckApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  on(listener: (event: ApiEvent) => void): () => void;
+}
+
+/** An error that crossed the boundary: a message for the user, and the field at fault when there is one. */
+export interface ApiErrorPayload {
+  message: string;
+  channel?: string;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Channel, RequestOf } from './api';
+import { validateGraphDoc } from './graph/schema';
+
+const empty = z.object({}).strict();
+const graph = z.unknown().transform((value, ctx) => {
+  try {
+    return validateGraphDoc(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
+  'app:info': empty,
+  'train:start': z.object({ graph, datasetId: z.string().min(1) }).strict(),
+  'train:stop': z.object({ runId: z.string().min(1) }).strict(),
+  'runs:list': empty,
+};
+
+export const CHANNELS = Object.keys(REQUEST_SCHEMAS) as Channel[];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && (CHANNELS as string[]).includes(name);
+}
+
+export class ContractError extends Error {
+  override name = 'ContractError';
+}
+
+/** Checks a request arriving from another process; throws ContractError naming the channel and field. */
+export function parseRequest<C extends Channel>(channel: unknown, payload: unknown): { channel: C; request: RequestOf<C> } {
+  if (!isChannel(channel)) throw new ContractError(`unknown channel "${String(channel)}"`);
+  const result = REQUEST_SCHEMAS[channel].safeParse(payload ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new ContractError(`${channel}: ${where}${issue.message}`);
+  }
+  return { channel: channel as C, request: result.data as RequestOf<C> };
+}

@@ -1,0 +1,14 @@
+import { product, type BlockSpec } from './types';
+
+export const flattenBlock: BlockSpec<Record<string, never>> = {
+  kind: 'Flatten',
+  label: 'Flatten',
+  group: 'utility',
+  inputs: 1,
+  defaults: {},
+  fields: [],
+  checkParams: () => [],
+  outputShape: (input) => (input ? { ok: true, shape: [product(input)] } : { ok: false, error: 'needs an input' }),
+  paramCount: () => 0,
+  summary: () => '',
+};

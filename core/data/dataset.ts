@@ -1,0 +1,50 @@
+/** Images held as one Uint8 buffer (HWC, row-major, 0..255); a float copy is made per batch only. */
+export interface ImageSplit {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface ImageDataset {
+  id: string;
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  classNames: string[];
+  train: ImageSplit;
+  validation: ImageSplit;
+}
+
+export function imageSize(ds: Pick<ImageDataset, 'height' | 'width' | 'channels'>): number {
+  return ds.height * ds.width * ds.channels;
+}
+
+/** Parses an IDX file (the MNIST family's format): magic, dims, then unsigned bytes. */
+export function parseIdx(bytes: Uint8Array, name: string): { dims: number[]; data: Uint8Array } {
+  if (bytes.length < 4) throw new Error(`${name}: too short to be an IDX file`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0);
+  const type = (magic >> 8) & 0xff;
+  const rank = magic & 0xff;
+  if (magic >> 16 !== 0 || type !== 0x08 || rank < 1 || rank > 4) {
+    throw new Error(`${name}: not an unsigned-byte IDX file (magic 0x${magic.toString(16)})`);
+  }
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + i * 4));
+  const offset = 4 + rank * 4;
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (bytes.length - offset !== size) {
+    throw new Error(`${name}: expected ${size} data bytes for dims ${dims.join('x')}, found ${bytes.length - offset}`);
+  }
+  return { dims, data: bytes.subarray(offset) };
+}
+
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + dims.length * 4 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, (0x08 << 8) | dims.length);
+  dims.forEach((d, i) => view.setUint32(4 + i * 4, d));
+  out.set(data, 4 + dims.length * 4);
+  return out;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { BLOCK_KINDS } from '../blocks/registry';
+import { findCycle } from './topology';
+import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from './types';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const trainingSchema = z.object({
+  epochs: z.number().int().min(1).max(10_000),
+  batchSize: z.number().int().min(1).max(65_536),
+  learningRate: finite.refine((v) => v > 0, 'must be positive'),
+  seed: z.number().int(),
+  optimizer: z.literal('adam'),
+});
+
+const nodeSchema = z.object({
+  id: z.string().min(1),
+  kind: z.string(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: z.object({ x: finite, y: finite }).default({ x: 0, y: 0 }),
+});
+
+const edgeSchema = z.object({
+  id: z.string().min(1),
+  source: z.string().min(1),
+  target: z.string().min(1),
+});
+
+const graphSchema = z.object({
+  format: z.literal(GRAPH_FORMAT),
+  version: z.number().int().min(1),
+  name: z.string().default('Untitled'),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema),
+  training: trainingSchema.partial().default({}),
+});
+
+export class GraphFileError extends Error {
+  override name = 'GraphFileError';
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.join('.') : 'document';
+  return `${where}: ${issue.message}`;
+}
+
+/**
+ * Migrates older documents forward. Version 1 is the first; the hook exists so that every
+ * load goes through one place when the format changes.
+ */
+function migrate(raw: Record<string, unknown>): Record<string, unknown> {
+  return raw;
+}
+
+/**
+ * Validates an already-parsed value as a GraphDoc: format, version, schema, known block kinds,
+ * unique ids, edges that point at nodes, no cycle. Throws GraphFileError naming the problem.
+ */
+export function validateGraphDoc(value: unknown): GraphDoc {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GraphFileError('not a graph document: expected a JSON object');
+  }
+  const raw = value as Record<string, unknown>;
+  if (raw.format !== GRAPH_FORMAT) {
+    throw new GraphFileError(`not a graph document: "format" must be "${GRAPH_FORMAT}"`);
+  }
+  if (typeof raw.version === 'number' && raw.version > GRAPH_VERSION) {
+    throw new GraphFileError(
+      `made by a newer Bottleneck (graph version ${raw.version}; this app reads up to ${GRAPH_VERSION})`,
+    );
+  }
+  const parsed = graphSchema.safeParse(migrate(raw));
+  if (!parsed.success) {
+    throw new GraphFileError(parsed.error.issues.slice(0, 3).map(describeZodIssue).join('; '));
+  }
+  const doc = parsed.data;
+  const ids = new Set<string>();
+  for (const node of doc.nodes) {
+    if (!(BLOCK_KINDS as readonly string[]).includes(node.kind)) {
+      throw new GraphFileError(`node "${node.id}": unknown block kind "${node.kind}"`);
+    }
+    if (ids.has(node.id)) throw new GraphFileError(`node "${node.id}": duplicate node id`);
+    ids.add(node.id);
+  }
+  for (const edge of doc.edges) {
+    for (const end of [edge.source, edge.target]) {
+      if (!ids.has(end)) throw new GraphFileError(`edge "${edge.id}": no node with id "${end}"`);
+    }
+  }
+  const cycle = findCycle(doc.nodes, doc.edges);
+  if (cycle) throw new GraphFileError(`the graph has a cycle: ${cycle.join(' -> ')}`);
+  return {
+    ...doc,
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    nodes: doc.nodes as GraphDoc['nodes'],
+    training: { ...DEFAULT_TRAINING, ...doc.training },
+  };
+}
+
+/** Parses the text of a `*.bottleneck.json` file. */
+export function parseGraphText(text: string): GraphDoc {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new GraphFileError(`not valid JSON: ${(err as Error).message}`);
+  }
+  return validateGraphDoc(value);
+}
+
+export function serializeGraph(doc: GraphDoc): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,48 @@
+/** The graph document: the one thing the editor edits, the trainer trains and a run stores. */
+export const GRAPH_FORMAT = 'bottleneck.graph';
+export const GRAPH_VERSION = 1;
+
+export type BlockKind = 'Input' | 'Flatten' | 'Dense' | 'Bottleneck' | 'Reshape' | 'Output';
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export interface GraphNode {
+  id: string;
+  kind: BlockKind;
+  params: Record<string, unknown>;
+  position: XY;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+}
+
+export interface TrainingSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  optimizer: 'adam';
+}
+
+export interface GraphDoc {
+  format: typeof GRAPH_FORMAT;
+  version: number;
+  name: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  training: TrainingSettings;
+}
+
+export const DEFAULT_TRAINING: TrainingSettings = {
+  epochs: 5,
+  batchSize: 128,
+  learningRate: 1e-3,
+  seed: 42,
+  optimizer: 'adam',
+};

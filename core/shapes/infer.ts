@@ -1,0 +1,148 @@
+import { blockSpec, withDefaults } from '../blocks/registry';
+import { product, type Shape } from '../blocks/types';
+import { findCycle, topologicalOrder } from '../graph/topology';
+import type { GraphDoc } from '../graph/types';
+
+export interface Diagnostic {
+  /** The node at fault; absent for faults of the graph as a whole. */
+  nodeId?: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface GraphAnalysis {
+  /** Output shape of each node that could be inferred. */
+  nodeShapes: Record<string, Shape>;
+  /** The shape carried by each edge (the source's output). */
+  edgeShapes: Record<string, Shape>;
+  paramCounts: Record<string, number>;
+  totalParams: number;
+  diagnostics: Diagnostic[];
+  inputShape: Shape | null;
+  codeSize: number | null;
+  /** Input size / code size, when both are known. */
+  compressionRatio: number | null;
+  /** Node ids from Input to Output in the order the model applies them. */
+  order: string[];
+}
+
+export function hasErrors(analysis: GraphAnalysis): boolean {
+  return analysis.diagnostics.some((d) => d.severity === 'error');
+}
+
+export function errorsFor(analysis: GraphAnalysis, nodeId: string): Diagnostic[] {
+  return analysis.diagnostics.filter((d) => d.nodeId === nodeId);
+}
+
+/** Derives shapes, parameter counts and diagnostics from a graph. Never throws. */
+export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
+  const diagnostics: Diagnostic[] = [];
+  const nodeShapes: Record<string, Shape> = {};
+  const edgeShapes: Record<string, Shape> = {};
+  const paramCounts: Record<string, number> = {};
+  const error = (message: string, nodeId?: string) =>
+    diagnostics.push(nodeId === undefined ? { severity: 'error', message } : { severity: 'error', message, nodeId });
+
+  const cycle = findCycle(doc.nodes, doc.edges);
+  if (cycle) {
+    for (const id of new Set(cycle)) error(`is on a cycle: ${cycle.join(' → ')}`, id);
+  }
+
+  const order = topologicalOrder(doc.nodes, doc.edges);
+  for (const node of order) {
+    const spec = blockSpec(node.kind);
+    const params = withDefaults(node.kind, node.params);
+    const incoming = doc.edges.filter((e) => e.target === node.id);
+    const paramErrors = spec.checkParams(params);
+    for (const message of paramErrors) error(message, node.id);
+
+    if (spec.inputs === 0 && incoming.length > 0) error(`${spec.label} takes no incoming connection`, node.id);
+    if (spec.inputs === 1 && incoming.length === 0) {
+      error('missing input: connect a block into it', node.id);
+      continue;
+    }
+    if (spec.inputs === 1 && incoming.length > 1) {
+      error(`takes one input, but ${incoming.length} are connected`, node.id);
+      continue;
+    }
+    const inputShape = incoming[0] ? nodeShapes[incoming[0].source] ?? null : null;
+    if (spec.inputs === 1 && !inputShape) continue; // the fault is upstream and reported there
+    if (paramErrors.length) continue;
+    const result = spec.outputShape(inputShape, params);
+    if (!result.ok) {
+      error(result.error, node.id);
+      continue;
+    }
+    nodeShapes[node.id] = result.shape;
+    paramCounts[node.id] = inputShape ? spec.paramCount(inputShape, params) : spec.paramCount([], params);
+  }
+  for (const edge of doc.edges) {
+    const shape = nodeShapes[edge.source];
+    if (shape) edgeShapes[edge.id] = shape;
+  }
+
+  const ofKind = (kind: string) => doc.nodes.filter((n) => n.kind === kind);
+  const inputs = ofKind('Input');
+  const outputs = ofKind('Output');
+  const bottlenecks = ofKind('Bottleneck');
+  if (inputs.length === 0) error('the graph has no Input block');
+  if (inputs.length > 1) for (const n of inputs.slice(1)) error('a second Input: the graph takes one input', n.id);
+  if (outputs.length === 0) error('the graph has no Output block');
+  if (outputs.length > 1) for (const n of outputs.slice(1)) error('a second Output: the graph has one reconstruction', n.id);
+  if (bottlenecks.length === 0) error('the graph has no Bottleneck: add one between encoder and decoder');
+  if (bottlenecks.length > 1) {
+    for (const n of bottlenecks.slice(1)) error('a second Bottleneck: an autoencoder has one latent code', n.id);
+  }
+
+  const inputShape = inputs[0] ? nodeShapes[inputs[0].id] ?? null : null;
+  const output = outputs[0];
+  const outputShape = output ? nodeShapes[output.id] : undefined;
+  if (output && inputShape && outputShape && outputShape.join('x') !== inputShape.join('x')) {
+    error(
+      `reconstruction is ${outputShape.join('×')} but the input is ${inputShape.join('×')}: the decoder must end at the input's shape`,
+      output.id,
+    );
+  }
+
+  // Every block must lie on the path Input → Output, or it would silently not train.
+  const reachable = reachableFrom(doc, inputs[0]?.id);
+  for (const node of doc.nodes) {
+    if (inputs[0] && node.kind !== 'Input' && !reachable.has(node.id) && !diagnostics.some((d) => d.nodeId === node.id)) {
+      error('not connected to the Input', node.id);
+    }
+  }
+  for (const node of doc.nodes) {
+    if (node.kind !== 'Output' && !doc.edges.some((e) => e.source === node.id) && !diagnostics.some((d) => d.nodeId === node.id)) {
+      diagnostics.push({ nodeId: node.id, severity: 'error', message: 'its output goes nowhere: connect it on toward the Output' });
+    }
+  }
+
+  const bottleneck = bottlenecks[0];
+  const codeShape = bottleneck ? nodeShapes[bottleneck.id] : undefined;
+  const codeSize = codeShape ? product(codeShape) : null;
+  const totalParams = Object.values(paramCounts).reduce((a, b) => a + b, 0);
+  return {
+    nodeShapes,
+    edgeShapes,
+    paramCounts,
+    totalParams,
+    diagnostics,
+    inputShape,
+    codeSize,
+    compressionRatio: inputShape && codeSize ? product(inputShape) / codeSize : null,
+    order: order.map((n) => n.id),
+  };
+}
+
+function reachableFrom(doc: GraphDoc, start: string | undefined): Set<string> {
+  const seen = new Set<string>();
+  if (!start) return seen;
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const e of doc.edges) if (e.source === id) stack.push(e.target);
+  }
+  return seen;
+}

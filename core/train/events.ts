@@ -1,0 +1,101 @@
+/** Everything the trainer reports. Plain data: it crosses worker, IPC and WebSocket boundaries as JSON. */
+
+export interface LatentProjection {
+  /** 'pca' for a projection, 'raw' when the code is already 2-D. */
+  method: 'pca' | 'raw';
+  x: number[];
+  y: number[];
+  labels: number[];
+  /** Share of variance explained by each axis (PCA only). */
+  explained?: [number, number];
+}
+
+export interface ReconstructionGrid {
+  height: number;
+  width: number;
+  channels: number;
+  /** Pixels in 0..255, HWC, one array per image. */
+  originals: number[][];
+  reconstructions: number[][];
+  labels: number[];
+}
+
+export interface RunStartedEvent {
+  type: 'run-started';
+  runId: string;
+  backend: string;
+  epochs: number;
+  stepsPerEpoch: number;
+  trainCount: number;
+  validationCount: number;
+  classNames: string[];
+  totalParams: number;
+  codeSize: number;
+}
+
+export interface BatchEndEvent {
+  type: 'batch-end';
+  runId: string;
+  epoch: number;
+  batch: number;
+  /** Global step, counted from 1. */
+  step: number;
+  /** Mean training loss over the batches since the last batch-end. */
+  loss: number;
+  samplesPerSec: number;
+  elapsedMs: number;
+}
+
+export interface EpochEndEvent {
+  type: 'epoch-end';
+  runId: string;
+  epoch: number;
+  step: number;
+  loss: number;
+  val_loss: number;
+  samplesPerSec: number;
+  elapsedMs: number;
+  latent: LatentProjection;
+  recon: ReconstructionGrid;
+}
+
+export interface RunFinishedEvent {
+  type: 'run-finished';
+  runId: string;
+  epochs: number;
+  loss: number;
+  val_loss: number;
+  elapsedMs: number;
+}
+
+export interface RunStoppedEvent {
+  type: 'run-stopped';
+  runId: string;
+  /** Epochs fully completed before the stop. */
+  epochs: number;
+  loss: number | null;
+  val_loss: number | null;
+  elapsedMs: number;
+}
+
+export interface RunFailedEvent {
+  type: 'run-failed';
+  runId: string;
+  message: string;
+  epoch?: number;
+  batch?: number;
+}
+
+export type TrainEvent =
+  | RunStartedEvent
+  | BatchEndEvent
+  | EpochEndEvent
+  | RunFinishedEvent
+  | RunStoppedEvent
+  | RunFailedEvent;
+
+export const TERMINAL_EVENTS = ['run-finished', 'run-stopped', 'run-failed'] as const;
+
+export function isTerminal(e: TrainEvent): e is RunFinishedEvent | RunStoppedEvent | RunFailedEvent {
+  return (TERMINAL_EVENTS as readonly string[]).includes(e.type);
+}

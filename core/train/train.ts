@@ -1,0 +1,281 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { compileGraph, reconstructionLoss, type CompiledModel } from '../compile/compile';
+import { imageSize, type ImageDataset, type ImageSplit } from '../data/dataset';
+import type { GraphDoc } from '../graph/types';
+import { pca2d } from '../latent/pca';
+import type { LatentProjection, ReconstructionGrid, TrainEvent } from './events';
+import { seededRandom, shuffledIndices } from './random';
+
+export interface TrainControl {
+  isStopRequested(): boolean;
+  /** Resolves at once unless paused; while paused, resolves on resume or stop. */
+  waitWhilePaused(): Promise<void>;
+}
+
+export interface TrainOptions {
+  runId: string;
+  graph: GraphDoc;
+  dataset: ImageDataset;
+  backend: string;
+  emit: (event: TrainEvent) => void;
+  control?: TrainControl;
+  /** Least time between two batch-end events (the per-batch curve is throttled, not thinned at random). */
+  batchEventIntervalMs?: number;
+  reconCount?: number;
+  /** Called after each finished epoch, before epoch-end is emitted (checkpoints go here). */
+  onEpochEnd?: (compiled: CompiledModel, epoch: number) => Promise<void>;
+  now?: () => number;
+}
+
+const NO_CONTROL: TrainControl = { isStopRequested: () => false, waitWhilePaused: async () => {} };
+const EVAL_BATCH = 256;
+
+/** Copies a batch of images (by index) into a float buffer scaled to [0, 1]. */
+export function fillBatch(split: ImageSplit, size: number, indices: ArrayLike<number>, from: number, count: number, out: Float32Array): void {
+  const { images } = split;
+  for (let b = 0; b < count; b++) {
+    const src = indices[from + b]! * size;
+    const dst = b * size;
+    for (let k = 0; k < size; k++) out[dst + k] = images[src + k]! / 255;
+  }
+}
+
+/** One image per class first (so the grid shows variety), then the rest in order. */
+export function pickReconIndices(labels: Uint8Array, count: number): number[] {
+  const picked: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < labels.length && picked.length < count; i++) {
+    if (!seen.has(labels[i]!)) {
+      seen.add(labels[i]!);
+      picked.push(i);
+    }
+  }
+  for (let i = 0; i < labels.length && picked.length < count; i++) if (!picked.includes(i)) picked.push(i);
+  return picked.slice(0, count);
+}
+
+/**
+ * Trains a graph on a dataset and reports through `emit`. Resolves with the terminal event
+ * (run-finished, run-stopped or run-failed); it never throws for a training fault.
+ */
+export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> {
+  const { runId, graph, dataset, emit } = opts;
+  const control = opts.control ?? NO_CONTROL;
+  const now = opts.now ?? (() => Date.now());
+  const throttle = opts.batchEventIntervalMs ?? 250;
+  const { epochs, batchSize, learningRate, seed } = graph.training;
+  const size = imageSize(dataset);
+  const shape = [dataset.height, dataset.width, dataset.channels];
+  const started = now();
+  let compiled: CompiledModel;
+  try {
+    compiled = compileGraph(graph, seed);
+  } catch (err) {
+    const failed: TrainEvent = { type: 'run-failed', runId, message: (err as Error).message };
+    emit(failed);
+    return failed;
+  }
+  const inputShape = compiled.analysis.inputShape!;
+  if (inputShape.join('x') !== shape.join('x')) {
+    compiled.dispose();
+    const failed: TrainEvent = {
+      type: 'run-failed',
+      runId,
+      message: `the Input block is ${inputShape.join('×')} but the dataset's images are ${shape.join('×')}`,
+    };
+    emit(failed);
+    return failed;
+  }
+
+  const optimizer = tf.train.adam(learningRate);
+  const random = seededRandom(seed);
+  const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
+  const batchBuffer = new Float32Array(batchSize * size);
+  const reconIndices = pickReconIndices(dataset.validation.labels.subarray(0, dataset.validation.count), opts.reconCount ?? 8);
+  emit({
+    type: 'run-started',
+    runId,
+    backend: opts.backend,
+    epochs,
+    stepsPerEpoch,
+    trainCount: dataset.train.count,
+    validationCount: dataset.validation.count,
+    classNames: dataset.classNames,
+    totalParams: compiled.analysis.totalParams,
+    codeSize: compiled.analysis.codeSize!,
+  });
+
+  let step = 0;
+  let lastLoss: number | null = null;
+  let lastValLoss: number | null = null;
+  let finishedEpochs = 0;
+  const stopped = (): TrainEvent => ({ type: 'run-stopped', runId, epochs: finishedEpochs, loss: lastLoss, val_loss: lastValLoss, elapsedMs: now() - started });
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = shuffledIndices(dataset.train.count, random);
+      const epochStart = now();
+      let epochLossSum = 0;
+      let epochSamples = 0;
+      let windowLoss = 0;
+      let windowBatches = 0;
+      let lastEmit = now();
+      let lastYield = now();
+      for (let batch = 1; batch <= stepsPerEpoch; batch++) {
+        if (now() - lastYield > 30) {
+          // Let control messages (stop, pause) reach the loop.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = now();
+        }
+        await control.waitWhilePaused();
+        if (control.isStopRequested()) {
+          const event = stopped();
+          emit(event);
+          return event;
+        }
+        const from = (batch - 1) * batchSize;
+        const count = Math.min(batchSize, dataset.train.count - from);
+        fillBatch(dataset.train, size, order, from, count, batchBuffer);
+        const xs = tf.tensor4d(batchBuffer.subarray(0, count * size), [count, ...shape] as [number, number, number, number]);
+        const lossTensor = optimizer.minimize(
+          () => reconstructionLoss(compiled.loss, compiled.model.apply(xs, { training: true }) as tf.Tensor, xs),
+          true,
+        );
+        const loss = (await lossTensor!.data())[0]!;
+        lossTensor!.dispose();
+        xs.dispose();
+        step++;
+        if (!Number.isFinite(loss)) {
+          const failed: TrainEvent = {
+            type: 'run-failed',
+            runId,
+            epoch,
+            batch,
+            message: `the loss became ${loss} at epoch ${epoch}, batch ${batch}: training diverged; try a lower learning rate than ${learningRate}`,
+          };
+          emit(failed);
+          return failed;
+        }
+        epochLossSum += loss * count;
+        epochSamples += count;
+        windowLoss += loss;
+        windowBatches++;
+        const t = now();
+        if (t - lastEmit >= throttle || batch === stepsPerEpoch) {
+          emit({
+            type: 'batch-end',
+            runId,
+            epoch,
+            batch,
+            step,
+            loss: windowLoss / windowBatches,
+            samplesPerSec: epochSamples / Math.max((t - epochStart) / 1000, 1e-3),
+            elapsedMs: t - started,
+          });
+          windowLoss = 0;
+          windowBatches = 0;
+          lastEmit = t;
+        }
+      }
+      const trainSeconds = (now() - epochStart) / 1000;
+      const evaluation = await evaluate(compiled, dataset, reconIndices);
+      lastLoss = epochLossSum / epochSamples;
+      lastValLoss = evaluation.valLoss;
+      finishedEpochs = epoch;
+      await opts.onEpochEnd?.(compiled, epoch);
+      emit({
+        type: 'epoch-end',
+        runId,
+        epoch,
+        step,
+        loss: lastLoss,
+        val_loss: lastValLoss,
+        samplesPerSec: epochSamples / Math.max(trainSeconds, 1e-3),
+        elapsedMs: now() - started,
+        latent: evaluation.latent,
+        recon: evaluation.recon,
+      });
+    }
+    const finished: TrainEvent = {
+      type: 'run-finished',
+      runId,
+      epochs: finishedEpochs,
+      loss: lastLoss!,
+      val_loss: lastValLoss!,
+      elapsedMs: now() - started,
+    };
+    emit(finished);
+    return finished;
+  } catch (err) {
+    const failed: TrainEvent = { type: 'run-failed', runId, message: `training failed: ${(err as Error).message}` };
+    emit(failed);
+    return failed;
+  } finally {
+    optimizer.dispose();
+    compiled.dispose();
+  }
+}
+
+interface Evaluation {
+  valLoss: number;
+  latent: LatentProjection;
+  recon: ReconstructionGrid;
+}
+
+/** Validation loss, the validation codes projected to 2-D, and the reconstruction grid. */
+async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconIndices: number[]): Promise<Evaluation> {
+  const size = imageSize(dataset);
+  const shape = [dataset.height, dataset.width, dataset.channels] as const;
+  const split = dataset.validation;
+  const n = split.count;
+  const codeSize = compiled.analysis.codeSize!;
+  const codes = new Float32Array(n * codeSize);
+  const buffer = new Float32Array(EVAL_BATCH * size);
+  const sequential = Uint32Array.from({ length: n }, (_, i) => i);
+  let lossSum = 0;
+  for (let from = 0; from < n; from += EVAL_BATCH) {
+    const count = Math.min(EVAL_BATCH, n - from);
+    fillBatch(split, size, sequential, from, count, buffer);
+    const [lossValue, code] = tf.tidy(() => {
+      const xs = tf.tensor4d(buffer.subarray(0, count * size), [count, ...shape]);
+      const z = compiled.encoder.apply(xs, { training: false }) as tf.Tensor;
+      const out = compiled.decoder.apply(z, { training: false }) as tf.Tensor;
+      return [reconstructionLoss(compiled.loss, out, xs), z] as const;
+    });
+    lossSum += (await lossValue.data())[0]! * count;
+    codes.set(await code.data(), from * codeSize);
+    lossValue.dispose();
+    code.dispose();
+  }
+  const labels = Array.from(split.labels.subarray(0, n));
+  let latent: LatentProjection;
+  if (codeSize === 2) {
+    const x: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      x.push(codes[i * 2]!);
+      y.push(codes[i * 2 + 1]!);
+    }
+    latent = { method: 'raw', x, y, labels };
+  } else {
+    const p = pca2d(codes, n, codeSize);
+    latent = { method: 'pca', x: Array.from(p.x), y: Array.from(p.y), labels, explained: p.explained };
+  }
+
+  const m = reconIndices.length;
+  const reconBuffer = new Float32Array(m * size);
+  fillBatch(split, size, reconIndices, 0, m, reconBuffer);
+  const reconTensor = tf.tidy(() => compiled.model.apply(tf.tensor4d(reconBuffer, [m, ...shape]), { training: false }) as tf.Tensor);
+  const reconValues = await reconTensor.data();
+  reconTensor.dispose();
+  const toBytes = (values: ArrayLike<number>, offset: number) =>
+    Array.from({ length: size }, (_, k) => Math.round(Math.min(1, Math.max(0, values[offset + k]!)) * 255));
+  const recon: ReconstructionGrid = {
+    height: dataset.height,
+    width: dataset.width,
+    channels: dataset.channels,
+    originals: reconIndices.map((idx) => Array.from(split.images.subarray(idx * size, (idx + 1) * size))),
+    reconstructions: reconIndices.map((_, i) => toBytes(reconValues, i * size)),
+    labels: reconIndices.map((idx) => split.labels[idx]!),
+  };
+  return { valLoss: lossSum / n, latent, recon };
+}

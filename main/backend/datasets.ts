@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parseIdx, type ImageDataset } from '../../core/data/dataset';
+import type { DatasetInfo } from '../../core/api';
+import { assetsDir } from './paths';
+
+export const BUILTIN_FASHION_MNIST = 'builtin:fashion-mnist';
+
+interface BuiltinManifest {
+  id: string;
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  train: number;
+  test: number;
+  classNames: string[];
+}
+
+function builtinDir(): string {
+  return join(assetsDir(), 'datasets', 'fashion-mnist');
+}
+
+function readManifest(): BuiltinManifest {
+  const file = join(builtinDir(), 'dataset.json');
+  if (!existsSync(file)) throw new Error(`the built-in dataset is missing (${file}): run "npm run dataset"`);
+  return JSON.parse(readFileSync(file, 'utf8')) as BuiltinManifest;
+}
+
+export function listDatasets(): DatasetInfo[] {
+  const m = readManifest();
+  return [
+    {
+      id: m.id,
+      name: m.name,
+      height: m.height,
+      width: m.width,
+      channels: m.channels,
+      trainCount: m.train,
+      validationCount: m.test,
+      classNames: m.classNames,
+    },
+  ];
+}
+
+function readIdx(file: string) {
+  const path = join(builtinDir(), file);
+  return parseIdx(new Uint8Array(gunzipSync(readFileSync(path))), path);
+}
+
+/** Loads a dataset by id. The built-in one uses the Fashion-MNIST test images for validation. */
+export function loadDataset(id: string): ImageDataset {
+  if (id !== BUILTIN_FASHION_MNIST) {
+    throw new Error(`unknown dataset "${id}": the only dataset so far is ${BUILTIN_FASHION_MNIST}`);
+  }
+  const m = readManifest();
+  const trainImages = readIdx('train-images.idx.gz');
+  const trainLabels = readIdx('train-labels.idx.gz');
+  const testImages = readIdx('test-images.idx.gz');
+  const testLabels = readIdx('test-labels.idx.gz');
+  return {
+    id: m.id,
+    name: m.name,
+    height: m.height,
+    width: m.width,
+    channels: m.channels,
+    classNames: m.classNames,
+    train: { images: trainImages.data, labels: trainLabels.data, count: trainImages.dims[0]! },
+    validation: { images: testImages.data, labels: testLabels.data, count: testImages.dims[0]! },
+  };
+}

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendAttempt, BackendInfo } from '../../core/api';
+
+interface Candidate {
+  /** The name tfjs registers the backend under. */
+  backend: string;
+  label: string;
+  load: () => Promise<unknown>;
+}
+
+/** Fastest first: CUDA, then native TensorFlow, then WebAssembly, then plain JavaScript. */
+const CANDIDATES: Candidate[] = [
+  { backend: 'tensorflow', label: 'tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
+  { backend: 'tensorflow', label: 'tfjs-node', load: () => import('@tensorflow/tfjs-node' as string) },
+  { backend: 'wasm', label: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
+  { backend: 'cpu', label: 'cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
+];
+
+function whyNot(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') return 'not installed';
+  return String(e?.message ?? err).split('\n')[0]!.slice(0, 200);
+}
+
+/**
+ * Loads the first backend that works and makes it current. BOTTLENECK_BACKEND (tfjs-node-gpu,
+ * tfjs-node, wasm or cpu) starts the search at that backend, for benchmarks and tests.
+ */
+export async function selectBackend(preferred = process.env.BOTTLENECK_BACKEND): Promise<BackendInfo> {
+  const skipped: BackendAttempt[] = [];
+  const start = preferred ? CANDIDATES.findIndex((c) => c.label === preferred) : 0;
+  if (preferred && start < 0) skipped.push({ name: preferred, reason: 'unknown backend name' });
+  for (const candidate of CANDIDATES.slice(Math.max(start, 0))) {
+    try {
+      await candidate.load();
+      if (!(await tf.setBackend(candidate.backend))) throw new Error('failed to initialise');
+      await tf.ready();
+      // The GPU build registers the same backend name; tell them apart by the device it found.
+      return { name: candidate.label, skipped };
+    } catch (err) {
+      skipped.push({ name: candidate.label, reason: whyNot(err) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}

@@ -1,0 +1,16 @@
+import type { BackendInfo } from '../../core/api';
+import type { GraphDoc } from '../../core/graph/types';
+import type { TrainEvent } from '../../core/train/events';
+
+/** Messages from the trainer host to its worker thread. */
+export type ToWorker =
+  | { type: 'train'; runId: string; graph: GraphDoc; datasetId: string }
+  | { type: 'stop' }
+  | { type: 'pause' }
+  | { type: 'resume' };
+
+/** Messages from the worker thread to the host. */
+export type FromWorker =
+  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'fatal'; message: string }
+  | { type: 'event'; event: TrainEvent };

@@ -1,0 +1,170 @@
+/**
+ * Headless Bottleneck: `bottleneck train ...` and `bottleneck runs`. Calls the backend directly
+ * (no server), so a run started here is stored exactly like one started from the app.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { GraphFileError, parseGraphText } from '../core/graph/schema';
+import type { GraphDoc } from '../core/graph/types';
+import { buildTemplate, isTemplateName, TEMPLATE_NAMES } from '../core/templates';
+import { isTerminal, type TrainEvent } from '../core/train/events';
+import { BUILTIN_FASHION_MNIST } from './backend/datasets';
+import { BottleneckBackend } from './backend/service';
+
+const USAGE = `usage:
+  bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist] [--epochs N]
+                   [--batch-size N] [--learning-rate X] [--seed N] [--json]
+  bottleneck runs [--json]
+templates: ${TEMPLATE_NAMES.join(', ')}
+runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder)`;
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, got "${text}"`);
+  return value;
+}
+
+function loadGraph(template: string | undefined, graphFile: string | undefined): GraphDoc {
+  if (template && graphFile) throw new UsageError('give either --template or --graph, not both');
+  if (graphFile) {
+    let text: string;
+    try {
+      text = readFileSync(graphFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${graphFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    try {
+      return parseGraphText(text);
+    } catch (err) {
+      if (err instanceof GraphFileError) throw new UsageError(`${graphFile}: ${err.message}`);
+      throw err;
+    }
+  }
+  const name = template ?? 'undercomplete';
+  if (!isTemplateName(name)) throw new UsageError(`unknown template "${name}": choose one of ${TEMPLATE_NAMES.join(', ')}`);
+  return buildTemplate(name);
+}
+
+function describe(event: TrainEvent): string | null {
+  switch (event.type) {
+    case 'run-started':
+      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}`;
+    case 'epoch-end':
+      return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${Math.round(event.samplesPerSec)} samples/s`;
+    case 'run-finished':
+      return `finished ${event.epochs} epochs in ${(event.elapsedMs / 1000).toFixed(1)} s: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}`;
+    case 'run-stopped':
+      return `stopped after ${event.epochs} epochs`;
+    case 'run-failed':
+      return `failed: ${event.message}`;
+    default:
+      return null;
+  }
+}
+
+async function train(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      template: { type: 'string' },
+      graph: { type: 'string' },
+      data: { type: 'string', default: BUILTIN_FASHION_MNIST },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'learning-rate': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const graph = loadGraph(values.template, values.graph);
+  const epochs = positiveInt('epochs', values.epochs);
+  const batchSize = positiveInt('batch-size', values['batch-size']);
+  const seedText = values.seed;
+  if (seedText !== undefined && !Number.isInteger(Number(seedText))) throw new UsageError(`--seed must be a whole number, got "${seedText}"`);
+  const lrText = values['learning-rate'];
+  const learningRate = lrText === undefined ? undefined : Number(lrText);
+  if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new UsageError(`--learning-rate must be a positive number, got "${lrText}"`);
+  }
+  graph.training = {
+    ...graph.training,
+    ...(epochs && { epochs }),
+    ...(batchSize && { batchSize }),
+    ...(learningRate && { learningRate }),
+    ...(seedText !== undefined && { seed: Number(seedText) }),
+  };
+
+  const backend = new BottleneckBackend({ shell: 'cli' });
+  const done = new Promise<TrainEvent>((resolve) => {
+    backend.on((e) => {
+      if (e.type !== 'train') return;
+      if (values.json) process.stdout.write(`${JSON.stringify(e.event)}\n`);
+      else {
+        const line = describe(e.event);
+        if (line) console.log(line);
+      }
+      if (isTerminal(e.event)) resolve(e.event);
+    });
+  });
+  let runId: string;
+  try {
+    ({ runId } = await backend.invoke('train:start', { graph, datasetId: values.data! }));
+  } catch (err) {
+    await backend.dispose();
+    throw new UsageError((err as Error).message);
+  }
+  process.once('SIGINT', () => {
+    console.error('stopping after the current batch (Ctrl+C again to abort)');
+    backend.trainer.stop(runId);
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const last = await done;
+  await backend.dispose();
+  return last.type === 'run-finished' ? 0 : last.type === 'run-stopped' ? 130 : 1;
+}
+
+async function runs(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { json: { type: 'boolean', default: false } } });
+  const backend = new BottleneckBackend({ shell: 'cli' });
+  const list = await backend.invoke('runs:list', {});
+  if (values.json) console.log(JSON.stringify(list, null, 2));
+  else if (list.length === 0) console.log(`no runs yet in ${backend.runs.root}`);
+  else {
+    for (const r of list) {
+      const val = r.val_loss === null ? '-' : r.val_loss.toFixed(4);
+      console.log(`${r.id}  ${r.status.padEnd(11)} ${String(r.epochsDone).padStart(3)}/${r.epochs} epochs  val_loss ${val}  ${r.name}`);
+    }
+  }
+  await backend.dispose();
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'train') return await train(rest);
+    if (command === 'runs') return await runs(rest);
+    if (command === undefined || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return command ? 0 : 2;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    // node:util parseArgs throws TypeErrors with codes for unknown or malformed options.
+    const coded = (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    if (err instanceof UsageError || coded) {
+      console.error(`bottleneck: ${(err as Error).message}`);
+      return 2;
+    }
+    console.error(`bottleneck: ${(err as Error).stack ?? err}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
