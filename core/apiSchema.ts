@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Channel, RequestOf } from './api';
+import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
 
 const empty = z.object({}).strict();
@@ -19,11 +20,6 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'runs:list': empty,
 };
 
-export const CHANNELS = Object.keys(REQUEST_SCHEMAS) as Channel[];
-
-export function isChannel(name: unknown): name is Channel {
-  return typeof name === 'string' && (CHANNELS as string[]).includes(name);
-}
 
 export class ContractError extends Error {
   override name = 'ContractError';

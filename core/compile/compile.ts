@@ -89,7 +89,12 @@ export function compileGraph(doc: GraphDoc, seed = doc.training.seed): CompiledM
     decoder,
     loss,
     analysis,
-    dispose: () => model.dispose(),
+    // A layer counts the models it was applied in: the decoder's layers were applied twice (model and
+    // decoder), so both must let go before those weights are freed. The encoder's layers are the model's.
+    dispose: () => {
+      model.dispose();
+      decoder.dispose();
+    },
   };
 }
 

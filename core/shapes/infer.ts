@@ -146,3 +146,23 @@ function reachableFrom(doc: GraphDoc, start: string | undefined): Set<string> {
   }
   return seen;
 }
+
+export type BlockRole = 'input' | 'encoder' | 'bottleneck' | 'decoder' | 'output';
+
+/** Which side of the code each node sits on: before the bottleneck it encodes, after it decodes. */
+export function blockRoles(doc: GraphDoc, analysis: GraphAnalysis): Record<string, BlockRole> {
+  const roles: Record<string, BlockRole> = {};
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  let seenBottleneck = false;
+  for (const id of analysis.order) {
+    const kind = byId.get(id)!.kind;
+    if (kind === 'Input') roles[id] = 'input';
+    else if (kind === 'Output') roles[id] = 'output';
+    else if (kind === 'Bottleneck') {
+      roles[id] = 'bottleneck';
+      seenBottleneck = true;
+    } else roles[id] = seenBottleneck ? 'decoder' : 'encoder';
+  }
+  for (const n of doc.nodes) roles[n.id] ??= 'encoder';
+  return roles;
+}

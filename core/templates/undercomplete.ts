@@ -12,7 +12,7 @@ export function chainGraph(name: string, blocks: { kind: BlockKind; params?: Rec
     id: `${b.kind.toLowerCase()}-${i + 1}`,
     kind: b.kind,
     params: b.params ?? {},
-    position: { x: i * 200, y: 0 },
+    position: { x: i * 215, y: 0 },
   }));
   const edges = nodes.slice(1).map((n, i) => ({ id: `e-${nodes[i]!.id}-${n.id}`, source: nodes[i]!.id, target: n.id }));
   return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges, training: { ...DEFAULT_TRAINING } };

@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GraphDoc } from '../graph/types';
+import { chainGraph } from '../templates/undercomplete';
+import type { TrainEvent } from './events';
+import { squaresDataset } from './testData';
+import { trainAutoencoder, type TrainControl } from './train';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+function smallGraph(loss: 'bce' | 'mse' = 'bce', lastActivation = 'sigmoid'): GraphDoc {
+  const doc = chainGraph('small', [
+    { kind: 'Input', params: { height: 8, width: 8, channels: 1 } },
+    { kind: 'Flatten' },
+    { kind: 'Dense', params: { units: 32, activation: 'relu' } },
+    { kind: 'Bottleneck', params: { latentSize: 4 } },
+    { kind: 'Dense', params: { units: 32, activation: 'relu' } },
+    { kind: 'Dense', params: { units: 64, activation: lastActivation } },
+    { kind: 'Reshape', params: { targetShape: [8, 8, 1] } },
+    { kind: 'Output', params: { loss } },
+  ]);
+  doc.training = { ...doc.training, epochs: 4, batchSize: 32, learningRate: 5e-3, seed: 3 };
+  return doc;
+}
+
+async function run(graph: GraphDoc, extra: { control?: TrainControl; onEpochEnd?: () => Promise<void> } = {}) {
+  const events: TrainEvent[] = [];
+  const last = await trainAutoencoder({
+    runId: 'test-run',
+    graph,
+    dataset: squaresDataset(),
+    backend: 'wasm',
+    batchEventIntervalMs: 0,
+    emit: (e) => events.push(e),
+    ...extra,
+  });
+  return { events, last };
+}
+
+describe('trainAutoencoder', () => {
+  it('emits started, batch and epoch events, then finished, with a falling loss', async () => {
+    const { events, last } = await run(smallGraph());
+    expect(events[0]!.type).toBe('run-started');
+    expect(last.type).toBe('run-finished');
+    expect(events.at(-1)).toBe(last);
+    const epochs = events.filter((e) => e.type === 'epoch-end');
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    expect(epochs[3]!.val_loss).toBeLessThan(epochs[0]!.val_loss);
+    expect(events.filter((e) => e.type === 'batch-end')).toHaveLength(4 * (512 / 32));
+    const e = epochs[0]!;
+    expect(e.latent.x).toHaveLength(128);
+    expect(e.latent.method).toBe('pca');
+    expect(e.recon.originals).toHaveLength(8);
+    expect(e.recon.reconstructions[0]).toHaveLength(64);
+    // One of each class first in the grid.
+    expect(new Set(e.recon.labels.slice(0, 4))).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it('keeps the number of live tensors flat across epochs and frees everything at the end', async () => {
+    const before = tf.memory().numTensors;
+    const perEpoch: number[] = [];
+    const graph = smallGraph();
+    graph.training.epochs = 5;
+    await run(graph, { onEpochEnd: async () => void perEpoch.push(tf.memory().numTensors) });
+    expect(perEpoch).toHaveLength(5);
+    expect(new Set(perEpoch).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('fails with a message naming epoch and batch when the loss diverges', async () => {
+    const graph = smallGraph('mse', 'linear');
+    graph.training.learningRate = 1e6;
+    const { last } = await run(graph);
+    expect(last.type).toBe('run-failed');
+    expect(last.type === 'run-failed' && last.message).toMatch(/^the loss became (NaN|Infinity) at epoch 1, batch \d+: training diverged/);
+  });
+
+  it('stops after the current batch and reports the finished epochs', async () => {
+    let batches = 0;
+    let stopAt = Infinity;
+    const control: TrainControl = { isStopRequested: () => batches >= stopAt, waitWhilePaused: async () => {} };
+    const graph = smallGraph();
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({
+      runId: 'stop-run',
+      graph,
+      dataset: squaresDataset(),
+      backend: 'wasm',
+      batchEventIntervalMs: 0,
+      control,
+      emit: (e) => {
+        events.push(e);
+        if (e.type === 'batch-end') batches++;
+        if (e.type === 'epoch-end' && e.epoch === 1) stopAt = batches + 3;
+      },
+    });
+    expect(last).toMatchObject({ type: 'run-stopped', epochs: 1 });
+    expect(events.filter((e) => e.type === 'batch-end')).toHaveLength(16 + 3);
+    expect(last.type === 'run-stopped' && last.val_loss).toBeGreaterThan(0);
+  });
+
+  it('repeats the same losses for the same seed', async () => {
+    const a = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
+    const b = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
+    expect(b).toEqual(a);
+  });
+});

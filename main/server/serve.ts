@@ -1,0 +1,35 @@
+/** `npm run serve`: the backend behind HTTP + WebSocket, the renderer in any browser. */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BottleneckBackend } from '../backend/service';
+import { appRoot } from '../backend/paths';
+import { startServer } from './server';
+
+export const DEFAULT_PORT = 7385;
+
+async function main() {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: { port: { type: 'string', default: process.env.PORT ?? String(DEFAULT_PORT) }, host: { type: 'string', default: '127.0.0.1' } },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  const backend = new BottleneckBackend({ shell: 'browser' });
+  backend.warmUp();
+  const running = await startServer({ api: backend, staticDir: join(appRoot(), 'dist', 'renderer'), host: values.host, port });
+  console.log(`Bottleneck is running at ${running.url}  (runs are kept in ${backend.runs.root}; Ctrl+C to quit)`);
+  const quit = async () => {
+    await running.close();
+    await backend.dispose();
+    process.exit(0);
+  };
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
+}
+
+main().catch((err: NodeJS.ErrnoException) => {
+  const message = err.code === 'EADDRINUSE' ? `port already in use: ${err.message} (try --port 0 for a free one)` : err.message;
+  console.error(`bottleneck serve: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import type { ApiEvent, BottleneckApi } from '../../../core/api';
+import type { Envelope } from '../../../core/apiChannels';
+
+declare global {
+  interface Window {
+    /** Present in Electron (set by the preload); absent in browser mode. */
+    bottleneck?: BottleneckApi;
+  }
+}
+
+/** Browser mode: requests as POST /api/<channel>, events over one WebSocket that reconnects. */
+function httpApi(): BottleneckApi {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  let socket: WebSocket | null = null;
+  const connect = () => {
+    const url = new URL('api/events', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(url);
+    socket.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as ApiEvent;
+      for (const listener of listeners) listener(event);
+    };
+    socket.onclose = () => {
+      socket = null;
+      setTimeout(connect, 1000);
+    };
+  };
+  return {
+    async invoke(channel, request) {
+      const response = await fetch(`api/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      const envelope = (await response.json()) as Envelope<never>;
+      if (!envelope.ok) throw new Error(envelope.error);
+      return envelope.result;
+    },
+    on(listener) {
+      listeners.add(listener);
+      if (!socket) connect();
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+let api: BottleneckApi | null = null;
+
+/** The renderer never knows which transport it has. */
+export function getApi(): BottleneckApi {
+  api ??= window.bottleneck ?? httpApi();
+  return api;
+}

@@ -1,0 +1,50 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { formatShape, type Shape } from '../../../core/blocks/types';
+import type { BlockRole } from '../../../core/shapes/infer';
+
+export interface BlockNodeData extends Record<string, unknown> {
+  kind: string;
+  summary: string;
+  role: BlockRole;
+  shape: Shape | null;
+  params: number | null;
+  errors: string[];
+  hasInput: boolean;
+  hasOutput: boolean;
+}
+
+export type BlockFlowNode = Node<BlockNodeData, 'block'>;
+
+export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<BlockFlowNode>) {
+  const faulty = data.errors.length > 0;
+  return (
+    <div
+      className={`block block--${data.role}${faulty ? ' block--error' : ''}${selected ? ' block--selected' : ''}`}
+      data-testid={`node-${id}`}
+      data-kind={data.kind}
+      data-error={faulty ? data.errors.join('; ') : undefined}
+    >
+      {data.hasInput && <Handle type="target" position={Position.Left} />}
+      <div className="block__head">
+        <span className="block__kind">{data.kind}</span>
+        {(data.role === 'encoder' || data.role === 'decoder') && <span className="block__role">{data.role}</span>}
+      </div>
+      {data.summary && <div className="block__summary">{data.summary}</div>}
+      <div className="block__meta">
+        <span className="block__shape" data-testid={`shape-${id}`}>
+          {formatShape(data.shape)}
+        </span>
+        <span className="block__params" data-testid={`params-${id}`}>
+          {data.params === null ? '' : `${data.params.toLocaleString('en')} params`}
+        </span>
+      </div>
+      {faulty && (
+        <div className="block__error" role="alert">
+          {data.errors[0]}
+        </div>
+      )}
+      {data.hasOutput && <Handle type="source" position={Position.Right} />}
+    </div>
+  );
+});

@@ -1,0 +1,15 @@
+import { useApp } from '../store/store';
+
+export function NoticeBar() {
+  const notice = useApp((s) => s.notice);
+  const setNotice = useApp((s) => s.setNotice);
+  if (!notice) return null;
+  return (
+    <div className={`notice notice--${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+      <span>{notice.text}</span>
+      <button type="button" className="notice__close" aria-label="Dismiss" onClick={() => setNotice(null)}>
+        ×
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { LatentScatter } from '../plots/LatentScatter';
+import { LossChart } from '../plots/LossChart';
+import { ReconGrid } from '../plots/ReconGrid';
+import { isTraining, useApp } from '../store/store';
+
+function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  idle: 'Ready to train',
+  starting: 'Starting…',
+  running: 'Training',
+  stopping: 'Stopping after this batch…',
+  finished: 'Finished',
+  stopped: 'Stopped',
+  failed: 'Failed',
+};
+
+export function TrainingDashboard() {
+  const t = useApp((s) => s.training);
+  const info = useApp((s) => s.info);
+  const classNames = t.classNames.length ? t.classNames : info?.datasets[0]?.classNames ?? [];
+  const lastVal = t.valLoss.at(-1)?.[1];
+  return (
+    <>
+      <section className="card card--wide">
+        <header className="card__header">
+          <h2 className="card__title">Loss</h2>
+          <div className={`run-status run-status--${t.status}`} data-testid="train-status" data-status={t.status}>
+            {isTraining(t.status) && <span className="pulse" aria-hidden />}
+            {STATUS_TEXT[t.status]}
+          </div>
+        </header>
+        <div className="stats" data-testid="train-stats">
+          <span>
+            epoch <b data-testid="stat-epoch">{t.epoch}</b>/{t.epochs || '–'}
+          </span>
+          <span>
+            <b>{Math.round(t.samplesPerSec).toLocaleString('en')}</b> samples/s
+          </span>
+          <span>
+            <b>{formatDuration(t.elapsedMs)}</b> elapsed
+          </span>
+          <span>
+            val loss <b>{lastVal === undefined ? '–' : lastVal.toFixed(4)}</b>
+          </span>
+        </div>
+        <LossChart batchLoss={t.batchLoss} valLoss={t.valLoss} epochs={t.epochs || 5} />
+        {t.message && <p className={`run-message${t.status === 'failed' ? ' run-message--error' : ''}`}>{t.message}</p>}
+      </section>
+      <section className="card card--recon">
+        <header className="card__header">
+          <h2 className="card__title">Reconstructions</h2>
+          <span className="muted">{t.recon ? `epoch ${t.epoch}` : ''}</span>
+        </header>
+        <ReconGrid recon={t.recon} classNames={classNames} />
+      </section>
+      <section className="card card--wide">
+        <header className="card__header">
+          <h2 className="card__title">Latent space</h2>
+          <span className="muted">{t.latent ? `${t.latent.x.length.toLocaleString('en')} validation images · ${t.latent.method === 'pca' ? 'PCA' : 'raw 2-D code'}` : ''}</span>
+        </header>
+        <LatentScatter latent={t.latent} classNames={classNames} />
+      </section>
+    </>
+  );
+}
