@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serializeGraph } from '../core/graph/schema';
+import { undercomplete } from '../core/templates/undercomplete';
+
+const root = join(import.meta.dirname, '..');
+
+function cli(args: string[], home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-'))) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, BOTTLENECK_HOME: home },
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
+  return { ...result, home };
+}
+
+function graphFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'graph-')), 'model.bottleneck.json');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('bottleneck CLI', () => {
+  it.each([
+    ['not JSON', '{"format": "bottleneck.graph", ', /model\.bottleneck\.json: not valid JSON/],
+    ['an unknown block kind', serializeGraph({ ...undercomplete(), nodes: [{ id: 'n1', kind: 'Attention' as never, params: {}, position: { x: 0, y: 0 } }], edges: [] }), /node "n1": unknown block kind "Attention"/],
+    ['a cycle', serializeGraph({ ...undercomplete(), edges: [...undercomplete().edges, { id: 'loop', source: 'output-8', target: 'input-1' }] }), /the graph has a cycle: /],
+  ])('rejects a graph file with %s in one line, creating no run', (_what, text, message) => {
+    const r = cli(['train', '--graph', graphFile(text)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(r.home, 'runs')) ? readdirSync(join(r.home, 'runs')) : []).toEqual([]);
+  });
+
+  it('rejects bad arguments with a one-line error', () => {
+    for (const args of [['train', '--epochs', '0'], ['train', '--learning-rate', 'fast'], ['train', '--bogus'], ['train', '--template', 'gan'], ['fly']]) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('trains with --json, ending on run-finished with loss and val_loss, and stores the run', () => {
+    const r = cli(['train', '--template', 'undercomplete', '--epochs', '1', '--batch-size', '256', '--seed', '5', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0].type).toBe('run-started');
+    const last = events.at(-1);
+    expect(last.type).toBe('run-finished');
+    expect(last.loss).toBeGreaterThan(0);
+    expect(last.val_loss).toBeLessThan(0.6);
+    const runDir = join(r.home, 'runs', last.runId);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ format: 'bottleneck.run', status: 'finished', epochsDone: 1, config: { batchSize: 256, seed: 5 } });
+    expect(run.backend.name).toBe(events[0].backend);
+    expect(JSON.parse(readFileSync(join(runDir, 'graph.json'), 'utf8')).format).toBe('bottleneck.graph');
+    const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.find((m) => m.key === 'val_loss').value).toBeCloseTo(last.val_loss, 6);
+
+    const list = cli(['runs', '--json'], r.home);
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: last.runId, status: 'finished' });
+  });
+});
