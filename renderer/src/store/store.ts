@@ -174,7 +174,7 @@ export const useApp = create<AppState>()((set, get) => {
           Object.assign(next, { status: 'finished', elapsedMs: event.elapsedMs, message: `Finished ${event.epochs} epochs: validation loss ${event.val_loss.toFixed(4)}` });
           break;
         case 'run-stopped':
-          Object.assign(next, { status: 'stopped', elapsedMs: event.elapsedMs, message: `Stopped after ${event.epochs} finished epoch${event.epochs === 1 ? '' : 's'}; they are saved.` });
+          Object.assign(next, { status: 'stopped', epoch: event.epochs, elapsedMs: event.elapsedMs, message: `Stopped after ${event.epochs} finished epoch${event.epochs === 1 ? '' : 's'}; they are saved.` });
           break;
         case 'run-failed':
           next.status = 'failed';

@@ -1,0 +1,97 @@
+import { expect, test, type Page } from '@playwright/test';
+import { serializeGraph } from '../core/graph/schema';
+import { undercomplete } from '../core/templates/undercomplete';
+
+const count = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute('data-point-count'));
+
+test('opens on the undercomplete template with shapes and parameter counts', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  await expect(page.getByTestId('shape-input-1')).toHaveText('28×28×1');
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(page.getByTestId('params-dense-3')).toHaveText('100,480 params');
+  await expect(page.getByTestId('total-params')).toHaveText('209,968');
+  // Every edge carries its tensor shape.
+  await expect(page.locator('.react-flow__edge-text')).toHaveText(['28×28×1', '784', '128', '32', '128', '784', '28×28×1']);
+  await expect(page.getByTestId('backend-badge')).toContainText(/backend: (wasm|cpu|tfjs-node)/);
+});
+
+test('trains live, shows every chart, and stops keeping finished epochs', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  const epochs = page.getByTestId('param-epochs');
+  await epochs.fill('4');
+  await epochs.press('Enter');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-stop')).toBeVisible();
+
+  // Two epochs: validation points, a full grid, one latent point per validation image.
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-val-point-count', '2', { timeout: 90_000 });
+  expect(await count(page, 'loss-chart')).toBeGreaterThan(4);
+  expect(await count(page, 'recon-grid')).toBe(16);
+  await expect(page.locator('[data-testid=recon-grid] canvas')).toHaveCount(16);
+  expect(await count(page, 'latent-scatter')).toBe(1000);
+  await expect(page.getByTestId('stat-epoch')).toHaveText(/^[23]$/);
+
+  // The window stays responsive while training: the inspector reacts at once.
+  await page.getByTestId('node-bottleneck-4').click();
+  await expect(page.getByTestId('inspector')).toContainText('Code size');
+
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
+  await expect(page.getByText(/Stopped after [23] finished epochs; they are saved\./)).toBeVisible();
+  await expect(page.getByTestId('train-start')).toBeVisible();
+  await page.getByTestId('node-bottleneck-4').click({ position: { x: 5, y: 5 } });
+  await page.locator('.react-flow__pane').click({ position: { x: 30, y: 200 } });
+  await page.screenshot({ path: 'e2e/screenshots/skeleton-trained.png' });
+
+  const runs = await page.evaluate(async () => (await fetch('api/runs:list', { method: 'POST', body: '{}' })).json());
+  expect(runs.result[0]).toMatchObject({ status: 'stopped' });
+  expect(runs.result[0].epochsDone).toBeGreaterThanOrEqual(2);
+});
+
+test('a bad graph file explains itself and leaves the current graph alone', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  const open = async (name: string, text: string) => {
+    await page.getByTestId('graph-file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  };
+  const cyclic = undercomplete();
+  cyclic.edges.push({ id: 'loop', source: 'dense-5', target: 'flatten-2' });
+  const unknown = { ...undercomplete(), nodes: [...undercomplete().nodes, { id: 'x1', kind: 'Transformer', params: {}, position: { x: 0, y: 0 } }] };
+  const cases: [string, string, RegExp][] = [
+    ['broken.bottleneck.json', '{ "format": "bottleneck.graph", ', /Could not open broken\.bottleneck\.json: not valid JSON/],
+    ['unknown.bottleneck.json', JSON.stringify(unknown), /Could not open unknown\.bottleneck\.json: node "x1": unknown block kind "Transformer"/],
+    ['cycle.bottleneck.json', serializeGraph(cyclic), /Could not open cycle\.bottleneck\.json: the graph has a cycle: flatten-2 -> dense-3 -> bottleneck-4 -> dense-5 -> flatten-2/],
+  ];
+  for (const [name, text, message] of cases) {
+    await open(name, text);
+    await expect(page.getByTestId('notice')).toHaveText(message);
+    await expect(page.locator('.react-flow__node')).toHaveCount(8);
+    await expect(page.getByTestId('total-params')).toHaveText('209,968');
+  }
+  await page.screenshot({ path: 'e2e/screenshots/bad-graph-file.png' });
+
+  // A good file opens.
+  const small = undercomplete();
+  small.name = 'Code 16';
+  small.nodes.find((n) => n.id === 'bottleneck-4')!.params.latentSize = 16;
+  await open('code16.bottleneck.json', serializeGraph(small));
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('16');
+  await expect(page.getByTestId('total-params')).toHaveText((209_968 - 2 * (32 * 128) + 2 * (16 * 128) - 16).toLocaleString('en'));
+});
+
+test('a block edit updates shapes and, when it breaks the graph, disables Train with the reason', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('node-dense-6').click();
+  const units = page.getByTestId('param-units');
+  await units.fill('780');
+  await units.press('Enter');
+  await expect(page.getByTestId('node-reshape-7')).toHaveAttribute('data-error', /cannot reshape 780/);
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await expect(page.getByTestId('train-start')).toHaveAttribute('title', /Fix the graph first: cannot reshape 780/);
+  await page.screenshot({ path: 'e2e/screenshots/shape-error.png' });
+  await units.fill('784');
+  await units.press('Enter');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+});
