@@ -90,6 +90,7 @@ test('a block edit updates shapes and, when it breaks the graph, disables Train 
   await expect(page.getByTestId('node-reshape-7')).toHaveAttribute('data-error', /cannot reshape 780/);
   await expect(page.getByTestId('train-start')).toBeDisabled();
   await expect(page.getByTestId('train-start')).toHaveAttribute('title', /Fix the graph first: cannot reshape 780/);
+  await expect(page.getByTestId('train-blocked')).toHaveText(/^1 error: cannot reshape 780/);
   await page.screenshot({ path: 'e2e/screenshots/shape-error.png' });
   await units.fill('784');
   await units.press('Enter');

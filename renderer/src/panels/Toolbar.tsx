@@ -13,7 +13,8 @@ export function Toolbar() {
   const { loadTemplate, openGraphText, startTraining, stopTraining } = useApp.getState();
   const fileInput = useRef<HTMLInputElement>(null);
   const busy = isTraining(training.status);
-  const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  const firstError = errors[0];
   const trainBlocked = firstError ? `Fix the graph first: ${firstError.message}` : !info ? 'Connecting to the backend…' : null;
 
   const save = () => {
@@ -62,6 +63,11 @@ export function Toolbar() {
         {doc.name}
       </div>
       <div className="toolbar__spacer" />
+      {firstError && (
+        <span className="toolbar__blocked" data-testid="train-blocked" title={firstError.message}>
+          {errors.length} error{errors.length === 1 ? '' : 's'}: {firstError.message}
+        </span>
+      )}
       <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
         {backend ? `backend: ${backend.name}` : 'backend: starting…'}
       </span>

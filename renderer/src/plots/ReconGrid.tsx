@@ -23,25 +23,32 @@ function Tile({ pixels, grid, title }: { pixels: number[]; grid: ReconstructionG
   return <canvas ref={ref} className="recon__tile" title={title} />;
 }
 
+const PER_ROW = 4;
+
+function chunk(length: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from < length; from += size) out.push([from, Math.min(from + size, length)]);
+  return out;
+}
+
 export function ReconGrid({ recon, classNames }: { recon: ReconstructionGrid | null; classNames: string[] }) {
   const count = recon ? recon.originals.length + recon.reconstructions.length : 0;
   return (
     <div className="recon" data-testid="recon-grid" data-point-count={count}>
       {recon ? (
-        <>
-          <span className="recon__label">input</span>
-          <div className="recon__row">
-            {recon.originals.map((px, i) => (
-              <Tile key={i} pixels={px} grid={recon} title={classNames[recon.labels[i]!] ?? ''} />
+        // Rows of four: each input directly above its reconstruction, so the eye compares pairs.
+        chunk(recon.originals.length, PER_ROW).map(([from, to]) => (
+          <div key={from} className="recon__pair">
+            <span className="recon__label">in</span>
+            {recon.originals.slice(from, to).map((px, i) => (
+              <Tile key={i} pixels={px} grid={recon} title={classNames[recon.labels[from + i]!] ?? ''} />
+            ))}
+            <span className="recon__label">out</span>
+            {recon.reconstructions.slice(from, to).map((px, i) => (
+              <Tile key={i} pixels={px} grid={recon} title={`reconstruction of ${classNames[recon.labels[from + i]!] ?? 'image'}`} />
             ))}
           </div>
-          <span className="recon__label">output</span>
-          <div className="recon__row">
-            {recon.reconstructions.map((px, i) => (
-              <Tile key={i} pixels={px} grid={recon} title={`reconstruction of ${classNames[recon.labels[i]!] ?? 'image'}`} />
-            ))}
-          </div>
-        </>
+        ))
       ) : (
         <p className="muted empty">Reconstructions of 8 validation images appear after the first epoch.</p>
       )}
