@@ -5,6 +5,11 @@ import { flattenBlock } from './flatten';
 import { inputBlock } from './input';
 import { outputBlock } from './output';
 import { reshapeBlock } from './reshape';
+import { conv2dBlock } from './conv2d';
+import { conv2dTransposeBlock } from './conv2dTranspose';
+import { maxPool2dBlock, upSampling2dBlock } from './pooling';
+import { activationBlock, batchNormBlock, dropoutBlock, gaussianNoiseBlock } from './regularizers';
+import { variationalBottleneckBlock } from './variationalBottleneck';
 
 describe('block shape rules and parameter counts', () => {
   it('Input emits its image shape and has no parameters', () => {
@@ -29,8 +34,9 @@ describe('block shape rules and parameter counts', () => {
   });
 
   it('Bottleneck is a linear dense layer of the code size', () => {
-    expect(bottleneckBlock.outputShape([128], { latentSize: 32 })).toEqual({ ok: true, shape: [32] });
-    expect(bottleneckBlock.paramCount([128], { latentSize: 32 })).toBe(128 * 32 + 32);
+    const p = { ...bottleneckBlock.defaults, latentSize: 32 };
+    expect(bottleneckBlock.outputShape([128], p)).toEqual({ ok: true, shape: [32] });
+    expect(bottleneckBlock.paramCount([128], p)).toBe(128 * 32 + 32);
   });
 
   it('Reshape keeps the number of values or says why not', () => {
@@ -41,6 +47,56 @@ describe('block shape rules and parameter counts', () => {
 
   it('Output passes the shape through', () => {
     expect(outputBlock.outputShape([28, 28, 1], { loss: 'bce' })).toEqual({ ok: true, shape: [28, 28, 1] });
+  });
+
+  it('Conv2D: same padding keeps ceil(n/s), valid keeps floor((n-k)/s)+1; k·k·in·f + f parameters', () => {
+    const same = { filters: 16, kernelSize: 3, strides: 2, padding: 'same' as const, activation: 'relu' as const };
+    expect(conv2dBlock.outputShape([28, 28, 1], same)).toEqual({ ok: true, shape: [14, 14, 16] });
+    expect(conv2dBlock.outputShape([27, 27, 1], same)).toEqual({ ok: true, shape: [14, 14, 16] });
+    expect(conv2dBlock.outputShape([28, 28, 3], { ...same, strides: 1, padding: 'valid', kernelSize: 5 })).toEqual({ ok: true, shape: [24, 24, 16] });
+    expect(conv2dBlock.paramCount([28, 28, 3], same)).toBe(3 * 3 * 3 * 16 + 16);
+    const tooBig = conv2dBlock.outputShape([2, 2, 1], { ...same, kernelSize: 5, padding: 'valid' });
+    expect(!tooBig.ok && tooBig.error).toMatch(/does not fit a 2×2 input/);
+    const flat = conv2dBlock.outputShape([784], same);
+    expect(!flat.ok && flat.error).toMatch(/expects an image .* add a Reshape/);
+  });
+
+  it('Conv2DTranspose: same → n·s, valid → n·s + max(k−s, 0); parameters count the output filters', () => {
+    const p = { filters: 8, kernelSize: 3, strides: 2, padding: 'same' as const, activation: 'relu' as const };
+    expect(conv2dTransposeBlock.outputShape([7, 7, 32], p)).toEqual({ ok: true, shape: [14, 14, 8] });
+    expect(conv2dTransposeBlock.outputShape([7, 7, 32], { ...p, padding: 'valid' })).toEqual({ ok: true, shape: [15, 15, 8] });
+    expect(conv2dTransposeBlock.outputShape([7, 7, 32], { ...p, strides: 1, padding: 'valid' })).toEqual({ ok: true, shape: [9, 9, 8] });
+    expect(conv2dTransposeBlock.paramCount([7, 7, 32], p)).toBe(3 * 3 * 32 * 8 + 8);
+  });
+
+  it('MaxPool2D and UpSampling2D change height and width only', () => {
+    expect(maxPool2dBlock.outputShape([28, 28, 16], { poolSize: 2, strides: 2, padding: 'valid' })).toEqual({ ok: true, shape: [14, 14, 16] });
+    expect(maxPool2dBlock.outputShape([7, 7, 16], { poolSize: 2, strides: 2, padding: 'valid' })).toEqual({ ok: true, shape: [3, 3, 16] });
+    expect(maxPool2dBlock.outputShape([7, 7, 16], { poolSize: 2, strides: 2, padding: 'same' })).toEqual({ ok: true, shape: [4, 4, 16] });
+    expect(upSampling2dBlock.outputShape([7, 7, 16], { size: 2 })).toEqual({ ok: true, shape: [14, 14, 16] });
+    expect(maxPool2dBlock.paramCount([28, 28, 16], maxPool2dBlock.defaults) + upSampling2dBlock.paramCount([7, 7, 1], { size: 2 })).toBe(0);
+  });
+
+  it('Dropout, noise and Activation pass the shape through; BatchNorm keeps 4 numbers per channel', () => {
+    for (const block of [dropoutBlock, gaussianNoiseBlock, activationBlock, batchNormBlock]) {
+      expect(block.outputShape([14, 14, 8], block.defaults as never)).toEqual({ ok: true, shape: [14, 14, 8] });
+    }
+    expect(batchNormBlock.paramCount([14, 14, 8], {})).toBe(32);
+    expect(batchNormBlock.paramCount([256], {})).toBe(1024);
+    expect(gaussianNoiseBlock.trainingOnly && dropoutBlock.trainingOnly).toBe(true);
+  });
+
+  it('VariationalBottleneck has two dense heads (mean and log-variance)', () => {
+    const p = { latentSize: 16, beta: 1, klWarmupEpochs: 0 };
+    expect(variationalBottleneckBlock.outputShape([256], p)).toEqual({ ok: true, shape: [16] });
+    expect(variationalBottleneckBlock.paramCount([256], p)).toBe(2 * (256 * 16 + 16));
+  });
+
+  it('KL sparsity asks for a sigmoid code', () => {
+    const p = { ...bottleneckBlock.defaults, sparsity: 'kl' as const, activation: 'relu' as const };
+    expect(bottleneckBlock.checkParams(p)).toEqual(['KL sparsity needs a sigmoid code activation (activations in (0, 1))']);
+    expect(bottleneckBlock.checkParams({ ...p, activation: 'sigmoid' })).toEqual([]);
+    expect(bottleneckBlock.checkParams({ ...p, activation: 'sigmoid', rho: 2 })).toEqual(['Target activation ρ must be between 0.001 and 0.999']);
   });
 
   it('checks parameter bounds and names the field', () => {

@@ -1,20 +1,46 @@
 import { denseParamCount, denseShape, MAX_UNITS } from './dense';
-import { checkInt, type BlockSpec } from './types';
+import { checkFields, type BlockSpec, type ParamField } from './types';
+
+export const SPARSITY_KINDS = ['none', 'l1', 'kl'] as const;
+export type Sparsity = (typeof SPARSITY_KINDS)[number];
+export const CODE_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
 
 export interface BottleneckParams {
   latentSize: number;
+  activation: (typeof CODE_ACTIVATIONS)[number];
+  sparsity: Sparsity;
+  /** L1 activity penalty weight. */
+  l1Weight: number;
+  /** KL sparsity: target mean activation and penalty weight. */
+  rho: number;
+  klWeight: number;
 }
 
-/** The latent code: a linear Dense layer whose output is what the encoder model returns. */
+const fields: ParamField[] = [
+  { name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS },
+  { name: 'activation', label: 'Code activation', type: 'enum', options: CODE_ACTIVATIONS },
+  { name: 'sparsity', label: 'Sparsity', type: 'enum', options: SPARSITY_KINDS, help: 'L1: penalise code magnitudes. KL: push each unit\'s mean activation to ρ (needs a sigmoid code).' },
+  { name: 'l1Weight', label: 'L1 weight', type: 'float', min: 0, max: 10, visible: (p) => p.sparsity === 'l1' },
+  { name: 'rho', label: 'Target activation ρ', type: 'float', min: 0.001, max: 0.999, visible: (p) => p.sparsity === 'kl' },
+  { name: 'klWeight', label: 'KL weight', type: 'float', min: 0, max: 100, visible: (p) => p.sparsity === 'kl' },
+];
+
+/** The latent code: a Dense layer whose output is what the encoder model returns. */
 export const bottleneckBlock: BlockSpec<BottleneckParams> = {
   kind: 'Bottleneck',
   label: 'Bottleneck',
   group: 'bottleneck',
+  description: 'The latent code, optionally sparse (L1 or KL).',
   inputs: 1,
-  defaults: { latentSize: 32 },
-  fields: [{ name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS }],
-  checkParams: (p) => checkInt('Code size', p.latentSize, 1, MAX_UNITS),
+  defaults: { latentSize: 32, activation: 'linear', sparsity: 'none', l1Weight: 1e-4, rho: 0.05, klWeight: 1 },
+  fields,
+  checkParams: (p) => {
+    const errors = checkFields(fields, p as never);
+    if (p.sparsity === 'kl' && p.activation !== 'sigmoid') errors.push('KL sparsity needs a sigmoid code activation (activations in (0, 1))');
+    return errors;
+  },
   outputShape: (input, p) => denseShape(input, p.latentSize),
   paramCount: (input, p) => denseParamCount(input, p.latentSize),
-  summary: (p) => `code ${p.latentSize}`,
+  summary: (p) =>
+    `code ${p.latentSize}${p.sparsity === 'l1' ? ` · L1 ${p.l1Weight}` : p.sparsity === 'kl' ? ` · KL ρ=${p.rho}` : ''}`,
 };

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, checkEnum, checkInt, type Activation, type BlockSpec, type Shape, type ShapeResult } from './types';
+import { ACTIVATIONS, checkFields, type Activation, type BlockSpec, type ParamField, type Shape, type ShapeResult } from './types';
 
 export interface DenseParams {
   units: number;
@@ -7,7 +7,7 @@ export interface DenseParams {
 
 export const MAX_UNITS = 65_536;
 
-/** Dense acts on the last axis, as tf.layers.dense does. */
+/** Dense acts on a flat vector here (tf.layers.dense would map the last axis, which surprises users). */
 export function denseShape(input: Shape | null, units: number): ShapeResult {
   if (!input) return { ok: false, error: 'needs an input' };
   if (input.length !== 1) {
@@ -21,17 +21,20 @@ export function denseParamCount(input: Shape, units: number): number {
   return inFeatures * units + units;
 }
 
+const fields: ParamField[] = [
+  { name: 'units', label: 'Units', type: 'int', min: 1, max: MAX_UNITS },
+  { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS },
+];
+
 export const denseBlock: BlockSpec<DenseParams> = {
   kind: 'Dense',
   label: 'Dense',
   group: 'encoder',
+  description: 'Fully connected layer on a flat vector.',
   inputs: 1,
   defaults: { units: 128, activation: 'relu' },
-  fields: [
-    { name: 'units', label: 'Units', type: 'int', min: 1, max: MAX_UNITS },
-    { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS },
-  ],
-  checkParams: (p) => [...checkInt('Units', p.units, 1, MAX_UNITS), ...checkEnum('Activation', p.activation, ACTIVATIONS)],
+  fields,
+  checkParams: (p) => checkFields(fields, p as never),
   outputShape: (input, p) => denseShape(input, p.units),
   paramCount: (input, p) => denseParamCount(input, p.units),
   summary: (p) => `${p.units} · ${p.activation}`,

@@ -4,6 +4,7 @@ export const flattenBlock: BlockSpec<Record<string, never>> = {
   kind: 'Flatten',
   label: 'Flatten',
   group: 'utility',
+  description: 'Unrolls an image into a vector.',
   inputs: 1,
   defaults: {},
   fields: [],

@@ -1,4 +1,4 @@
-import { checkEnum, type BlockSpec } from './types';
+import { checkFields, type BlockSpec, type ParamField } from './types';
 
 export const RECONSTRUCTION_LOSSES = ['bce', 'mse'] as const;
 export type ReconstructionLoss = (typeof RECONSTRUCTION_LOSSES)[number];
@@ -7,15 +7,20 @@ export interface OutputParams {
   loss: ReconstructionLoss;
 }
 
+const fields: ParamField[] = [
+  { name: 'loss', label: 'Reconstruction loss', type: 'enum', options: RECONSTRUCTION_LOSSES, help: 'BCE expects outputs in [0, 1] (a sigmoid before it).' },
+];
+
 /** The reconstruction: passes its input through; the graph check compares it with the Input's shape. */
 export const outputBlock: BlockSpec<OutputParams> = {
   kind: 'Output',
   label: 'Output',
   group: 'output',
+  description: 'The reconstruction and its loss.',
   inputs: 1,
   defaults: { loss: 'bce' },
-  fields: [{ name: 'loss', label: 'Reconstruction loss', type: 'enum', options: RECONSTRUCTION_LOSSES }],
-  checkParams: (p) => checkEnum('Reconstruction loss', p.loss, RECONSTRUCTION_LOSSES),
+  fields,
+  checkParams: (p) => checkFields(fields, p as never),
   outputShape: (input) => (input ? { ok: true, shape: input } : { ok: false, error: 'needs an input' }),
   paramCount: () => 0,
   summary: (p) => `loss ${String(p.loss).toUpperCase()}`,

@@ -8,13 +8,14 @@ function checkTarget(target: unknown): string[] {
   if (!Array.isArray(target) || target.length === 0 || target.length > 3) {
     return ['Target shape must list 1 to 3 sizes'];
   }
-  return target.every((d) => Number.isInteger(d) && d >= 1) ? [] : ['Target shape sizes must be whole numbers ≥ 1'];
+  return target.every((d) => Number.isInteger(d) && d >= 1 && d <= 65_536) ? [] : ['Target shape sizes must be whole numbers from 1 to 65536'];
 }
 
 export const reshapeBlock: BlockSpec<ReshapeParams> = {
   kind: 'Reshape',
   label: 'Reshape',
   group: 'decoder',
+  description: 'Gives a vector the shape of an image (same number of values).',
   inputs: 1,
   defaults: { targetShape: [28, 28, 1] },
   fields: [{ name: 'targetShape', label: 'Target shape', type: 'shape' }],

@@ -5,10 +5,19 @@ export type Shape = readonly number[];
 
 export type BlockGroup = 'input' | 'encoder' | 'bottleneck' | 'decoder' | 'output' | 'utility';
 
+interface FieldBase {
+  name: string;
+  label: string;
+  /** Shown only when this holds (e.g. the L1 weight only for L1 sparsity). */
+  visible?: (params: Record<string, unknown>) => boolean;
+  help?: string;
+}
+
 export type ParamField =
-  | { name: string; label: string; type: 'int'; min: number; max: number }
-  | { name: string; label: string; type: 'enum'; options: readonly string[] }
-  | { name: string; label: string; type: 'shape' };
+  | (FieldBase & { type: 'int'; min: number; max: number })
+  | (FieldBase & { type: 'float'; min: number; max: number })
+  | (FieldBase & { type: 'enum'; options: readonly string[] })
+  | (FieldBase & { type: 'shape' });
 
 export type ShapeResult = { ok: true; shape: Shape } | { ok: false; error: string };
 
@@ -20,6 +29,8 @@ export interface BlockSpec<P extends object = Record<string, unknown>> {
   kind: BlockKind;
   label: string;
   group: BlockGroup;
+  /** One sentence for the palette's tooltip. */
+  description: string;
   /** How many incoming edges the block takes. */
   inputs: 0 | 1;
   defaults: P;
@@ -31,6 +42,8 @@ export interface BlockSpec<P extends object = Record<string, unknown>> {
   paramCount(input: Shape, params: P): number;
   /** One short line shown on the node, e.g. "128 · relu". */
   summary(params: P): string;
+  /** Active only while training (noise, dropout): shown on the node. */
+  trainingOnly?: boolean;
 }
 
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'selu'] as const;
@@ -49,6 +62,44 @@ export function checkInt(label: string, value: unknown, min: number, max: number
   if (typeof value !== 'number' || !Number.isInteger(value)) return [`${label} must be a whole number`];
   if (value < min || value > max) return [`${label} must be between ${min} and ${max}`];
   return [];
+}
+
+export function checkFloat(label: string, value: unknown, min: number, max: number): string[] {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return [`${label} must be a number`];
+  if (value < min || value > max) return [`${label} must be between ${min} and ${max}`];
+  return [];
+}
+
+/** Checks every field of a block against its declared bounds; blocks add their own cross-field rules. */
+export function checkFields(fields: readonly ParamField[], params: Record<string, unknown>): string[] {
+  return fields.flatMap((f) => {
+    if (f.visible && !f.visible(params)) return [];
+    const value = params[f.name];
+    switch (f.type) {
+      case 'int':
+        return checkInt(f.label, value, f.min, f.max);
+      case 'float':
+        return checkFloat(f.label, value, f.min, f.max);
+      case 'enum':
+        return checkEnum(f.label, value, f.options);
+      case 'shape':
+        return [];
+    }
+  });
+}
+
+/** Output length of a convolution or pooling window along one axis (Keras' conv_output_length). */
+export function windowOutput(length: number, window: number, stride: number, padding: Padding): number {
+  return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - window) / stride) + 1;
+}
+
+export const PADDINGS = ['same', 'valid'] as const;
+export type Padding = (typeof PADDINGS)[number];
+
+export function needsImage(input: Shape | null): ShapeResult | null {
+  if (!input) return { ok: false, error: 'needs an input' };
+  if (input.length !== 3) return { ok: false, error: `expects an image (height×width×channels), got ${input.join('×')}: add a Reshape before it` };
+  return null;
 }
 
 export function checkEnum(label: string, value: unknown, options: readonly string[]): string[] {

@@ -1,21 +1,38 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { withDefaults } from '../blocks/registry';
 import type { BottleneckParams } from '../blocks/bottleneck';
+import type { ConvParams } from '../blocks/conv2d';
 import type { DenseParams } from '../blocks/dense';
 import type { OutputParams, ReconstructionLoss } from '../blocks/output';
+import type { MaxPoolParams, UpSamplingParams } from '../blocks/pooling';
+import { BOTTLENECK_KINDS, withDefaults } from '../blocks/registry';
+import type { ActivationParams, DropoutParams, GaussianNoiseParams } from '../blocks/regularizers';
 import type { ReshapeParams } from '../blocks/reshape';
+import { product } from '../blocks/types';
+import type { VariationalBottleneckParams } from '../blocks/variationalBottleneck';
 import type { GraphDoc, GraphNode } from '../graph/types';
 import { analyzeGraph, hasErrors, type GraphAnalysis } from '../shapes/infer';
+import { Sampling } from './sampling';
+
+/** What the loss is made of, read from the graph's Output and bottleneck blocks. */
+export interface LossSpec {
+  reconstruction: ReconstructionLoss;
+  sparsity: { kind: 'l1'; weight: number } | { kind: 'kl'; rho: number; weight: number } | null;
+  variational: { beta: number; warmupEpochs: number } | null;
+  /** Values per input image: the regularizers are divided by it to sit on the per-value reconstruction scale. */
+  inputSize: number;
+}
 
 export interface CompiledModel {
   /** Input image -> reconstruction. */
   model: tfl.LayersModel;
-  /** Input image -> latent code. */
+  /** Input image -> [reconstruction, code, (mean, log-variance for a VAE)]: what the loss terms need. */
+  trainModel: tfl.LayersModel;
+  /** Input image -> latent code (the mean, for a VAE). */
   encoder: tfl.LayersModel;
   /** Latent code -> reconstruction (the same layers as the model's decoder half). */
   decoder: tfl.LayersModel;
-  loss: ReconstructionLoss;
+  loss: LossSpec;
   analysis: GraphAnalysis;
   dispose(): void;
 }
@@ -27,25 +44,56 @@ export class CompileError extends Error {
 function makeLayer(node: GraphNode, seed: number): tfl.layers.Layer | null {
   const params = withDefaults(node.kind, node.params);
   const kernelInitializer = tfl.initializers.glorotUniform({ seed });
+  const name = node.id;
   switch (node.kind) {
     case 'Input':
     case 'Output':
+    case 'VariationalBottleneck':
       return null;
     case 'Flatten':
-      return tfl.layers.flatten({ name: node.id });
+      return tfl.layers.flatten({ name });
     case 'Dense': {
       const p = params as unknown as DenseParams;
-      return tfl.layers.dense({ name: node.id, units: p.units, activation: p.activation, kernelInitializer });
+      return tfl.layers.dense({ name, units: p.units, activation: p.activation, kernelInitializer });
     }
     case 'Bottleneck': {
       const p = params as unknown as BottleneckParams;
-      return tfl.layers.dense({ name: node.id, units: p.latentSize, activation: 'linear', kernelInitializer });
+      return tfl.layers.dense({ name, units: p.latentSize, activation: p.activation, kernelInitializer });
     }
-    case 'Reshape': {
-      const p = params as unknown as ReshapeParams;
-      return tfl.layers.reshape({ name: node.id, targetShape: p.targetShape });
+    case 'Reshape':
+      return tfl.layers.reshape({ name, targetShape: (params as unknown as ReshapeParams).targetShape });
+    case 'Conv2D':
+    case 'Conv2DTranspose': {
+      const p = params as unknown as ConvParams;
+      const args = { name, filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, activation: p.activation, kernelInitializer };
+      return node.kind === 'Conv2D' ? tfl.layers.conv2d(args) : tfl.layers.conv2dTranspose(args);
     }
+    case 'MaxPool2D': {
+      const p = params as unknown as MaxPoolParams;
+      return tfl.layers.maxPooling2d({ name, poolSize: p.poolSize, strides: p.strides, padding: p.padding });
+    }
+    case 'UpSampling2D':
+      return tfl.layers.upSampling2d({ name, size: [(params as unknown as UpSamplingParams).size, (params as unknown as UpSamplingParams).size] });
+    case 'Dropout':
+      return tfl.layers.dropout({ name, rate: (params as unknown as DropoutParams).rate, seed });
+    case 'GaussianNoise':
+      return tfl.layers.gaussianNoise({ name, stddev: (params as unknown as GaussianNoiseParams).stddev });
+    case 'BatchNorm':
+      return tfl.layers.batchNormalization({ name });
+    case 'Activation':
+      return tfl.layers.activation({ name, activation: (params as unknown as ActivationParams).activation });
   }
+}
+
+function lossSpec(bottleneck: GraphNode, output: GraphNode, inputSize: number): LossSpec {
+  const reconstruction = (withDefaults('Output', output.params) as unknown as OutputParams).loss;
+  if (bottleneck.kind === 'VariationalBottleneck') {
+    const p = withDefaults(bottleneck.kind, bottleneck.params) as unknown as VariationalBottleneckParams;
+    return { reconstruction, sparsity: null, variational: { beta: p.beta, warmupEpochs: p.klWarmupEpochs }, inputSize };
+  }
+  const p = withDefaults(bottleneck.kind, bottleneck.params) as unknown as BottleneckParams;
+  const sparsity = p.sparsity === 'l1' ? { kind: 'l1' as const, weight: p.l1Weight } : p.sparsity === 'kl' ? { kind: 'kl' as const, rho: p.rho, weight: p.klWeight } : null;
+  return { reconstruction, sparsity, variational: null, inputSize };
 }
 
 /**
@@ -62,35 +110,49 @@ export function compileGraph(doc: GraphDoc, seed = doc.training.seed): CompiledM
   const chain = analysis.order.map((id) => byId.get(id)!);
   const inputNode = chain.find((n) => n.kind === 'Input')!;
   const outputNode = chain.find((n) => n.kind === 'Output')!;
-  const bottleneckIndex = chain.findIndex((n) => n.kind === 'Bottleneck');
+  const bottleneckIndex = chain.findIndex((n) => BOTTLENECK_KINDS.includes(n.kind));
+  const bottleneck = chain[bottleneckIndex]!;
 
   const input = tfl.input({ shape: [...analysis.nodeShapes[inputNode.id]!], name: 'image' });
   let x: tfl.SymbolicTensor = input;
   let code: tfl.SymbolicTensor | null = null;
+  let meanTensor: tfl.SymbolicTensor | null = null;
+  let logVarTensor: tfl.SymbolicTensor | null = null;
   const decoderLayers: tfl.layers.Layer[] = [];
   chain.forEach((node, i) => {
-    const layer = makeLayer(node, seed + i);
-    if (layer) {
-      x = layer.apply(x) as tfl.SymbolicTensor;
-      if (i > bottleneckIndex) decoderLayers.push(layer);
+    if (node.kind === 'VariationalBottleneck') {
+      const p = withDefaults(node.kind, node.params) as unknown as VariationalBottleneckParams;
+      const head = (suffix: string, offset: number) =>
+        tfl.layers.dense({ name: `${node.id}-${suffix}`, units: p.latentSize, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + i * 97 + offset }) });
+      meanTensor = head('mean', 0).apply(x) as tfl.SymbolicTensor;
+      logVarTensor = head('logvar', 1).apply(x) as tfl.SymbolicTensor;
+      x = new Sampling({ name: `${node.id}-sample`, seed: seed + i }).apply([meanTensor, logVarTensor]) as tfl.SymbolicTensor;
+    } else {
+      const layer = makeLayer(node, seed + i);
+      if (layer) {
+        x = layer.apply(x) as tfl.SymbolicTensor;
+        if (i > bottleneckIndex) decoderLayers.push(layer);
+      }
     }
     if (i === bottleneckIndex) code = x;
   });
   const model = tfl.model({ inputs: input, outputs: x, name: 'autoencoder' });
-  const encoder = tfl.model({ inputs: input, outputs: code!, name: 'encoder' });
+  const trainOutputs = meanTensor && logVarTensor ? [x, code!, meanTensor, logVarTensor] : [x, code!];
+  const trainModel = tfl.model({ inputs: input, outputs: trainOutputs, name: 'autoencoder_train' });
+  const encoder = tfl.model({ inputs: input, outputs: meanTensor ?? code!, name: 'encoder' });
   const latentInput = tfl.input({ shape: [analysis.codeSize!], name: 'code' });
   let y: tfl.SymbolicTensor = latentInput;
   for (const layer of decoderLayers) y = layer.apply(y) as tfl.SymbolicTensor;
   const decoder = tfl.model({ inputs: latentInput, outputs: y, name: 'decoder' });
-  const loss = (withDefaults('Output', outputNode.params) as unknown as OutputParams).loss;
   return {
     model,
+    trainModel,
     encoder,
     decoder,
-    loss,
+    loss: lossSpec(bottleneck, outputNode, product(analysis.inputShape!)),
     analysis,
     // A layer counts the models it was applied in: the decoder's layers were applied twice (model and
-    // decoder), so both must let go before those weights are freed. The encoder's layers are the model's.
+    // decoder), so both must let go before those weights are freed. The other models add no weights.
     dispose: () => {
       model.dispose();
       decoder.dispose();

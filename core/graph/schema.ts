@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BLOCK_KINDS } from '../blocks/registry';
+import { isBlockKind } from '../blocks/registry';
 import { findCycle } from './topology';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from './types';
 
@@ -76,7 +76,7 @@ export function validateGraphDoc(value: unknown): GraphDoc {
   const doc = parsed.data;
   const ids = new Set<string>();
   for (const node of doc.nodes) {
-    if (!(BLOCK_KINDS as readonly string[]).includes(node.kind)) {
+    if (!isBlockKind(node.kind)) {
       throw new GraphFileError(`node "${node.id}": unknown block kind "${node.kind}"`);
     }
     if (ids.has(node.id)) throw new GraphFileError(`node "${node.id}": duplicate node id`);

@@ -2,7 +2,22 @@
 export const GRAPH_FORMAT = 'bottleneck.graph';
 export const GRAPH_VERSION = 1;
 
-export type BlockKind = 'Input' | 'Flatten' | 'Dense' | 'Bottleneck' | 'Reshape' | 'Output';
+export type BlockKind =
+  | 'Input'
+  | 'Dense'
+  | 'Conv2D'
+  | 'MaxPool2D'
+  | 'Dropout'
+  | 'GaussianNoise'
+  | 'Bottleneck'
+  | 'VariationalBottleneck'
+  | 'Conv2DTranspose'
+  | 'UpSampling2D'
+  | 'Reshape'
+  | 'Flatten'
+  | 'BatchNorm'
+  | 'Activation'
+  | 'Output';
 
 export interface XY {
   x: number;

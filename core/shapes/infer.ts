@@ -1,4 +1,4 @@
-import { blockSpec, withDefaults } from '../blocks/registry';
+import { BOTTLENECK_KINDS, blockSpec, withDefaults } from '../blocks/registry';
 import { product, type Shape } from '../blocks/types';
 import { findCycle, topologicalOrder } from '../graph/topology';
 import type { GraphDoc } from '../graph/types';
@@ -6,7 +6,8 @@ import type { GraphDoc } from '../graph/types';
 export interface Diagnostic {
   /** The node at fault; absent for faults of the graph as a whole. */
   nodeId?: string;
-  severity: 'error' | 'warning';
+  /** error: cannot train. warning: will train, probably badly. info: an explanation worth showing. */
+  severity: 'error' | 'warning' | 'info';
   message: string;
 }
 
@@ -31,7 +32,12 @@ export function hasErrors(analysis: GraphAnalysis): boolean {
 }
 
 export function errorsFor(analysis: GraphAnalysis, nodeId: string): Diagnostic[] {
-  return analysis.diagnostics.filter((d) => d.nodeId === nodeId);
+  return analysis.diagnostics.filter((d) => d.nodeId === nodeId && d.severity === 'error');
+}
+
+/** Warnings and explanations for a node (not faults). */
+export function notesFor(analysis: GraphAnalysis, nodeId: string): Diagnostic[] {
+  return analysis.diagnostics.filter((d) => d.nodeId === nodeId && d.severity !== 'error');
 }
 
 /** Derives shapes, parameter counts and diagnostics from a graph. Never throws. */
@@ -84,7 +90,7 @@ export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
   const ofKind = (kind: string) => doc.nodes.filter((n) => n.kind === kind);
   const inputs = ofKind('Input');
   const outputs = ofKind('Output');
-  const bottlenecks = ofKind('Bottleneck');
+  const bottlenecks = doc.nodes.filter((n) => BOTTLENECK_KINDS.includes(n.kind));
   if (inputs.length === 0) error('the graph has no Input block');
   if (inputs.length > 1) for (const n of inputs.slice(1)) error('a second Input: the graph takes one input', n.id);
   if (outputs.length === 0) error('the graph has no Output block');
@@ -121,6 +127,9 @@ export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
   const codeShape = bottleneck ? nodeShapes[bottleneck.id] : undefined;
   const codeSize = codeShape ? product(codeShape) : null;
   const totalParams = Object.values(paramCounts).reduce((a, b) => a + b, 0);
+  if (bottleneck && codeSize !== null && inputShape && codeSize >= product(inputShape)) {
+    diagnostics.push(explainOvercomplete(doc, bottleneck, codeSize, product(inputShape)));
+  }
   return {
     nodeShapes,
     edgeShapes,
@@ -132,6 +141,21 @@ export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
     compressionRatio: inputShape && codeSize ? product(inputShape) / codeSize : null,
     order: order.map((n) => n.id),
   };
+}
+
+/** A code at least as large as the input can learn to copy it; say so, and whether the graph guards against it. */
+function explainOvercomplete(doc: GraphDoc, bottleneck: GraphDoc['nodes'][number], codeSize: number, inputSize: number): Diagnostic {
+  const params = withDefaults(bottleneck.kind, bottleneck.params);
+  const guards: string[] = [];
+  if (bottleneck.kind === 'VariationalBottleneck') guards.push('the KL term');
+  if (params.sparsity === 'l1') guards.push('an L1 sparsity penalty');
+  if (params.sparsity === 'kl') guards.push('a KL sparsity penalty');
+  if (doc.nodes.some((n) => n.kind === 'GaussianNoise')) guards.push('input noise');
+  if (doc.nodes.some((n) => n.kind === 'Dropout')) guards.push('dropout');
+  const what = `Overcomplete: the code (${codeSize}) is ${codeSize === inputSize ? 'as large as' : 'larger than'} the input (${inputSize})`;
+  return guards.length
+    ? { nodeId: bottleneck.id, severity: 'info', message: `${what}; ${guards.join(' and ')} keep${guards.length === 1 ? 's' : ''} it from learning to copy the input.` }
+    : { nodeId: bottleneck.id, severity: 'warning', message: `${what} and nothing regularizes it, so it can learn to copy the input: add sparsity, noise or dropout.` };
 }
 
 function reachableFrom(doc: GraphDoc, start: string | undefined): Set<string> {
@@ -158,7 +182,7 @@ export function blockRoles(doc: GraphDoc, analysis: GraphAnalysis): Record<strin
     const kind = byId.get(id)!.kind;
     if (kind === 'Input') roles[id] = 'input';
     else if (kind === 'Output') roles[id] = 'output';
-    else if (kind === 'Bottleneck') {
+    else if (BOTTLENECK_KINDS.includes(kind)) {
       roles[id] = 'bottleneck';
       seenBottleneck = true;
     } else roles[id] = seenBottleneck ? 'decoder' : 'encoder';

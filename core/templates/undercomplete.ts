@@ -1,3 +1,4 @@
+import { autoLayout } from '../graph/layout';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type BlockKind, type GraphDoc } from '../graph/types';
 
 export interface ImageSize {
@@ -15,7 +16,7 @@ export function chainGraph(name: string, blocks: { kind: BlockKind; params?: Rec
     position: { x: i * 215, y: 0 },
   }));
   const edges = nodes.slice(1).map((n, i) => ({ id: `e-${nodes[i]!.id}-${n.id}`, source: nodes[i]!.id, target: n.id }));
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges, training: { ...DEFAULT_TRAINING } };
+  return autoLayout({ format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges, training: { ...DEFAULT_TRAINING } });
 }
 
 /** A code narrower than the input forces the network to keep only what matters. */

@@ -53,6 +53,8 @@ export interface EpochEndEvent {
   step: number;
   loss: number;
   val_loss: number;
+  /** Every loss term, train and validation: loss, recon_loss, sparsity_loss, kl_loss, val_…. */
+  metrics: Record<string, number>;
   samplesPerSec: number;
   elapsedMs: number;
   latent: LatentProjection;

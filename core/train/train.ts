@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { compileGraph, reconstructionLoss, type CompiledModel } from '../compile/compile';
+import { compileGraph, type CompiledModel } from '../compile/compile';
 import { imageSize, type ImageDataset, type ImageSplit } from '../data/dataset';
 import type { GraphDoc } from '../graph/types';
 import { pca2d } from '../latent/pca';
 import type { LatentProjection, ReconstructionGrid, TrainEvent } from './events';
+import { klWeightAt, LOSS_TERMS, lossTerms, toLossValues, type LossValues } from './losses';
 import { seededRandom, shuffledIndices } from './random';
 
 export interface TrainControl {
@@ -114,7 +115,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = shuffledIndices(dataset.train.count, random);
       const epochStart = now();
-      let epochLossSum = 0;
+      const epochTerms: LossValues = { loss: 0, recon_loss: 0, sparsity_loss: 0, kl_loss: 0 };
       let epochSamples = 0;
       let windowLoss = 0;
       let windowBatches = 0;
@@ -136,14 +137,18 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         const count = Math.min(batchSize, dataset.train.count - from);
         fillBatch(dataset.train, size, order, from, count, batchBuffer);
         const xs = tf.tensor4d(batchBuffer.subarray(0, count * size), [count, ...shape] as [number, number, number, number]);
-        const lossTensor = optimizer.minimize(
-          () => reconstructionLoss(compiled.loss, compiled.model.apply(xs, { training: true }) as tf.Tensor, xs),
-          true,
-        );
-        const loss = (await lossTensor!.data())[0]!;
-        lossTensor!.dispose();
-        xs.dispose();
         step++;
+        const klWeight = klWeightAt(compiled.loss, step, stepsPerEpoch);
+        let terms: tf.Tensor1D | null = null;
+        optimizer.minimize(() => {
+          const outputs = compiled.trainModel.apply(xs, { training: true }) as tf.Tensor[];
+          terms = tf.keep(lossTerms(compiled.loss, outputs, xs, klWeight));
+          return tf.reshape(tf.slice(terms, 0, 1), []) as tf.Scalar;
+        })?.dispose();
+        const values = toLossValues(await terms!.data());
+        terms!.dispose();
+        xs.dispose();
+        const loss = values.loss;
         if (!Number.isFinite(loss)) {
           const failed: TrainEvent = {
             type: 'run-failed',
@@ -155,7 +160,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
           emit(failed);
           return failed;
         }
-        epochLossSum += loss * count;
+        for (const key of LOSS_TERMS) epochTerms[key] += values[key] * count;
         epochSamples += count;
         windowLoss += loss;
         windowBatches++;
@@ -177,8 +182,9 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         }
       }
       const trainSeconds = (now() - epochStart) / 1000;
-      const evaluation = await evaluate(compiled, dataset, reconIndices);
-      lastLoss = epochLossSum / epochSamples;
+      const evaluation = await evaluate(compiled, dataset, reconIndices, klWeightAt(compiled.loss, step, stepsPerEpoch));
+      for (const key of LOSS_TERMS) epochTerms[key] /= epochSamples;
+      lastLoss = epochTerms.loss;
       lastValLoss = evaluation.valLoss;
       finishedEpochs = epoch;
       await opts.onEpochEnd?.(compiled, epoch);
@@ -189,6 +195,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         step,
         loss: lastLoss,
         val_loss: lastValLoss,
+        metrics: { ...epochTerms, ...prefixed('val_', evaluation.terms) },
         samplesPerSec: epochSamples / Math.max(trainSeconds, 1e-3),
         elapsedMs: now() - started,
         latent: evaluation.latent,
@@ -215,14 +222,19 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   }
 }
 
+function prefixed(prefix: string, values: LossValues): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
 interface Evaluation {
   valLoss: number;
+  terms: LossValues;
   latent: LatentProjection;
   recon: ReconstructionGrid;
 }
 
 /** Validation loss, the validation codes projected to 2-D, and the reconstruction grid. */
-async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconIndices: number[]): Promise<Evaluation> {
+async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconIndices: number[], klWeight: number): Promise<Evaluation> {
   const size = imageSize(dataset);
   const shape = [dataset.height, dataset.width, dataset.channels] as const;
   const split = dataset.validation;
@@ -231,21 +243,24 @@ async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconInd
   const codes = new Float32Array(n * codeSize);
   const buffer = new Float32Array(EVAL_BATCH * size);
   const sequential = Uint32Array.from({ length: n }, (_, i) => i);
-  let lossSum = 0;
+  const sums: LossValues = { loss: 0, recon_loss: 0, sparsity_loss: 0, kl_loss: 0 };
   for (let from = 0; from < n; from += EVAL_BATCH) {
     const count = Math.min(EVAL_BATCH, n - from);
     fillBatch(split, size, sequential, from, count, buffer);
-    const [lossValue, code] = tf.tidy(() => {
+    const [terms, code] = tf.tidy(() => {
       const xs = tf.tensor4d(buffer.subarray(0, count * size), [count, ...shape]);
-      const z = compiled.encoder.apply(xs, { training: false }) as tf.Tensor;
-      const out = compiled.decoder.apply(z, { training: false }) as tf.Tensor;
-      return [reconstructionLoss(compiled.loss, out, xs), z] as const;
+      const outputs = compiled.trainModel.apply(xs, { training: false }) as tf.Tensor[];
+      // The code to plot is the deterministic one: the mean for a VAE.
+      const plotted = outputs[2] ?? outputs[1]!;
+      return [lossTerms(compiled.loss, outputs, xs, klWeight), tf.clone(plotted)] as const;
     });
-    lossSum += (await lossValue.data())[0]! * count;
+    const values = toLossValues(await terms.data());
+    for (const key of LOSS_TERMS) sums[key] += values[key] * count;
     codes.set(await code.data(), from * codeSize);
-    lossValue.dispose();
+    terms.dispose();
     code.dispose();
   }
+  for (const key of LOSS_TERMS) sums[key] /= n;
   const labels = Array.from(split.labels.subarray(0, n));
   let latent: LatentProjection;
   if (codeSize === 2) {
@@ -277,5 +292,5 @@ async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconInd
     reconstructions: reconIndices.map((_, i) => toBytes(reconValues, i * size)),
     labels: reconIndices.map((idx) => split.labels[idx]!),
   };
-  return { valLoss: lossSum / n, latent, recon };
+  return { valLoss: sums.loss, terms: sums, latent, recon };
 }

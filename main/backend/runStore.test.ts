@@ -15,6 +15,7 @@ const epochEnd = (runId: string, epoch: number): EpochEndEvent => ({
   step: epoch * 10,
   loss: 0.5 / epoch,
   val_loss: 0.6 / epoch,
+  metrics: { loss: 0.5 / epoch, recon_loss: 0.5 / epoch, val_loss: 0.6 / epoch, val_kl_loss: 0.01 },
   samplesPerSec: 1000,
   elapsedMs: epoch * 1000,
   latent: { method: 'raw', x: [0], y: [1], labels: [0] },
@@ -36,7 +37,7 @@ describe('RunStore', () => {
     expect(readFileSync(join(s.dir(id), 'metrics.jsonl'), 'utf8')).toBe('');
     s.record(epochEnd(id, 1));
     s.record({ type: 'run-finished', runId: id, epochs: 1, loss: 0.5, val_loss: 0.6, elapsedMs: 1000 });
-    expect(s.metrics(id).map((m) => m.key)).toEqual(['loss', 'epoch_loss', 'val_loss', 'samples_per_sec']);
+    expect(s.metrics(id).map((m) => m.key)).toEqual(['loss', 'epoch_loss', 'val_loss', 'recon_loss', 'val_kl_loss', 'samples_per_sec']);
     expect(s.read(id)).toMatchObject({ status: 'finished', epochsDone: 1, val_loss: 0.6 });
     expect(existsSync(join(s.dir(id), 'latent', 'epoch-0001.json'))).toBe(true);
     expect(s.list()[0]).toMatchObject({ id, status: 'finished', epochs: 5 });
@@ -59,7 +60,7 @@ describe('RunStore', () => {
     s.create(id, undercomplete(), 'x');
     s.record(epochEnd(id, 1));
     appendFileSync(join(s.dir(id), 'metrics.jsonl'), '{"t":1,"epoch":2,"ke');
-    expect(s.metrics(id)).toHaveLength(3);
+    expect(s.metrics(id)).toHaveLength(5);
   });
 
   it('marks runs left running as interrupted, keeping their finished epochs', () => {

@@ -121,6 +121,9 @@ export class RunStore {
       case 'epoch-end': {
         push({ epoch: event.epoch, step: event.step, key: 'epoch_loss', value: event.loss });
         push({ epoch: event.epoch, step: event.step, key: 'val_loss', value: event.val_loss });
+        for (const [key, value] of Object.entries(event.metrics)) {
+          if (key !== 'loss' && key !== 'val_loss') push({ epoch: event.epoch, step: event.step, key, value });
+        }
         push({ epoch: event.epoch, step: event.step, key: 'samples_per_sec', value: event.samplesPerSec });
         this.flush(id);
         const name = `epoch-${String(event.epoch).padStart(4, '0')}`;

@@ -1,0 +1,46 @@
+import { ACTIVATIONS, checkFields, needsImage, PADDINGS, windowOutput, type Activation, type BlockSpec, type Padding, type ParamField } from './types';
+
+export interface ConvParams {
+  filters: number;
+  kernelSize: number;
+  strides: number;
+  padding: Padding;
+  activation: Activation;
+}
+
+export const convFields: ParamField[] = [
+  { name: 'filters', label: 'Filters', type: 'int', min: 1, max: 4096 },
+  { name: 'kernelSize', label: 'Kernel size', type: 'int', min: 1, max: 15 },
+  { name: 'strides', label: 'Stride', type: 'int', min: 1, max: 8 },
+  { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS },
+  { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS },
+];
+
+export const convSummary = (p: ConvParams) => `${p.filters} · ${p.kernelSize}×${p.kernelSize}${p.strides > 1 ? ` /${p.strides}` : ''} · ${p.activation}`;
+
+/** k·k·in·filters weights + filters biases, as tf.layers.conv2d and conv2dTranspose count them. */
+export function convParamCount(inChannels: number, p: ConvParams): number {
+  return p.kernelSize * p.kernelSize * inChannels * p.filters + p.filters;
+}
+
+export const conv2dBlock: BlockSpec<ConvParams> = {
+  kind: 'Conv2D',
+  label: 'Conv2D',
+  group: 'encoder',
+  description: 'Learned filters over the image; stride > 1 downsamples.',
+  inputs: 1,
+  defaults: { filters: 16, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
+  fields: convFields,
+  checkParams: (p) => checkFields(convFields, p as never),
+  outputShape: (input, p) => {
+    const bad = needsImage(input);
+    if (bad) return bad;
+    const [h, w] = input as [number, number, number];
+    const oh = windowOutput(h, p.kernelSize, p.strides, p.padding);
+    const ow = windowOutput(w, p.kernelSize, p.strides, p.padding);
+    if (oh < 1 || ow < 1) return { ok: false, error: `a ${p.kernelSize}×${p.kernelSize} kernel does not fit a ${h}×${w} input with valid padding` };
+    return { ok: true, shape: [oh, ow, p.filters] };
+  },
+  paramCount: (input, p) => convParamCount(input[2] ?? 0, p),
+  summary: convSummary,
+};

@@ -1,0 +1,60 @@
+import { checkFields, needsImage, PADDINGS, windowOutput, type BlockSpec, type Padding, type ParamField } from './types';
+
+export interface MaxPoolParams {
+  poolSize: number;
+  strides: number;
+  padding: Padding;
+}
+
+const poolFields: ParamField[] = [
+  { name: 'poolSize', label: 'Pool size', type: 'int', min: 1, max: 8 },
+  { name: 'strides', label: 'Stride', type: 'int', min: 1, max: 8 },
+  { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS },
+];
+
+export const maxPool2dBlock: BlockSpec<MaxPoolParams> = {
+  kind: 'MaxPool2D',
+  label: 'MaxPool2D',
+  group: 'encoder',
+  description: 'Keeps the largest value in each window: halves the image at size 2.',
+  inputs: 1,
+  defaults: { poolSize: 2, strides: 2, padding: 'valid' },
+  fields: poolFields,
+  checkParams: (p) => checkFields(poolFields, p as never),
+  outputShape: (input, p) => {
+    const bad = needsImage(input);
+    if (bad) return bad;
+    const [h, w, c] = input as [number, number, number];
+    const oh = windowOutput(h, p.poolSize, p.strides, p.padding);
+    const ow = windowOutput(w, p.poolSize, p.strides, p.padding);
+    if (oh < 1 || ow < 1) return { ok: false, error: `a ${p.poolSize}×${p.poolSize} pool does not fit a ${h}×${w} input` };
+    return { ok: true, shape: [oh, ow, c] };
+  },
+  paramCount: () => 0,
+  summary: (p) => `${p.poolSize}×${p.poolSize}${p.strides !== p.poolSize ? ` /${p.strides}` : ''}`,
+};
+
+export interface UpSamplingParams {
+  size: number;
+}
+
+const upFields: ParamField[] = [{ name: 'size', label: 'Factor', type: 'int', min: 1, max: 8 }];
+
+export const upSampling2dBlock: BlockSpec<UpSamplingParams> = {
+  kind: 'UpSampling2D',
+  label: 'UpSampling2D',
+  group: 'decoder',
+  description: 'Repeats each pixel: multiplies height and width by the factor.',
+  inputs: 1,
+  defaults: { size: 2 },
+  fields: upFields,
+  checkParams: (p) => checkFields(upFields, p as never),
+  outputShape: (input, p) => {
+    const bad = needsImage(input);
+    if (bad) return bad;
+    const [h, w, c] = input as [number, number, number];
+    return { ok: true, shape: [h * p.size, w * p.size, c] };
+  },
+  paramCount: () => 0,
+  summary: (p) => `×${p.size}`,
+};

@@ -1,0 +1,34 @@
+import { denseParamCount, denseShape, MAX_UNITS } from './dense';
+import { checkFields, type BlockSpec, type ParamField } from './types';
+
+export interface VariationalBottleneckParams {
+  latentSize: number;
+  /** Weight of the KL term (β-VAE). */
+  beta: number;
+  /** Epochs over which the KL weight rises linearly from 0 to β. */
+  klWarmupEpochs: number;
+}
+
+const fields: ParamField[] = [
+  { name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS },
+  { name: 'beta', label: 'β (KL weight)', type: 'float', min: 0, max: 100 },
+  { name: 'klWarmupEpochs', label: 'KL warm-up epochs', type: 'int', min: 0, max: 1000 },
+];
+
+/**
+ * Mean and log-variance heads (two Dense layers on the same input) and a sampling step,
+ * z = μ + exp(½·log σ²)·ε, that is the mean itself outside training.
+ */
+export const variationalBottleneckBlock: BlockSpec<VariationalBottleneckParams> = {
+  kind: 'VariationalBottleneck',
+  label: 'Variational bottleneck',
+  group: 'bottleneck',
+  description: 'Mean and log-variance heads with reparameterised sampling (VAE).',
+  inputs: 1,
+  defaults: { latentSize: 16, beta: 1, klWarmupEpochs: 0 },
+  fields,
+  checkParams: (p) => checkFields(fields, p as never),
+  outputShape: (input, p) => denseShape(input, p.latentSize),
+  paramCount: (input, p) => 2 * denseParamCount(input, p.latentSize),
+  summary: (p) => `μ, log σ² · ${p.latentSize} · β ${p.beta}`,
+};

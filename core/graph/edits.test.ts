@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph, hasErrors } from '../shapes/infer';
+import { buildTemplate } from '../templates';
+import { undercomplete } from '../templates/undercomplete';
+import { addNode, connect, connectionProblem, copyNodes, moveNodes, paste, removeElements, setParam } from './edits';
+import { History } from './history';
+import { autoLayout, nodeHeights } from './layout';
+import { mirrorDecoder } from './mirror';
+import type { GraphDoc } from './types';
+
+describe('graph edits', () => {
+  it('adds nodes with fresh ids and their defaults', () => {
+    const { doc, id } = addNode(undercomplete(), 'Dense', { x: 5, y: 6 });
+    expect(id).toBe('dense-9');
+    expect(doc.nodes.at(-1)).toEqual({ id, kind: 'Dense', params: { units: 128, activation: 'relu' }, position: { x: 5, y: 6 } });
+  });
+
+  it('removes a node with its edges', () => {
+    const doc = removeElements(undercomplete(), ['bottleneck-4']);
+    expect(doc.nodes.map((n) => n.id)).not.toContain('bottleneck-4');
+    expect(doc.edges.some((e) => e.source === 'bottleneck-4' || e.target === 'bottleneck-4')).toBe(false);
+    expect(analyzeGraph(doc).diagnostics.map((d) => d.message)).toContain('the graph has no Bottleneck: add one between encoder and decoder');
+  });
+
+  it('connecting into a block replaces its old input; impossible connections are refused', () => {
+    let doc = addNode(undercomplete(), 'Dense', { x: 0, y: 0 }).doc;
+    doc = connect(doc, 'dense-3', 'dense-9');
+    doc = connect(doc, 'dense-9', 'bottleneck-4');
+    expect(doc.edges.filter((e) => e.target === 'bottleneck-4').map((e) => e.source)).toEqual(['dense-9']);
+    expect(connectionProblem(doc, 'dense-3', 'dense-3')).toBe('a block cannot feed itself');
+    expect(connectionProblem(doc, 'dense-3', 'input-1')).toBe('Input takes no input');
+    expect(connectionProblem(doc, 'output-8', 'dense-3')).toBe('the Output is the end of the graph');
+    expect(connect(doc, 'output-8', 'dense-3')).toBe(doc);
+  });
+
+  it('pastes copies with new ids and their internal edges only', () => {
+    const doc = undercomplete();
+    const clip = copyNodes(doc, ['dense-3', 'bottleneck-4']);
+    expect(clip.edges).toHaveLength(1);
+    const { doc: after, ids } = paste(doc, clip);
+    expect(ids).toEqual(['dense-9', 'bottleneck-9']);
+    expect(after.edges.at(-1)).toMatchObject({ source: 'dense-9', target: 'bottleneck-9' });
+    expect(after.nodes.find((n) => n.id === 'dense-9')!.position.x).toBe(doc.nodes.find((n) => n.id === 'dense-3')!.position.x + 40);
+  });
+
+  it('returns the same document for edits that change nothing (no empty undo steps)', () => {
+    const doc = undercomplete();
+    expect(setParam(doc, 'dense-3', 'units', 128)).toBe(doc);
+    expect(moveNodes(doc, { 'dense-3': doc.nodes[2]!.position })).toBe(doc);
+    expect(removeElements(doc, [])).toBe(doc);
+  });
+});
+
+describe('undo history', () => {
+  const edit = fc.oneof(
+    fc.record({ op: fc.constant('param' as const), node: fc.constantFrom('dense-3', 'bottleneck-4', 'dense-5'), value: fc.integer({ min: 1, max: 512 }) }),
+    fc.record({ op: fc.constant('add' as const), x: fc.integer({ min: -500, max: 500 }) }),
+    fc.record({ op: fc.constant('remove' as const), index: fc.nat() }),
+    fc.record({ op: fc.constant('move' as const), index: fc.nat(), x: fc.integer(), y: fc.integer() }),
+    fc.record({ op: fc.constant('connect' as const), a: fc.nat(), b: fc.nat() }),
+  );
+  const apply = (doc: GraphDoc, e: fc.Arbitrary<unknown> extends never ? never : any): GraphDoc => {
+    const pick = (i: number) => doc.nodes[i % Math.max(doc.nodes.length, 1)]?.id ?? '';
+    switch (e.op) {
+      case 'param':
+        return setParam(doc, e.node, e.node.startsWith('bottleneck') ? 'latentSize' : 'units', e.value);
+      case 'add':
+        return addNode(doc, 'Dense', { x: e.x, y: 0 }).doc;
+      case 'remove':
+        return removeElements(doc, [pick(e.index)]);
+      case 'move':
+        return moveNodes(doc, { [pick(e.index)]: { x: e.x, y: e.y } });
+      default:
+        return connect(doc, pick(e.a), pick(e.b));
+    }
+  };
+
+  it('undoing any sequence of edits returns the same graph, and redoing returns the last', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 30 }), (edits) => {
+        const start = undercomplete();
+        const history = new History(start);
+        for (const e of edits) history.push(apply(history.present, e));
+        const end = history.present;
+        while (history.canUndo) history.undo();
+        expect(history.present).toEqual(start);
+        while (history.canRedo) history.redo();
+        expect(history.present).toEqual(end);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a new edit after undo drops the redo branch', () => {
+    const h = new History(1);
+    h.push(2);
+    h.push(3);
+    h.undo();
+    h.push(4);
+    expect(h.canRedo).toBe(false);
+    expect([h.undo(), h.undo()]).toEqual([2, 1]);
+  });
+});
+
+describe('mirror decoder', () => {
+  it('rebuilds the undercomplete decoder from its encoder exactly', () => {
+    const doc = undercomplete();
+    const mirrored = mirrorDecoder(removeElements(doc, ['dense-5', 'dense-6', 'reshape-7']));
+    const chain = analyzeGraph(mirrored).order.map((id) => mirrored.nodes.find((n) => n.id === id)!);
+    expect(chain.map((n) => n.kind)).toEqual(['Input', 'Flatten', 'Dense', 'Bottleneck', 'Dense', 'Dense', 'Reshape', 'Output']);
+    expect(chain.slice(4, 7).map((n) => n.params)).toEqual([
+      { units: 128, activation: 'relu' },
+      { units: 784, activation: 'sigmoid' },
+      { targetShape: [28, 28, 1] },
+    ]);
+    expect(hasErrors(analyzeGraph(mirrored))).toBe(false);
+  });
+
+  it('turns Conv2D into Conv2DTranspose and pooling into upsampling, landing on the input shape', () => {
+    const doc = buildTemplate('convolutional', { height: 32, width: 32, channels: 3 });
+    const mirrored = mirrorDecoder(doc);
+    const a = analyzeGraph(mirrored);
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const kinds = a.order.map((id) => mirrored.nodes.find((n) => n.id === id)!.kind);
+    expect(kinds.slice(kinds.indexOf('Bottleneck'))).toEqual(['Bottleneck', 'Dense', 'Reshape', 'UpSampling2D', 'Conv2DTranspose', 'UpSampling2D', 'Conv2DTranspose', 'Output']);
+    expect(a.nodeShapes[a.order.at(-1)!]).toEqual([32, 32, 3]);
+  });
+});
+
+describe('auto-layout', () => {
+  it('places blocks left to right by depth, centred, and draws the bottleneck smallest', () => {
+    const doc = autoLayout(undercomplete());
+    const xs = doc.nodes.map((n) => n.position.x);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    const heights = nodeHeights(doc, analyzeGraph(doc));
+    expect(Math.min(...Object.values(heights))).toBe(heights['bottleneck-4']);
+    for (const n of doc.nodes) expect(n.position.y).toBe(Math.round(-heights[n.id]! / 2));
+  });
+});

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileGraph } from '../compile/compile';
+import { analyzeGraph, hasErrors } from '../shapes/infer';
+import { buildTemplate, TEMPLATE_NAMES } from './index';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const SIZES = [
+  { height: 28, width: 28, channels: 1 },
+  { height: 32, width: 32, channels: 3 },
+  { height: 64, width: 48, channels: 3 },
+  { height: 30, width: 30, channels: 1 },
+  { height: 17, width: 23, channels: 4 },
+];
+
+describe('templates', () => {
+  it.each(TEMPLATE_NAMES)('%s is valid for every image size and its count equals tfjs countParams', (name) => {
+    for (const size of SIZES) {
+      const doc = buildTemplate(name, size);
+      const analysis = analyzeGraph(doc);
+      expect(analysis.diagnostics.filter((d) => d.severity === 'error'), `${name} ${JSON.stringify(size)}`).toEqual([]);
+      expect(hasErrors(analysis)).toBe(false);
+      expect(analysis.inputShape).toEqual([size.height, size.width, size.channels]);
+      const compiled = compileGraph(doc);
+      expect(compiled.model.countParams(), `${name} ${JSON.stringify(size)}`).toBe(analysis.totalParams);
+      expect(compiled.model.outputs[0]!.shape).toEqual([null, size.height, size.width, size.channels]);
+      compiled.dispose();
+    }
+  });
+
+  it('explains the overcomplete code on its node and what regularizes it', () => {
+    const a = analyzeGraph(buildTemplate('overcomplete'));
+    const note = a.diagnostics.find((d) => d.nodeId === 'bottleneck-5');
+    expect(note?.severity).toBe('info');
+    expect(note?.message).toBe('Overcomplete: the code (1024) is larger than the input (784); an L1 sparsity penalty and dropout keep it from learning to copy the input.');
+  });
+
+  it('warns when an overcomplete code has no regularization', () => {
+    const doc = buildTemplate('overcomplete');
+    doc.nodes = doc.nodes.filter((n) => n.kind !== 'Dropout');
+    doc.edges = [...doc.edges.filter((e) => e.source !== 'dropout-3' && e.target !== 'dropout-3'), { id: 'x', source: 'flatten-2', target: 'dense-4' }];
+    doc.nodes.find((n) => n.kind === 'Bottleneck')!.params.sparsity = 'none';
+    const note = analyzeGraph(doc).diagnostics.find((d) => d.nodeId === 'bottleneck-5');
+    expect(note?.severity).toBe('warning');
+    expect(note?.message).toMatch(/can learn to copy the input/);
+  });
+});
