@@ -74,12 +74,38 @@ export interface RunRef {
 
 export type Empty = Record<string, never>;
 
+export interface GraphFileInfo {
+  /** File name inside the workspace's graphs folder, or an absolute path the user chose in a native dialog. */
+  path: string;
+  name: string;
+  modifiedAt: string;
+  size: number;
+}
+
+export interface GraphFileText {
+  path: string;
+  text: string;
+}
+
+export interface GraphWriteRequest {
+  path: string;
+  text: string;
+  /** Without it, an existing file is never replaced: the call fails with code "exists". */
+  overwrite: boolean;
+}
+
 /** channel -> [request, response] */
 export interface Channels {
   'app:info': [Empty, AppInfo];
   'train:start': [TrainStartRequest, TrainStartResult];
   'train:stop': [RunRef, { stopping: boolean }];
   'runs:list': [Empty, RunSummary[]];
+  'graphs:list': [Empty, GraphFileInfo[]];
+  'graphs:read': [{ path: string }, GraphFileText];
+  'graphs:write': [GraphWriteRequest, { path: string }];
+  /** Native dialogs (desktop app only): the chosen path, or null when cancelled. */
+  'dialog:open-graph': [Empty, { path: string | null }];
+  'dialog:save-graph': [{ suggestedName: string }, { path: string | null }];
 }
 
 export type Channel = keyof Channels;

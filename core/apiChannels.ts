@@ -1,7 +1,17 @@
 import type { Channel } from './api';
 
 /** Every contract channel, for adapters that must allow-list them (the preload, the IPC binding). */
-export const CHANNELS = ['app:info', 'train:start', 'train:stop', 'runs:list'] as const satisfies readonly Channel[];
+export const CHANNELS = [
+  'app:info',
+  'train:start',
+  'train:stop',
+  'runs:list',
+  'graphs:list',
+  'graphs:read',
+  'graphs:write',
+  'dialog:open-graph',
+  'dialog:save-graph',
+] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is added to the contract but not listed here.
 type Missing = Exclude<Channel, (typeof CHANNELS)[number]>;
@@ -12,4 +22,26 @@ export function isChannel(name: unknown): name is Channel {
 }
 
 /** The envelope every adapter returns, so an error crosses any transport as a plain message. */
-export type Envelope<T> = { ok: true; result: T } | { ok: false; error: string };
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: string; code?: string };
+
+/** An error from the other side of the contract; `code` lets the UI react (e.g. "exists" → ask to replace). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function errorEnvelope(err: unknown): { ok: false; error: string; code?: string } {
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return typeof code === 'string' ? { ok: false, error: message, code } : { ok: false, error: message };
+}
+
+export function unwrap<T>(envelope: Envelope<T>): T {
+  if (!envelope.ok) throw new ApiError(envelope.error, envelope.code);
+  return envelope.result;
+}

@@ -18,6 +18,11 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'train:start': z.object({ graph, datasetId: z.string().min(1) }).strict(),
   'train:stop': z.object({ runId: z.string().min(1) }).strict(),
   'runs:list': empty,
+  'graphs:list': empty,
+  'graphs:read': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  'graphs:write': z.object({ path: z.string().min(1).max(4096), text: z.string().max(16 * 1024 * 1024), overwrite: z.boolean() }).strict(),
+  'dialog:open-graph': empty,
+  'dialog:save-graph': z.object({ suggestedName: z.string().max(255) }).strict(),
 };
 
 

@@ -54,6 +54,7 @@ test('a bad graph file explains itself and leaves the current graph alone', asyn
   await page.goto('/');
   await expect(page.locator('.react-flow__node')).toHaveCount(8);
   const open = async (name: string, text: string) => {
+    if (!(await page.getByTestId('file-dialog').isVisible())) await page.getByTestId('cmd-open').click();
     await page.getByTestId('graph-file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
   };
   const cyclic = undercomplete();

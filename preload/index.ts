@@ -1,16 +1,14 @@
 /** Exposes the contract as window.bottleneck and nothing more (contextIsolation on, sandbox on). */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, BottleneckApi } from '../core/api';
-import { isChannel, type Envelope } from '../core/apiChannels';
+import { isChannel, unwrap, type Envelope } from '../core/apiChannels';
 
 const EVENT_CHANNEL = 'bottleneck:event';
 
 export const bridge: BottleneckApi = {
   async invoke(channel, request) {
     if (!isChannel(channel)) throw new Error(`unknown channel "${String(channel)}"`);
-    const envelope = (await ipcRenderer.invoke(channel, request)) as Envelope<never>;
-    if (!envelope.ok) throw new Error(envelope.error);
-    return envelope.result;
+    return unwrap((await ipcRenderer.invoke(channel, request)) as Envelope<never>);
   },
   on(listener) {
     const handler = (_event: IpcRendererEvent, payload: ApiEvent) => listener(payload);

@@ -60,7 +60,8 @@ describe('undo history', () => {
     fc.record({ op: fc.constant('move' as const), index: fc.nat(), x: fc.integer(), y: fc.integer() }),
     fc.record({ op: fc.constant('connect' as const), a: fc.nat(), b: fc.nat() }),
   );
-  const apply = (doc: GraphDoc, e: fc.Arbitrary<unknown> extends never ? never : any): GraphDoc => {
+  type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
+  const apply = (doc: GraphDoc, e: Edit): GraphDoc => {
     const pick = (i: number) => doc.nodes[i % Math.max(doc.nodes.length, 1)]?.id ?? '';
     switch (e.op) {
       case 'param':
@@ -129,6 +130,22 @@ describe('mirror decoder', () => {
 });
 
 describe('auto-layout', () => {
+  it('folds a long graph at the bottleneck: the decoder runs back under the encoder', () => {
+    const doc = autoLayout(buildTemplate('convolutional'));
+    const at = (id: string) => doc.nodes.find((n) => n.id === id)!.position;
+    const bottleneck = doc.nodes.find((n) => n.kind === 'Bottleneck')!;
+    const firstDecoder = doc.edges.find((e) => e.source === bottleneck.id)!.target;
+    const output = doc.nodes.find((n) => n.kind === 'Output')!;
+    expect(at(firstDecoder).x).toBe(bottleneck.position.x);
+    expect(at(firstDecoder).y).toBeGreaterThan(bottleneck.position.y);
+    expect(output.position.x).toBeLessThan(at(firstDecoder).x);
+    // No two blocks overlap.
+    const boxes = doc.nodes.map((n) => n.position);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      expect(Math.abs(boxes[i]!.x - boxes[j]!.x) >= 160 || Math.abs(boxes[i]!.y - boxes[j]!.y) >= 60).toBe(true);
+    }
+  });
+
   it('places blocks left to right by depth, centred, and draws the bottleneck smallest', () => {
     const doc = autoLayout(undercomplete());
     const xs = doc.nodes.map((n) => n.position.x);

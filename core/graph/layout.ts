@@ -1,31 +1,40 @@
+import { BOTTLENECK_KINDS } from '../blocks/registry';
 import { product } from '../blocks/types';
 import { analyzeGraph, type GraphAnalysis } from '../shapes/infer';
 import type { GraphDoc, XY } from './types';
 
 export const NODE_WIDTH = 160;
-export const COLUMN_GAP = 64;
-const MIN_HEIGHT = 64;
-const EXTRA_HEIGHT = 72;
+export const COLUMN_GAP = 96;
+const MIN_HEIGHT = 60;
+const EXTRA_HEIGHT = 110;
 const ROW_GAP = 40;
 
 /**
  * A block's drawn height grows with the log of the values it outputs, so the graph reads as an
  * hourglass whose waist is the bottleneck. Shared by the layout and the node component.
  */
-export function nodeHeight(outputSize: number | null, largest: number): number {
-  if (!outputSize || largest <= 1) return MIN_HEIGHT + EXTRA_HEIGHT / 2;
-  return Math.round(MIN_HEIGHT + (EXTRA_HEIGHT * Math.log(outputSize)) / Math.log(largest));
+export function nodeHeight(outputSize: number | null, smallest: number, largest: number): number {
+  if (!outputSize || largest <= smallest) return MIN_HEIGHT + EXTRA_HEIGHT / 2;
+  const t = (Math.log(outputSize) - Math.log(smallest)) / (Math.log(largest) - Math.log(smallest));
+  return Math.round(MIN_HEIGHT + EXTRA_HEIGHT * t);
 }
 
 export function nodeHeights(doc: GraphDoc, analysis: GraphAnalysis): Record<string, number> {
   const sizes = Object.fromEntries(Object.entries(analysis.nodeShapes).map(([id, s]) => [id, product(s)]));
-  const largest = Math.max(2, ...Object.values(sizes));
-  return Object.fromEntries(doc.nodes.map((n) => [n.id, nodeHeight(sizes[n.id] ?? null, largest)]));
+  const values = Object.values(sizes);
+  const smallest = Math.max(1, Math.min(...values));
+  const largest = Math.max(smallest, ...values);
+  return Object.fromEntries(doc.nodes.map((n) => [n.id, nodeHeight(sizes[n.id] ?? null, smallest, largest)]));
 }
 
+/** Past this many columns a single row gets too small to read, and the decoder turns back below. */
+export const MAX_ROW_COLUMNS = 8;
+
 /**
- * Left to right by depth from the Input (longest path), encoder, bottleneck, decoder; blocks at the
- * same depth stack vertically; every column is centred on y = 0. Unconnected blocks go last.
+ * Left to right by depth from the Input (longest path): encoder, bottleneck, decoder; blocks at the
+ * same depth stack vertically, every column centred on its row. A long graph folds at the bottleneck
+ * into a U: the decoder runs back right to left under the encoder, so mirrored layers line up and the
+ * whole graph stays legible at a readable zoom. Unconnected blocks go last.
  */
 export function autoLayout(doc: GraphDoc, analysis: GraphAnalysis = analyzeGraph(doc)): GraphDoc {
   const depth = new Map<string, number>();
@@ -38,12 +47,21 @@ export function autoLayout(doc: GraphDoc, analysis: GraphAnalysis = analyzeGraph
   const heights = nodeHeights(doc, analysis);
   const columns = new Map<number, string[]>();
   for (const n of doc.nodes) columns.set(depth.get(n.id)!, [...(columns.get(depth.get(n.id)!) ?? []), n.id]);
+  const columnCount = Math.max(...depth.values()) + 1;
+  const bottleneckDepth = doc.nodes.filter((n) => BOTTLENECK_KINDS.includes(n.kind)).map((n) => depth.get(n.id)!)[0];
+  const fold = columnCount > MAX_ROW_COLUMNS && bottleneckDepth !== undefined ? bottleneckDepth : null;
+  const tallest = Math.max(...Object.values(heights));
+  const step = NODE_WIDTH + COLUMN_GAP;
   const positions: Record<string, XY> = {};
   for (const [d, ids] of columns) {
+    const folded = fold !== null && d > fold;
+    // Decoder column d sits under encoder column 2·fold + 1 − d: the first decoder block under the bottleneck.
+    const x = (folded ? 2 * fold! + 1 - d : d) * step;
+    const rowCentre = fold === null ? 0 : folded ? tallest / 2 + ROW_GAP * 1.5 : -(tallest / 2 + ROW_GAP * 1.5);
     const total = ids.reduce((s, id) => s + heights[id]!, 0) + ROW_GAP * (ids.length - 1);
-    let y = -total / 2;
+    let y = rowCentre - total / 2;
     for (const id of ids) {
-      positions[id] = { x: d * (NODE_WIDTH + COLUMN_GAP), y: Math.round(y) };
+      positions[id] = { x, y: Math.round(y) };
       y += heights[id]! + ROW_GAP;
     }
   }

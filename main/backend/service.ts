@@ -4,15 +4,24 @@ import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, Re
 import { parseRequest } from '../../core/apiSchema';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
 import { listDatasets } from './datasets';
+import { GraphFiles } from './graphFiles';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { newRunId, RunStore } from './runStore';
 import { TrainerHost } from './trainerHost';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };
 
+/** Native file dialogs, provided by the desktop shell; absent in browser mode and the CLI. */
+export interface NativeDialogs {
+  openGraph(): Promise<string | null>;
+  saveGraph(suggestedName: string): Promise<string | null>;
+}
+
 export interface BackendOptions {
   shell: AppInfo['shell'];
   runsRoot?: string;
+  graphsRoot?: string;
+  dialogs?: NativeDialogs;
 }
 
 /**
@@ -22,11 +31,22 @@ export interface BackendOptions {
 export class BottleneckBackend implements BottleneckApi {
   readonly runs: RunStore;
   readonly trainer = new TrainerHost();
+  readonly graphs: GraphFiles;
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
 
   constructor(private readonly options: BackendOptions) {
     this.runs = new RunStore(options.runsRoot ?? runsDir());
+    this.graphs = new GraphFiles(options.graphsRoot ?? join(workspaceDir(), 'graphs'));
+    const dialogs = () => {
+      if (!options.dialogs) throw new Error('native dialogs exist only in the desktop app');
+      return options.dialogs;
+    };
+    // A path the user picked in a native dialog becomes readable and writable, and only such paths.
+    const chosen = (path: string | null) => {
+      if (path) this.graphs.allow(path);
+      return { path };
+    };
     this.runs.markInterrupted();
     this.trainer.onEvent((event) => {
       this.runs.record(event, event.type === 'run-started' ? this.trainer.backend ?? undefined : undefined);
@@ -60,6 +80,11 @@ export class BottleneckBackend implements BottleneckApi {
       },
       'train:stop': async ({ runId }) => ({ stopping: this.trainer.stop(runId) }),
       'runs:list': async () => this.runs.list(),
+      'graphs:list': async () => this.graphs.list(),
+      'graphs:read': async ({ path }) => this.graphs.read(path),
+      'graphs:write': async ({ path, text, overwrite }) => this.graphs.write(path, text, overwrite),
+      'dialog:open-graph': async () => chosen(await dialogs().openGraph()),
+      'dialog:save-graph': async ({ suggestedName }) => chosen(await dialogs().saveGraph(suggestedName)),
     };
   }
 

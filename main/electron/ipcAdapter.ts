@@ -1,5 +1,5 @@
 import type { ApiEvent, BottleneckApi, Channel } from '../../core/api';
-import { CHANNELS, type Envelope } from '../../core/apiChannels';
+import { CHANNELS, errorEnvelope, type Envelope } from '../../core/apiChannels';
 
 /** The slice of Electron's ipcMain this adapter uses, so tests can drive it without Electron. */
 export interface IpcMainLike {
@@ -27,7 +27,7 @@ export function bindIpc(
       try {
         return { ok: true, result: await api.invoke(channel as Channel, payload as never) };
       } catch (err) {
-        return { ok: false, error: (err as Error).message };
+        return errorEnvelope(err);
       }
     });
   }

@@ -1,5 +1,5 @@
 /** The desktop shell: one window over the same backend the browser mode uses. Kept thin on purpose. */
-import { app, BrowserWindow, ipcMain, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BottleneckBackend } from '../backend/service';
@@ -64,9 +64,17 @@ function createWindow(): BrowserWindow {
 }
 
 app.whenReady().then(() => {
-  const backend = new BottleneckBackend({ shell: 'electron' });
+  let win: BrowserWindow;
+  const filters = [{ name: 'Bottleneck graph', extensions: ['bottleneck.json', 'json'] }];
+  const backend = new BottleneckBackend({
+    shell: 'electron',
+    dialogs: {
+      openGraph: async () => (await dialog.showOpenDialog(win, { properties: ['openFile'], filters })).filePaths[0] ?? null,
+      saveGraph: async (suggestedName) => (await dialog.showSaveDialog(win, { defaultPath: `${suggestedName}.bottleneck.json`, filters })).filePath ?? null,
+    },
+  });
   serveRenderer(join(appRoot(), 'dist', 'renderer'));
-  let win = createWindow();
+  win = createWindow();
   bindIpc(
     ipcMain,
     backend,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BottleneckApi, Channel } from '../../core/api';
-import { isChannel, type Envelope } from '../../core/apiChannels';
+import { errorEnvelope, isChannel, type Envelope } from '../../core/apiChannels';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -103,7 +103,7 @@ async function handleApi(api: BottleneckApi, name: string, req: IncomingMessage,
     const result = await api.invoke(name as Channel, payload as never);
     reply(200, { ok: true, result });
   } catch (err) {
-    reply(200, { ok: false, error: (err as Error).message });
+    reply(200, errorEnvelope(err));
   }
 }
 

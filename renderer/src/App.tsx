@@ -1,11 +1,16 @@
+import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { getApi } from './api/client';
+import { commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
 import { Inspector } from './editor/Inspector';
+import { ConfirmDialog, FileDialog } from './panels/Dialogs';
+import { NoticeBar } from './panels/NoticeBar';
 import { Toolbar } from './panels/Toolbar';
 import { TrainingDashboard } from './panels/TrainingDashboard';
-import { NoticeBar } from './panels/NoticeBar';
-import { useApp } from './store/store';
+import { selectDirty, useApp } from './store/store';
+
+const typingInto = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 export function App() {
   useEffect(() => {
@@ -21,19 +26,44 @@ export function App() {
     return unsubscribe;
   }, []);
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const state = useApp.getState();
+      if (typingInto(e.target) || state.pendingConfirm || state.fileDialog) return;
+      const cmd = commandForKey(e);
+      if (!cmd) return;
+      e.preventDefault();
+      if (cmd.enabled(state)) cmd.run(state);
+    };
+    // Leaving the page with unsaved work asks first.
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (selectDirty(useApp.getState())) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, []);
+
   return (
     <div className="app">
       <Toolbar />
       <NoticeBar />
       <main className="workspace">
         <section className="canvas-area" aria-label="Graph editor">
-          <GraphCanvas />
+          <ReactFlowProvider>
+            <GraphCanvas />
+          </ReactFlowProvider>
         </section>
         <section className="dashboard" aria-label="Training">
           <Inspector />
           <TrainingDashboard />
         </section>
       </main>
+      <FileDialog />
+      <ConfirmDialog />
     </div>
   );
 }

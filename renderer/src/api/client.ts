@@ -1,5 +1,5 @@
 import type { ApiEvent, BottleneckApi } from '../../../core/api';
-import type { Envelope } from '../../../core/apiChannels';
+import { unwrap, type Envelope } from '../../../core/apiChannels';
 
 declare global {
   interface Window {
@@ -32,9 +32,7 @@ function httpApi(): BottleneckApi {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(request),
       });
-      const envelope = (await response.json()) as Envelope<never>;
-      if (!envelope.ok) throw new Error(envelope.error);
-      return envelope.result;
+      return unwrap((await response.json()) as Envelope<never>);
     },
     on(listener) {
       listeners.add(listener);

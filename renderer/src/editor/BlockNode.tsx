@@ -10,8 +10,15 @@ export interface BlockNodeData extends Record<string, unknown> {
   shape: Shape | null;
   params: number | null;
   errors: string[];
+  notes: { severity: 'warning' | 'info'; message: string }[];
   hasInput: boolean;
   hasOutput: boolean;
+  trainingOnly: boolean;
+  /** Drawn height: grows with the values the block outputs, so the bottleneck is the waist. */
+  height: number;
+  /** Sides of the input and output handles, facing the neighbours (a folded layout turns back). */
+  inSide: Position;
+  outSide: Position;
 }
 
 export type BlockFlowNode = Node<BlockNodeData, 'block'>;
@@ -21,16 +28,22 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   return (
     <div
       className={`block block--${data.role}${faulty ? ' block--error' : ''}${selected ? ' block--selected' : ''}`}
+      style={{ minHeight: data.height }}
       data-testid={`node-${id}`}
       data-kind={data.kind}
       data-error={faulty ? data.errors.join('; ') : undefined}
     >
-      {data.hasInput && <Handle type="target" position={Position.Left} />}
+      {data.hasInput && <Handle type="target" position={data.inSide} />}
       <div className="block__head">
         <span className="block__kind">{data.kind}</span>
         {(data.role === 'encoder' || data.role === 'decoder') && <span className="block__role">{data.role}</span>}
       </div>
-      {data.summary && <div className="block__summary">{data.summary}</div>}
+      {(data.summary || data.trainingOnly) && (
+        <div className="block__summary">
+          {data.summary}
+          {data.trainingOnly && <span className="block__train-only" title="Active while training only"> · train only</span>}
+        </div>
+      )}
       <div className="block__meta">
         <span className="block__shape" data-testid={`shape-${id}`}>
           {formatShape(data.shape)}
@@ -44,7 +57,13 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           {data.errors[0]}
         </div>
       )}
-      {data.hasOutput && <Handle type="source" position={Position.Right} />}
+      {!faulty &&
+        data.notes.map((n) => (
+          <div key={n.message} className={`block__note block__note--${n.severity}`} data-testid={`note-${id}`}>
+            {n.message}
+          </div>
+        ))}
+      {data.hasOutput && <Handle type="source" position={data.outSide} />}
     </div>
   );
 });

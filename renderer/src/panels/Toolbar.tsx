@@ -1,66 +1,102 @@
-import { useRef } from 'react';
-import { serializeGraph } from '../../../core/graph/schema';
-import { hasErrors } from '../../../core/shapes/infer';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../core/templates';
-import { isTraining, useApp } from '../store/store';
+import { command, shortcutLabel } from '../commands';
+import { isTraining, selectDirty, useApp } from '../store/store';
+
+function CommandButton({ id, className = 'btn btn--ghost', label }: { id: string; className?: string; label?: string }) {
+  const cmd = command(id);
+  const enabled = useApp((s) => cmd.enabled(s));
+  return (
+    <button type="button" className={className} data-testid={`cmd-${id}`} disabled={!enabled} title={`${cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`} onClick={() => cmd.run(useApp.getState())}>
+      {label ?? cmd.label}
+    </button>
+  );
+}
+
+function TemplateMenu({ disabled }: { disabled: boolean }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+  return (
+    <div className="menu" ref={ref}>
+      <button type="button" className="btn btn--ghost" data-testid="templates-menu" aria-expanded={open} disabled={disabled} onClick={() => setOpen(!open)}>
+        Templates ▾
+      </button>
+      {open && (
+        <ul className="menu__list" role="menu">
+          {TEMPLATE_NAMES.map((name) => (
+            <li key={name} role="none">
+              <button
+                type="button"
+                role="menuitem"
+                className="menu__item"
+                data-testid={`template-${name}`}
+                onClick={() => {
+                  setOpen(false);
+                  useApp.getState().loadTemplate(name);
+                }}
+              >
+                <b>{TEMPLATES[name].label}</b>
+                <span className="muted">{TEMPLATES[name].description}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 export function Toolbar() {
-  const doc = useApp((s) => s.doc);
-  const analysis = useApp((s) => s.analysis);
-  const training = useApp((s) => s.training);
+  const name = useApp((s) => s.doc.name);
+  const dirty = useApp(selectDirty);
+  const filePath = useApp((s) => s.filePath);
+  const busy = useApp((s) => isTraining(s.training.status));
+  const status = useApp((s) => s.training.status);
+  const runId = useApp((s) => s.training.runId);
   const backend = useApp((s) => s.backend);
   const info = useApp((s) => s.info);
-  const { loadTemplate, openGraphText, startTraining, stopTraining } = useApp.getState();
-  const fileInput = useRef<HTMLInputElement>(null);
-  const busy = isTraining(training.status);
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  const analysis = useApp((s) => s.analysis);
+  // Faults of the graph as a whole (no bottleneck, no output) first: they are usually the cause of the rest.
+  const errors = useMemo(
+    () => analysis.diagnostics.filter((d) => d.severity === 'error').sort((a, b) => Number(a.nodeId !== undefined) - Number(b.nodeId !== undefined)),
+    [analysis],
+  );
   const firstError = errors[0];
   const trainBlocked = firstError ? `Fix the graph first: ${firstError.message}` : !info ? 'Connecting to the backend…' : null;
-
-  const save = () => {
-    const blob = new Blob([serializeGraph(doc)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${doc.name.replace(/[^\w.-]+/g, '-').toLowerCase() || 'graph'}.bottleneck.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
 
   return (
     <header className="toolbar">
       <div className="brand">
-        <img src="./icon.svg" alt="" width={24} height={24} />
+        <img src="./icon.svg" alt="" width={22} height={22} />
         <span>Bottleneck</span>
       </div>
-      <div className="toolbar__group" role="group" aria-label="Templates">
-        {TEMPLATE_NAMES.map((name) => (
-          <button key={name} type="button" className="btn btn--ghost" data-testid={`template-${name}`} title={TEMPLATES[name].description} disabled={busy} onClick={() => loadTemplate(name)}>
-            {TEMPLATES[name].label}
-          </button>
-        ))}
-      </div>
       <div className="toolbar__group" role="group" aria-label="File">
-        <button type="button" className="btn btn--ghost" data-testid="graph-open" disabled={busy} onClick={() => fileInput.current?.click()}>
-          Open…
-        </button>
-        <button type="button" className="btn btn--ghost" data-testid="graph-save" onClick={save}>
-          Save
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="graph-file-input"
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) openGraphText(file.name, await file.text());
-          }}
-        />
+        <CommandButton id="new" />
+        <CommandButton id="open" />
+        <CommandButton id="save" />
+        <CommandButton id="save-as" />
       </div>
-      <div className="toolbar__title" title={doc.name}>
-        {doc.name}
+      <div className="toolbar__group" role="group" aria-label="Edit">
+        <CommandButton id="undo" label="↶" className="btn btn--ghost btn--icon" />
+        <CommandButton id="redo" label="↷" className="btn btn--ghost btn--icon" />
+        <TemplateMenu disabled={busy} />
+        <CommandButton id="layout" label="Layout" />
+        <CommandButton id="mirror" />
+      </div>
+      <div className="toolbar__title" title={filePath ?? 'not saved yet'} data-testid="graph-title">
+        {name}
+        {dirty && (
+          <span className="dirty" data-testid="dirty-marker" title="Unsaved changes">
+            {' '}
+            •
+          </span>
+        )}
       </div>
       <div className="toolbar__spacer" />
       {firstError && (
@@ -72,17 +108,17 @@ export function Toolbar() {
         {backend ? `backend: ${backend.name}` : 'backend: starting…'}
       </span>
       {busy ? (
-        <button type="button" className="btn btn--stop" data-testid="train-stop" disabled={training.status === 'stopping' || !training.runId} onClick={() => void stopTraining()}>
-          {training.status === 'stopping' ? 'Stopping…' : 'Stop'}
+        <button type="button" className="btn btn--stop" data-testid="train-stop" disabled={status === 'stopping' || !runId} title={`Stop after the current batch (${shortcutLabel('Escape')})`} onClick={() => void useApp.getState().stopTraining()}>
+          {status === 'stopping' ? 'Stopping…' : 'Stop'}
         </button>
       ) : (
         <button
           type="button"
           className="btn btn--primary"
           data-testid="train-start"
-          disabled={hasErrors(analysis) || !info}
-          title={trainBlocked ?? `Train ${doc.training.epochs} epochs on ${info?.datasets[0]?.name ?? 'the dataset'}`}
-          onClick={() => void startTraining()}
+          disabled={trainBlocked !== null}
+          title={trainBlocked ?? `Train (${shortcutLabel('Mod+Enter')})`}
+          onClick={() => void useApp.getState().startTraining()}
         >
           Train
         </button>

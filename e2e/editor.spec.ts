@@ -1,0 +1,184 @@
+import { expect, test, type Page } from '@playwright/test';
+import { TEMPLATE_NAMES } from '../core/templates';
+
+/** Drops a palette block at a point of the canvas (offsets from the canvas's top-left corner). */
+async function drop(page: Page, kind: string, x: number, y: number) {
+  await page.getByTestId(`palette-${kind}`).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+}
+
+/** Drags a wire from one block's output handle to another's input handle. */
+async function wire(page: Page, from: string, to: string) {
+  const source = page.locator(`.react-flow__node[data-id="${from}"] .react-flow__handle.source`);
+  const target = page.locator(`.react-flow__node[data-id="${to}"] .react-flow__handle.target`);
+  const a = (await source.boundingBox())!;
+  const b = (await target.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function setField(page: Page, node: string, name: string, value: string) {
+  await page.getByTestId(`node-${node}`).click();
+  const field = page.getByTestId(`param-${name}`);
+  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+  else {
+    await field.fill(value);
+    await field.press('Enter');
+  }
+}
+
+test('builds the undercomplete autoencoder from an empty canvas by drag and drop alone', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('cmd-new').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(2);
+  const blocks: [string, number, number][] = [
+    ['Flatten', 320, 60],
+    ['Dense', 560, 60],
+    ['Bottleneck', 800, 60],
+    ['Dense', 320, 400],
+    ['Dense', 560, 400],
+    ['Reshape', 800, 400],
+  ];
+  for (const [kind, x, y] of blocks) await drop(page, kind, x, y);
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  const wires: [string, string][] = [
+    ['input-1', 'flatten-3'],
+    ['flatten-3', 'dense-4'],
+    ['dense-4', 'bottleneck-5'],
+    ['bottleneck-5', 'dense-6'],
+    ['dense-6', 'dense-7'],
+    ['dense-7', 'reshape-8'],
+    ['reshape-8', 'output-2'],
+  ];
+  for (const [from, to] of wires) await wire(page, from, to);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(7);
+  await setField(page, 'dense-7', 'units', '784');
+  await setField(page, 'dense-7', 'activation', 'sigmoid');
+  await page.getByTestId('cmd-layout').click();
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  await expect(page.getByTestId('total-params')).toHaveText('209,968');
+
+  // The code size follows the bottleneck, on its node, its edges and the totals.
+  await setField(page, 'bottleneck-5', 'latentSize', '16');
+  await expect(page.getByTestId('shape-bottleneck-5')).toHaveText('16');
+  await expect(page.getByTestId('params-dense-6')).toHaveText(`${(16 * 128 + 128).toLocaleString('en')} params`);
+  await expect(page.getByTestId('compression')).toHaveText('49.0×');
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.screenshot({ path: 'e2e/screenshots/editor-built-by-hand.png' });
+
+  // A shape mismatch shows on the node at fault and disables Train, with the reason.
+  await setField(page, 'dense-7', 'units', '500');
+  await expect(page.getByTestId('node-reshape-8')).toHaveAttribute('data-error', /cannot reshape 500 \(500 values\) to 28×28×1/);
+  await expect(page.getByTestId('node-reshape-8')).toHaveClass(/block--error/);
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await expect(page.getByTestId('train-blocked')).toContainText('cannot reshape 500');
+  await page.screenshot({ path: 'e2e/screenshots/editor-shape-error.png' });
+
+  // Undo goes back to the valid graph (keyboard), redo forward again, undo once more.
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  await expect(page.getByTestId('shape-dense-7')).toHaveText('784');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await page.getByTestId('cmd-undo').click();
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+
+  // Save, reload the page, open: the same graph.
+  await expect(page.getByTestId('dirty-marker')).toBeVisible();
+  await page.getByTestId('cmd-save').click();
+  await page.getByTestId('save-name').fill('hand built');
+  await page.getByTestId('save-confirm').click();
+  await expect(page.getByTestId('notice')).toHaveText(/Saved hand built\.bottleneck\.json/);
+  await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
+  const before = await page.evaluate(() => document.querySelector('[data-testid=graph-canvas]')!.getAttribute('data-total-params'));
+  const shapesBefore = await page.locator('.react-flow__edge-text').allTextContents();
+  await page.reload();
+  await expect(page.getByTestId('total-params')).toHaveText('209,968'); // the default template again
+  await page.getByTestId('cmd-open').click();
+  await page.getByTestId('file-hand built').click();
+  await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-total-params', before!);
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  expect((await page.locator('.react-flow__edge-text').allTextContents()).sort()).toEqual(shapesBefore.sort());
+  await expect(page.getByTestId('shape-bottleneck-5')).toHaveText('16');
+});
+
+test('saving over an existing file asks first; leaving unsaved work asks first', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('cmd-save-as').click();
+  await page.getByTestId('save-name').fill('twice');
+  await page.getByTestId('save-confirm').click();
+  await expect(page.getByTestId('notice')).toHaveText(/Saved twice/);
+  await setField(page, 'bottleneck-4', 'latentSize', '8');
+  await page.getByTestId('cmd-save-as').click();
+  await page.getByTestId('save-name').fill('twice');
+  await page.getByTestId('save-confirm').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('twice.bottleneck.json already exists');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('dirty-marker')).toBeVisible();
+
+  // A template over unsaved work asks; cancelling keeps the work.
+  await page.getByTestId('templates-menu').click();
+  await page.getByTestId('template-sparse').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('has changes that are not saved');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
+});
+
+test('copy, paste, duplicate and delete, each undoable', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  await page.getByTestId('node-dense-3').click();
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(page.locator('.react-flow__node')).toHaveCount(9);
+  await page.keyboard.press('Control+d');
+  await expect(page.locator('.react-flow__node')).toHaveCount(10);
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
+  await page.keyboard.press('Delete');
+  await expect(page.locator('.react-flow__node')).toHaveCount(9);
+  await page.getByTestId('node-bottleneck-4').click();
+  await page.keyboard.press('Backspace');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  await expect(page.getByTestId('train-blocked')).toContainText('no Bottleneck');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  await expect(page.getByTestId('total-params')).toHaveText('209,968');
+});
+
+test('mirror decoder rebuilds the decoder from the encoder', async ({ page }) => {
+  await page.goto('/');
+  await setField(page, 'dense-3', 'units', '256');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  await page.getByTestId('cmd-mirror').click();
+  await expect(page.getByTestId('notice')).toHaveText(/mirror image of the encoder/);
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  // Dense 256 mirrored: code 32 → 256 → 784 (sigmoid) → 28×28×1.
+  await expect(page.locator('.react-flow__edge-text')).toContainText(['256', '32', '256', '784']);
+  await expect(page.getByTestId('total-params')).toHaveText((784 * 256 + 256 + 256 * 32 + 32 + 32 * 256 + 256 + 256 * 784 + 784).toLocaleString('en'));
+});
+
+for (const name of TEMPLATE_NAMES) {
+  test(`the ${name} template loads in one click, valid, and reads well`, async ({ page }) => {
+    await page.goto('/');
+    await page.getByTestId('templates-menu').click();
+    await page.getByTestId(`template-${name}`).click();
+    await expect(page.getByTestId('train-start')).toBeEnabled();
+    await expect(page.locator('.block--error')).toHaveCount(0);
+    await page.waitForTimeout(300);
+    // No two blocks overlap on screen.
+    const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `blocks ${i} and ${j} overlap`).toBe(false);
+      }
+    }
+    await page.screenshot({ path: `e2e/screenshots/template-${name}.png` });
+  });
+}

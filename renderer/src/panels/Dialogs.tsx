@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState } from 'react';
+import type { GraphFileInfo } from '../../../core/api';
+import { getApi } from '../api/client';
+import { useApp } from '../store/store';
+
+/** A modal that traps nothing fancy: Escape cancels, the first button gets focus. */
+function Modal({ title, children, onClose, testId }: { title: string; children: React.ReactNode; onClose: () => void; testId: string }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+        <h2 className="modal__title">{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function ConfirmDialog() {
+  const request = useApp((s) => s.pendingConfirm);
+  const resolve = useApp((s) => s.resolveConfirm);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => confirmButton.current?.focus(), [request]);
+  if (!request) return null;
+  return (
+    <Modal title={request.title} onClose={() => resolve(false)} testId="confirm-dialog">
+      <p>{request.message}</p>
+      <div className="modal__actions">
+        <button type="button" className="btn" data-testid="confirm-cancel" onClick={() => resolve(false)}>
+          Cancel
+        </button>
+        <button ref={confirmButton} type="button" className="btn btn--danger" data-testid="confirm-ok" onClick={() => resolve(true)}>
+          {request.confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Browser mode's Open and Save As: the graphs folder of the workspace, through the backend. */
+export function FileDialog() {
+  const mode = useApp((s) => s.fileDialog);
+  const info = useApp((s) => s.info);
+  const docName = useApp((s) => s.doc.name);
+  const { openDialog, openPath, saveAs, openGraphText } = useApp.getState();
+  const [files, setFiles] = useState<GraphFileInfo[] | null>(null);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const importInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!mode) return;
+    setError(null);
+    setName(docName.replace(/[^\w .()-]+/g, '-'));
+    setFiles(null);
+    getApi()
+      .invoke('graphs:list', {})
+      .then(setFiles, (err: Error) => setError(err.message));
+  }, [mode, docName]);
+
+  if (!mode) return null;
+  const close = () => openDialog(null);
+  const folder = info ? `${info.workspace}/graphs` : 'the workspace';
+  return (
+    <Modal title={mode === 'open' ? 'Open graph' : 'Save graph as'} onClose={close} testId="file-dialog">
+      <p className="muted small">Graphs are kept in {folder}.</p>
+      <ul className="file-list" data-testid="file-list">
+        {files?.length === 0 && <li className="muted">No saved graphs yet.</li>}
+        {files?.map((f) => (
+          <li key={f.path}>
+            <button
+              type="button"
+              className="file-list__item"
+              data-testid={`file-${f.name}`}
+              onClick={async () => {
+                if (mode === 'open') {
+                  if (await openPath(f.path)) close();
+                } else setName(f.name);
+              }}
+            >
+              <span>{f.name}</span>
+              <span className="muted">{new Date(f.modifiedAt).toLocaleString()}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && <p className="inspector__error">{error}</p>}
+      {mode === 'save' ? (
+        <form
+          className="modal__row"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            close();
+            await saveAs(name.trim());
+          }}
+        >
+          <input className="field__input" data-testid="save-name" value={name} autoFocus onChange={(e) => setName(e.target.value)} aria-label="File name" />
+          <span className="muted">.bottleneck.json</span>
+          <button type="submit" className="btn btn--primary" data-testid="save-confirm" disabled={!name.trim()}>
+            Save
+          </button>
+        </form>
+      ) : (
+        <div className="modal__actions">
+          <button type="button" className="btn" onClick={() => importInput.current?.click()}>
+            Import from disk…
+          </button>
+          <input
+            ref={importInput}
+            type="file"
+            accept=".json,application/json"
+            hidden
+            data-testid="graph-file-input"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file && openGraphText(file.name, await file.text())) close();
+            }}
+          />
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </Modal>
+  );
+}

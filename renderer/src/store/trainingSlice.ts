@@ -1,0 +1,118 @@
+import type { StateCreator } from 'zustand';
+import { hasErrors } from '../../../core/shapes/infer';
+import type { LatentProjection, ReconstructionGrid, TrainEvent } from '../../../core/train/events';
+import { getApi } from '../api/client';
+import type { AppState } from './store';
+
+export type TrainingStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
+
+export interface TrainingState {
+  runId: string | null;
+  status: TrainingStatus;
+  epochs: number;
+  epoch: number;
+  stepsPerEpoch: number;
+  /** [fractional epoch, loss] per throttled batch-end. */
+  batchLoss: [number, number][];
+  /** [epoch, loss] per epoch-end. */
+  valLoss: [number, number][];
+  trainLoss: [number, number][];
+  samplesPerSec: number;
+  elapsedMs: number;
+  classNames: string[];
+  latent: LatentProjection | null;
+  recon: ReconstructionGrid | null;
+  message: string | null;
+}
+
+export interface TrainingSlice {
+  training: TrainingState;
+  startTraining(): Promise<void>;
+  stopTraining(): Promise<void>;
+  handleEvent(event: TrainEvent): void;
+}
+
+export const IDLE_TRAINING: TrainingState = {
+  runId: null,
+  status: 'idle',
+  epochs: 0,
+  epoch: 0,
+  stepsPerEpoch: 1,
+  batchLoss: [],
+  valLoss: [],
+  trainLoss: [],
+  samplesPerSec: 0,
+  elapsedMs: 0,
+  classNames: [],
+  latent: null,
+  recon: null,
+  message: null,
+};
+
+export const isTraining = (s: TrainingStatus) => s === 'starting' || s === 'running' || s === 'stopping';
+
+export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => ({
+  training: IDLE_TRAINING,
+
+  startTraining: async () => {
+    const { doc, analysis, info, training } = get();
+    if (isTraining(training.status) || hasErrors(analysis)) return;
+    const datasetId = info?.datasets[0]?.id;
+    if (!datasetId) {
+      get().setNotice({ kind: 'error', text: 'No dataset is available yet.' });
+      return;
+    }
+    set({ training: { ...IDLE_TRAINING, status: 'starting', epochs: doc.training.epochs } });
+    try {
+      const { runId } = await getApi().invoke('train:start', { graph: doc, datasetId });
+      set((s) => ({ training: { ...s.training, runId, status: s.training.status === 'starting' ? 'running' : s.training.status } }));
+    } catch (err) {
+      set({ training: { ...IDLE_TRAINING, status: 'failed', message: (err as Error).message } });
+      get().setNotice({ kind: 'error', text: (err as Error).message });
+    }
+  },
+  stopTraining: async () => {
+    const { training } = get();
+    if (!training.runId || !isTraining(training.status)) return;
+    set({ training: { ...training, status: 'stopping' } });
+    await getApi().invoke('train:stop', { runId: training.runId });
+  },
+  handleEvent: (event) => {
+    const t = get().training;
+    // Events of a run this window did not start (another tab, the CLI) are not drawn here.
+    if (t.runId !== null && event.runId !== t.runId) return;
+    if (t.runId === null && t.status !== 'starting') return;
+    const next: TrainingState = { ...t, runId: event.runId };
+    switch (event.type) {
+      case 'run-started':
+        Object.assign(next, { epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running' });
+        break;
+      case 'batch-end':
+        next.batchLoss = [...t.batchLoss, [event.epoch - 1 + event.batch / t.stepsPerEpoch, event.loss]];
+        Object.assign(next, { epoch: event.epoch, samplesPerSec: event.samplesPerSec, elapsedMs: event.elapsedMs });
+        break;
+      case 'epoch-end':
+        next.valLoss = [...t.valLoss, [event.epoch, event.val_loss]];
+        next.trainLoss = [...t.trainLoss, [event.epoch, event.loss]];
+        Object.assign(next, { epoch: event.epoch, samplesPerSec: event.samplesPerSec, elapsedMs: event.elapsedMs, latent: event.latent, recon: event.recon });
+        break;
+      case 'run-finished':
+        Object.assign(next, { status: 'finished', elapsedMs: event.elapsedMs, message: `Finished ${event.epochs} epochs: validation loss ${event.val_loss.toFixed(4)}` });
+        break;
+      case 'run-stopped':
+        Object.assign(next, {
+          status: 'stopped',
+          epoch: event.epochs,
+          elapsedMs: event.elapsedMs,
+          message: `Stopped after ${event.epochs} finished epoch${event.epochs === 1 ? '' : 's'}; they are saved.`,
+        });
+        break;
+      case 'run-failed':
+        next.status = 'failed';
+        next.message = event.message;
+        get().setNotice({ kind: 'error', text: `Training failed: ${event.message}` });
+        break;
+    }
+    set({ training: next });
+  },
+});
