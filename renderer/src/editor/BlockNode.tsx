@@ -36,7 +36,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       {data.hasInput && <Handle type="target" position={data.inSide} />}
       <div className="block__head">
         <span className="block__kind">{data.kind}</span>
-        {(data.role === 'encoder' || data.role === 'decoder') && <span className="block__role">{data.role}</span>}
+        {(data.role === 'encoder' || data.role === 'decoder') && data.kind.length <= 11 && <span className="block__role">{data.role}</span>}
       </div>
       {(data.summary || data.trainingOnly) && (
         <div className="block__summary">

@@ -148,6 +148,23 @@ export function GraphCanvas() {
     <div className="editor">
       <Palette onAdd={addAtCentre} disabled={locked} />
       <div className="canvas" data-testid="graph-canvas" data-total-params={analysis.totalParams} data-node-count={doc.nodes.length}>
+        <div className="canvas__summary" data-testid="graph-summary">
+          <span>
+            <b data-testid="total-params">{analysis.totalParams.toLocaleString('en')}</b> parameters
+          </span>
+          {analysis.codeSize !== null && (
+            <span>
+              code <b data-testid="code-size">{analysis.codeSize}</b>
+            </span>
+          )}
+          {analysis.compressionRatio !== null && (
+            <span title="input size / code size">
+              compression <b data-testid="compression">{analysis.compressionRatio >= 10 ? analysis.compressionRatio.toFixed(1) : analysis.compressionRatio.toFixed(2)}×</b>
+            </span>
+          )}
+          {analysis.inputShape && <span>input {formatShape(analysis.inputShape)}</span>}
+        </div>
+        <div className="canvas__flow">
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -174,23 +191,8 @@ export function GraphCanvas() {
         >
           <Background gap={24} size={1} color="#2a313c" />
           <Controls showInteractive={false} />
-          <MiniMap position="top-right" style={{ width: 170, height: 100 }} pannable zoomable nodeColor={(n) => ((n.data as { role?: string }).role === 'bottleneck' ? '#f0b429' : '#3b4a5e')} maskColor="rgba(10,12,16,0.6)" />
+          <MiniMap position="bottom-left" style={{ width: 150, height: 90, marginLeft: 54 }} pannable zoomable nodeColor={(n) => ((n.data as { role?: string }).role === 'bottleneck' ? '#f0b429' : '#3b4a5e')} maskColor="rgba(10,12,16,0.6)" />
         </ReactFlow>
-        <div className="canvas__summary" data-testid="graph-summary">
-          <span>
-            <b data-testid="total-params">{analysis.totalParams.toLocaleString('en')}</b> parameters
-          </span>
-          {analysis.codeSize !== null && (
-            <span>
-              code <b data-testid="code-size">{analysis.codeSize}</b>
-            </span>
-          )}
-          {analysis.compressionRatio !== null && (
-            <span title="input size / code size">
-              compression <b data-testid="compression">{analysis.compressionRatio >= 10 ? analysis.compressionRatio.toFixed(1) : analysis.compressionRatio.toFixed(2)}×</b>
-            </span>
-          )}
-          {analysis.inputShape && <span>input {formatShape(analysis.inputShape)}</span>}
         </div>
         {doc.nodes.length <= 2 && doc.edges.length === 0 && (
           <div className="canvas__hint">Drag blocks from the left onto the canvas, then connect each block's right handle to the next block's left handle.</div>
