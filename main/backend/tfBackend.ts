@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAttempt, BackendInfo } from '../../core/api';
+import { registerWasmTrainingKernels } from '../../core/train/kernels/wasmConv2DBackpropFilter';
 
 interface Candidate {
   /** The name tfjs registers the backend under. */
@@ -12,7 +13,14 @@ interface Candidate {
 const CANDIDATES: Candidate[] = [
   { backend: 'tensorflow', label: 'tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
   { backend: 'tensorflow', label: 'tfjs-node', load: () => import('@tensorflow/tfjs-node' as string) },
-  { backend: 'wasm', label: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
+  {
+    backend: 'wasm',
+    label: 'wasm',
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-wasm');
+      registerWasmTrainingKernels();
+    },
+  },
   { backend: 'cpu', label: 'cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
 ];
 
