@@ -42,7 +42,7 @@ export interface AppInfo {
   workspace: string;
 }
 
-export type RunStatus = 'running' | 'paused' | 'finished' | 'stopped' | 'failed' | 'interrupted';
+export type RunStatus = 'queued' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed' | 'interrupted';
 
 export interface RunSummary {
   id: string;
@@ -56,6 +56,7 @@ export interface RunSummary {
   epochs: number;
   loss: number | null;
   val_loss: number | null;
+  best_val_loss: number | null;
   error: string | null;
 }
 
@@ -66,6 +67,8 @@ export interface TrainStartRequest {
 
 export interface TrainStartResult {
   runId: string;
+  /** Runs ahead of this one; 0 when it starts at once. */
+  queuePosition: number;
 }
 
 export interface RunRef {
@@ -99,7 +102,11 @@ export interface Channels {
   'app:info': [Empty, AppInfo];
   'train:start': [TrainStartRequest, TrainStartResult];
   'train:stop': [RunRef, { stopping: boolean }];
+  'train:pause': [RunRef, { paused: boolean }];
+  'train:resume': [RunRef, { resumed: boolean }];
   'runs:list': [Empty, RunSummary[]];
+  /** Continues a stopped, interrupted or failed run from its last checkpoint. */
+  'runs:continue': [RunRef, TrainStartResult];
   'graphs:list': [Empty, GraphFileInfo[]];
   'graphs:read': [{ path: string }, GraphFileText];
   'graphs:write': [GraphWriteRequest, { path: string }];

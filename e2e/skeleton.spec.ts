@@ -33,6 +33,15 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
   expect(await count(page, 'latent-scatter')).toBe(1000);
   await expect(page.getByTestId('stat-epoch')).toHaveText(/^[23]$/);
 
+  // Pause holds the run; Resume continues it.
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'paused');
+  const pausedAt = await count(page, 'loss-chart');
+  await page.waitForTimeout(1200);
+  expect(await count(page, 'loss-chart')).toBeLessThanOrEqual(pausedAt + 1);
+  await page.getByTestId('train-resume').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
+
   // The window stays responsive while training: the inspector reacts at once.
   await page.getByTestId('node-bottleneck-4').click();
   await expect(page.getByTestId('inspector')).toContainText('Code size');

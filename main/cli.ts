@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
-import type { GraphDoc } from '../core/graph/types';
+import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES } from '../core/templates';
 import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
@@ -13,7 +13,9 @@ import { BottleneckBackend } from './backend/service';
 
 const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist] [--epochs N]
-                   [--batch-size N] [--learning-rate X] [--seed N] [--json]
+                   [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
+                   [--patience N] [--json]
+  bottleneck train --resume RUN_ID [--json]     continue a stopped or interrupted run
   bottleneck runs [--json]
 templates: ${TEMPLATE_NAMES.join(', ')}
 runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder)`;
@@ -51,11 +53,13 @@ function loadGraph(template: string | undefined, graphFile: string | undefined):
 function describe(event: TrainEvent): string | null {
   switch (event.type) {
     case 'run-started':
-      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}`;
-    case 'epoch-end':
-      return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${Math.round(event.samplesPerSec)} samples/s`;
+      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}`;
+    case 'epoch-end': {
+      const terms = ['recon_loss', 'sparsity_loss', 'kl_loss'].filter((k) => (event.metrics[k] ?? 0) !== 0).map((k) => `${k} ${event.metrics[k]!.toFixed(4)}`);
+      return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${terms.join('  ')}  ${Math.round(event.samplesPerSec)} samples/s`.replace(/ {3,}/g, '  ');
+    }
     case 'run-finished':
-      return `finished ${event.epochs} epochs in ${(event.elapsedMs / 1000).toFixed(1)} s: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}`;
+      return `${event.stoppedEarly ? 'stopped early after' : 'finished'} ${event.epochs} epochs in ${(event.elapsedMs / 1000).toFixed(1)} s: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`;
     case 'run-stopped':
       return `stopped after ${event.epochs} epochs`;
     case 'run-failed':
@@ -77,9 +81,17 @@ async function train(args: string[]): Promise<number> {
       'batch-size': { type: 'string' },
       'learning-rate': { type: 'string' },
       seed: { type: 'string' },
+      optimizer: { type: 'string' },
+      patience: { type: 'string' },
+      resume: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
+  if (values.resume !== undefined) {
+    const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience'].filter((k) => values[k as keyof typeof values] !== undefined);
+    if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
+    return watch(values.json, (backend) => backend.continueRun(values.resume!));
+  }
   const graph = loadGraph(values.template, values.graph);
   const epochs = positiveInt('epochs', values.epochs);
   const batchSize = positiveInt('batch-size', values['batch-size']);
@@ -90,19 +102,32 @@ async function train(args: string[]): Promise<number> {
   if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) {
     throw new UsageError(`--learning-rate must be a positive number, got "${lrText}"`);
   }
+  const optimizer = values.optimizer;
+  if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
+    throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${optimizer}"`);
+  }
+  const patience = values.patience === undefined ? undefined : Number(values.patience);
+  if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0)) throw new UsageError(`--patience must be a whole number ≥ 0, got "${values.patience}"`);
   graph.training = {
     ...graph.training,
     ...(epochs && { epochs }),
     ...(batchSize && { batchSize }),
     ...(learningRate && { learningRate }),
     ...(seedText !== undefined && { seed: Number(seedText) }),
+    ...(optimizer !== undefined && { optimizer: optimizer as OptimizerName }),
+    ...(patience !== undefined && { earlyStoppingPatience: patience }),
   };
+  return watch(values.json, (backend) => backend.invoke('train:start', { graph, datasetId: values.data! }));
+}
 
+/** Starts a run through `start`, prints its events until it ends, and maps the end to an exit code. */
+async function watch(json: boolean | undefined, start: (backend: BottleneckBackend) => Promise<{ runId: string }>): Promise<number> {
   const backend = new BottleneckBackend({ shell: 'cli' });
+  let runId: string | null = null;
   const done = new Promise<TrainEvent>((resolve) => {
     backend.on((e) => {
-      if (e.type !== 'train') return;
-      if (values.json) process.stdout.write(`${JSON.stringify(e.event)}\n`);
+      if (e.type !== 'train' || (runId !== null && e.event.runId !== runId)) return;
+      if (json) process.stdout.write(`${JSON.stringify(e.event)}\n`);
       else {
         const line = describe(e.event);
         if (line) console.log(line);
@@ -110,16 +135,16 @@ async function train(args: string[]): Promise<number> {
       if (isTerminal(e.event)) resolve(e.event);
     });
   });
-  let runId: string;
   try {
-    ({ runId } = await backend.invoke('train:start', { graph, datasetId: values.data! }));
+    ({ runId } = await start(backend));
   } catch (err) {
     await backend.dispose();
     throw new UsageError((err as Error).message);
   }
+  const id = runId;
   process.once('SIGINT', () => {
     console.error('stopping after the current batch (Ctrl+C again to abort)');
-    backend.trainer.stop(runId);
+    backend.trainer.stop(id);
     process.once('SIGINT', () => process.exit(130));
   });
   const last = await done;

@@ -48,3 +48,13 @@ export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
   out.set(data, 4 + dims.length * 4);
   return out;
 }
+
+/** The first `trainCount` and `validationCount` images: quick experiments and fast tests on real data. */
+export function subsetDataset(ds: ImageDataset, trainCount: number, validationCount: number): ImageDataset {
+  const size = imageSize(ds);
+  const cut = (split: ImageSplit, count: number): ImageSplit => {
+    const n = Math.min(count, split.count);
+    return { images: split.images.subarray(0, n * size), labels: split.labels.subarray(0, n), count: n };
+  };
+  return { ...ds, id: `${ds.id}?train=${trainCount}&validation=${validationCount}`, train: cut(ds.train, trainCount), validation: cut(ds.validation, validationCount) };
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isBlockKind } from '../blocks/registry';
 import { findCycle } from './topology';
-import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from './types';
+import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, OPTIMIZERS, type GraphDoc } from './types';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -10,7 +10,11 @@ export const trainingSchema = z.object({
   batchSize: z.number().int().min(1).max(65_536),
   learningRate: finite.refine((v) => v > 0, 'must be positive'),
   seed: z.number().int(),
-  optimizer: z.literal('adam'),
+  optimizer: z.enum(OPTIMIZERS),
+  momentum: z.number().min(0).max(0.999),
+  validationSplit: z.number().min(0.01).max(0.5),
+  earlyStoppingPatience: z.number().int().min(0).max(1000),
+  refreshEvery: z.number().int().min(1).max(1000),
 });
 
 const nodeSchema = z.object({

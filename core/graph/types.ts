@@ -37,12 +37,23 @@ export interface GraphEdge {
   target: string;
 }
 
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
 export interface TrainingSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
   seed: number;
-  optimizer: 'adam';
+  optimizer: OptimizerName;
+  /** Momentum for SGD (0 for plain SGD). */
+  momentum: number;
+  /** Share of the training images held out for validation when the dataset has no validation split. */
+  validationSplit: number;
+  /** Stop when the validation loss has not improved for this many epochs; 0 never stops early. */
+  earlyStoppingPatience: number;
+  /** Recompute the latent projection and reconstructions every this many epochs (and at the last). */
+  refreshEvery: number;
 }
 
 export interface GraphDoc {
@@ -60,4 +71,8 @@ export const DEFAULT_TRAINING: TrainingSettings = {
   learningRate: 1e-3,
   seed: 42,
   optimizer: 'adam',
+  momentum: 0.9,
+  validationSplit: 0.1,
+  earlyStoppingPatience: 0,
+  refreshEvery: 1,
 };

@@ -23,6 +23,8 @@ export interface ReconstructionGrid {
 export interface RunStartedEvent {
   type: 'run-started';
   runId: string;
+  /** Epochs already done when resuming from a checkpoint (0 for a new run). */
+  startEpoch: number;
   backend: string;
   epochs: number;
   stepsPerEpoch: number;
@@ -57,8 +59,12 @@ export interface EpochEndEvent {
   metrics: Record<string, number>;
   samplesPerSec: number;
   elapsedMs: number;
-  latent: LatentProjection;
-  recon: ReconstructionGrid;
+  /** Null on epochs between refreshes (training settings: refreshEvery). */
+  latent: LatentProjection | null;
+  recon: ReconstructionGrid | null;
+  /** The lowest validation loss so far, and whether this epoch reached it (its weights are the best checkpoint). */
+  best_val_loss: number;
+  improved: boolean;
 }
 
 export interface RunFinishedEvent {
@@ -67,7 +73,22 @@ export interface RunFinishedEvent {
   epochs: number;
   loss: number;
   val_loss: number;
+  best_val_loss: number;
   elapsedMs: number;
+  /** Set when early stopping ended the run before its last epoch. */
+  stoppedEarly: boolean;
+}
+
+export interface RunPausedEvent {
+  type: 'run-paused';
+  runId: string;
+  epoch: number;
+}
+
+export interface RunResumedEvent {
+  type: 'run-resumed';
+  runId: string;
+  epoch: number;
 }
 
 export interface RunStoppedEvent {
@@ -94,7 +115,9 @@ export type TrainEvent =
   | EpochEndEvent
   | RunFinishedEvent
   | RunStoppedEvent
-  | RunFailedEvent;
+  | RunFailedEvent
+  | RunPausedEvent
+  | RunResumedEvent;
 
 export const TERMINAL_EVENTS = ['run-finished', 'run-stopped', 'run-failed'] as const;
 

@@ -50,13 +50,13 @@ describe('trainAutoencoder', () => {
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     expect(epochs[3]!.val_loss).toBeLessThan(epochs[0]!.val_loss);
     expect(events.filter((e) => e.type === 'batch-end')).toHaveLength(4 * (512 / 32));
-    const e = epochs[0]!;
-    expect(e.latent.x).toHaveLength(128);
-    expect(e.latent.method).toBe('pca');
-    expect(e.recon.originals).toHaveLength(8);
-    expect(e.recon.reconstructions[0]).toHaveLength(64);
+    const { latent, recon } = epochs[0]!;
+    expect(latent?.x).toHaveLength(128);
+    expect(latent?.method).toBe('pca');
+    expect(recon?.originals).toHaveLength(8);
+    expect(recon?.reconstructions[0]).toHaveLength(64);
     // One of each class first in the grid.
-    expect(new Set(e.recon.labels.slice(0, 4))).toEqual(new Set([0, 1, 2, 3]));
+    expect(new Set(recon?.labels.slice(0, 4))).toEqual(new Set([0, 1, 2, 3]));
   });
 
   it('keeps the number of live tensors flat across epochs and frees everything at the end', async () => {

@@ -6,6 +6,8 @@ import { pca2d } from '../latent/pca';
 import type { LatentProjection, ReconstructionGrid, TrainEvent } from './events';
 import { klWeightAt, LOSS_TERMS, lossTerms, toLossValues, type LossValues } from './losses';
 import { seededRandom, shuffledIndices } from './random';
+import { restoreOptimizer, restoreWeights, type TrainingState } from './state';
+import type { TrainingSettings } from '../graph/types';
 
 export interface TrainControl {
   isStopRequested(): boolean;
@@ -23,9 +25,34 @@ export interface TrainOptions {
   /** Least time between two batch-end events (the per-batch curve is throttled, not thinned at random). */
   batchEventIntervalMs?: number;
   reconCount?: number;
-  /** Called after each finished epoch, before epoch-end is emitted (checkpoints go here). */
-  onEpochEnd?: (compiled: CompiledModel, epoch: number) => Promise<void>;
+  /** Called after each finished epoch, before epoch-end is emitted: checkpoints are written here. */
+  onEpochEnd?: (checkpoint: EpochCheckpoint) => Promise<void>;
+  /** Continue a run from the state saved at the end of one of its epochs. */
+  resumeFrom?: TrainingState;
   now?: () => number;
+}
+
+export interface EpochCheckpoint {
+  compiled: CompiledModel;
+  optimizer: tf.Optimizer;
+  epoch: number;
+  step: number;
+  bestValLoss: number;
+  epochsSinceBest: number;
+  /** This epoch reached the lowest validation loss so far. */
+  improved: boolean;
+}
+
+export function makeOptimizer(settings: TrainingSettings): tf.Optimizer {
+  switch (settings.optimizer) {
+    case 'sgd':
+      return settings.momentum > 0 ? tf.train.momentum(settings.learningRate, settings.momentum) : tf.train.sgd(settings.learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(settings.learningRate, 0.9, 0, 1e-7);
+    default:
+      // Keras' defaults (β₁ 0.9, β₂ 0.999, ε 1e-7), so results compare with Keras and PyTorch runs.
+      return tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+  }
 }
 
 const NO_CONTROL: TrainControl = { isStopRequested: () => false, waitWhilePaused: async () => {} };
@@ -64,7 +91,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   const control = opts.control ?? NO_CONTROL;
   const now = opts.now ?? (() => Date.now());
   const throttle = opts.batchEventIntervalMs ?? 250;
-  const { epochs, batchSize, learningRate, seed } = graph.training;
+  const { epochs, batchSize, learningRate, seed, earlyStoppingPatience, refreshEvery } = graph.training;
   const size = imageSize(dataset);
   const shape = [dataset.height, dataset.width, dataset.channels];
   const started = now();
@@ -88,14 +115,30 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     return failed;
   }
 
-  const optimizer = tf.train.adam(learningRate);
+  const optimizer = makeOptimizer(graph.training);
   const random = seededRandom(seed);
+  const resume = opts.resumeFrom;
+  if (resume) {
+    try {
+      restoreWeights(compiled, resume.weights);
+      await restoreOptimizer(optimizer, resume.optimizer);
+    } catch (err) {
+      optimizer.dispose();
+      compiled.dispose();
+      const failed: TrainEvent = { type: 'run-failed', runId, message: `cannot resume: ${(err as Error).message}` };
+      emit(failed);
+      return failed;
+    }
+    // Replay the shuffles of the finished epochs so the next epoch sees the order it would have seen.
+    for (let e = 0; e < resume.epoch; e++) shuffledIndices(dataset.train.count, random);
+  }
   const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
   const batchBuffer = new Float32Array(batchSize * size);
   const reconIndices = pickReconIndices(dataset.validation.labels.subarray(0, dataset.validation.count), opts.reconCount ?? 8);
   emit({
     type: 'run-started',
     runId,
+    startEpoch: resume?.epoch ?? 0,
     backend: opts.backend,
     epochs,
     stepsPerEpoch,
@@ -106,13 +149,16 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     codeSize: compiled.analysis.codeSize!,
   });
 
-  let step = 0;
+  let step = resume?.step ?? 0;
   let lastLoss: number | null = null;
   let lastValLoss: number | null = null;
-  let finishedEpochs = 0;
+  let finishedEpochs = resume?.epoch ?? 0;
+  let bestValLoss = resume?.bestValLoss ?? Infinity;
+  let epochsSinceBest = resume?.epochsSinceBest ?? 0;
+  let stoppedEarly = false;
   const stopped = (): TrainEvent => ({ type: 'run-stopped', runId, epochs: finishedEpochs, loss: lastLoss, val_loss: lastValLoss, elapsedMs: now() - started });
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = finishedEpochs + 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const order = shuffledIndices(dataset.train.count, random);
       const epochStart = now();
       const epochTerms: LossValues = { loss: 0, recon_loss: 0, sparsity_loss: 0, kl_loss: 0 };
@@ -182,12 +228,19 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         }
       }
       const trainSeconds = (now() - epochStart) / 1000;
-      const evaluation = await evaluate(compiled, dataset, reconIndices, klWeightAt(compiled.loss, step, stepsPerEpoch));
+      const refresh = epoch % refreshEvery === 0 || epoch === epochs;
+      const evaluation = await evaluate(compiled, dataset, reconIndices, klWeightAt(compiled.loss, step, stepsPerEpoch), refresh);
       for (const key of LOSS_TERMS) epochTerms[key] /= epochSamples;
       lastLoss = epochTerms.loss;
       lastValLoss = evaluation.valLoss;
       finishedEpochs = epoch;
-      await opts.onEpochEnd?.(compiled, epoch);
+      const improved = lastValLoss < bestValLoss;
+      if (improved) {
+        bestValLoss = lastValLoss;
+        epochsSinceBest = 0;
+      } else epochsSinceBest++;
+      stoppedEarly = earlyStoppingPatience > 0 && epochsSinceBest >= earlyStoppingPatience && epoch < epochs;
+      await opts.onEpochEnd?.({ compiled, optimizer, epoch, step, bestValLoss, epochsSinceBest, improved });
       emit({
         type: 'epoch-end',
         runId,
@@ -200,15 +253,19 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         elapsedMs: now() - started,
         latent: evaluation.latent,
         recon: evaluation.recon,
+        best_val_loss: bestValLoss,
+        improved,
       });
     }
     const finished: TrainEvent = {
       type: 'run-finished',
       runId,
       epochs: finishedEpochs,
-      loss: lastLoss!,
-      val_loss: lastValLoss!,
+      loss: lastLoss ?? NaN,
+      val_loss: lastValLoss ?? NaN,
+      best_val_loss: bestValLoss,
       elapsedMs: now() - started,
+      stoppedEarly,
     };
     emit(finished);
     return finished;
@@ -229,12 +286,12 @@ function prefixed(prefix: string, values: LossValues): Record<string, number> {
 interface Evaluation {
   valLoss: number;
   terms: LossValues;
-  latent: LatentProjection;
-  recon: ReconstructionGrid;
+  latent: LatentProjection | null;
+  recon: ReconstructionGrid | null;
 }
 
 /** Validation loss, the validation codes projected to 2-D, and the reconstruction grid. */
-async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconIndices: number[], klWeight: number): Promise<Evaluation> {
+async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconIndices: number[], klWeight: number, refresh: boolean): Promise<Evaluation> {
   const size = imageSize(dataset);
   const shape = [dataset.height, dataset.width, dataset.channels] as const;
   const split = dataset.validation;
@@ -261,6 +318,7 @@ async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconInd
     code.dispose();
   }
   for (const key of LOSS_TERMS) sums[key] /= n;
+  if (!refresh) return { valLoss: sums.loss, terms: sums, latent: null, recon: null };
   const labels = Array.from(split.labels.subarray(0, n));
   let latent: LatentProjection;
   if (codeSize === 2) {

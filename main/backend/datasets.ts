@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { parseIdx, type ImageDataset } from '../../core/data/dataset';
+import { parseIdx, subsetDataset, type ImageDataset } from '../../core/data/dataset';
 import type { DatasetInfo } from '../../core/api';
 import { assetsDir } from './paths';
 
@@ -49,11 +49,32 @@ function readIdx(file: string) {
   return parseIdx(new Uint8Array(gunzipSync(readFileSync(path))), path);
 }
 
-/** Loads a dataset by id. The built-in one uses the Fashion-MNIST test images for validation. */
+/**
+ * Loads a dataset by id. The built-in one uses the Fashion-MNIST test images for validation.
+ * `builtin:fashion-mnist?train=N&validation=M` takes the first N and M images, for quick runs.
+ */
 export function loadDataset(id: string): ImageDataset {
-  if (id !== BUILTIN_FASHION_MNIST) {
+  const [base, query] = id.split('?');
+  if (base !== BUILTIN_FASHION_MNIST) {
     throw new Error(`unknown dataset "${id}": the only dataset so far is ${BUILTIN_FASHION_MNIST}`);
   }
+  const full = loadBuiltin();
+  if (!query) return full;
+  const params = new URLSearchParams(query);
+  const count = (key: string, fallback: number) => {
+    const text = params.get(key);
+    const n = text === null ? fallback : Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`dataset "${id}": ${key} must be a whole number ≥ 1`);
+    return n;
+  };
+  return subsetDataset(full, count('train', full.train.count), count('validation', full.validation.count));
+}
+
+export function isKnownDataset(id: string): boolean {
+  return id.split('?')[0] === BUILTIN_FASHION_MNIST;
+}
+
+function loadBuiltin(): ImageDataset {
   const m = readManifest();
   const trainImages = readIdx('train-images.idx.gz');
   const trainLabels = readIdx('train-labels.idx.gz');

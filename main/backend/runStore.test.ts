@@ -18,6 +18,8 @@ const epochEnd = (runId: string, epoch: number): EpochEndEvent => ({
   metrics: { loss: 0.5 / epoch, recon_loss: 0.5 / epoch, val_loss: 0.6 / epoch, val_kl_loss: 0.01 },
   samplesPerSec: 1000,
   elapsedMs: epoch * 1000,
+  best_val_loss: 0.6 / epoch,
+  improved: true,
   latent: { method: 'raw', x: [0], y: [1], labels: [0] },
   recon: { height: 1, width: 1, channels: 1, originals: [[0]], reconstructions: [[1]], labels: [0] },
 });
@@ -36,7 +38,7 @@ describe('RunStore', () => {
     // Batch metrics wait for the epoch's end, then are flushed together.
     expect(readFileSync(join(s.dir(id), 'metrics.jsonl'), 'utf8')).toBe('');
     s.record(epochEnd(id, 1));
-    s.record({ type: 'run-finished', runId: id, epochs: 1, loss: 0.5, val_loss: 0.6, elapsedMs: 1000 });
+    s.record({ type: 'run-finished', runId: id, epochs: 1, loss: 0.5, val_loss: 0.6, best_val_loss: 0.6, elapsedMs: 1000, stoppedEarly: false });
     expect(s.metrics(id).map((m) => m.key)).toEqual(['loss', 'epoch_loss', 'val_loss', 'recon_loss', 'val_kl_loss', 'samples_per_sec']);
     expect(s.read(id)).toMatchObject({ status: 'finished', epochsDone: 1, val_loss: 0.6 });
     expect(existsSync(join(s.dir(id), 'latent', 'epoch-0001.json'))).toBe(true);

@@ -15,15 +15,17 @@ const runFileSchema = z.object({
   version: z.number().int(),
   id: z.string(),
   name: z.string(),
-  status: z.enum(['running', 'paused', 'finished', 'stopped', 'failed', 'interrupted']),
+  status: z.enum(['queued', 'running', 'paused', 'finished', 'stopped', 'failed', 'interrupted']),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
-  config: z.object({ epochs: z.number(), batchSize: z.number(), learningRate: z.number(), seed: z.number(), optimizer: z.string() }),
+  config: z.object({ epochs: z.number(), batchSize: z.number(), learningRate: z.number(), seed: z.number(), optimizer: z.string() }).passthrough(),
   dataset: z.object({ id: z.string() }),
   backend: z.object({ name: z.string(), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }).nullable(),
   epochsDone: z.number().int(),
   loss: z.number().nullable(),
   val_loss: z.number().nullable(),
+  best_val_loss: z.number().nullable().default(null),
+  stoppedEarly: z.boolean().default(false),
   error: z.string().nullable(),
 });
 export type RunFile = z.infer<typeof runFileSchema>;
@@ -81,6 +83,8 @@ export class RunStore {
       epochsDone: 0,
       loss: null,
       val_loss: null,
+      best_val_loss: null,
+      stoppedEarly: false,
       error: null,
     };
     this.write(run);
@@ -100,6 +104,8 @@ export class RunStore {
 
   update(runId: string, patch: Partial<RunFile>): RunFile {
     const run = { ...this.read(runId), ...patch };
+    // JSON cannot hold Infinity: an unknown best loss is null.
+    if (run.best_val_loss !== null && !Number.isFinite(run.best_val_loss)) run.best_val_loss = null;
     this.write(run);
     return run;
   }
@@ -113,7 +119,13 @@ export class RunStore {
     const push = (m: Omit<MetricLine, 't'>) => lines.push(JSON.stringify({ t, ...m }));
     switch (event.type) {
       case 'run-started':
-        this.update(id, { backend: backend ?? { name: event.backend, skipped: [] } });
+        this.update(id, { status: 'running', backend: backend ?? { name: event.backend, skipped: [] } });
+        break;
+      case 'run-paused':
+        this.update(id, { status: 'paused' });
+        break;
+      case 'run-resumed':
+        this.update(id, { status: 'running' });
         break;
       case 'batch-end':
         push({ epoch: event.epoch, step: event.step, key: 'loss', value: event.loss });
@@ -127,14 +139,14 @@ export class RunStore {
         push({ epoch: event.epoch, step: event.step, key: 'samples_per_sec', value: event.samplesPerSec });
         this.flush(id);
         const name = `epoch-${String(event.epoch).padStart(4, '0')}`;
-        writeFileSync(join(this.dir(id), 'latent', `${name}.json`), JSON.stringify(event.latent));
-        writeFileSync(join(this.dir(id), 'samples', `${name}.json`), JSON.stringify(event.recon));
-        this.update(id, { epochsDone: event.epoch, loss: event.loss, val_loss: event.val_loss });
+        if (event.latent) writeFileSync(join(this.dir(id), 'latent', `${name}.json`), JSON.stringify(event.latent));
+        if (event.recon) writeFileSync(join(this.dir(id), 'samples', `${name}.json`), JSON.stringify(event.recon));
+        this.update(id, { epochsDone: event.epoch, loss: event.loss, val_loss: event.val_loss, best_val_loss: event.best_val_loss });
         break;
       }
       case 'run-finished':
         this.flush(id);
-        this.update(id, { status: 'finished', endedAt: new Date().toISOString(), loss: event.loss, val_loss: event.val_loss });
+        this.update(id, { status: 'finished', endedAt: new Date().toISOString(), loss: event.loss, val_loss: event.val_loss, best_val_loss: event.best_val_loss, stoppedEarly: event.stoppedEarly });
         break;
       case 'run-stopped':
         this.flush(id);
@@ -172,6 +184,7 @@ export class RunStore {
           backend: null,
           epochsDone: 0,
           epochs: 0,
+          best_val_loss: null,
           loss: null,
           val_loss: null,
           error: `damaged run folder: ${(err as Error).message}`,
@@ -185,7 +198,7 @@ export class RunStore {
   markInterrupted(isLive: (runId: string) => boolean = () => false): string[] {
     const marked: string[] = [];
     for (const run of this.list()) {
-      if ((run.status === 'running' || run.status === 'paused') && !isLive(run.id)) {
+      if ((run.status === 'running' || run.status === 'paused' || run.status === 'queued') && !isLive(run.id)) {
         this.update(run.id, { status: 'interrupted', endedAt: run.endedAt ?? new Date().toISOString() });
         marked.push(run.id);
       }
@@ -221,6 +234,7 @@ function toSummary(run: RunFile): RunSummary {
     epochs: run.config.epochs,
     loss: run.loss,
     val_loss: run.val_loss,
+    best_val_loss: run.best_val_loss,
     error: run.error,
   };
 }

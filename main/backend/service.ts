@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
+import { parseGraphText } from '../../core/graph/schema';
+import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
-import { listDatasets } from './datasets';
+import { isTerminal } from '../../core/train/events';
+import { hasCheckpoint } from './checkpoints';
+import { isKnownDataset, listDatasets } from './datasets';
 import { GraphFiles } from './graphFiles';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { newRunId, RunStore } from './runStore';
-import { TrainerHost } from './trainerHost';
+import { TrainerHost, type TrainJob } from './trainerHost';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };
 
@@ -26,7 +30,8 @@ export interface BackendOptions {
 
 /**
  * The one implementation of the contract. Adapters (IPC, WebSocket, CLI) call `invoke` with
- * untrusted input; it is validated here before any handler runs.
+ * untrusted input; it is validated here before any handler runs. One run trains at a time;
+ * later ones wait in a queue and start in order.
  */
 export class BottleneckBackend implements BottleneckApi {
   readonly runs: RunStore;
@@ -34,9 +39,11 @@ export class BottleneckBackend implements BottleneckApi {
   readonly graphs: GraphFiles;
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
+  private readonly queue: TrainJob[] = [];
 
   constructor(private readonly options: BackendOptions) {
     this.runs = new RunStore(options.runsRoot ?? runsDir());
+    this.runs.markInterrupted();
     this.graphs = new GraphFiles(options.graphsRoot ?? join(workspaceDir(), 'graphs'));
     const dialogs = () => {
       if (!options.dialogs) throw new Error('native dialogs exist only in the desktop app');
@@ -47,10 +54,10 @@ export class BottleneckBackend implements BottleneckApi {
       if (path) this.graphs.allow(path);
       return { path };
     };
-    this.runs.markInterrupted();
     this.trainer.onEvent((event) => {
       this.runs.record(event, event.type === 'run-started' ? this.trainer.backend ?? undefined : undefined);
       this.broadcast({ type: 'train', event });
+      if (isTerminal(event)) void this.startNext();
     });
     this.handlers = {
       'app:info': async () => ({
@@ -66,20 +73,24 @@ export class BottleneckBackend implements BottleneckApi {
           const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
           throw new Error(`the graph has errors: ${first.nodeId ? `node "${first.nodeId}": ` : ''}${first.message}`);
         }
-        if (!listDatasets().some((d) => d.id === datasetId)) throw new Error(`unknown dataset "${datasetId}"`);
-        if (this.trainer.busyWith) throw new Error(`a run is already training (${this.trainer.busyWith}): stop it first`);
+        if (!isKnownDataset(datasetId)) throw new Error(`unknown dataset "${datasetId}"`);
         const runId = newRunId();
         this.runs.create(runId, graph, datasetId);
-        try {
-          await this.trainer.train(runId, graph, datasetId);
-        } catch (err) {
-          this.runs.update(runId, { status: 'failed', endedAt: new Date().toISOString(), error: (err as Error).message });
-          throw err;
-        }
-        return { runId };
+        return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
       },
-      'train:stop': async ({ runId }) => ({ stopping: this.trainer.stop(runId) }),
+      'train:stop': async ({ runId }) => {
+        const queued = this.queue.findIndex((j) => j.runId === runId);
+        if (queued >= 0) {
+          this.queue.splice(queued, 1);
+          this.runs.update(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+          return { stopping: true };
+        }
+        return { stopping: this.trainer.stop(runId) };
+      },
+      'train:pause': async ({ runId }) => ({ paused: this.trainer.pause(runId) }),
+      'train:resume': async ({ runId }) => ({ resumed: this.trainer.resume(runId) }),
       'runs:list': async () => this.runs.list(),
+      'runs:continue': async ({ runId }) => this.continueRun(runId),
       'graphs:list': async () => this.graphs.list(),
       'graphs:read': async ({ path }) => this.graphs.read(path),
       'graphs:write': async ({ path, text, overwrite }) => this.graphs.write(path, text, overwrite),
@@ -96,6 +107,21 @@ export class BottleneckBackend implements BottleneckApi {
     );
   }
 
+  /**
+   * Continues a stopped, interrupted or failed run from its last checkpoint, in the same folder:
+   * its curves go on from the last finished epoch.
+   */
+  async continueRun(runId: string): Promise<{ runId: string; queuePosition: number }> {
+    const run = this.runs.read(runId);
+    if (run.status === 'running' || run.status === 'paused' || run.status === 'queued') throw new Error(`run ${runId} is ${run.status}: nothing to continue`);
+    if (run.epochsDone >= run.config.epochs) throw new Error(`run ${runId} already finished all ${run.config.epochs} epochs`);
+    const dir = this.runs.dir(runId);
+    if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
+    const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    this.runs.update(runId, { status: 'queued', endedAt: null, error: null });
+    return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
+  }
+
   async invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
     const { request } = parseRequest<C>(channel, payload);
     return (this.handlers[channel] as (r: RequestOf<C>) => Promise<ResponseOf<C>>)(request);
@@ -108,6 +134,28 @@ export class BottleneckBackend implements BottleneckApi {
 
   async dispose(): Promise<void> {
     await this.trainer.dispose();
+  }
+
+  private async enqueue(job: TrainJob): Promise<{ runId: string; queuePosition: number }> {
+    this.queue.push(job);
+    const position = this.trainer.busyWith ? this.queue.length : 0;
+    if (position > 0) this.runs.update(job.runId, { status: 'queued' });
+    else await this.startNext();
+    return { runId: job.runId, queuePosition: position };
+  }
+
+  private async startNext(): Promise<void> {
+    if (this.trainer.busyWith) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.runs.update(job.runId, { status: 'running' });
+    try {
+      await this.trainer.train(job);
+    } catch (err) {
+      this.runs.update(job.runId, { status: 'failed', endedAt: new Date().toISOString(), error: (err as Error).message });
+      this.broadcast({ type: 'train', event: { type: 'run-failed', runId: job.runId, message: (err as Error).message } });
+      await this.startNext();
+    }
   }
 
   private broadcast(event: ApiEvent) {

@@ -1,27 +1,68 @@
 /** The trainer's worker thread: picks a tfjs backend once, then trains one run at a time. */
 import { parentPort } from 'node:worker_threads';
 import type { ImageDataset } from '../../core/data/dataset';
+import type { TrainEvent } from '../../core/train/events';
+import { captureOptimizer, captureWeights, type TrainingState } from '../../core/train/state';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
+import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadDataset } from './datasets';
 import { selectBackend } from './tfBackend';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
+const emit = (event: TrainEvent) => post({ type: 'event', event });
 const datasets = new Map<string, ImageDataset>();
 
+let current: { runId: string; epoch: number } | null = null;
 let stopRequested = false;
 let paused = false;
 let wake: (() => void) | null = null;
 const control: TrainControl = {
   isStopRequested: () => stopRequested,
-  waitWhilePaused: () =>
-    paused && !stopRequested ? new Promise<void>((resolve) => (wake = resolve)) : Promise.resolve(),
+  // While paused the loop waits here, holding its model and memory, until resume or stop.
+  waitWhilePaused: () => (paused && !stopRequested ? new Promise<void>((resolve) => (wake = resolve)) : Promise.resolve()),
 };
 const release = () => {
   wake?.();
   wake = null;
 };
+
+async function train(message: Extract<ToWorker, { type: 'train' }>, backend: string) {
+  stopRequested = false;
+  paused = false;
+  current = { runId: message.runId, epoch: 0 };
+  let dataset = datasets.get(message.datasetId);
+  let resumeFrom: TrainingState | undefined;
+  try {
+    dataset ??= loadDataset(message.datasetId);
+    datasets.set(message.datasetId, dataset);
+    if (message.resume) resumeFrom = readCheckpoint(message.runDir, 'last');
+  } catch (err) {
+    emit({ type: 'run-failed', runId: message.runId, message: (err as Error).message });
+    current = null;
+    return;
+  }
+  await trainAutoencoder({
+    runId: message.runId,
+    graph: message.graph,
+    dataset,
+    backend,
+    control,
+    resumeFrom,
+    emit: (event) => {
+      if (event.type === 'epoch-end' && current) current.epoch = event.epoch;
+      emit(event);
+    },
+    // Last and best weights with the optimizer state, written before the epoch is reported.
+    onEpochEnd: async ({ compiled, optimizer, epoch, step, bestValLoss, epochsSinceBest, improved }) => {
+      const state: TrainingState = { epoch, step, bestValLoss, epochsSinceBest, weights: await captureWeights(compiled), optimizer: await captureOptimizer(optimizer) };
+      writeCheckpoint(message.runDir, 'last', state);
+      if (improved) writeCheckpoint(message.runDir, 'best', state);
+    },
+  });
+  current = null;
+}
 
 async function main() {
   let backendName: string;
@@ -33,39 +74,27 @@ async function main() {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
-  port.on('message', async (message: ToWorker) => {
+  port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'stop':
         stopRequested = true;
         release();
         return;
       case 'pause':
-        paused = true;
+        if (current && !paused) {
+          paused = true;
+          emit({ type: 'run-paused', runId: current.runId, epoch: current.epoch });
+        }
         return;
       case 'resume':
-        paused = false;
-        release();
-        return;
-      case 'train': {
-        stopRequested = false;
-        paused = false;
-        let dataset = datasets.get(message.datasetId);
-        try {
-          dataset ??= loadDataset(message.datasetId);
-          datasets.set(message.datasetId, dataset);
-        } catch (err) {
-          post({ type: 'event', event: { type: 'run-failed', runId: message.runId, message: (err as Error).message } });
-          return;
+        if (current && paused) {
+          paused = false;
+          emit({ type: 'run-resumed', runId: current.runId, epoch: current.epoch });
+          release();
         }
-        await trainAutoencoder({
-          runId: message.runId,
-          graph: message.graph,
-          dataset,
-          backend: backendName,
-          control,
-          emit: (event) => post({ type: 'event', event }),
-        });
-      }
+        return;
+      case 'train':
+        void train(message, backendName);
     }
   });
 }

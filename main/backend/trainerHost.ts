@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendInfo } from '../../core/api';
-import type { GraphDoc } from '../../core/graph/types';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { HERE } from './paths';
 import type { FromWorker, ToWorker } from './workerProtocol';
+
+export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
 
 /** The bundled worker sits beside the bundle; from source it runs through tsx. */
 function spawnWorker(): Worker {
@@ -51,7 +52,9 @@ export class TrainerHost {
           this.emit(message.event);
         }
       });
-      const died = (cause: string) => {
+      const died = (what: string) => {
+        const cause = this.abortReason ?? what;
+        this.abortReason = null;
         reject(new Error(`the trainer could not start: ${cause}`));
         this.worker = null;
         this.ready = null;
@@ -69,21 +72,44 @@ export class TrainerHost {
     return this.ready;
   }
 
-  async train(runId: string, graph: GraphDoc, datasetId: string): Promise<void> {
+  async train(job: TrainJob): Promise<void> {
     if (this.activeRunId) throw new Error(`a run is already training (${this.activeRunId}): stop it first`);
-    this.activeRunId = runId;
+    this.activeRunId = job.runId;
     try {
       await this.start();
     } catch (err) {
       this.activeRunId = null;
       throw err;
     }
-    this.send({ type: 'train', runId, graph, datasetId });
+    this.send({ type: 'train', ...job });
   }
 
   stop(runId: string): boolean {
+    return this.control(runId, 'stop');
+  }
+
+  pause(runId: string): boolean {
+    return this.control(runId, 'pause');
+  }
+
+  resume(runId: string): boolean {
+    return this.control(runId, 'resume');
+  }
+
+  /**
+   * Ends the worker at once, mid-batch: for a run that no longer answers. The run fails with the
+   * reason; its finished epochs stay on disk and it can be continued from its last checkpoint.
+   */
+  async abort(reason = 'aborted by the user'): Promise<void> {
+    this.abortReason = reason;
+    await this.worker?.terminate();
+  }
+
+  private abortReason: string | null = null;
+
+  private control(runId: string, type: 'stop' | 'pause' | 'resume'): boolean {
     if (this.activeRunId !== runId) return false;
-    this.send({ type: 'stop' });
+    this.send({ type });
     return true;
   }
 

@@ -4,7 +4,7 @@ import type { TrainEvent } from '../../core/train/events';
 
 /** Messages from the trainer host to its worker thread. */
 export type ToWorker =
-  | { type: 'train'; runId: string; graph: GraphDoc; datasetId: string }
+  | { type: 'train'; runId: string; graph: GraphDoc; datasetId: string; runDir: string; resume: boolean }
   | { type: 'stop' }
   | { type: 'pause' }
   | { type: 'resume' };

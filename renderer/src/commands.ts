@@ -56,7 +56,14 @@ export const COMMANDS: Command[] = [
   { id: 'layout', label: 'Auto-layout', shortcut: 'Mod+Shift+L', enabled: editable, run: (s) => s.layout() },
   { id: 'mirror', label: 'Mirror decoder', shortcut: 'Mod+Shift+M', enabled: editable, run: (s) => s.mirror() },
   { id: 'train', label: 'Train', shortcut: 'Mod+Enter', enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s), run: (s) => void s.startTraining() },
-  { id: 'stop', label: 'Stop', shortcut: 'Escape', enabled: (s) => s.training.status === 'running', run: (s) => void s.stopTraining() },
+  { id: 'stop', label: 'Stop', shortcut: 'Escape', enabled: (s) => s.training.status === 'running' || s.training.status === 'paused', run: (s) => void s.stopTraining() },
+  {
+    id: 'pause',
+    label: 'Pause / resume',
+    shortcut: 'Mod+P',
+    enabled: (s) => s.training.status === 'running' || s.training.status === 'paused',
+    run: (s) => void (s.training.status === 'paused' ? s.resumeTraining() : s.pauseTraining()),
+  },
 ];
 
 export function command(id: string): Command {

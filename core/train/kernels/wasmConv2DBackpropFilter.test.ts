@@ -13,8 +13,8 @@ async function filterGradient(backend: string, c: { x: number[]; xShape: number[
   return tf.tidy(() => {
     const x = tf.tensor4d(c.x, c.xShape as [number, number, number, number]);
     const w = tf.tensor4d(c.w, c.wShape as [number, number, number, number]);
-    const grad = tf.grad((filter: tf.Tensor4D) => {
-      const y = tf.conv2d(x, filter, c.strides, c.pad);
+    const grad = tf.grad((filter: tf.Tensor) => {
+      const y = tf.conv2d(x, filter as tf.Tensor4D, c.strides, c.pad);
       return tf.sum(tf.mul(y, tf.tensor(c.r, y.shape)));
     })(w);
     return { shape: grad.shape, values: Array.from(grad.dataSync()) };
@@ -24,7 +24,7 @@ async function filterGradient(backend: string, c: { x: number[]; xShape: number[
 const random = (n: number, seed: number) => Array.from(tf.randomUniform([n], -1, 1, 'float32', seed).dataSync());
 
 describe('wasm Conv2DBackpropFilter', () => {
-  it.each([
+  it.each<{ name: string; xShape: number[]; wShape: number[]; strides: number; pad: 'same' | 'valid' }>([
     { name: 'same padding, stride 1', xShape: [2, 7, 6, 3], wShape: [3, 3, 3, 4], strides: 1, pad: 'same' as const },
     { name: 'same padding, stride 2', xShape: [3, 9, 8, 2], wShape: [3, 3, 2, 5], strides: 2, pad: 'same' as const },
     { name: 'valid padding, 5×5 kernel', xShape: [2, 10, 11, 1], wShape: [5, 5, 1, 3], strides: 1, pad: 'valid' as const },
@@ -32,8 +32,8 @@ describe('wasm Conv2DBackpropFilter', () => {
   ])('matches the cpu backend: $name', async ({ xShape, wShape, strides, pad }) => {
     const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
     await tf.setBackend('cpu');
-    const outShape = tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, strides, pad).shape;
-    const c = { xShape, wShape, strides, pad, x: random(size(xShape), 1), w: random(size(wShape), 2), r: random(size(outShape), 3) };
+    const outShape = tf.conv2d(tf.zeros<tf.Rank>(xShape) as tf.Tensor4D, tf.zeros<tf.Rank>(wShape) as tf.Tensor4D, strides as [number, number] | number, pad).shape as number[];
+    const c = { xShape: xShape as number[], wShape: wShape as number[], strides, pad, x: random(size(xShape), 1), w: random(size(wShape), 2), r: random(size(outShape), 3) };
     const cpu = await filterGradient('cpu', c);
     const wasm = await filterGradient('wasm', c);
     expect(wasm.shape).toEqual(wShape);

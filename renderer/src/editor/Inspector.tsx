@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { blockSpec, withDefaults } from '../../../core/blocks/registry';
+import { OPTIMIZERS } from '../../../core/graph/types';
 import { errorsFor, notesFor } from '../../../core/shapes/infer';
 import { isTraining, selectSelectedNode, useApp } from '../store/store';
 
@@ -80,6 +81,8 @@ const TRAINING_FIELDS = [
   { name: 'batchSize', label: 'Batch size', min: 1, max: 65_536, integer: true },
   { name: 'learningRate', label: 'Learning rate', min: 1e-8, max: 10, integer: false },
   { name: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true },
+  { name: 'earlyStoppingPatience', label: 'Patience (0: off)', min: 0, max: 1000, integer: true },
+  { name: 'refreshEvery', label: 'Refresh plots every', min: 1, max: 1000, integer: true },
 ] as const;
 
 export function Inspector() {
@@ -106,7 +109,25 @@ export function Inspector() {
             </label>
           ))}
         </div>
-        <p className="muted small">Optimizer: Adam. Select a block to edit it.</p>
+        <div className="field-grid">
+          <label className="field">
+            <span className="field__label">Optimizer</span>
+            <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} disabled={busy} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
+              {OPTIMIZERS.map((o) => (
+                <option key={o} value={o}>
+                  {o === 'sgd' ? 'SGD' : o === 'rmsprop' ? 'RMSprop' : 'Adam'}
+                </option>
+              ))}
+            </select>
+          </label>
+          {doc.training.optimizer === 'sgd' && (
+            <label className="field">
+              <span className="field__label">Momentum</span>
+              <NumberField name="momentum" min={0} max={0.999} integer={false} value={doc.training.momentum} disabled={busy} onCommit={(v) => setTraining({ momentum: v })} />
+            </label>
+          )}
+        </div>
+        <p className="muted small">Select a block to edit it.</p>
       </aside>
     );
   }

@@ -107,6 +107,16 @@ export function Toolbar() {
       <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
         {backend ? `backend: ${backend.name}` : 'backend: starting…'}
       </span>
+      {status === 'running' && (
+        <button type="button" className="btn" data-testid="train-pause" disabled={!runId} title="Pause after the current batch, keeping the model in memory" onClick={() => void useApp.getState().pauseTraining()}>
+          Pause
+        </button>
+      )}
+      {status === 'paused' && (
+        <button type="button" className="btn btn--primary" data-testid="train-resume" onClick={() => void useApp.getState().resumeTraining()}>
+          Resume
+        </button>
+      )}
       {busy ? (
         <button type="button" className="btn btn--stop" data-testid="train-stop" disabled={status === 'stopping' || !runId} title={`Stop after the current batch (${shortcutLabel('Escape')})`} onClick={() => void useApp.getState().stopTraining()}>
           {status === 'stopping' ? 'Stopping…' : 'Stop'}

@@ -11,7 +11,9 @@ function formatDuration(ms: number): string {
 const STATUS_TEXT: Record<string, string> = {
   idle: 'Ready to train',
   starting: 'Starting…',
+  queued: 'Queued',
   running: 'Training',
+  paused: 'Paused',
   stopping: 'Stopping after this batch…',
   finished: 'Finished',
   stopped: 'Stopped',

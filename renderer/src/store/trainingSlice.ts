@@ -4,7 +4,7 @@ import type { LatentProjection, ReconstructionGrid, TrainEvent } from '../../../
 import { getApi } from '../api/client';
 import type { AppState } from './store';
 
-export type TrainingStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
+export type TrainingStatus = 'idle' | 'starting' | 'queued' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'failed';
 
 export interface TrainingState {
   runId: string | null;
@@ -29,6 +29,8 @@ export interface TrainingSlice {
   training: TrainingState;
   startTraining(): Promise<void>;
   stopTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
   handleEvent(event: TrainEvent): void;
 }
 
@@ -49,7 +51,7 @@ export const IDLE_TRAINING: TrainingState = {
   message: null,
 };
 
-export const isTraining = (s: TrainingStatus) => s === 'starting' || s === 'running' || s === 'stopping';
+export const isTraining = (s: TrainingStatus) => s === 'starting' || s === 'queued' || s === 'running' || s === 'paused' || s === 'stopping';
 
 export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => ({
   training: IDLE_TRAINING,
@@ -64,8 +66,16 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     }
     set({ training: { ...IDLE_TRAINING, status: 'starting', epochs: doc.training.epochs } });
     try {
-      const { runId } = await getApi().invoke('train:start', { graph: doc, datasetId });
-      set((s) => ({ training: { ...s.training, runId, status: s.training.status === 'starting' ? 'running' : s.training.status } }));
+      const { runId, queuePosition } = await getApi().invoke('train:start', { graph: doc, datasetId });
+      const waiting = queuePosition > 0;
+      set((s) => ({
+        training: {
+          ...s.training,
+          runId,
+          status: s.training.status === 'starting' ? (waiting ? 'queued' : 'running') : s.training.status,
+          message: waiting ? `Queued: ${queuePosition} run${queuePosition === 1 ? '' : 's'} ahead of this one.` : null,
+        },
+      }));
     } catch (err) {
       set({ training: { ...IDLE_TRAINING, status: 'failed', message: (err as Error).message } });
       get().setNotice({ kind: 'error', text: (err as Error).message });
@@ -77,6 +87,14 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     set({ training: { ...training, status: 'stopping' } });
     await getApi().invoke('train:stop', { runId: training.runId });
   },
+  pauseTraining: async () => {
+    const { training } = get();
+    if (training.runId && training.status === 'running') await getApi().invoke('train:pause', { runId: training.runId });
+  },
+  resumeTraining: async () => {
+    const { training } = get();
+    if (training.runId && training.status === 'paused') await getApi().invoke('train:resume', { runId: training.runId });
+  },
   handleEvent: (event) => {
     const t = get().training;
     // Events of a run this window did not start (another tab, the CLI) are not drawn here.
@@ -85,7 +103,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     const next: TrainingState = { ...t, runId: event.runId };
     switch (event.type) {
       case 'run-started':
-        Object.assign(next, { epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running' });
+        Object.assign(next, { epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running', message: null });
         break;
       case 'batch-end':
         next.batchLoss = [...t.batchLoss, [event.epoch - 1 + event.batch / t.stepsPerEpoch, event.loss]];
@@ -94,10 +112,21 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       case 'epoch-end':
         next.valLoss = [...t.valLoss, [event.epoch, event.val_loss]];
         next.trainLoss = [...t.trainLoss, [event.epoch, event.loss]];
-        Object.assign(next, { epoch: event.epoch, samplesPerSec: event.samplesPerSec, elapsedMs: event.elapsedMs, latent: event.latent, recon: event.recon });
+        // Between refreshes (refreshEvery) the last projection and grid stay on screen.
+        Object.assign(next, { epoch: event.epoch, samplesPerSec: event.samplesPerSec, elapsedMs: event.elapsedMs, latent: event.latent ?? t.latent, recon: event.recon ?? t.recon });
+        break;
+      case 'run-paused':
+        Object.assign(next, { status: 'paused', message: 'Paused: the model and its memory are held; Resume continues with the next batch.' });
+        break;
+      case 'run-resumed':
+        Object.assign(next, { status: 'running', message: null });
         break;
       case 'run-finished':
-        Object.assign(next, { status: 'finished', elapsedMs: event.elapsedMs, message: `Finished ${event.epochs} epochs: validation loss ${event.val_loss.toFixed(4)}` });
+        Object.assign(next, {
+          status: 'finished',
+          elapsedMs: event.elapsedMs,
+          message: `${event.stoppedEarly ? 'Stopped early (no improvement) after' : 'Finished'} ${event.epochs} epochs: validation loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`,
+        });
         break;
       case 'run-stopped':
         Object.assign(next, {

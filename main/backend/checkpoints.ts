@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SavedTensor, TrainingState } from '../../core/train/state';
+
+export type CheckpointKind = 'last' | 'best';
+
+interface Manifest {
+  format: 'bottleneck.checkpoint';
+  version: 1;
+  epoch: number;
+  step: number;
+  bestValLoss: number | null;
+  epochsSinceBest: number;
+  weights: { name: string; shape: number[]; offset: number; length: number }[];
+  optimizer: { name: string; shape: number[]; offset: number; length: number }[];
+}
+
+function pack(tensors: SavedTensor[], start: number) {
+  let offset = start;
+  const entries = tensors.map((t) => {
+    const entry = { name: t.name, shape: t.shape, offset, length: t.data.length };
+    offset += t.data.length;
+    return entry;
+  });
+  return { entries, end: offset };
+}
+
+/**
+ * Writes weights and optimizer state as one binary file plus a manifest, into a fresh folder that
+ * then replaces the old one, so a crash mid-write leaves the previous checkpoint whole.
+ */
+export function writeCheckpoint(runDir: string, kind: CheckpointKind, state: TrainingState): void {
+  const root = join(runDir, 'checkpoints');
+  const target = join(root, kind);
+  const staging = join(root, `${kind}.tmp`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const weights = pack(state.weights, 0);
+  const optimizer = pack(state.optimizer, weights.end);
+  const all = new Float32Array(optimizer.end);
+  for (const [list, entries] of [[state.weights, weights.entries], [state.optimizer, optimizer.entries]] as const) {
+    list.forEach((t, i) => all.set(t.data, entries[i]!.offset));
+  }
+  writeFileSync(join(staging, 'tensors.bin'), new Uint8Array(all.buffer));
+  const manifest: Manifest = {
+    format: 'bottleneck.checkpoint',
+    version: 1,
+    epoch: state.epoch,
+    step: state.step,
+    bestValLoss: Number.isFinite(state.bestValLoss) ? state.bestValLoss : null,
+    epochsSinceBest: state.epochsSinceBest,
+    weights: weights.entries,
+    optimizer: optimizer.entries,
+  };
+  writeFileSync(join(staging, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
+  const old = join(root, `${kind}.old`);
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(staging, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export function hasCheckpoint(runDir: string, kind: CheckpointKind = 'last'): boolean {
+  return existsSync(join(runDir, 'checkpoints', kind, 'checkpoint.json'));
+}
+
+export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): TrainingState {
+  const dir = join(runDir, 'checkpoints', kind);
+  // A crash between the two renames leaves only the old copy: use it.
+  const source = existsSync(join(dir, 'checkpoint.json')) ? dir : join(runDir, 'checkpoints', `${kind}.old`);
+  const manifestFile = join(source, 'checkpoint.json');
+  if (!existsSync(manifestFile)) throw new Error(`no ${kind} checkpoint in ${runDir}: the run has no finished epoch`);
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+  if (manifest.format !== 'bottleneck.checkpoint') throw new Error(`${manifestFile}: not a checkpoint`);
+  const bytes = readFileSync(join(source, 'tensors.bin'));
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const unpack = (entries: Manifest['weights']): SavedTensor[] =>
+    entries.map((e) => {
+      if (e.offset + e.length > all.length) throw new Error(`${join(source, 'tensors.bin')}: truncated (${e.name} is missing)`);
+      return { name: e.name, shape: e.shape, data: all.slice(e.offset, e.offset + e.length) };
+    });
+  return {
+    epoch: manifest.epoch,
+    step: manifest.step,
+    bestValLoss: manifest.bestValLoss ?? Infinity,
+    epochsSinceBest: manifest.epochsSinceBest,
+    weights: unpack(manifest.weights),
+    optimizer: unpack(manifest.optimizer),
+  };
+}

@@ -1,0 +1,149 @@
+/** Faults a user can cause or suffer: divergence, a dying worker, a killed process, pause. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../core/api';
+import { buildTemplate } from '../../core/templates';
+import type { TrainEvent } from '../../core/train/events';
+import { hasCheckpoint } from './checkpoints';
+import { BUILTIN_FASHION_MNIST } from './datasets';
+import { BottleneckBackend } from './service';
+
+const root = join(import.meta.dirname, '..', '..');
+const SMALL = `${BUILTIN_FASHION_MNIST}?train=2048&validation=256`;
+const backends: BottleneckBackend[] = [];
+afterEach(async () => {
+  await Promise.all(backends.splice(0).map((b) => b.dispose()));
+});
+
+function backend(runsRoot = mkdtempSync(join(tmpdir(), 'faults-'))) {
+  const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs') });
+  backends.push(b);
+  return b;
+}
+
+/** Resolves with each run's events once `until` holds. */
+function collect(b: BottleneckBackend, until: (e: TrainEvent, all: TrainEvent[]) => boolean) {
+  const events: TrainEvent[] = [];
+  return {
+    events,
+    done: new Promise<TrainEvent[]>((resolve) => {
+      b.on((e: ApiEvent) => {
+        if (e.type !== 'train') return;
+        events.push(e.event);
+        if (until(e.event, events)) resolve(events);
+      });
+    }),
+  };
+}
+
+function graph(epochs: number) {
+  const doc = buildTemplate('undercomplete');
+  doc.training = { ...doc.training, epochs, batchSize: 64 };
+  return doc;
+}
+
+describe('faults', () => {
+  it('a diverging loss (MSE, linear output, learning rate 1e3) fails the run naming epoch and batch', async () => {
+    const b = backend();
+    const doc = graph(3);
+    doc.nodes.find((n) => n.id === 'dense-6')!.params.activation = 'linear';
+    doc.nodes.find((n) => n.id === 'output-8')!.params.loss = 'mse';
+    doc.training.learningRate = 1e3;
+    const watch = collect(b, (e) => e.type === 'run-failed' || e.type === 'run-finished');
+    const { runId } = await b.invoke('train:start', { graph: doc, datasetId: SMALL });
+    const last = (await watch.done).at(-1)!;
+    expect(last.type).toBe('run-failed');
+    expect(last.type === 'run-failed' && last.message).toMatch(/^the loss became (NaN|Infinity|-Infinity) at epoch \d+, batch \d+: training diverged; try a lower learning rate than 1000$/);
+    expect(b.runs.read(runId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/at epoch \d+, batch \d+/) });
+  });
+
+  it('a worker that dies mid-epoch fails its run with the cause; the next run trains normally', async () => {
+    const b = backend();
+    const watch = collect(b, (e) => e.type === 'run-failed');
+    const { runId } = await b.invoke('train:start', { graph: graph(5), datasetId: SMALL });
+    // Wait for the first finished epoch, then kill the worker in the middle of the second.
+    await new Promise<void>((resolve) => b.on((e) => e.type === 'train' && e.event.type === 'batch-end' && e.event.epoch === 2 && resolve()));
+    await b.trainer.abort('out of memory (simulated)');
+    const failed = (await watch.done).at(-1)!;
+    expect(failed).toMatchObject({ type: 'run-failed', runId, message: 'the training worker died: out of memory (simulated)' });
+    expect(b.runs.read(runId)).toMatchObject({ status: 'failed', epochsDone: 1 });
+    expect(hasCheckpoint(b.runs.dir(runId))).toBe(true);
+
+    const next = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
+    const second = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: second.runId });
+  });
+
+  it('pause holds the run, resume continues it; pausing is recorded in run.json', async () => {
+    const b = backend();
+    const watch = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
+    const { runId } = await b.invoke('train:start', { graph: graph(2), datasetId: SMALL });
+    await new Promise<void>((resolve) => b.on((e) => e.type === 'train' && e.event.type === 'batch-end' && resolve()));
+    expect(await b.invoke('train:pause', { runId })).toEqual({ paused: true });
+    await new Promise<void>((resolve) => b.on((e) => e.type === 'train' && e.event.type === 'run-paused' && resolve()));
+    expect(b.runs.read(runId).status).toBe('paused');
+    const before = watch.events.filter((e) => e.type === 'batch-end').length;
+    await new Promise((r) => setTimeout(r, 1500));
+    // At most the batch in flight when the pause arrived.
+    expect(watch.events.filter((e) => e.type === 'batch-end').length - before).toBeLessThanOrEqual(1);
+    expect(await b.invoke('train:resume', { runId })).toEqual({ resumed: true });
+    expect((await watch.done).at(-1)).toMatchObject({ type: 'run-finished', epochs: 2 });
+    expect(b.runs.read(runId).status).toBe('finished');
+  });
+
+  it('queues a second run and starts it when the first ends', async () => {
+    const b = backend();
+    const watch = collect(b, (_e, all) => all.filter((x) => x.type === 'run-finished').length === 2);
+    const first = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    const second = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    expect([first.queuePosition, second.queuePosition]).toEqual([0, 1]);
+    expect(b.runs.read(second.runId).status).toBe('queued');
+    const finished = (await watch.done).filter((e) => e.type === 'run-finished').map((e) => e.runId);
+    expect(finished).toEqual([first.runId, second.runId]);
+  });
+
+  it('a process killed mid-epoch leaves the run interrupted with every finished epoch; continuing resumes it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'killed-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), 'train', '--epochs', '4', '--batch-size', '64', '--data', SMALL, '--json'], {
+      cwd: root,
+      env: { ...process.env, BOTTLENECK_HOME: home },
+    });
+    let runId = '';
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        for (const line of buffer.split('\n').slice(0, -1)) {
+          const e = JSON.parse(line) as TrainEvent;
+          runId = e.runId;
+          // Mid-way through epoch 3: two epochs are finished and on disk.
+          if (e.type === 'batch-end' && e.epoch === 3) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    await new Promise((r) => child.on('exit', r));
+
+    const b = backend(join(home, 'runs'));
+    expect(b.runs.read(runId)).toMatchObject({ status: 'interrupted', epochsDone: 2 });
+    const metrics = readFileSync(join(b.runs.dir(runId), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2]);
+
+    const watch = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
+    await b.continueRun(runId);
+    const events = await watch.done;
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({ startEpoch: 2 });
+    expect(events.filter((e) => e.type === 'epoch-end').map((e) => (e as { epoch: number }).epoch)).toEqual([3, 4]);
+    expect(b.runs.read(runId)).toMatchObject({ status: 'finished', epochsDone: 4 });
+    const after = readFileSync(join(b.runs.dir(runId), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(after.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
+  });
+});
