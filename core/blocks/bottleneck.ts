@@ -1,5 +1,5 @@
 import { denseParamCount, denseShape, MAX_UNITS } from './dense';
-import { checkFields, type BlockSpec, type ParamField } from './types';
+import { type ParamField, defineBlock } from './types';
 
 export const SPARSITY_KINDS = ['none', 'l1', 'kl'] as const;
 export type Sparsity = (typeof SPARSITY_KINDS)[number];
@@ -26,7 +26,7 @@ const fields: ParamField[] = [
 ];
 
 /** The latent code: a Dense layer whose output is what the encoder model returns. */
-export const bottleneckBlock: BlockSpec<BottleneckParams> = {
+export const bottleneckBlock = defineBlock<BottleneckParams>({
   kind: 'Bottleneck',
   label: 'Bottleneck',
   group: 'bottleneck',
@@ -34,13 +34,9 @@ export const bottleneckBlock: BlockSpec<BottleneckParams> = {
   inputs: 1,
   defaults: { latentSize: 32, activation: 'linear', sparsity: 'none', l1Weight: 1e-4, rho: 0.05, klWeight: 1 },
   fields,
-  checkParams: (p) => {
-    const errors = checkFields(fields, p as never);
-    if (p.sparsity === 'kl' && p.activation !== 'sigmoid') errors.push('KL sparsity needs a sigmoid code activation (activations in (0, 1))');
-    return errors;
-  },
+  check: (p) => (p.sparsity === 'kl' && p.activation !== 'sigmoid' ? ['KL sparsity needs a sigmoid code activation (activations in (0, 1))'] : []),
   outputShape: (input, p) => denseShape(input, p.latentSize),
   paramCount: (input, p) => denseParamCount(input, p.latentSize),
   summary: (p) =>
     `code ${p.latentSize}${p.sparsity === 'l1' ? ` · L1 ${p.l1Weight}` : p.sparsity === 'kl' ? ` · KL ρ=${p.rho}` : ''}`,
-};
+});

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, checkFields, needsImage, PADDINGS, windowOutput, type Activation, type BlockSpec, type Padding, type ParamField } from './types';
+import { ACTIVATIONS, needsImage, PADDINGS, windowOutput, type Activation, type Padding, type ParamField, defineBlock } from './types';
 
 export interface ConvParams {
   filters: number;
@@ -23,7 +23,7 @@ export function convParamCount(inChannels: number, p: ConvParams): number {
   return p.kernelSize * p.kernelSize * inChannels * p.filters + p.filters;
 }
 
-export const conv2dBlock: BlockSpec<ConvParams> = {
+export const conv2dBlock = defineBlock<ConvParams>({
   kind: 'Conv2D',
   label: 'Conv2D',
   group: 'encoder',
@@ -31,7 +31,6 @@ export const conv2dBlock: BlockSpec<ConvParams> = {
   inputs: 1,
   defaults: { filters: 16, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
   fields: convFields,
-  checkParams: (p) => checkFields(convFields, p as never),
   outputShape: (input, p) => {
     const bad = needsImage(input);
     if (bad) return bad;
@@ -43,4 +42,4 @@ export const conv2dBlock: BlockSpec<ConvParams> = {
   },
   paramCount: (input, p) => convParamCount(input[2] ?? 0, p),
   summary: convSummary,
-};
+});

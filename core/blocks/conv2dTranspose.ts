@@ -1,4 +1,4 @@
-import { checkFields, needsImage, type BlockSpec } from './types';
+import { needsImage, defineBlock } from './types';
 import { convFields, convParamCount, convSummary, type ConvParams } from './conv2d';
 
 /** Keras' deconv_output_length: same → n·s; valid → n·s + max(k − s, 0). */
@@ -6,7 +6,7 @@ export function transposeOutput(length: number, kernel: number, stride: number, 
   return padding === 'same' ? length * stride : length * stride + Math.max(kernel - stride, 0);
 }
 
-export const conv2dTransposeBlock: BlockSpec<ConvParams> = {
+export const conv2dTransposeBlock = defineBlock<ConvParams>({
   kind: 'Conv2DTranspose',
   label: 'Conv2DTranspose',
   group: 'decoder',
@@ -14,7 +14,6 @@ export const conv2dTransposeBlock: BlockSpec<ConvParams> = {
   inputs: 1,
   defaults: { filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
   fields: convFields,
-  checkParams: (p) => checkFields(convFields, p as never),
   outputShape: (input, p) => {
     const bad = needsImage(input);
     if (bad) return bad;
@@ -23,4 +22,4 @@ export const conv2dTransposeBlock: BlockSpec<ConvParams> = {
   },
   paramCount: (input, p) => convParamCount(input[2] ?? 0, p),
   summary: convSummary,
-};
+});

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, checkFields, type Activation, type BlockSpec, type ParamField, type Shape, type ShapeResult } from './types';
+import { ACTIVATIONS, type Activation, type ParamField, type Shape, type ShapeResult, defineBlock } from './types';
 
 export interface DenseParams {
   units: number;
@@ -26,7 +26,7 @@ const fields: ParamField[] = [
   { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS },
 ];
 
-export const denseBlock: BlockSpec<DenseParams> = {
+export const denseBlock = defineBlock<DenseParams>({
   kind: 'Dense',
   label: 'Dense',
   group: 'encoder',
@@ -34,8 +34,7 @@ export const denseBlock: BlockSpec<DenseParams> = {
   inputs: 1,
   defaults: { units: 128, activation: 'relu' },
   fields,
-  checkParams: (p) => checkFields(fields, p as never),
   outputShape: (input, p) => denseShape(input, p.units),
   paramCount: (input, p) => denseParamCount(input, p.units),
   summary: (p) => `${p.units} · ${p.activation}`,
-};
+});

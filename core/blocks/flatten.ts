@@ -1,6 +1,6 @@
-import { product, type BlockSpec } from './types';
+import { product, defineBlock } from './types';
 
-export const flattenBlock: BlockSpec<Record<string, never>> = {
+export const flattenBlock = defineBlock<Record<string, never>>({
   kind: 'Flatten',
   label: 'Flatten',
   group: 'utility',
@@ -8,8 +8,7 @@ export const flattenBlock: BlockSpec<Record<string, never>> = {
   inputs: 1,
   defaults: {},
   fields: [],
-  checkParams: () => [],
   outputShape: (input) => (input ? { ok: true, shape: [product(input)] } : { ok: false, error: 'needs an input' }),
   paramCount: () => 0,
   summary: () => '',
-};
+});

@@ -1,4 +1,4 @@
-import { checkFields, type BlockSpec, type ParamField } from './types';
+import { type ParamField, defineBlock } from './types';
 
 export interface InputParams {
   height: number;
@@ -12,7 +12,7 @@ const fields: ParamField[] = [
   { name: 'channels', label: 'Channels', type: 'int', min: 1, max: 4 },
 ];
 
-export const inputBlock: BlockSpec<InputParams> = {
+export const inputBlock = defineBlock<InputParams>({
   kind: 'Input',
   label: 'Input',
   group: 'input',
@@ -20,8 +20,7 @@ export const inputBlock: BlockSpec<InputParams> = {
   inputs: 0,
   defaults: { height: 28, width: 28, channels: 1 },
   fields,
-  checkParams: (p) => checkFields(fields, p as never),
   outputShape: (_input, p) => ({ ok: true, shape: [p.height, p.width, p.channels] }),
   paramCount: () => 0,
   summary: (p) => `${p.height}×${p.width}×${p.channels}`,
-};
+});

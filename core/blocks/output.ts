@@ -1,4 +1,4 @@
-import { checkFields, type BlockSpec, type ParamField } from './types';
+import { type ParamField, defineBlock } from './types';
 
 export const RECONSTRUCTION_LOSSES = ['bce', 'mse'] as const;
 export type ReconstructionLoss = (typeof RECONSTRUCTION_LOSSES)[number];
@@ -12,7 +12,7 @@ const fields: ParamField[] = [
 ];
 
 /** The reconstruction: passes its input through; the graph check compares it with the Input's shape. */
-export const outputBlock: BlockSpec<OutputParams> = {
+export const outputBlock = defineBlock<OutputParams>({
   kind: 'Output',
   label: 'Output',
   group: 'output',
@@ -20,8 +20,7 @@ export const outputBlock: BlockSpec<OutputParams> = {
   inputs: 1,
   defaults: { loss: 'bce' },
   fields,
-  checkParams: (p) => checkFields(fields, p as never),
   outputShape: (input) => (input ? { ok: true, shape: input } : { ok: false, error: 'needs an input' }),
   paramCount: () => 0,
   summary: (p) => `loss ${String(p.loss).toUpperCase()}`,
-};
+});

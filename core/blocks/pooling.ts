@@ -1,4 +1,4 @@
-import { checkFields, needsImage, PADDINGS, windowOutput, type BlockSpec, type Padding, type ParamField } from './types';
+import { needsImage, PADDINGS, windowOutput, type Padding, type ParamField, defineBlock } from './types';
 
 export interface MaxPoolParams {
   poolSize: number;
@@ -12,7 +12,7 @@ const poolFields: ParamField[] = [
   { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS },
 ];
 
-export const maxPool2dBlock: BlockSpec<MaxPoolParams> = {
+export const maxPool2dBlock = defineBlock<MaxPoolParams>({
   kind: 'MaxPool2D',
   label: 'MaxPool2D',
   group: 'encoder',
@@ -20,7 +20,6 @@ export const maxPool2dBlock: BlockSpec<MaxPoolParams> = {
   inputs: 1,
   defaults: { poolSize: 2, strides: 2, padding: 'valid' },
   fields: poolFields,
-  checkParams: (p) => checkFields(poolFields, p as never),
   outputShape: (input, p) => {
     const bad = needsImage(input);
     if (bad) return bad;
@@ -32,7 +31,7 @@ export const maxPool2dBlock: BlockSpec<MaxPoolParams> = {
   },
   paramCount: () => 0,
   summary: (p) => `${p.poolSize}×${p.poolSize}${p.strides !== p.poolSize ? ` /${p.strides}` : ''}`,
-};
+});
 
 export interface UpSamplingParams {
   size: number;
@@ -40,7 +39,7 @@ export interface UpSamplingParams {
 
 const upFields: ParamField[] = [{ name: 'size', label: 'Factor', type: 'int', min: 1, max: 8 }];
 
-export const upSampling2dBlock: BlockSpec<UpSamplingParams> = {
+export const upSampling2dBlock = defineBlock<UpSamplingParams>({
   kind: 'UpSampling2D',
   label: 'UpSampling2D',
   group: 'decoder',
@@ -48,7 +47,6 @@ export const upSampling2dBlock: BlockSpec<UpSamplingParams> = {
   inputs: 1,
   defaults: { size: 2 },
   fields: upFields,
-  checkParams: (p) => checkFields(upFields, p as never),
   outputShape: (input, p) => {
     const bad = needsImage(input);
     if (bad) return bad;
@@ -57,4 +55,4 @@ export const upSampling2dBlock: BlockSpec<UpSamplingParams> = {
   },
   paramCount: () => 0,
   summary: (p) => `×${p.size}`,
-};
+});

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, checkFields, type Activation, type BlockSpec, type ParamField } from './types';
+import { ACTIVATIONS, type Activation, type ParamField, defineBlock } from './types';
 
 const passThrough = (input: readonly number[] | null) => (input ? { ok: true as const, shape: input } : { ok: false as const, error: 'needs an input' });
 
@@ -7,7 +7,7 @@ export interface DropoutParams {
 }
 const dropoutFields: ParamField[] = [{ name: 'rate', label: 'Rate', type: 'float', min: 0, max: 0.95 }];
 
-export const dropoutBlock: BlockSpec<DropoutParams> = {
+export const dropoutBlock = defineBlock<DropoutParams>({
   kind: 'Dropout',
   label: 'Dropout',
   group: 'encoder',
@@ -15,12 +15,11 @@ export const dropoutBlock: BlockSpec<DropoutParams> = {
   inputs: 1,
   defaults: { rate: 0.2 },
   fields: dropoutFields,
-  checkParams: (p) => checkFields(dropoutFields, p as never),
   outputShape: passThrough,
   paramCount: () => 0,
   summary: (p) => `rate ${p.rate}`,
   trainingOnly: true,
-};
+});
 
 export interface GaussianNoiseParams {
   stddev: number;
@@ -28,7 +27,7 @@ export interface GaussianNoiseParams {
 const noiseFields: ParamField[] = [{ name: 'stddev', label: 'Noise σ', type: 'float', min: 0, max: 5 }];
 
 /** Denoising corruption: noise on the input while training only; the target stays clean. */
-export const gaussianNoiseBlock: BlockSpec<GaussianNoiseParams> = {
+export const gaussianNoiseBlock = defineBlock<GaussianNoiseParams>({
   kind: 'GaussianNoise',
   label: 'GaussianNoise',
   group: 'encoder',
@@ -36,14 +35,13 @@ export const gaussianNoiseBlock: BlockSpec<GaussianNoiseParams> = {
   inputs: 1,
   defaults: { stddev: 0.3 },
   fields: noiseFields,
-  checkParams: (p) => checkFields(noiseFields, p as never),
   outputShape: passThrough,
   paramCount: () => 0,
   summary: (p) => `σ ${p.stddev}`,
   trainingOnly: true,
-};
+});
 
-export const batchNormBlock: BlockSpec<Record<string, never>> = {
+export const batchNormBlock = defineBlock<Record<string, never>>({
   kind: 'BatchNorm',
   label: 'BatchNorm',
   group: 'utility',
@@ -51,19 +49,18 @@ export const batchNormBlock: BlockSpec<Record<string, never>> = {
   inputs: 1,
   defaults: {},
   fields: [],
-  checkParams: () => [],
   outputShape: passThrough,
   // γ, β (trainable) and the moving mean and variance, per channel, as countParams counts them.
   paramCount: (input) => 4 * (input[input.length - 1] ?? 0),
   summary: () => '',
-};
+});
 
 export interface ActivationParams {
   activation: Activation;
 }
 const activationFields: ParamField[] = [{ name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS }];
 
-export const activationBlock: BlockSpec<ActivationParams> = {
+export const activationBlock = defineBlock<ActivationParams>({
   kind: 'Activation',
   label: 'Activation',
   group: 'utility',
@@ -71,8 +68,7 @@ export const activationBlock: BlockSpec<ActivationParams> = {
   inputs: 1,
   defaults: { activation: 'relu' },
   fields: activationFields,
-  checkParams: (p) => checkFields(activationFields, p as never),
   outputShape: passThrough,
   paramCount: () => 0,
   summary: (p) => p.activation,
-};
+});

@@ -1,4 +1,4 @@
-import { product, type BlockSpec, type Shape } from './types';
+import { product, type Shape, defineBlock } from './types';
 
 export interface ReshapeParams {
   targetShape: number[];
@@ -11,7 +11,7 @@ function checkTarget(target: unknown): string[] {
   return target.every((d) => Number.isInteger(d) && d >= 1 && d <= 65_536) ? [] : ['Target shape sizes must be whole numbers from 1 to 65536'];
 }
 
-export const reshapeBlock: BlockSpec<ReshapeParams> = {
+export const reshapeBlock = defineBlock<ReshapeParams>({
   kind: 'Reshape',
   label: 'Reshape',
   group: 'decoder',
@@ -19,7 +19,7 @@ export const reshapeBlock: BlockSpec<ReshapeParams> = {
   inputs: 1,
   defaults: { targetShape: [28, 28, 1] },
   fields: [{ name: 'targetShape', label: 'Target shape', type: 'shape' }],
-  checkParams: (p) => checkTarget(p.targetShape),
+  check: (p) => checkTarget(p.targetShape),
   outputShape: (input, p) => {
     if (!input) return { ok: false, error: 'needs an input' };
     const target: Shape = p.targetShape;
@@ -33,4 +33,4 @@ export const reshapeBlock: BlockSpec<ReshapeParams> = {
   },
   paramCount: () => 0,
   summary: (p) => (Array.isArray(p.targetShape) ? p.targetShape.join('×') : '?'),
-};
+});

@@ -102,6 +102,15 @@ export function needsImage(input: Shape | null): ShapeResult | null {
   return null;
 }
 
+/**
+ * A block from its declaration: its fields' bounds are checked for it, and `check` adds the rules
+ * that span fields (e.g. KL sparsity needs a sigmoid code).
+ */
+export function defineBlock<P extends object>(spec: Omit<BlockSpec<P>, 'checkParams'> & { check?: (params: P) => string[] }): BlockSpec<P> {
+  const { check, ...rest } = spec;
+  return { ...rest, checkParams: (p) => [...checkFields(spec.fields, p as Record<string, unknown>), ...(check?.(p) ?? [])] };
+}
+
 export function checkEnum(label: string, value: unknown, options: readonly string[]): string[] {
   return typeof value === 'string' && options.includes(value) ? [] : [`${label} must be one of ${options.join(', ')}`];
 }

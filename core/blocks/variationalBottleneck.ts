@@ -1,5 +1,5 @@
 import { denseParamCount, denseShape, MAX_UNITS } from './dense';
-import { checkFields, type BlockSpec, type ParamField } from './types';
+import { type ParamField, defineBlock } from './types';
 
 export interface VariationalBottleneckParams {
   latentSize: number;
@@ -19,7 +19,7 @@ const fields: ParamField[] = [
  * Mean and log-variance heads (two Dense layers on the same input) and a sampling step,
  * z = μ + exp(½·log σ²)·ε, that is the mean itself outside training.
  */
-export const variationalBottleneckBlock: BlockSpec<VariationalBottleneckParams> = {
+export const variationalBottleneckBlock = defineBlock<VariationalBottleneckParams>({
   kind: 'VariationalBottleneck',
   label: 'Variational bottleneck',
   group: 'bottleneck',
@@ -27,8 +27,7 @@ export const variationalBottleneckBlock: BlockSpec<VariationalBottleneckParams> 
   inputs: 1,
   defaults: { latentSize: 16, beta: 1, klWarmupEpochs: 0 },
   fields,
-  checkParams: (p) => checkFields(fields, p as never),
   outputShape: (input, p) => denseShape(input, p.latentSize),
   paramCount: (input, p) => 2 * denseParamCount(input, p.latentSize),
   summary: (p) => `μ, log σ² · ${p.latentSize} · β ${p.beta}`,
-};
+});
