@@ -1,4 +1,5 @@
 import { hasErrors } from '../../core/shapes/infer';
+import { getApi } from './api/client';
 import { isTraining, type AppState } from './store/store';
 
 /**
@@ -25,10 +26,9 @@ export const COMMANDS: Command[] = [
     enabled: editable,
     run: (s) => {
       if (s.info?.shell === 'electron') {
-        void import('./api/client').then(async ({ getApi }) => {
-          const { path } = await getApi().invoke('dialog:open-graph', {});
-          if (path) await s.openPath(path);
-        });
+        void getApi()
+          .invoke('dialog:open-graph', {})
+          .then(({ path }) => (path ? s.openPath(path) : false));
       } else s.openDialog('open');
     },
   },
@@ -40,10 +40,9 @@ export const COMMANDS: Command[] = [
     enabled: () => true,
     run: (s) => {
       if (s.info?.shell === 'electron') {
-        void import('./api/client').then(async ({ getApi }) => {
-          const { path } = await getApi().invoke('dialog:save-graph', { suggestedName: s.doc.name });
-          if (path) await s.saveAs(path, true);
-        });
+        void getApi()
+          .invoke('dialog:save-graph', { suggestedName: s.doc.name })
+          .then(({ path }) => (path ? s.saveAs(path, true) : false));
       } else s.openDialog('save');
     },
   },
