@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { serializeGraph } from '../core/graph/schema';
 import { undercomplete } from '../core/templates/undercomplete';
@@ -64,5 +65,21 @@ describe('bottleneck CLI', () => {
 
     const list = cli(['runs', '--json'], r.home);
     expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: last.runId, status: 'finished' });
+  });
+
+  it('trains on an image folder given as --data, its subfolders naming the classes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-folder-'));
+    for (const [name, value] of [['light', 220], ['dark', 30]] as const) {
+      mkdirSync(join(dir, name));
+      for (let i = 0; i < 12; i++) {
+        await sharp(Buffer.alloc(12 * 12, value + (i % 5)), { raw: { width: 12, height: 12, channels: 1 } }).png().toFile(join(dir, name, `${i}.png`));
+      }
+    }
+    const r = cli(['train', '--data', dir, '--epochs', '1', '--batch-size', '8', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: 'run-started', classNames: ['dark', 'light'], trainCount: 22, validationCount: 2 });
+    expect(events.at(-1).type).toBe('run-finished');
+    expect(readdirSync(join(dir, 'light'))).toHaveLength(12); // the folder is only read
   });
 });

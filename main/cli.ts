@@ -3,16 +3,19 @@
  * (no server), so a run started here is stored exactly like one started from the app.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
-import { buildTemplate, isTemplateName, TEMPLATE_NAMES } from '../core/templates';
+import { folderDatasetId, isFolderDatasetId } from '../core/data/folder';
+import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
+import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
 import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
 
 const USAGE = `usage:
-  bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist] [--epochs N]
+  bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
                    [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
                    [--patience N] [--json]
   bottleneck train --resume RUN_ID [--json]     continue a stopped or interrupted run
@@ -29,7 +32,7 @@ function positiveInt(name: string, text: string | undefined): number | undefined
   return value;
 }
 
-function loadGraph(template: string | undefined, graphFile: string | undefined): GraphDoc {
+function loadGraph(template: string | undefined, graphFile: string | undefined, image?: ImageSize): GraphDoc {
   if (template && graphFile) throw new UsageError('give either --template or --graph, not both');
   if (graphFile) {
     let text: string;
@@ -47,7 +50,7 @@ function loadGraph(template: string | undefined, graphFile: string | undefined):
   }
   const name = template ?? 'undercomplete';
   if (!isTemplateName(name)) throw new UsageError(`unknown template "${name}": choose one of ${TEMPLATE_NAMES.join(', ')}`);
-  return buildTemplate(name);
+  return buildTemplate(name, image);
 }
 
 function describe(event: TrainEvent): string | null {
@@ -92,7 +95,20 @@ async function train(args: string[]): Promise<number> {
     if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
     return watch(values.json, (backend) => backend.continueRun(values.resume!));
   }
-  const graph = loadGraph(values.template, values.graph);
+  // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
+  let datasetId = values.data!;
+  let image: ImageSize | undefined;
+  if (!datasetId.startsWith('builtin:') && !isFolderDatasetId(datasetId)) {
+    const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
+      throw new UsageError(err.message);
+    });
+    if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found (${scan.skipped.length} other files skipped)`);
+    const settings = await suggestPreprocessing(scan);
+    datasetId = folderDatasetId(scan.root, settings);
+    image = { height: settings.height, width: settings.width, channels: settings.channels };
+    if (!values.json) console.log(`${scan.root}: ${scan.files.length} images in ${scan.classNames.length} classes (${scan.classNames.map((c) => `${c} ${scan.counts[c]}`).join(', ')}), as ${image.height}×${image.width}×${image.channels}`);
+  }
+  const graph = loadGraph(values.template, values.graph, image);
   const epochs = positiveInt('epochs', values.epochs);
   const batchSize = positiveInt('batch-size', values['batch-size']);
   const seedText = values.seed;
@@ -117,7 +133,7 @@ async function train(args: string[]): Promise<number> {
     ...(optimizer !== undefined && { optimizer: optimizer as OptimizerName }),
     ...(patience !== undefined && { earlyStoppingPatience: patience }),
   };
-  return watch(values.json, (backend) => backend.invoke('train:start', { graph, datasetId: values.data! }));
+  return watch(values.json, (backend) => backend.invoke('train:start', { graph, datasetId }));
 }
 
 /** Starts a run through `start`, prints its events until it ends, and maps the end to an exit code. */

@@ -41,7 +41,7 @@ export function defaultPreprocessing(probes: ImageProbe[], seed = 42): Preproces
   return { height, width, channels, fit: 'cover', validationSplit: 0.1, seed };
 }
 
-/** A seeded split that keeps each class's share: ceil(split × n) of every class goes to validation (at least 1 when n ≥ 2). */
+/** A seeded split that keeps each class's share: round(split × n) of every class goes to validation (at least 1 when n ≥ 2). */
 export function stratifiedSplit(labels: ArrayLike<number>, split: number, seed: number): { train: number[]; validation: number[] } {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) byClass.set(labels[i]!, [...(byClass.get(labels[i]!) ?? []), i]);

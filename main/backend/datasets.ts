@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseIdx, subsetDataset, type ImageDataset } from '../../core/data/dataset';
 import type { DatasetInfo } from '../../core/api';
-import { assetsDir } from './paths';
+import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder';
+import { decodeFolder, scanFolder, type DecodeProgress } from './imageFolder';
+import { assetsDir, workspaceDir } from './paths';
 
 export const BUILTIN_FASHION_MNIST = 'builtin:fashion-mnist';
 
@@ -71,7 +73,19 @@ export function loadDataset(id: string): ImageDataset {
 }
 
 export function isKnownDataset(id: string): boolean {
-  return id.split('?')[0] === BUILTIN_FASHION_MNIST;
+  return id.split('?')[0] === BUILTIN_FASHION_MNIST || isFolderDatasetId(id);
+}
+
+/**
+ * Any dataset id: the built-in set, or an image folder (decoded, or read from the cache in the
+ * workspace when the folder and its settings are unchanged).
+ */
+export async function loadAnyDataset(id: string, opts: { signal?: AbortSignal; onProgress?: (p: DecodeProgress) => void } = {}): Promise<ImageDataset> {
+  if (!isFolderDatasetId(id)) return loadDataset(id);
+  const { path, preprocessing } = parseFolderDatasetId(id);
+  const scan = await scanFolder(path, opts.signal);
+  const decoded = await decodeFolder(scan, preprocessing, { cacheDir: join(workspaceDir(), 'cache', 'datasets'), id, ...opts });
+  return decoded.dataset;
 }
 
 function loadBuiltin(): ImageDataset {

@@ -5,7 +5,7 @@ import type { TrainEvent } from '../../core/train/events';
 import { captureOptimizer, captureWeights, type TrainingState } from '../../core/train/state';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
-import { loadDataset } from './datasets';
+import { loadAnyDataset } from './datasets';
 import { selectBackend } from './tfBackend';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
@@ -35,7 +35,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: str
   let dataset = datasets.get(message.datasetId);
   let resumeFrom: TrainingState | undefined;
   try {
-    dataset ??= loadDataset(message.datasetId);
+    dataset ??= await loadAnyDataset(message.datasetId);
     datasets.set(message.datasetId, dataset);
     if (message.resume) resumeFrom = readCheckpoint(message.runDir, 'last');
   } catch (err) {
