@@ -9,7 +9,7 @@ import { outputBlock } from './output';
 import { maxPool2dBlock, upSampling2dBlock } from './pooling';
 import { activationBlock, batchNormBlock, dropoutBlock, gaussianNoiseBlock } from './regularizers';
 import { reshapeBlock } from './reshape';
-import type { BlockGroup, BlockSpec } from './types';
+import type { BlockSpec } from './types';
 import { variationalBottleneckBlock } from './variationalBottleneck';
 
 const REGISTRY: Record<BlockKind, BlockSpec<any>> = {
@@ -29,8 +29,6 @@ const REGISTRY: Record<BlockKind, BlockSpec<any>> = {
   Activation: activationBlock,
   Output: outputBlock,
 };
-
-export const BLOCK_KINDS = Object.keys(REGISTRY) as BlockKind[];
 
 export function isBlockKind(kind: string): kind is BlockKind {
   return Object.prototype.hasOwnProperty.call(REGISTRY, kind);
@@ -54,7 +52,3 @@ export const PALETTE: { group: string; kinds: BlockKind[] }[] = [
 ];
 
 export const BOTTLENECK_KINDS: readonly BlockKind[] = ['Bottleneck', 'VariationalBottleneck'];
-
-export function groupOf(kind: BlockKind): BlockGroup {
-  return REGISTRY[kind].group;
-}

@@ -1,5 +1,5 @@
 /** Graph edits as pure functions: the store, the tests and the CLI all edit through these. */
-import { blockSpec, isBlockKind } from '../blocks/registry';
+import { blockSpec } from '../blocks/registry';
 import type { BlockKind, GraphDoc, GraphEdge, GraphNode, TrainingSettings, XY } from './types';
 
 export function nextNodeId(doc: GraphDoc, kind: BlockKind, taken: Set<string> = new Set()): string {
@@ -89,11 +89,6 @@ export function copyNodes(doc: GraphDoc, ids: Iterable<string>): Clipboard {
     nodes: structuredClone(doc.nodes.filter((n) => set.has(n.id))),
     edges: structuredClone(doc.edges.filter((e) => set.has(e.source) && set.has(e.target))),
   };
-}
-
-export function isClipboard(value: unknown): value is Clipboard {
-  const v = value as Clipboard;
-  return v?.format === 'bottleneck.clipboard' && Array.isArray(v.nodes) && Array.isArray(v.edges) && v.nodes.every((n) => isBlockKind(n.kind));
 }
 
 /** Pastes copies with fresh ids, shifted by `offset`; returns the new ids (to select them). */

@@ -55,6 +55,3 @@ export function topologicalOrder<N extends Pick<GraphNode, 'id'>>(nodes: readonl
   return order;
 }
 
-export function incomingEdges(edges: readonly GraphEdge[], nodeId: string): GraphEdge[] {
-  return edges.filter((e) => e.target === nodeId);
-}
