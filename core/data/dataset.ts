@@ -1,8 +1,19 @@
 /** Images held as one Uint8 buffer (HWC, row-major, 0..255); a float copy is made per batch only. */
 export interface ImageSplit {
+  /** All images, `count` × imageSize bytes; empty when the split is streamed (see readImage). */
   images: Uint8Array;
   labels: Uint8Array;
   count: number;
+  /**
+   * Set for a dataset too large for memory: reads image `index` from disk. The returned bytes are
+   * only valid until the next call.
+   */
+  readImage?: (index: number) => Uint8Array;
+}
+
+/** Image `index` of a split, in memory or streamed; valid until the next read of a streamed split. */
+export function imageAt(split: ImageSplit, size: number, index: number): Uint8Array {
+  return split.readImage ? split.readImage(index) : split.images.subarray(index * size, (index + 1) * size);
 }
 
 export interface ImageDataset {
@@ -54,6 +65,7 @@ export function subsetDataset(ds: ImageDataset, trainCount: number, validationCo
   const size = imageSize(ds);
   const cut = (split: ImageSplit, count: number): ImageSplit => {
     const n = Math.min(count, split.count);
+    if (split.readImage) return { ...split, labels: split.labels.subarray(0, n), count: n };
     return { images: split.images.subarray(0, n * size), labels: split.labels.subarray(0, n), count: n };
   };
   return { ...ds, id: `${ds.id}?train=${trainCount}&validation=${validationCount}`, train: cut(ds.train, trainCount), validation: cut(ds.validation, validationCount) };

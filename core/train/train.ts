@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { compileGraph, type CompiledModel } from '../compile/compile';
-import { imageSize, type ImageDataset, type ImageSplit } from '../data/dataset';
+import { imageAt, imageSize, type ImageDataset, type ImageSplit } from '../data/dataset';
 import type { GraphDoc } from '../graph/types';
 import { pca2d } from '../latent/pca';
 import type { LatentProjection, ReconstructionGrid, TrainEvent } from './events';
@@ -60,6 +60,14 @@ const EVAL_BATCH = 256;
 
 /** Copies a batch of images (by index) into a float buffer scaled to [0, 1]. */
 export function fillBatch(split: ImageSplit, size: number, indices: ArrayLike<number>, from: number, count: number, out: Float32Array): void {
+  if (split.readImage) {
+    for (let b = 0; b < count; b++) {
+      const image = split.readImage(indices[from + b]!);
+      const dst = b * size;
+      for (let k = 0; k < size; k++) out[dst + k] = image[k]! / 255;
+    }
+    return;
+  }
   const { images } = split;
   for (let b = 0; b < count; b++) {
     const src = indices[from + b]! * size;
@@ -346,7 +354,7 @@ async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconInd
     height: dataset.height,
     width: dataset.width,
     channels: dataset.channels,
-    originals: reconIndices.map((idx) => Array.from(split.images.subarray(idx * size, (idx + 1) * size))),
+    originals: reconIndices.map((idx) => Array.from(imageAt(split, size, idx))),
     reconstructions: reconIndices.map((_, i) => toBytes(reconValues, i * size)),
     labels: reconIndices.map((idx) => split.labels[idx]!),
   };
