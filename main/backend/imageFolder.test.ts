@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -110,6 +110,42 @@ describe('image folders', () => {
     expect(otherSize.fromCache).toBe(false);
     await image(join(dir, 'a', '0.png'), 8, 8, 1, 'png', 250);
     expect((await decodeFolder(await scanFolder(dir), settings(), { cacheDir, id: 'c' })).fromCache).toBe(false);
+  });
+
+  it('streams from the cache file when the images exceed the memory budget: the same images in the same split', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stream-'));
+    for (const c of ['a', 'b']) {
+      mkdirSync(join(dir, c));
+      for (let i = 0; i < 7; i++) await image(join(dir, c, `${i}.png`), 6, 6, 1, 'png', c === 'a' ? i * 20 : 255 - i * 20);
+    }
+    const scan = await scanFolder(dir);
+    const inMemory = await decodeFolder(scan, settings({ height: 6, width: 6 }), { cacheDir: mkdtempSync(join(tmpdir(), 'c1-')), id: 'm' });
+    // A 1-byte budget: decoding goes through a scratch file and training reads each image from the cache.
+    const streamed = await decodeFolder(scan, settings({ height: 6, width: 6 }), { cacheDir: mkdtempSync(join(tmpdir(), 'c2-')), id: 's', memoryBudget: 1 });
+    expect([inMemory.streamed, streamed.streamed]).toEqual([false, true]);
+    expect(streamed.dataset.train.images.length).toBe(0);
+    for (const split of ['train', 'validation'] as const) {
+      const a = inMemory.dataset[split];
+      const b = streamed.dataset[split];
+      expect(b.count).toBe(a.count);
+      expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+      for (let i = 0; i < a.count; i++) expect(Array.from(b.readImage!(i))).toEqual(Array.from(a.images.subarray(i * 36, (i + 1) * 36)));
+    }
+    expect(streamed.counts).toEqual({ a: 7, b: 7 });
+    expect(readdirSync(dir, { recursive: true }).length).toBe(16);
+  });
+
+  it('rebuilds a damaged cache file instead of reading garbage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'damaged-'));
+    for (let i = 0; i < 4; i++) await image(join(dir, `${i}.png`), 8, 8, 1, 'png', i * 60);
+    const cache = mkdtempSync(join(tmpdir(), 'cache-d-'));
+    const first = await decodeFolder(await scanFolder(dir), settings(), { cacheDir: cache, id: 'd' });
+    const [file] = readdirSync(cache);
+    truncateSync(join(cache, file!), 100);
+    const again = await decodeFolder(await scanFolder(dir), settings(), { cacheDir: cache, id: 'd' });
+    expect(again.fromCache).toBe(false);
+    expect(Buffer.from(again.dataset.train.images).equals(Buffer.from(first.dataset.train.images))).toBe(true);
+    expect(again.counts).toEqual({ unlabeled: 4 });
   });
 
   it('refuses an empty folder, a missing one and one with nothing decodable, before training', async () => {

@@ -4,12 +4,14 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, write, writeSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { decodeBmp } from '../../core/data/bmp';
-import type { ImageDataset } from '../../core/data/dataset';
+import type { ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { defaultPreprocessing, IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
 
 export interface ScannedFile {
@@ -62,13 +64,17 @@ export async function scanFolder(root: string, signal?: AbortSignal): Promise<Fo
       skipped.push({ path: dir, reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
       return;
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.')) continue;
+    const visible = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+    // Stats in parallel chunks: a folder of 70,000 files would otherwise wait on one stat at a time.
+    const infos: (Stats | null)[] = [];
+    for (let from = 0; from < visible.length; from += 256) {
+      infos.push(...(await Promise.all(visible.slice(from, from + 256).map((e) => stat(join(dir, e.name)).catch(() => null)))));
+    }
+    for (let i = 0; i < visible.length; i++) {
+      const entry = visible[i]!;
       const path = join(dir, entry.name);
-      let info;
-      try {
-        info = await stat(path);
-      } catch {
+      const info = infos[i];
+      if (!info) {
         skipped.push({ path, reason: 'broken link' });
         continue;
       }
@@ -149,8 +155,13 @@ export interface DecodeProgress {
 export interface DecodedFolder {
   dataset: ImageDataset;
   fingerprint: string;
+  /** Every file left out, with the reason: found by the scan or refused by the decoder. */
   skipped: SkippedFile[];
+  /** Decoded images per class. */
+  counts: Record<string, number>;
   fromCache: boolean;
+  /** True when the images stay on disk and each batch is read from the cache file. */
+  streamed: boolean;
 }
 
 export function fingerprint(scan: FolderScan, p: Preprocessing): string {
@@ -160,42 +171,109 @@ export function fingerprint(scan: FolderScan, p: Preprocessing): string {
   return hash.digest('hex').slice(0, 32);
 }
 
+/**
+ * Bytes of decoded images held in memory; a larger dataset is streamed from its cache file.
+ * BOTTLENECK_DATASET_MEMORY_MB overrides it.
+ */
+export function datasetMemoryBudget(): number {
+  const mb = Number(process.env.BOTTLENECK_DATASET_MEMORY_MB);
+  if (Number.isFinite(mb) && mb > 0) return mb * 2 ** 20;
+  return Math.min(4 * 2 ** 30, totalmem() / 4);
+}
+
+const CACHE_FORMAT = 'bottleneck.dataset-cache';
+const CACHE_VERSION = 2;
+
+/** The cache file: u32 header length, this header as JSON, labels, then images, train first and validation after. */
 interface CacheHeader {
-  format: 'bottleneck.dataset-cache';
-  version: 1;
-  count: number;
+  format: typeof CACHE_FORMAT;
+  version: typeof CACHE_VERSION;
+  height: number;
+  width: number;
+  channels: number;
+  trainCount: number;
+  validationCount: number;
   classNames: string[];
+  counts: Record<string, number>;
   skipped: SkippedFile[];
 }
 
-/** Decodes the scanned files (in parallel), or reads them from the cache when the folder is unchanged. */
+/** Where decoded images wait, in scan order, until the split is known: memory, or a scratch file when too large. */
+interface SlotStore {
+  write(slot: number, data: Uint8Array): Promise<void>;
+  read(slot: number): Uint8Array;
+  dispose(): void;
+}
+
+function slotStore(count: number, size: number, budget: number, scratchFile: string): SlotStore {
+  if (count * size <= budget) {
+    const bytes = new Uint8Array(count * size);
+    return { write: async (slot, data) => bytes.set(data, slot * size), read: (slot) => bytes.subarray(slot * size, (slot + 1) * size), dispose: () => {} };
+  }
+  const fd = openSync(scratchFile, 'w+');
+  const scratch = new Uint8Array(size);
+  return {
+    write: (slot, data) =>
+      new Promise((resolve, reject) => write(fd, data, 0, data.length, slot * size, (err) => (err ? reject(err) : resolve()))),
+    read: (slot) => {
+      readSync(fd, scratch, 0, size, slot * size);
+      return scratch;
+    },
+    dispose: () => {
+      closeSync(fd);
+      rmSync(scratchFile, { force: true });
+    },
+  };
+}
+
+/**
+ * Decodes the scanned files in parallel into the cache, or finds the cache of an unchanged folder
+ * with the same settings; then opens it in memory, or streamed when over the memory budget.
+ */
 export async function decodeFolder(
   scan: FolderScan,
   p: Preprocessing,
-  opts: { cacheDir: string; id: string; signal?: AbortSignal; onProgress?: (progress: DecodeProgress) => void; concurrency?: number },
+  opts: { cacheDir: string; id: string; signal?: AbortSignal; onProgress?: (progress: DecodeProgress) => void; concurrency?: number; memoryBudget?: number },
 ): Promise<DecodedFolder> {
-  const size = p.height * p.width * p.channels;
   const key = fingerprint(scan, p);
   const cacheFile = join(opts.cacheDir, `${key}.bin`);
-  let images: Uint8Array;
-  let labels: Uint8Array;
-  let classNames: string[];
-  let skipped: SkippedFile[];
-  let fromCache = false;
-  if (existsSync(cacheFile)) {
-    const bytes = readFileSync(cacheFile);
-    const headerLength = bytes.readUInt32LE(0);
-    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as CacheHeader;
-    labels = new Uint8Array(bytes.buffer, bytes.byteOffset + 4 + headerLength, header.count);
-    images = new Uint8Array(bytes.buffer, bytes.byteOffset + 4 + headerLength + header.count, header.count * size);
-    classNames = header.classNames;
-    skipped = header.skipped;
-    fromCache = true;
-    opts.onProgress?.({ done: header.count, total: header.count, filesPerSec: 0 });
+  const budget = opts.memoryBudget ?? datasetMemoryBudget();
+  const name = scan.root.split(sep).filter(Boolean).at(-1) ?? scan.root;
+  let fromCache = true;
+  let opened = existsSync(cacheFile) ? openCache(cacheFile, budget) : null;
+  if (!opened) {
+    fromCache = false;
+    await buildCache(scan, p, cacheFile, budget, opts);
+    opened = openCache(cacheFile, budget);
+    if (!opened) throw new DatasetError(`${cacheFile}: the dataset cache could not be read back`);
   } else {
-    const total = scan.files.length;
-    const decoded: (Buffer | null)[] = new Array(total).fill(null);
-    skipped = [...scan.skipped];
+    opts.onProgress?.({ done: scan.files.length, total: scan.files.length, filesPerSec: 0 });
+  }
+  const { header, train, validation, streamed } = opened;
+  return {
+    dataset: { id: opts.id, name, height: p.height, width: p.width, channels: p.channels, classNames: header.classNames, train, validation },
+    fingerprint: key,
+    skipped: header.skipped,
+    counts: header.counts,
+    fromCache,
+    streamed,
+  };
+}
+
+async function buildCache(
+  scan: FolderScan,
+  p: Preprocessing,
+  cacheFile: string,
+  budget: number,
+  opts: { cacheDir: string; signal?: AbortSignal; onProgress?: (progress: DecodeProgress) => void; concurrency?: number },
+): Promise<void> {
+  const size = p.height * p.width * p.channels;
+  const total = scan.files.length;
+  mkdirSync(opts.cacheDir, { recursive: true });
+  const slots = slotStore(total, size, budget, `${cacheFile}.${process.pid}.slots`);
+  try {
+    const decodedOk = new Uint8Array(total);
+    const skipped = [...scan.skipped];
     let next = 0;
     let done = 0;
     const started = Date.now();
@@ -206,7 +284,8 @@ export async function decodeFolder(
         const i = next++;
         const file = scan.files[i]!;
         try {
-          decoded[i] = await decodeOne(file.path, p);
+          await slots.write(i, await decodeOne(file.path, p));
+          decodedOk[i] = 1;
         } catch (err) {
           skipped.push({ path: file.path, reason: `cannot decode: ${String((err as Error).message).split('\n')[0]}` });
         }
@@ -219,40 +298,117 @@ export async function decodeFolder(
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
-    const kept = scan.files.map((f, i) => ({ f, data: decoded[i] })).filter((x): x is { f: ScannedFile; data: Buffer } => x.data !== null);
-    if (kept.length === 0) throw new DatasetError(`${scan.root}: no image could be decoded (${scan.skipped.length + total} files skipped)`);
-    classNames = [...new Set(kept.map((k) => k.f.label))].sort();
+    const kept = scan.files.flatMap((f, slot) => (decodedOk[slot] ? [{ slot, label: f.label }] : []));
+    if (kept.length === 0) throw new DatasetError(`${scan.root}: no image could be decoded (${skipped.length} files skipped)`);
+    const classNames = [...new Set(kept.map((k) => k.label))].sort();
     if (classNames.length > 255) throw new DatasetError(`${scan.root}: ${classNames.length} classes; at most 255 subfolders are supported`);
     const labelIndex = new Map(classNames.map((c, i) => [c, i]));
-    images = new Uint8Array(kept.length * size);
-    labels = new Uint8Array(kept.length);
-    kept.forEach((k, i) => {
-      images.set(k.data, i * size);
-      labels[i] = labelIndex.get(k.f.label)!;
-    });
-    writeCache(opts.cacheDir, cacheFile, { format: 'bottleneck.dataset-cache', version: 1, count: kept.length, classNames, skipped }, labels, images);
+    const labels = Uint8Array.from(kept, (k) => labelIndex.get(k.label)!);
+    const counts: Record<string, number> = {};
+    for (const k of kept) counts[k.label] = (counts[k.label] ?? 0) + 1;
+    const split = stratifiedSplit(labels, p.validationSplit, p.seed);
+    const order = [...split.train, ...split.validation];
+    const header: CacheHeader = {
+      format: CACHE_FORMAT,
+      version: CACHE_VERSION,
+      height: p.height,
+      width: p.width,
+      channels: p.channels,
+      trainCount: split.train.length,
+      validationCount: split.validation.length,
+      classNames,
+      counts,
+      skipped,
+    };
+    writeCacheFile(cacheFile, header, Uint8Array.from(order, (k) => labels[k]!), order.length, size, (i) => slots.read(kept[order[i]!]!.slot));
+  } finally {
+    slots.dispose();
   }
-  const split = stratifiedSplit(labels, p.validationSplit, p.seed);
-  const take = (idx: number[]) => {
-    const out = new Uint8Array(idx.length * size);
-    idx.forEach((from, to) => out.set(images.subarray(from * size, (from + 1) * size), to * size));
-    return { images: out, labels: Uint8Array.from(idx, (i) => labels[i]!), count: idx.length };
-  };
-  const name = scan.root.split(sep).filter(Boolean).at(-1) ?? scan.root;
-  return {
-    dataset: { id: opts.id, name, height: p.height, width: p.width, channels: p.channels, classNames, train: take(split.train), validation: take(split.validation) },
-    fingerprint: key,
-    skipped,
-    fromCache,
-  };
 }
 
-function writeCache(dir: string, file: string, header: CacheHeader, labels: Uint8Array, images: Uint8Array) {
-  mkdirSync(dir, { recursive: true });
+/** Writes through a temp file, in chunks (the images may not fit in memory), then renames it in place. */
+function writeCacheFile(file: string, header: CacheHeader, labels: Uint8Array, count: number, size: number, imageAt: (i: number) => Uint8Array) {
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32LE(headerBytes.length, 0);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([prefix, headerBytes, Buffer.from(labels.buffer, labels.byteOffset, labels.length), Buffer.from(images.buffer, images.byteOffset, images.length)]));
+  const fd = openSync(tmp, 'w');
+  try {
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32LE(headerBytes.length, 0);
+    writeSync(fd, prefix);
+    writeSync(fd, headerBytes);
+    writeSync(fd, labels);
+    const perChunk = Math.max(1, Math.floor(4 * 2 ** 20 / size));
+    const chunk = new Uint8Array(perChunk * size);
+    for (let from = 0; from < count; from += perChunk) {
+      const n = Math.min(perChunk, count - from);
+      for (let i = 0; i < n; i++) chunk.set(imageAt(from + i), i * size);
+      writeSync(fd, chunk, 0, n * size);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, file);
+}
+
+interface OpenedCache {
+  header: CacheHeader;
+  train: ImageSplit;
+  validation: ImageSplit;
+  streamed: boolean;
+}
+
+/** Opens a cache file; null when it is not one of ours or is damaged (it is then rebuilt). */
+function openCache(file: string, budget: number): OpenedCache | null {
+  const fd = openSync(file, 'r');
+  let keepOpen = false;
+  try {
+    const prefix = Buffer.alloc(4);
+    if (readSync(fd, prefix, 0, 4, 0) !== 4) return null;
+    const headerLength = prefix.readUInt32LE(0);
+    const headerBytes = Buffer.alloc(headerLength);
+    if (readSync(fd, headerBytes, 0, headerLength, 4) !== headerLength) return null;
+    let header: CacheHeader;
+    try {
+      header = JSON.parse(headerBytes.toString('utf8')) as CacheHeader;
+    } catch {
+      return null;
+    }
+    if (header.format !== CACHE_FORMAT || header.version !== CACHE_VERSION) return null;
+    const count = header.trainCount + header.validationCount;
+    const size = header.height * header.width * header.channels;
+    const labelsAt = 4 + headerLength;
+    const imagesAt = labelsAt + count;
+    if (fstatSync(fd).size !== imagesAt + count * size) return null;
+    const labels = new Uint8Array(count);
+    readSync(fd, labels, 0, count, labelsAt);
+    const nTrain = header.trainCount;
+    if (count * size <= budget) {
+      const images = new Uint8Array(count * size);
+      for (let offset = 0; offset < images.length; ) offset += readSync(fd, images, offset, Math.min(images.length - offset, 2 ** 30), imagesAt + offset);
+      return {
+        header,
+        streamed: false,
+        train: { images: images.subarray(0, nTrain * size), labels: labels.subarray(0, nTrain), count: nTrain },
+        validation: { images: images.subarray(nTrain * size), labels: labels.subarray(nTrain), count: header.validationCount },
+      };
+    }
+    // Too large for memory: each image is read from the file when a batch needs it.
+    keepOpen = true;
+    const reader = (first: number) => {
+      const scratch = new Uint8Array(size);
+      return (index: number) => {
+        readSync(fd, scratch, 0, size, imagesAt + (first + index) * size);
+        return scratch;
+      };
+    };
+    return {
+      header,
+      streamed: true,
+      train: { images: new Uint8Array(0), labels: labels.subarray(0, nTrain), count: nTrain, readImage: reader(0) },
+      validation: { images: new Uint8Array(0), labels: labels.subarray(nTrain), count: header.validationCount, readImage: reader(nTrain) },
+    };
+  } finally {
+    if (!keepOpen) closeSync(fd);
+  }
 }
