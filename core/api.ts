@@ -4,9 +4,11 @@
  * calls the backend directly. Types only; the runtime checks are in apiSchema.ts.
  */
 import type { GraphDoc } from './graph/types';
-import type { TrainEvent } from './train/events';
+import type { Preprocessing } from './data/folder';
+import type { SkippedFile, TrainEvent } from './train/events';
 
-export type { TrainEvent } from './train/events';
+export type { RunDataset, SkippedFile, TrainEvent } from './train/events';
+export type { Preprocessing } from './data/folder';
 
 export interface BackendAttempt {
   name: string;
@@ -97,6 +99,39 @@ export interface GraphWriteRequest {
   overwrite: boolean;
 }
 
+export interface FolderScanRequest {
+  path: string;
+}
+
+/** An image folder before training: what it holds, and the settings suggested for a first run. */
+export interface FolderSummary {
+  /** The folder's absolute path. */
+  path: string;
+  name: string;
+  /** Image files found (decodable or not: decoding tells). */
+  fileCount: number;
+  classNames: string[];
+  counts: Record<string, number>;
+  /** Files left out by the scan with the reason (the first 1,000), and how many in all. */
+  skipped: SkippedFile[];
+  skippedCount: number;
+  suggested: Preprocessing;
+}
+
+export interface FolderEntry {
+  name: string;
+  path: string;
+}
+
+/** One level of the backend's folder browser (browser mode has no native folder dialog). */
+export interface FolderListing {
+  path: string;
+  parent: string | null;
+  folders: FolderEntry[];
+  /** Image files directly in this folder. */
+  imageCount: number;
+}
+
 /** channel -> [request, response] */
 export interface Channels {
   'app:info': [Empty, AppInfo];
@@ -110,9 +145,14 @@ export interface Channels {
   'graphs:list': [Empty, GraphFileInfo[]];
   'graphs:read': [{ path: string }, GraphFileText];
   'graphs:write': [GraphWriteRequest, { path: string }];
+  /** Scans an image folder: classes from subfolders, counts, skipped files, suggested settings. */
+  'datasets:scan': [FolderScanRequest, FolderSummary];
+  /** Lists the subfolders of a folder (the home folder when path is null). */
+  'datasets:browse': [{ path: string | null }, FolderListing];
   /** Native dialogs (desktop app only): the chosen path, or null when cancelled. */
   'dialog:open-graph': [Empty, { path: string | null }];
   'dialog:save-graph': [{ suggestedName: string }, { path: string | null }];
+  'dialog:open-folder': [Empty, { path: string | null }];
 }
 
 export type Channel = keyof Channels;
@@ -120,7 +160,11 @@ export type RequestOf<C extends Channel> = Channels[C][0];
 export type ResponseOf<C extends Channel> = Channels[C][1];
 
 /** Events pushed from the backend to every client. */
-export type ApiEvent = { type: 'train'; event: TrainEvent } | { type: 'backend-ready'; backend: BackendInfo };
+export type ApiEvent =
+  | { type: 'train'; event: TrainEvent }
+  | { type: 'backend-ready'; backend: BackendInfo }
+  /** A folder scan under way: image files found so far. */
+  | { type: 'scan-progress'; path: string; found: number };
 
 export interface BottleneckApi {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;

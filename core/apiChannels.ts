@@ -14,6 +14,9 @@ export const CHANNELS = [
   'graphs:write',
   'dialog:open-graph',
   'dialog:save-graph',
+  'datasets:scan',
+  'datasets:browse',
+  'dialog:open-folder',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is added to the contract but not listed here.

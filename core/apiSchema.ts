@@ -26,6 +26,9 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'graphs:write': z.object({ path: z.string().min(1).max(4096), text: z.string().max(16 * 1024 * 1024), overwrite: z.boolean() }).strict(),
   'dialog:open-graph': empty,
   'dialog:save-graph': z.object({ suggestedName: z.string().max(255) }).strict(),
+  'datasets:scan': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  'datasets:browse': z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
+  'dialog:open-folder': empty,
 };
 
 

@@ -6,6 +6,7 @@ const listeners = new Map<string, (...args: unknown[]) => void>();
 
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => void (exposed[key] = value) },
+  webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
   ipcRenderer: {
     invoke: (...args: unknown[]) => invoke(...args),
     on: (channel: string, handler: (...args: unknown[]) => void) => void listeners.set(channel, handler),
@@ -16,10 +17,13 @@ vi.mock('electron', () => ({
 describe('preload bridge', () => {
   beforeEach(() => invoke.mockReset());
 
-  it('exposes the contract as window.bottleneck and nothing else', async () => {
+  it('exposes the contract as window.bottleneck, and a dropped file\'s path, nothing else', async () => {
     await import('./index');
-    expect(Object.keys(exposed)).toEqual(['bottleneck']);
+    expect(Object.keys(exposed)).toEqual(['bottleneck', 'bottleneckFiles']);
     expect(Object.keys(exposed.bottleneck as object).sort()).toEqual(['invoke', 'on']);
+    const files = exposed.bottleneckFiles as { pathForFile: (f: unknown) => string };
+    expect(Object.keys(files)).toEqual(['pathForFile']);
+    expect(files.pathForFile({ name: 'shoes' })).toBe('/dropped/shoes');
   });
 
   it('refuses channels outside the contract before they reach IPC', async () => {

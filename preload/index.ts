@@ -1,5 +1,5 @@
 /** Exposes the contract as window.bottleneck and nothing more (contextIsolation on, sandbox on). */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, BottleneckApi } from '../core/api';
 import { isChannel, unwrap, type Envelope } from '../core/apiChannels';
 
@@ -19,4 +19,8 @@ export const bridge: BottleneckApi = {
   },
 };
 
+/** A dropped file's or folder's path (Electron removed File.path); only the desktop app has it. */
+export const pathForFile = (file: File): string => webUtils.getPathForFile(file);
+
 contextBridge.exposeInMainWorld('bottleneck', bridge);
+contextBridge.exposeInMainWorld('bottleneckFiles', { pathForFile });

@@ -1,4 +1,50 @@
 /** Everything the trainer reports. Plain data: it crosses worker, IPC and WebSocket boundaries as JSON. */
+import type { Preprocessing } from '../data/folder';
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+/** What a run trained on, as recorded in its run.json. */
+export interface RunDataset {
+  id: string;
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  classNames: string[];
+  /** Images per class, train and validation together. */
+  counts: Record<string, number>;
+  trainCount: number;
+  validationCount: number;
+  /** Image folders only: the folder, its fingerprint (paths, sizes, mtimes and settings), the settings. */
+  path?: string;
+  fingerprint?: string;
+  preprocessing?: Preprocessing;
+  /** Files left out with the reason (the first 1,000), and how many in all. */
+  skipped: SkippedFile[];
+  skippedCount: number;
+  fromCache?: boolean;
+  /** Read from the cache file batch by batch: too large for the memory budget. */
+  streamed?: boolean;
+}
+
+/** Loading a dataset before the first epoch: decoding an image folder, or reading its cache. */
+export interface DatasetProgressEvent {
+  type: 'dataset-progress';
+  runId: string;
+  phase: 'scanning' | 'decoding' | 'reading';
+  done: number;
+  total: number;
+  filesPerSec: number;
+}
+
+export interface DatasetReadyEvent {
+  type: 'dataset-ready';
+  runId: string;
+  dataset: RunDataset;
+}
 
 export interface LatentProjection {
   /** 'pca' for a projection, 'raw' when the code is already 2-D. */
@@ -110,6 +156,8 @@ export interface RunFailedEvent {
 }
 
 export type TrainEvent =
+  | DatasetProgressEvent
+  | DatasetReadyEvent
   | RunStartedEvent
   | BatchEndEvent
   | EpochEndEvent

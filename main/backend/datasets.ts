@@ -4,7 +4,8 @@ import { gunzipSync } from 'node:zlib';
 import { parseIdx, subsetDataset, type ImageDataset } from '../../core/data/dataset';
 import type { DatasetInfo } from '../../core/api';
 import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder';
-import { decodeFolder, scanFolder, type DecodeProgress } from './imageFolder';
+import type { DatasetProgressEvent, RunDataset } from '../../core/train/events';
+import { decodeFolder, scanFolder } from './imageFolder';
 import { assetsDir, workspaceDir } from './paths';
 
 export const BUILTIN_FASHION_MNIST = 'builtin:fashion-mnist';
@@ -76,16 +77,62 @@ export function isKnownDataset(id: string): boolean {
   return id.split('?')[0] === BUILTIN_FASHION_MNIST || isFolderDatasetId(id);
 }
 
+export interface LoadedDataset {
+  dataset: ImageDataset;
+  /** What run.json records about it. */
+  record: RunDataset;
+  fromCache: boolean;
+}
+
+export type LoadProgress = Omit<DatasetProgressEvent, 'type' | 'runId'>;
+
+const MAX_LISTED_SKIPS = 1000;
+
 /**
  * Any dataset id: the built-in set, or an image folder (decoded, or read from the cache in the
  * workspace when the folder and its settings are unchanged).
  */
-export async function loadAnyDataset(id: string, opts: { signal?: AbortSignal; onProgress?: (p: DecodeProgress) => void } = {}): Promise<ImageDataset> {
-  if (!isFolderDatasetId(id)) return loadDataset(id);
+export async function loadAnyDataset(id: string, opts: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void } = {}): Promise<LoadedDataset> {
+  if (!isFolderDatasetId(id)) {
+    const dataset = loadDataset(id);
+    const counts: Record<string, number> = {};
+    for (const split of [dataset.train, dataset.validation]) {
+      for (let i = 0; i < split.count; i++) {
+        const name = dataset.classNames[split.labels[i]!] ?? String(split.labels[i]);
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+    }
+    return { dataset, record: { ...shapeOf(dataset), counts, skipped: [], skippedCount: 0 }, fromCache: false };
+  }
   const { path, preprocessing } = parseFolderDatasetId(id);
+  opts.onProgress?.({ phase: 'scanning', done: 0, total: 0, filesPerSec: 0 });
   const scan = await scanFolder(path, opts.signal);
-  const decoded = await decodeFolder(scan, preprocessing, { cacheDir: join(workspaceDir(), 'cache', 'datasets'), id, ...opts });
-  return decoded.dataset;
+  const decoded = await decodeFolder(scan, preprocessing, {
+    cacheDir: join(workspaceDir(), 'cache', 'datasets'),
+    id,
+    signal: opts.signal,
+    onProgress: (p) => opts.onProgress?.({ phase: 'decoding', ...p }),
+  });
+  const { dataset } = decoded;
+  return {
+    dataset,
+    fromCache: decoded.fromCache,
+    record: {
+      ...shapeOf(dataset),
+      counts: decoded.counts,
+      path,
+      fingerprint: decoded.fingerprint,
+      preprocessing,
+      skipped: decoded.skipped.slice(0, MAX_LISTED_SKIPS),
+      skippedCount: decoded.skipped.length,
+      fromCache: decoded.fromCache,
+      streamed: decoded.streamed,
+    },
+  };
+}
+
+function shapeOf(ds: ImageDataset) {
+  return { id: ds.id, name: ds.name, height: ds.height, width: ds.width, channels: ds.channels, classNames: ds.classNames, trainCount: ds.train.count, validationCount: ds.validation.count };
 }
 
 function loadBuiltin(): ImageDataset {

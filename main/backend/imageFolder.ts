@@ -41,7 +41,7 @@ export class DatasetError extends Error {
 const isImage = (name: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 
 /** Walks the folder: hidden entries ignored, symlinks followed once (loops cut), labels from the first subfolder. */
-export async function scanFolder(root: string, signal?: AbortSignal): Promise<FolderScan> {
+export async function scanFolder(root: string, signal?: AbortSignal, onFound?: (found: number) => void): Promise<FolderScan> {
   let rootStat;
   try {
     rootStat = await stat(root);
@@ -70,6 +70,7 @@ export async function scanFolder(root: string, signal?: AbortSignal): Promise<Fo
     for (let from = 0; from < visible.length; from += 256) {
       infos.push(...(await Promise.all(visible.slice(from, from + 256).map((e) => stat(join(dir, e.name)).catch(() => null)))));
     }
+    onFound?.(files.length);
     for (let i = 0; i < visible.length; i++) {
       const entry = visible[i]!;
       const path = join(dir, entry.name);

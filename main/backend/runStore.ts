@@ -19,7 +19,7 @@ const runFileSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   config: z.object({ epochs: z.number(), batchSize: z.number(), learningRate: z.number(), seed: z.number(), optimizer: z.string() }).passthrough(),
-  dataset: z.object({ id: z.string() }),
+  dataset: z.object({ id: z.string() }).passthrough(),
   backend: z.object({ name: z.string(), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }).nullable(),
   epochsDone: z.number().int(),
   loss: z.number().nullable(),
@@ -118,6 +118,9 @@ export class RunStore {
     this.pending.set(id, lines);
     const push = (m: Omit<MetricLine, 't'>) => lines.push(JSON.stringify({ t, ...m }));
     switch (event.type) {
+      case 'dataset-ready':
+        this.update(id, { dataset: { ...event.dataset } });
+        break;
       case 'run-started':
         this.update(id, { status: 'running', backend: backend ?? { name: event.backend, skipped: [] } });
         break;

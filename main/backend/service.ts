@@ -8,6 +8,7 @@ import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
 import { isTerminal } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { isKnownDataset, listDatasets } from './datasets';
+import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { newRunId, RunStore } from './runStore';
@@ -19,6 +20,7 @@ type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[
 export interface NativeDialogs {
   openGraph(): Promise<string | null>;
   saveGraph(suggestedName: string): Promise<string | null>;
+  openFolder(): Promise<string | null>;
 }
 
 export interface BackendOptions {
@@ -40,6 +42,7 @@ export class BottleneckBackend implements BottleneckApi {
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
   private readonly queue: TrainJob[] = [];
+  private scanning: AbortController | null = null;
 
   constructor(private readonly options: BackendOptions) {
     this.runs = new RunStore(options.runsRoot ?? runsDir());
@@ -96,6 +99,27 @@ export class BottleneckBackend implements BottleneckApi {
       'graphs:write': async ({ path, text, overwrite }) => this.graphs.write(path, text, overwrite),
       'dialog:open-graph': async () => chosen(await dialogs().openGraph()),
       'dialog:save-graph': async ({ suggestedName }) => chosen(await dialogs().saveGraph(suggestedName)),
+      'dialog:open-folder': async () => ({ path: await dialogs().openFolder() }),
+      'datasets:browse': async ({ path }) => browseFolder(path),
+      'datasets:scan': async ({ path }) => {
+        // A new scan replaces one still running (the user picked another folder).
+        this.scanning?.abort();
+        const controller = new AbortController();
+        this.scanning = controller;
+        let lastSent = 0;
+        try {
+          return await summarizeFolder(path, {
+            signal: controller.signal,
+            onFound: (found) => {
+              if (Date.now() - lastSent < 200) return;
+              lastSent = Date.now();
+              this.broadcast({ type: 'scan-progress', path, found });
+            },
+          });
+        } finally {
+          if (this.scanning === controller) this.scanning = null;
+        }
+      },
     };
   }
 

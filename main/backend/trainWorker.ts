@@ -5,16 +5,19 @@ import type { TrainEvent } from '../../core/train/events';
 import { captureOptimizer, captureWeights, type TrainingState } from '../../core/train/state';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
-import { loadAnyDataset } from './datasets';
+import { loadAnyDataset, type LoadedDataset } from './datasets';
 import { selectBackend } from './tfBackend';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 const emit = (event: TrainEvent) => post({ type: 'event', event });
-const datasets = new Map<string, ImageDataset>();
+// The last dataset loaded stays for the next run; one at a time, so memory stays bounded.
+let lastLoaded: LoadedDataset | null = null;
 
 let current: { runId: string; epoch: number } | null = null;
+/** Set while the run's dataset loads: Stop cancels the decoding. */
+let loading: AbortController | null = null;
 let stopRequested = false;
 let paused = false;
 let wake: (() => void) | null = null;
@@ -32,16 +35,37 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: str
   stopRequested = false;
   paused = false;
   current = { runId: message.runId, epoch: 0 };
-  let dataset = datasets.get(message.datasetId);
+  const runId = message.runId;
   let resumeFrom: TrainingState | undefined;
+  let dataset: ImageDataset;
   try {
-    dataset ??= await loadAnyDataset(message.datasetId);
-    datasets.set(message.datasetId, dataset);
+    if (lastLoaded?.record.id !== message.datasetId) {
+      lastLoaded = null;
+      loading = new AbortController();
+      let lastPost = 0;
+      let lastPhase = '';
+      lastLoaded = await loadAnyDataset(message.datasetId, {
+        signal: loading.signal,
+        onProgress: (p) => {
+          // At most ~5 a second: the host records none of them and the UI only needs the latest.
+          const now = Date.now();
+          if (now - lastPost < 200 && p.done < p.total && p.phase === lastPhase) return;
+          lastPost = now;
+          lastPhase = p.phase;
+          emit({ type: 'dataset-progress', runId, ...p });
+        },
+      });
+    }
+    dataset = lastLoaded.dataset;
+    emit({ type: 'dataset-ready', runId, dataset: lastLoaded.record });
     if (message.resume) resumeFrom = readCheckpoint(message.runDir, 'last');
   } catch (err) {
-    emit({ type: 'run-failed', runId: message.runId, message: (err as Error).message });
+    if (loading?.signal.aborted) emit({ type: 'run-stopped', runId, epochs: 0, loss: null, val_loss: null, elapsedMs: 0 });
+    else emit({ type: 'run-failed', runId, message: (err as Error).message });
     current = null;
     return;
+  } finally {
+    loading = null;
   }
   await trainAutoencoder({
     runId: message.runId,
@@ -78,6 +102,7 @@ async function main() {
     switch (message.type) {
       case 'stop':
         stopRequested = true;
+        loading?.abort();
         release();
         return;
       case 'pause':

@@ -71,6 +71,7 @@ app.whenReady().then(() => {
     dialogs: {
       openGraph: async () => (await dialog.showOpenDialog(win, { properties: ['openFile'], filters })).filePaths[0] ?? null,
       saveGraph: async (suggestedName) => (await dialog.showSaveDialog(win, { defaultPath: `${suggestedName}.bottleneck.json`, filters })).filePath ?? null,
+      openFolder: async () => (await dialog.showOpenDialog(win, { title: 'Choose an image folder', properties: ['openDirectory'] })).filePaths[0] ?? null,
     },
   });
   serveRenderer(join(appRoot(), 'dist', 'renderer'));
