@@ -18,7 +18,7 @@ const FOLDER = process.env.BENCH_FOLDER ?? join(tmpdir(), 'bottleneck-bench-fash
 const CLASSES = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle-boot'];
 
 async function writeFolder(): Promise<number> {
-  const done = join(FOLDER, '.complete');
+  const done = join(FOLDER, '.complete-v2');
   if (existsSync(done)) return Number(readFileSync(done, 'utf8'));
   rmSync(FOLDER, { recursive: true, force: true });
   for (const c of CLASSES) mkdirSync(join(FOLDER, c), { recursive: true });
@@ -32,7 +32,7 @@ async function writeFolder(): Promise<number> {
         Array.from({ length: Math.min(64, count - from) }, (_, k) => {
           const i = from + k;
           const pixels = Buffer.from(images.data.subarray(i * 784, (i + 1) * 784));
-          return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(FOLDER, CLASSES[labels.data[i]!]!, `${part}-${String(i).padStart(5, '0')}.png`));
+          return sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).toColourspace('b-w').png().toFile(join(FOLDER, CLASSES[labels.data[i]!]!, `${part}-${String(i).padStart(5, '0')}.png`));
         }),
       );
     }

@@ -148,6 +148,33 @@ describe('image folders', () => {
     expect(again.counts).toEqual({ unlabeled: 4 });
   });
 
+  it('decodes plain PNGs on the fast path to exactly the bytes sharp gives, and sends the rest to sharp', async () => {
+    const { decodeSimplePng } = await import('../../core/data/png');
+    const { inflateSync } = await import('node:zlib');
+    let seed = 1;
+    const noise = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) % (i % 7 === 0 ? 256 : 40) + (i % 3) * 50));
+    const cases: [string, 1 | 3 | 4, boolean][] = [['gray', 1, true], ['rgb', 3, true], ['rgba', 4, false]];
+    for (const [name, channels, fast] of cases) {
+      // Noise makes libpng use every row filter (sub, up, average, Paeth).
+      const pixels = noise(19 * 23 * channels);
+      let writer = sharp(pixels, { raw: { width: 19, height: 23, channels } });
+      if (channels === 1) writer = writer.toColourspace('b-w');
+      const png = await writer.png({ adaptiveFiltering: true, palette: false }).toBuffer();
+      const decoded = decodeSimplePng(png, inflateSync);
+      expect(decoded !== null, name).toBe(fast);
+      if (!decoded) continue;
+      const reference = await sharp(png).toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer();
+      expect([decoded.width, decoded.height, decoded.channels]).toEqual([19, 23, channels]);
+      expect(Buffer.from(decoded.pixels).equals(reference), name).toBe(true);
+    }
+    // Through the folder loader: a fast-path grayscale PNG asked for as RGB repeats its gray value.
+    const dir = mkdtempSync(join(tmpdir(), 'fast-'));
+    await sharp(Buffer.alloc(16, 77), { raw: { width: 4, height: 4, channels: 1 } }).toColourspace('b-w').png().toFile(join(dir, 'a.png'));
+    await sharp(Buffer.alloc(16, 99), { raw: { width: 4, height: 4, channels: 1 } }).toColourspace('b-w').png().toFile(join(dir, 'b.png'));
+    const rgb = await decodeFolder(await scanFolder(dir), settings({ channels: 3, height: 4, width: 4, validationSplit: 0.5 }), { cacheDir, id: 'f' });
+    expect(Array.from(rgb.dataset.train.images.subarray(0, 6))).toEqual([77, 77, 77, 77, 77, 77]);
+  });
+
   it('refuses an empty folder, a missing one and one with nothing decodable, before training', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'empty-'));
     await expect(decodeFolder(await scanFolder(empty), settings(), { cacheDir, id: 'e' })).rejects.toThrow(`${empty}: no image could be decoded`);

@@ -4,13 +4,15 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
+import { inflateSync } from 'node:zlib';
 import { decodeBmp } from '../../core/data/bmp';
+import { decodeSimplePng } from '../../core/data/png';
 import type { ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { defaultPreprocessing, IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
 
@@ -129,11 +131,21 @@ export async function suggestPreprocessing(scan: FolderScan, seed = 42): Promise
 }
 
 /** Decodes one file to exactly height × width × channels bytes. */
-async function decodeOne(file: string, p: Preprocessing): Promise<Buffer> {
+async function decodeOne(file: string, p: Preprocessing): Promise<Uint8Array> {
   let image: Sharp;
-  if (extname(file).toLowerCase() === '.bmp') {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.bmp') {
     const bmp = decodeBmp(new Uint8Array(await readFile(file)));
     image = sharp(Buffer.from(bmp.rgb), { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
+  } else if (ext === '.png') {
+    // Plain 8-bit PNGs already at the chosen size need no resampling: decode them here, fast.
+    const bytes = readFileSync(file);
+    const png = decodeSimplePng(bytes, inflateSync);
+    if (png && png.width === p.width && png.height === p.height) {
+      if (png.channels === p.channels) return png.pixels;
+      if (png.channels === 1) return grayToRgb(png.pixels);
+    }
+    image = sharp(bytes, { failOn: 'truncated', limitInputPixels: 50_000_000 });
   } else {
     // Only the first frame of an animation; refuse truncated files instead of decoding half an image.
     image = sharp(file, { failOn: 'truncated', pages: 1, limitInputPixels: 50_000_000 });
@@ -145,6 +157,12 @@ async function decodeOne(file: string, p: Preprocessing): Promise<Buffer> {
     throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}`);
   }
   return data;
+}
+
+function grayToRgb(gray: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array(gray.length * 3);
+  for (let i = 0; i < gray.length; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = gray[i]!;
+  return rgb;
 }
 
 export interface DecodeProgress {
@@ -279,8 +297,14 @@ async function buildCache(
     let done = 0;
     const started = Date.now();
     let lastReport = 0;
+    let lastYield = Date.now();
     const worker = async () => {
       while (next < total) {
+        if (Date.now() - lastYield > 50) {
+          // Fast decodes never wait on I/O: let a Stop message in.
+          lastYield = Date.now();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         if (opts.signal?.aborted) throw new DatasetError('loading the dataset was cancelled');
         const i = next++;
         const file = scan.files[i]!;
