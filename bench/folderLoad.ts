@@ -5,7 +5,7 @@
  * process so its peak memory is its own. Prints files/s and peak RSS; writes .bench/folder-load.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -42,20 +42,34 @@ async function writeFolder(): Promise<number> {
   return n;
 }
 
-/** One load in this process: prints {seconds, files, fromCache, peakRssMb} as JSON. */
-async function loadOnce(home: string) {
+/** The first 1,000 images of each class as hard links: the issue's 10,000-image cached-load case. */
+function writeSmallFolder(): string {
+  const small = `${FOLDER}-10k`;
+  if (existsSync(join(small, '.complete'))) return small;
+  rmSync(small, { recursive: true, force: true });
+  for (const c of CLASSES) {
+    mkdirSync(join(small, c), { recursive: true });
+    for (const name of readdirSync(join(FOLDER, c)).sort().slice(0, 1000)) linkSync(join(FOLDER, c, name), join(small, c, name));
+  }
+  writeFileSync(join(small, '.complete'), '10000');
+  return small;
+}
+
+/** One load in this process: prints {seconds, files, fromCache, peakRssMb, …} as JSON. */
+async function loadOnce(home: string, folder: string) {
   process.env.BOTTLENECK_HOME = home;
   const { loadAnyDataset } = await import('../main/backend/datasets');
-  const id = folderDatasetId(FOLDER, { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 });
+  const id = folderDatasetId(folder, { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 });
   const started = performance.now();
   const loaded = await loadAnyDataset(id);
   const seconds = (performance.now() - started) / 1000;
   const files = loaded.dataset.train.count + loaded.dataset.validation.count + loaded.record.skippedCount;
-  console.log(JSON.stringify({ seconds, files, fromCache: loaded.fromCache, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  const m = process.memoryUsage();
+  console.log(JSON.stringify({ seconds, files, fromCache: loaded.fromCache, peakRssMb: process.resourceUsage().maxRSS / 1024, heapMb: m.heapUsed / 2 ** 20, buffersMb: m.arrayBuffers / 2 ** 20 }));
 }
 
 if (process.argv[2] === '--load') {
-  await loadOnce(process.argv[3]!);
+  await loadOnce(process.argv[3]!, process.argv[4]!);
 } else {
   if (!existsSync(join(SOURCE, 'train-images-idx3-ubyte.gz'))) {
     console.log(`Image-folder bench skipped: ${SOURCE} is missing (apt-get install dataset-fashion-mnist).`);
@@ -65,17 +79,21 @@ if (process.argv[2] === '--load') {
   const total = await writeFolder();
   process.stderr.write(`  folder of ${total} PNGs ready in ${FOLDER} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
   const home = mkdtempSync(join(tmpdir(), 'bottleneck-bench-home-'));
-  const run = () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--load', home], { encoding: 'utf8' });
+  const run = (folder = FOLDER) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--load', home, folder], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`folder load failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; files: number; fromCache: boolean; peakRssMb: number };
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; files: number; fromCache: boolean; peakRssMb: number; heapMb: number; buffersMb: number };
   };
   const cold = run();
   const cached = run();
+  const small = writeSmallFolder();
+  run(small);
+  const cachedSmall = run(small);
   const baseline = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', '-e', 'console.log(process.resourceUsage().maxRSS/1024)'], { encoding: 'utf8' }).stdout) as number;
   const rows = [
-    { load: 'cold', files: cold.files, seconds: Number(cold.seconds.toFixed(2)), filesPerSec: Math.round(cold.files / cold.seconds), peakRssMb: Math.round(cold.peakRssMb), fromCache: cold.fromCache },
-    { load: 'cached', files: cached.files, seconds: Number(cached.seconds.toFixed(2)), filesPerSec: Math.round(cached.files / cached.seconds), peakRssMb: Math.round(cached.peakRssMb), fromCache: cached.fromCache },
+    { load: 'cold', files: cold.files, seconds: Number(cold.seconds.toFixed(2)), filesPerSec: Math.round(cold.files / cold.seconds), peakRssMb: Math.round(cold.peakRssMb), heldBuffersMb: Math.round(cold.buffersMb), jsHeapMb: Math.round(cold.heapMb), fromCache: cold.fromCache },
+    { load: 'cached', files: cached.files, seconds: Number(cached.seconds.toFixed(2)), filesPerSec: Math.round(cached.files / cached.seconds), peakRssMb: Math.round(cached.peakRssMb), heldBuffersMb: Math.round(cached.buffersMb), jsHeapMb: Math.round(cached.heapMb), fromCache: cached.fromCache },
+    { load: 'cached', files: cachedSmall.files, seconds: Number(cachedSmall.seconds.toFixed(2)), filesPerSec: Math.round(cachedSmall.files / cachedSmall.seconds), peakRssMb: Math.round(cachedSmall.peakRssMb), heldBuffersMb: Math.round(cachedSmall.buffersMb), jsHeapMb: Math.round(cachedSmall.heapMb), fromCache: cachedSmall.fromCache },
   ];
   console.log(`\nImage-folder load: ${total} Fashion-MNIST PNGs in 10 class folders, 28×28 grayscale (node + tsx alone peaks at ${Math.round(baseline)} MB RSS)`);
   console.table(rows);

@@ -299,13 +299,15 @@ async function buildCache(
     let lastReport = 0;
     let lastYield = Date.now();
     const worker = async () => {
-      while (next < total) {
+      for (;;) {
         if (Date.now() - lastYield > 50) {
           // Fast decodes never wait on I/O: let a Stop message in.
           lastYield = Date.now();
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (opts.signal?.aborted) throw new DatasetError('loading the dataset was cancelled');
+        // Checked after the wait: other decoders may have taken the last files meanwhile.
+        if (next >= total) return;
         const i = next++;
         const file = scan.files[i]!;
         try {
