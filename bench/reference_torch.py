@@ -28,10 +28,10 @@ def glorot(module):
 
 
 class Undercomplete(nn.Module):
-    def __init__(self, code=32):
+    def __init__(self, code=32, hidden=128):
         super().__init__()
-        self.enc = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, code))
-        self.dec = nn.Sequential(nn.Linear(code, 128), nn.ReLU(), nn.Linear(128, 784), nn.Sigmoid())
+        self.enc = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, code))
+        self.dec = nn.Sequential(nn.Linear(code, hidden), nn.ReLU(), nn.Linear(hidden, 784), nn.Sigmoid())
 
     def forward(self, x):
         return self.dec(self.enc(x)).view(-1, 1, 28, 28), None
@@ -59,12 +59,12 @@ class Convolutional(nn.Module):
 
 
 class Variational(nn.Module):
-    def __init__(self, code=16):
+    def __init__(self, code=16, hidden=256):
         super().__init__()
-        self.body = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU())
-        self.mean = nn.Linear(256, code)
-        self.logvar = nn.Linear(256, code)
-        self.dec = nn.Sequential(nn.Linear(code, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid())
+        self.body = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU())
+        self.mean = nn.Linear(hidden, code)
+        self.logvar = nn.Linear(hidden, code)
+        self.dec = nn.Sequential(nn.Linear(code, hidden), nn.ReLU(), nn.Linear(hidden, 784), nn.Sigmoid())
 
     def forward(self, x):
         h = self.body(x)
@@ -73,7 +73,35 @@ class Variational(nn.Module):
         return self.dec(z).view(-1, 1, 28, 28), (mu, logvar)
 
 
-MODELS = {"undercomplete": Undercomplete, "convolutional": Convolutional, "variational": Variational}
+class SmallConv(nn.Module):
+    """Strided convolutions only: conv 16 /2 → conv 32 /2 → code 32 → 7·7·32 → convT 16 /2 → convT 1 /2."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(
+            nn.Conv2d(1, 16, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(7 * 7 * 32, 32),
+        )
+        self.fc = nn.Sequential(nn.Linear(32, 7 * 7 * 32), nn.ReLU())
+        self.dec = nn.Sequential(
+            nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
+        )
+
+    def forward(self, x):
+        return self.dec(self.fc(self.enc(x)).view(-1, 32, 7, 7)), None
+
+
+MODELS = {
+    "undercomplete": Undercomplete,
+    "convolutional": Convolutional,
+    "variational": Variational,
+    # The speed issue's models: 784-256-64-256-784 dense AE, a small conv AE, the 784-400-20-400-784 VAE.
+    "dense-ae": lambda: Undercomplete(code=64, hidden=256),
+    "small-conv-ae": SmallConv,
+    "dense-vae": lambda: Variational(code=20, hidden=400),
+}
 
 
 def loss_terms(out, x, extra, kl_weight):
