@@ -7,7 +7,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
  */
 export class Sampling extends tfl.layers.Layer {
   static className = 'BottleneckSampling';
-  private calls = 0;
+  /** Training calls so far: each one draws ε from its own seed. */
+  calls = 0;
+  /**
+   * Set by data-parallel training, where a thread sees rows [offset, offset + its count) of a batch of
+   * `rows`: ε is drawn for the whole batch and sliced, so each row gets the noise it would get unsplit.
+   */
+  window: { rows: number; offset: number } | null = null;
   private readonly seed: number;
 
   constructor(args: { name: string; seed: number }) {
@@ -23,7 +29,11 @@ export class Sampling extends tfl.layers.Layer {
     const [mean, logVar] = inputs as tf.Tensor[];
     if (!kwargs.training) return tf.clone(mean!);
     return tf.tidy(() => {
-      const epsilon = tf.randomNormal(mean!.shape, 0, 1, 'float32', this.seed * 7919 + this.calls++);
+      const seed = this.seed * 7919 + this.calls++;
+      const w = this.window;
+      const epsilon = w
+        ? tf.slice(tf.randomNormal([w.rows, ...mean!.shape.slice(1)], 0, 1, 'float32', seed), w.offset, mean!.shape[0])
+        : tf.randomNormal(mean!.shape, 0, 1, 'float32', seed);
       return tf.add(mean!, tf.mul(tf.exp(tf.mul(logVar!, 0.5)), epsilon));
     });
   }
@@ -34,3 +44,8 @@ export class Sampling extends tfl.layers.Layer {
 }
 
 tf.serialization.registerClass(Sampling);
+
+/** The Sampling layers of a model (a VAE has one). */
+export function samplingLayers(model: tfl.LayersModel): Sampling[] {
+  return model.layers.filter((l): l is Sampling => l instanceof Sampling);
+}

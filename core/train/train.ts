@@ -5,8 +5,9 @@ import type { GraphDoc } from '../graph/types';
 import { pca2d } from '../latent/pca';
 import type { LatentProjection, ReconstructionGrid, TrainEvent } from './events';
 import { klWeightAt, LOSS_TERMS, lossTerms, toLossValues, type LossValues } from './losses';
+import { ParallelGroup } from './parallel';
 import { seededRandom, shuffledIndices } from './random';
-import { restoreOptimizer, restoreWeights, type TrainingState } from './state';
+import { captureWeights, restoreOptimizer, restoreWeights, type TrainingState } from './state';
 import type { TrainingSettings } from '../graph/types';
 
 export interface TrainControl {
@@ -30,6 +31,15 @@ export interface TrainOptions {
   /** Continue a run from the state saved at the end of one of its epochs. */
   resumeFrom?: TrainingState;
   now?: () => number;
+  /**
+   * Split each batch across two threads when the backend registered a launcher and the model allows
+   * it (see core/train/parallel.ts). Default true; false trains on this thread only.
+   */
+  parallel?: boolean;
+  /** Read the loss back once every this many batches (and whenever a batch-end event is due). Default 16. */
+  readEvery?: number;
+  /** Told once whether the run trains on one thread or two, and why not two. */
+  onThreads?: (threads: number, reason: string | null) => void;
 }
 
 export interface EpochCheckpoint {
@@ -141,7 +151,30 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     for (let e = 0; e < resume.epoch; e++) shuffledIndices(dataset.train.count, random);
   }
   const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
-  const batchBuffer = new Float32Array(batchSize * size);
+  let group: ParallelGroup | null = null;
+  if (opts.parallel ?? true) {
+    try {
+      const started = await ParallelGroup.start({
+        graph,
+        compiled,
+        optimizer,
+        optimizerState: resume?.optimizer ?? [],
+        weights: await captureWeights(compiled),
+        batchSize,
+        imageShape: shape as [number, number, number],
+        backend: opts.backend,
+      });
+      if (started instanceof ParallelGroup) group = started;
+      opts.onThreads?.(group ? 2 : 1, group ? null : (started as { reason: string }).reason);
+    } catch (err) {
+      opts.onThreads?.(1, (err as Error).message);
+    }
+  } else opts.onThreads?.(1, 'parallel training is off');
+  // Batches are cut into one preallocated buffer (shared with the second thread when there is one).
+  const batchBuffer = group?.batchBuffer ?? new Float32Array(batchSize * size);
+  const readEvery = Math.max(1, opts.readEvery ?? 16);
+  // Loss terms of batches not yet read back (one-thread path): read together, every readEvery batches.
+  const pending: { terms: tf.Tensor1D; batch: number; count: number }[] = [];
   const reconIndices = pickReconIndices(dataset.validation.labels.subarray(0, dataset.validation.count), opts.reconCount ?? 8);
   emit({
     type: 'run-started',
@@ -190,36 +223,57 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         const from = (batch - 1) * batchSize;
         const count = Math.min(batchSize, dataset.train.count - from);
         fillBatch(dataset.train, size, order, from, count, batchBuffer);
-        const xs = tf.tensor4d(batchBuffer.subarray(0, count * size), [count, ...shape] as [number, number, number, number]);
         step++;
         const klWeight = klWeightAt(compiled.loss, step, stepsPerEpoch);
-        let terms: tf.Tensor1D | null = null;
-        optimizer.minimize(() => {
-          const outputs = compiled.trainModel.apply(xs, { training: true }) as tf.Tensor[];
-          terms = tf.keep(lossTerms(compiled.loss, outputs, xs, klWeight));
-          return tf.reshape(tf.slice(terms, 0, 1), []) as tf.Scalar;
-        })?.dispose();
-        const values = toLossValues(await terms!.data());
-        terms!.dispose();
-        xs.dispose();
-        const loss = values.loss;
-        if (!Number.isFinite(loss)) {
-          const failed: TrainEvent = {
-            type: 'run-failed',
-            runId,
-            epoch,
-            batch,
-            message: `the loss became ${loss} at epoch ${epoch}, batch ${batch}: training diverged; try a lower learning rate than ${learningRate}`,
-          };
-          emit(failed);
-          return failed;
+        const read: { values: LossValues; batch: number; count: number }[] = [];
+        if (group) {
+          read.push({ values: toLossValues(group.run(count, klWeight)), batch, count });
+          if (group.broken) {
+            opts.onThreads?.(1, group.broken);
+            group.close();
+            group = null;
+          }
+        } else {
+          const xs = tf.tensor4d(batchBuffer.subarray(0, count * size), [count, ...shape] as [number, number, number, number]);
+          let terms: tf.Tensor1D | null = null;
+          optimizer.minimize(() => {
+            const outputs = compiled.trainModel.apply(xs, { training: true }) as tf.Tensor[];
+            terms = tf.keep(lossTerms(compiled.loss, outputs, xs, klWeight));
+            return tf.reshape(tf.slice(terms, 0, 1), []) as tf.Scalar;
+          })?.dispose();
+          xs.dispose();
+          pending.push({ terms: terms!, batch, count });
+          // No read-back per batch: the terms wait on the device and are read together.
+          if (pending.length >= readEvery || now() - lastEmit >= throttle || batch === stepsPerEpoch) {
+            const stacked = tf.stack(pending.map((p) => p.terms));
+            const all = await stacked.data();
+            stacked.dispose();
+            pending.forEach((p, i) => read.push({ values: toLossValues(all.subarray(i * 4, i * 4 + 4)), batch: p.batch, count: p.count }));
+            tf.dispose(pending.map((p) => p.terms));
+            pending.length = 0;
+          }
         }
-        for (const key of LOSS_TERMS) epochTerms[key] += values[key] * count;
-        epochSamples += count;
-        windowLoss += loss;
-        windowBatches++;
+        for (const r of read) {
+          const loss = r.values.loss;
+          if (!Number.isFinite(loss)) {
+            const window = read.length > 1 ? ` (read back with batches ${read[0]!.batch}–${read[read.length - 1]!.batch})` : '';
+            const failed: TrainEvent = {
+              type: 'run-failed',
+              runId,
+              epoch,
+              batch: r.batch,
+              message: `the loss became ${loss} at epoch ${epoch}, batch ${r.batch}${window}: training diverged; try a lower learning rate than ${learningRate}`,
+            };
+            emit(failed);
+            return failed;
+          }
+          for (const key of LOSS_TERMS) epochTerms[key] += r.values[key] * r.count;
+          epochSamples += r.count;
+          windowLoss += loss;
+          windowBatches++;
+        }
         const t = now();
-        if (t - lastEmit >= throttle || batch === stepsPerEpoch) {
+        if (read.length && (t - lastEmit >= throttle || batch === stepsPerEpoch)) {
           emit({
             type: 'batch-end',
             runId,
@@ -282,6 +336,8 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     emit(failed);
     return failed;
   } finally {
+    tf.dispose(pending.map((p) => p.terms));
+    group?.close();
     optimizer.dispose();
     compiled.dispose();
   }

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAttempt, BackendInfo } from '../../core/api';
+import { registerFastBatchMatMul } from '../../core/train/kernels/fastBatchMatMul';
 import { registerWasmTrainingKernels } from '../../core/train/kernels/wasmConv2DBackpropFilter';
+import { setParallelLauncher } from '../../core/train/parallel';
+import { launchFollower } from './parallelHost';
 
 interface Candidate {
   /** The name tfjs registers the backend under. */
@@ -19,6 +22,7 @@ const CANDIDATES: Candidate[] = [
     load: async () => {
       await import('@tensorflow/tfjs-backend-wasm');
       registerWasmTrainingKernels();
+      registerFastBatchMatMul();
     },
   },
   { backend: 'cpu', label: 'cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
@@ -43,6 +47,8 @@ export async function selectBackend(preferred = process.env.BOTTLENECK_BACKEND):
       await candidate.load();
       if (!(await tf.setBackend(candidate.backend))) throw new Error('failed to initialise');
       await tf.ready();
+      // wasm and cpu compute on one core: training splits each batch across a second thread.
+      setParallelLauncher(candidate.backend === 'wasm' || candidate.backend === 'cpu' ? launchFollower : null);
       // The GPU build registers the same backend name; tell them apart by the device it found.
       return { name: candidate.label, skipped };
     } catch (err) {
