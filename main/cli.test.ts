@@ -50,7 +50,8 @@ describe('bottleneck CLI', () => {
     const r = cli(['train', '--template', 'undercomplete', '--epochs', '1', '--batch-size', '256', '--seed', '5', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events[0].type).toBe('run-started');
+    expect(events[0]).toMatchObject({ type: 'dataset-ready', dataset: { trainCount: 10000, validationCount: 1000 } });
+    expect(events[1].type).toBe('run-started');
     const last = events.at(-1);
     expect(last.type).toBe('run-finished');
     expect(last.loss).toBeGreaterThan(0);
@@ -58,7 +59,7 @@ describe('bottleneck CLI', () => {
     const runDir = join(r.home, 'runs', last.runId);
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ format: 'bottleneck.run', status: 'finished', epochsDone: 1, config: { batchSize: 256, seed: 5 } });
-    expect(run.backend.name).toBe(events[0].backend);
+    expect(run.backend.name).toBe(events[1].backend);
     expect(JSON.parse(readFileSync(join(runDir, 'graph.json'), 'utf8')).format).toBe('bottleneck.graph');
     const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.find((m) => m.key === 'val_loss').value).toBeCloseTo(last.val_loss, 6);
@@ -78,7 +79,8 @@ describe('bottleneck CLI', () => {
     const r = cli(['train', '--data', dir, '--epochs', '1', '--batch-size', '8', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events[0]).toMatchObject({ type: 'run-started', classNames: ['dark', 'light'], trainCount: 22, validationCount: 2 });
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({ classNames: ['dark', 'light'], trainCount: 22, validationCount: 2 });
+    expect(events.find((e) => e.type === 'dataset-ready').dataset).toMatchObject({ path: dir, counts: { dark: 12, light: 12 } });
     expect(events.at(-1).type).toBe('run-finished');
     expect(readdirSync(join(dir, 'light'))).toHaveLength(12); // the folder is only read
   });

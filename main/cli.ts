@@ -55,6 +55,13 @@ function loadGraph(template: string | undefined, graphFile: string | undefined, 
 
 function describe(event: TrainEvent): string | null {
   switch (event.type) {
+    case 'dataset-progress':
+      return event.phase === 'decoding' && event.done === event.total ? `decoded ${event.total} images (${Math.round(event.filesPerSec)} files/s)` : null;
+    case 'dataset-ready': {
+      const d = event.dataset;
+      const classes = Object.entries(d.counts).map(([name, n]) => `${name} ${n}`).join(', ');
+      return `dataset ${d.name}: ${d.height}×${d.width}×${d.channels}, ${d.trainCount} train + ${d.validationCount} validation; ${classes}${d.skippedCount ? `; ${d.skippedCount} files skipped (listed in run.json)` : ''}${d.fromCache ? ' (from cache)' : ''}`;
+    }
     case 'run-started':
       return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}`;
     case 'epoch-end': {

@@ -120,3 +120,18 @@ export function isTemplateName(name: string): name is TemplateName {
 export function buildTemplate(name: TemplateName, image?: ImageSize): GraphDoc {
   return TEMPLATES[name].build(image);
 }
+
+/** The blocks and wires of a graph, without positions or settings: what makes two graphs the same architecture. */
+const architecture = (doc: GraphDoc) => JSON.stringify({ nodes: doc.nodes.map((n) => ({ id: n.id, kind: n.kind, params: n.params })), edges: doc.edges.map((e) => [e.source, e.target]) });
+
+/**
+ * A graph that is still exactly one of the templates (blocks and parameters as built, whatever
+ * its layout, name or training settings) rebuilt for another image size; null for any other graph.
+ * Choosing a dataset of another shape then resizes the whole template, not just its Input block.
+ */
+export function resizeTemplate(doc: GraphDoc, from: ImageSize, to: ImageSize): GraphDoc | null {
+  const current = architecture(doc);
+  const name = TEMPLATE_NAMES.find((t) => architecture(buildTemplate(t, from)) === current);
+  if (!name) return null;
+  return { ...buildTemplate(name, to), name: doc.name, training: doc.training };
+}

@@ -4,6 +4,7 @@ import { getApi } from './api/client';
 import { commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
 import { Inspector } from './editor/Inspector';
+import { DatasetDialog } from './panels/DatasetDialog';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
 import { NoticeBar } from './panels/NoticeBar';
 import { Toolbar } from './panels/Toolbar';
@@ -29,7 +30,7 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const state = useApp.getState();
-      if (typingInto(e.target) || state.pendingConfirm || state.fileDialog) return;
+      if (typingInto(e.target) || state.pendingConfirm || state.fileDialog || state.datasetDialog) return;
       const cmd = commandForKey(e);
       if (!cmd) return;
       e.preventDefault();
@@ -39,11 +40,28 @@ export function App() {
     const onUnload = (e: BeforeUnloadEvent) => {
       if (selectDirty(useApp.getState())) e.preventDefault();
     };
+    // A folder dropped on the window becomes the dataset (desktop app: the preload gives its path).
+    const isFileDrag = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const onDragOver = (e: DragEvent) => {
+      if (isFileDrag(e)) e.preventDefault();
+    };
+    const onDrop = (e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (!file || !isFileDrag(e)) return;
+      e.preventDefault();
+      const path = window.bottleneckFiles?.pathForFile(file);
+      if (path) useApp.getState().openDatasetDialog({ path });
+      else useApp.getState().setNotice({ kind: 'info', text: 'The browser does not tell where a dropped folder is: choose it in Data ▾ with its path or Browse….' });
+    };
     window.addEventListener('keydown', onKey);
     window.addEventListener('beforeunload', onUnload);
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
     return () => {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('beforeunload', onUnload);
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
     };
   }, []);
 
@@ -63,6 +81,7 @@ export function App() {
         </section>
       </main>
       <FileDialog />
+      <DatasetDialog />
       <ConfirmDialog />
     </div>
   );

@@ -5,6 +5,8 @@ declare global {
   interface Window {
     /** Present in Electron (set by the preload); absent in browser mode. */
     bottleneck?: BottleneckApi;
+    /** Desktop app only: the path of a file or folder dropped on the window. */
+    bottleneckFiles?: { pathForFile(file: File): string };
   }
 }
 

@@ -4,7 +4,7 @@ import { getApi } from '../api/client';
 import { useApp } from '../store/store';
 
 /** A modal that traps nothing fancy: Escape cancels, the first button gets focus. */
-function Modal({ title, children, onClose, testId }: { title: string; children: React.ReactNode; onClose: () => void; testId: string }) {
+export function Modal({ title, children, onClose, testId, wide = false }: { title: string; children: React.ReactNode; onClose: () => void; testId: string; wide?: boolean }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -12,7 +12,7 @@ function Modal({ title, children, onClose, testId }: { title: string; children: 
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+      <div className={`modal${wide ? ' modal--wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
         <h2 className="modal__title">{title}</h2>
         {children}
       </div>

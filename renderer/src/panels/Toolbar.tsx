@@ -52,6 +52,23 @@ function TemplateMenu({ disabled }: { disabled: boolean }) {
   );
 }
 
+function DatasetButton({ disabled }: { disabled: boolean }) {
+  const dataset = useApp((s) => s.dataset);
+  const cmd = command('dataset');
+  return (
+    <button
+      type="button"
+      className="btn btn--ghost dataset-button"
+      data-testid="dataset-button"
+      disabled={disabled}
+      title={`${dataset ? `${dataset.path ?? dataset.name}: ${dataset.height}×${dataset.width}×${dataset.channels}, ${dataset.classNames.length} classes. ` : ''}${cmd.label} (${shortcutLabel(cmd.shortcut!)})`}
+      onClick={() => cmd.run(useApp.getState())}
+    >
+      <span className="muted">Data</span> {dataset ? dataset.name : '…'} ▾
+    </button>
+  );
+}
+
 export function Toolbar() {
   const name = useApp((s) => s.doc.name);
   const dirty = useApp(selectDirty);
@@ -89,6 +106,7 @@ export function Toolbar() {
         <CommandButton id="layout" label="Layout" />
         <CommandButton id="mirror" />
       </div>
+      <DatasetButton disabled={busy} />
       <div className="toolbar__title" title={filePath ?? 'not saved yet'} data-testid="graph-title">
         {name}
         {dirty && (

@@ -2,6 +2,7 @@ import { LatentScatter } from '../plots/LatentScatter';
 import { LossChart } from '../plots/LossChart';
 import { ReconGrid } from '../plots/ReconGrid';
 import { isTraining, useApp } from '../store/store';
+import { SkipReport } from './DatasetDialog';
 
 function formatDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -20,10 +21,31 @@ const STATUS_TEXT: Record<string, string> = {
   failed: 'Failed',
 };
 
+const PHASE_TEXT = { scanning: 'Scanning the folder', decoding: 'Decoding images', reading: 'Reading the cache' } as const;
+
+function DatasetLoading({ loading }: { loading: NonNullable<ReturnType<typeof useApp.getState>['training']['loading']> }) {
+  const share = loading.total > 0 ? loading.done / loading.total : 0;
+  return (
+    <div className="loading" data-testid="dataset-loading">
+      <div className="loading__text">
+        {PHASE_TEXT[loading.phase]}
+        {loading.total > 0 && (
+          <>
+            : <b>{loading.done.toLocaleString('en')}</b> / {loading.total.toLocaleString('en')} files · {Math.round(loading.filesPerSec).toLocaleString('en')} files/s
+          </>
+        )}
+        <span className="muted"> · Stop cancels</span>
+      </div>
+      <progress max={1} value={loading.total > 0 ? share : undefined} />
+    </div>
+  );
+}
+
 export function TrainingDashboard() {
   const t = useApp((s) => s.training);
   const info = useApp((s) => s.info);
-  const classNames = t.classNames.length ? t.classNames : info?.datasets[0]?.classNames ?? [];
+  const chosen = useApp((s) => s.dataset);
+  const classNames = t.classNames.length ? t.classNames : chosen?.classNames ?? info?.datasets[0]?.classNames ?? [];
   const lastVal = t.valLoss.at(-1)?.[1];
   return (
     <>
@@ -49,6 +71,15 @@ export function TrainingDashboard() {
             val loss <b>{lastVal === undefined ? '–' : lastVal.toFixed(4)}</b>
           </span>
         </div>
+        {t.loading && <DatasetLoading loading={t.loading} />}
+        {t.dataset && t.dataset.skippedCount > 0 && (
+          <details className="skipped" data-testid="run-skipped">
+            <summary>
+              {t.dataset.skippedCount} file{t.dataset.skippedCount === 1 ? '' : 's'} of {t.dataset.name} skipped
+            </summary>
+            <SkipReport skipped={t.dataset.skipped} total={t.dataset.skippedCount} />
+          </details>
+        )}
         <LossChart batchLoss={t.batchLoss} valLoss={t.valLoss} epochs={t.epochs || 5} />
         {t.message && <p className={`run-message${t.status === 'failed' ? ' run-message--error' : ''}`}>{t.message}</p>}
       </section>

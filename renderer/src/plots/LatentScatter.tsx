@@ -28,5 +28,5 @@ export function LatentScatter({ latent, classNames }: { latent: LatentProjection
     };
   }, [latent, classNames]);
   const ref = useEChart(option);
-  return <div ref={ref} className="chart" data-testid="latent-scatter" data-point-count={latent?.x.length ?? 0} data-method={latent?.method ?? ''} />;
+  return <div ref={ref} className="chart" data-testid="latent-scatter" data-point-count={latent?.x.length ?? 0} data-classes={classNames.join("|")} data-method={latent?.method ?? ''} />;
 }

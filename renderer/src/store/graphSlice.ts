@@ -78,11 +78,13 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   /** Loads a document as a fresh start (a file, a template, New): no undo back into the old one. */
   const replace = (doc: GraphDoc, filePath: string | null) => {
     history.reset(doc);
+    // A warning about the graph being replaced no longer applies.
+    if (get().notice?.kind === 'error') get().setNotice(null);
     set({ savedDoc: doc, filePath, selection: { nodes: [], edges: [] }, viewResets: get().viewResets + 1 });
     show(doc);
   };
   const datasetImage = () => {
-    const ds = get().info?.datasets[0];
+    const ds = get().dataset;
     return ds ? { height: ds.height, width: ds.width, channels: ds.channels } : undefined;
   };
   const guarded = (what: string, action: () => void) => {

@@ -1,5 +1,6 @@
 import { create, type StateCreator } from 'zustand';
 import type { AppInfo, BackendInfo } from '../../../core/api';
+import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 
@@ -32,7 +33,7 @@ export interface UiSlice {
   openDialog(mode: FileDialogMode | null): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice;
 
 const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   info: null,
@@ -40,7 +41,10 @@ const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   notice: null,
   pendingConfirm: null,
   fileDialog: null,
-  setInfo: (info) => set({ info, backend: info.backend ?? get().backend }),
+  setInfo: (info) => {
+    set({ info, backend: info.backend ?? get().backend });
+    get().restoreDataset(info);
+  },
   setNotice: (notice) => set({ notice }),
   confirm: (request) => set({ pendingConfirm: request }),
   resolveConfirm: (accepted) => {
@@ -51,11 +55,12 @@ const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   openDialog: (mode) => set({ fileDialog: mode }),
 });
 
-/** One store of slices (DESIGN.md): ui, graph (with its undo history) and training. */
+/** One store of slices (DESIGN.md): ui, graph (with its undo history), training and dataset. */
 export const useApp = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createGraphSlice(...a),
   ...createTrainingSlice(...a),
+  ...createDatasetSlice(...a),
 }));
 
 export const selectDirty = (s: AppState) => s.doc !== s.savedDoc;

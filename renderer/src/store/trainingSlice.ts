@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { hasErrors } from '../../../core/shapes/infer';
-import type { LatentProjection, ReconstructionGrid, TrainEvent } from '../../../core/train/events';
+import type { DatasetProgressEvent, LatentProjection, ReconstructionGrid, RunDataset, TrainEvent } from '../../../core/train/events';
 import { getApi } from '../api/client';
 import type { AppState } from './store';
 
@@ -23,6 +23,10 @@ export interface TrainingState {
   latent: LatentProjection | null;
   recon: ReconstructionGrid | null;
   message: string | null;
+  /** Set while the run's dataset loads (an image folder decoding). */
+  loading: Omit<DatasetProgressEvent, 'type' | 'runId'> | null;
+  /** What the run trains on, with the files that were skipped. */
+  dataset: RunDataset | null;
 }
 
 export interface TrainingSlice {
@@ -49,6 +53,8 @@ export const IDLE_TRAINING: TrainingState = {
   latent: null,
   recon: null,
   message: null,
+  loading: null,
+  dataset: null,
 };
 
 export const isTraining = (s: TrainingStatus) => s === 'starting' || s === 'queued' || s === 'running' || s === 'paused' || s === 'stopping';
@@ -57,9 +63,9 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
   training: IDLE_TRAINING,
 
   startTraining: async () => {
-    const { doc, analysis, info, training } = get();
+    const { doc, analysis, training } = get();
     if (isTraining(training.status) || hasErrors(analysis)) return;
-    const datasetId = info?.datasets[0]?.id;
+    const datasetId = get().dataset?.id;
     if (!datasetId) {
       get().setNotice({ kind: 'error', text: 'No dataset is available yet.' });
       return;
@@ -102,8 +108,14 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     if (t.runId === null && t.status !== 'starting') return;
     const next: TrainingState = { ...t, runId: event.runId };
     switch (event.type) {
+      case 'dataset-progress':
+        next.loading = { phase: event.phase, done: event.done, total: event.total, filesPerSec: event.filesPerSec };
+        break;
+      case 'dataset-ready':
+        Object.assign(next, { loading: null, dataset: event.dataset, classNames: event.dataset.classNames });
+        break;
       case 'run-started':
-        Object.assign(next, { epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running', message: null });
+        Object.assign(next, { loading: null, epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running', message: null });
         break;
       case 'batch-end':
         next.batchLoss = [...t.batchLoss, [event.epoch - 1 + event.batch / t.stepsPerEpoch, event.loss]];
@@ -125,11 +137,12 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
         Object.assign(next, {
           status: 'finished',
           elapsedMs: event.elapsedMs,
-          message: `${event.stoppedEarly ? 'Stopped early (no improvement) after' : 'Finished'} ${event.epochs} epochs: validation loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`,
+          message: `${event.stoppedEarly ? 'Stopped early (no improvement) after' : 'Finished'} ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}: validation loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`,
         });
         break;
       case 'run-stopped':
         Object.assign(next, {
+          loading: null,
           status: 'stopped',
           epoch: event.epochs,
           elapsedMs: event.elapsedMs,
@@ -137,6 +150,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
         });
         break;
       case 'run-failed':
+        next.loading = null;
         next.status = 'failed';
         next.message = event.message;
         get().setNotice({ kind: 'error', text: `Training failed: ${event.message}` });
