@@ -83,5 +83,11 @@ describe('bottleneck CLI', () => {
     expect(events.find((e) => e.type === 'dataset-ready').dataset).toMatchObject({ path: dir, counts: { dark: 12, light: 12 } });
     expect(events.at(-1).type).toBe('run-finished');
     expect(readdirSync(join(dir, 'light'))).toHaveLength(12); // the folder is only read
+    const resized = cli(['train', '--data', dir, '--size', '8x6', '--channels', '3', '--fit', 'contain', '--validation-split', '0.25', '--epochs', '1', '--batch-size', '8', '--json']);
+    expect(resized.status, resized.stderr).toBe(0);
+    const ready = resized.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((e) => e.type === 'dataset-ready');
+    expect(ready.dataset).toMatchObject({ height: 8, width: 6, channels: 3, trainCount: 18, validationCount: 6, preprocessing: { fit: 'contain' } });
+    const bad = cli(['train', '--data', dir, '--size', '8by6']);
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, 'bottleneck: --size must be HEIGHTxWIDTH from 1x1 to 512x512, got "8by6"']);
   });
 });

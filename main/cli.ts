@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
-import { folderDatasetId, isFolderDatasetId } from '../core/data/folder';
+import { FIT_MODES, folderDatasetId, isFolderDatasetId, type FitMode, type Preprocessing } from '../core/data/folder';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
 import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
 import { isTerminal, type TrainEvent } from '../core/train/events';
@@ -18,6 +18,8 @@ const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
                    [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
                    [--patience N] [--json]
+      image folders: [--size HxW] [--channels 1|3] [--fit cover|contain|fill] [--validation-split X]
+                     (defaults: the most common size up to 64×64, grayscale when every image is, cover, 0.1)
   bottleneck train --resume RUN_ID [--json]     continue a stopped or interrupted run
   bottleneck runs [--json]
 templates: ${TEMPLATE_NAMES.join(', ')}
@@ -79,6 +81,31 @@ function describe(event: TrainEvent): string | null {
   }
 }
 
+/** The folder's suggested settings with the user's overrides, each checked with a one-line reason. */
+function folderSettings(suggested: Preprocessing, values: { size?: string; channels?: string; fit?: string; 'validation-split'?: string }): Preprocessing {
+  const out = { ...suggested };
+  if (values.size !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(values.size);
+    const [h, w] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || h < 1 || w < 1 || h > 512 || w > 512) throw new UsageError(`--size must be HEIGHTxWIDTH from 1x1 to 512x512, got "${values.size}"`);
+    Object.assign(out, { height: h, width: w });
+  }
+  if (values.channels !== undefined) {
+    if (values.channels !== '1' && values.channels !== '3') throw new UsageError(`--channels must be 1 (grayscale) or 3 (RGB), got "${values.channels}"`);
+    out.channels = Number(values.channels) as 1 | 3;
+  }
+  if (values.fit !== undefined) {
+    if (!(FIT_MODES as readonly string[]).includes(values.fit)) throw new UsageError(`--fit must be one of ${FIT_MODES.join(', ')}, got "${values.fit}"`);
+    out.fit = values.fit as FitMode;
+  }
+  if (values['validation-split'] !== undefined) {
+    const split = Number(values['validation-split']);
+    if (!(split > 0 && split < 0.9)) throw new UsageError(`--validation-split must be between 0 and 0.9, got "${values['validation-split']}"`);
+    out.validationSplit = split;
+  }
+  return out;
+}
+
 async function train(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -94,6 +121,10 @@ async function train(args: string[]): Promise<number> {
       optimizer: { type: 'string' },
       patience: { type: 'string' },
       resume: { type: 'string' },
+      size: { type: 'string' },
+      channels: { type: 'string' },
+      fit: { type: 'string' },
+      'validation-split': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -110,7 +141,7 @@ async function train(args: string[]): Promise<number> {
       throw new UsageError(err.message);
     });
     if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found (${scan.skipped.length} other files skipped)`);
-    const settings = await suggestPreprocessing(scan);
+    const settings = folderSettings(await suggestPreprocessing(scan), values);
     datasetId = folderDatasetId(scan.root, settings);
     image = { height: settings.height, width: settings.width, channels: settings.channels };
     if (!values.json) console.log(`${scan.root}: ${scan.files.length} images in ${scan.classNames.length} classes (${scan.classNames.map((c) => `${c} ${scan.counts[c]}`).join(', ')}), as ${image.height}×${image.width}×${image.channels}`);
