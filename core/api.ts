@@ -5,9 +5,9 @@
  */
 import type { GraphDoc } from './graph/types';
 import type { Preprocessing } from './data/folder';
-import type { SkippedFile, TrainEvent } from './train/events';
+import type { LatentProjection, ReconstructionGrid, SkippedFile, TrainEvent } from './train/events';
 
-export type { RunDataset, SkippedFile, TrainEvent } from './train/events';
+export type { LatentProjection, ReconstructionGrid, RunDataset, SkippedFile, TrainEvent } from './train/events';
 export type { Preprocessing } from './data/folder';
 
 export interface BackendAttempt {
@@ -52,14 +52,62 @@ export interface RunSummary {
   status: RunStatus;
   startedAt: string;
   endedAt: string | null;
+  /** Wall time from start to end (or to the last write for a run still going); null when unknown. */
+  durationMs: number | null;
   datasetId: string;
+  /** The dataset's display name (the folder's name for an image folder). */
+  datasetName: string;
   backend: string | null;
   epochsDone: number;
   epochs: number;
+  /** The template the graph still is, or "custom". */
+  topology: string;
+  codeSize: number | null;
+  totalParams: number | null;
   loss: number | null;
   val_loss: number | null;
   best_val_loss: number | null;
+  starred: boolean;
   error: string | null;
+  /** Set when the run folder cannot be read as a whole (missing or corrupt run.json, …): the reason. */
+  damaged: string | null;
+}
+
+/** One metric value, as stored in metrics.jsonl. */
+export interface MetricPoint {
+  /** Unix time in seconds when it was recorded. */
+  t: number;
+  epoch: number;
+  step: number;
+  key: string;
+  value: number;
+}
+
+/** Everything a comparison needs of one run; curves are read on demand, not by runs:list. */
+export interface RunDetail {
+  summary: RunSummary;
+  graph: GraphDoc;
+  /** The training settings it ran with. */
+  config: Record<string, unknown>;
+  /** What run.json records of its dataset (at least its id). */
+  dataset: Record<string, unknown> & { id: string };
+  metrics: MetricPoint[];
+  /** Lines of metrics.jsonl that could not be read (a torn last line after a crash). */
+  skippedMetricLines: number;
+  /** Epochs with a stored latent projection / reconstruction grid. */
+  latentEpochs: number[];
+  sampleEpochs: number[];
+}
+
+export interface RunEpochRef {
+  runId: string;
+  epoch: number;
+}
+
+export interface RunUpdate {
+  runId: string;
+  name?: string;
+  starred?: boolean;
 }
 
 export interface TrainStartRequest {
@@ -140,6 +188,15 @@ export interface Channels {
   'train:pause': [RunRef, { paused: boolean }];
   'train:resume': [RunRef, { resumed: boolean }];
   'runs:list': [Empty, RunSummary[]];
+  /** A run's graph, settings, dataset and every metric (for curves and comparisons). */
+  'runs:detail': [RunRef, RunDetail];
+  'runs:latent': [RunEpochRef, LatentProjection];
+  'runs:samples': [RunEpochRef, ReconstructionGrid];
+  /** Renames or stars a run; returns its new summary. */
+  'runs:update': [RunUpdate, RunSummary];
+  /** Moves runs to the workspace's trash (runs/.trash); runs:restore brings them back (undo). */
+  'runs:delete': [{ runIds: string[] }, { deleted: string[] }];
+  'runs:restore': [{ runIds: string[] }, { restored: string[] }];
   /** Continues a stopped, interrupted or failed run from its last checkpoint. */
   'runs:continue': [RunRef, TrainStartResult];
   'graphs:list': [Empty, GraphFileInfo[]];
@@ -163,6 +220,8 @@ export type ResponseOf<C extends Channel> = Channels[C][1];
 export type ApiEvent =
   | { type: 'train'; event: TrainEvent }
   | { type: 'backend-ready'; backend: BackendInfo }
+  /** The run list changed outside training events (renamed, starred, deleted, restored). */
+  | { type: 'runs-changed' }
   /** A folder scan under way: image files found so far. */
   | { type: 'scan-progress'; path: string; found: number };
 

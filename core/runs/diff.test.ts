@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../api';
+import { addNode, connect, setParam } from '../graph/edits';
+import { buildTemplate } from '../templates';
+import { compareSettings, diffGraphs, formatValue } from './diff';
+
+const summary = (p: Partial<RunSummary>): RunSummary => ({
+  id: 'r',
+  name: 'r',
+  status: 'finished',
+  startedAt: '',
+  endedAt: null,
+  durationMs: null,
+  datasetId: 'builtin:fashion-mnist',
+  datasetName: 'Fashion-MNIST',
+  backend: 'wasm',
+  epochsDone: 5,
+  epochs: 5,
+  topology: 'undercomplete',
+  codeSize: 32,
+  totalParams: 209968,
+  loss: null,
+  val_loss: null,
+  best_val_loss: null,
+  starred: false,
+  error: null,
+  damaged: null,
+  ...p,
+});
+
+describe('diffGraphs', () => {
+  it('finds the one setting that differs between two undercomplete graphs', () => {
+    const a = buildTemplate('undercomplete');
+    const bottleneck = a.nodes.find((n) => n.kind === 'Bottleneck')!.id;
+    const b = setParam(a, bottleneck, 'latentSize', 8);
+    const rows = diffGraphs([a, b]);
+    expect(rows).toHaveLength(a.nodes.length);
+    const changed = rows.filter((r) => r.status !== 'same');
+    expect(changed).toEqual([{ id: bottleneck, kind: 'Bottleneck', status: 'changed', present: [true, true], changes: [{ param: 'latentSize', values: ['32', '8'] }] }]);
+  });
+
+  it('marks blocks present in only some graphs, and rewiring', () => {
+    const a = buildTemplate('undercomplete');
+    const { doc, id } = addNode(a, 'Dropout', { x: 0, y: 0 });
+    const dense = a.nodes.find((n) => n.kind === 'Dense')!.id;
+    const b = connect(doc, id, dense);
+    const rows = diffGraphs([a, b]);
+    expect(rows.find((r) => r.id === id)).toMatchObject({ status: 'partial', present: [false, true] });
+    expect(rows.find((r) => r.id === dense)!.changes).toContainEqual({ param: 'input', values: [expect.any(String), id] });
+  });
+
+  it('compares three graphs at once', () => {
+    const a = buildTemplate('undercomplete');
+    const bottleneck = a.nodes.find((n) => n.kind === 'Bottleneck')!.id;
+    const rows = diffGraphs([a, setParam(a, bottleneck, 'latentSize', 8), setParam(a, bottleneck, 'latentSize', 16)]);
+    expect(rows.find((r) => r.id === bottleneck)!.changes).toEqual([{ param: 'latentSize', values: ['32', '8', '16'] }]);
+  });
+});
+
+describe('compareSettings', () => {
+  it('marks exactly the rows whose values differ', () => {
+    const config = { epochs: 5, batchSize: 128, optimizer: 'adam', learningRate: 0.001, seed: 42, validationSplit: 0.1, earlyStoppingPatience: 0 };
+    const dataset = { id: 'builtin:fashion-mnist', height: 28, width: 28, channels: 1, trainCount: 10000 };
+    const rows = compareSettings([
+      { summary: summary({ codeSize: 32 }), config, dataset },
+      { summary: summary({ codeSize: 8, totalParams: 206872 }), config: { ...config, learningRate: 0.002 }, dataset },
+    ]);
+    expect(rows.filter((r) => r.differs).map((r) => r.key)).toEqual(['codeSize', 'totalParams', 'learningRate']);
+    expect(rows.find((r) => r.key === 'codeSize')!.values).toEqual(['32', '8']);
+    expect(rows.find((r) => r.key === 'momentum')!.values).toEqual(['–', '–']);
+  });
+
+  it('formats values for people', () => {
+    expect([formatValue(209968), formatValue(0.0010000001), formatValue([28, 28, 1]), formatValue(null)]).toEqual(['209,968', '0.001', '28×28×1', '–']);
+  });
+});
