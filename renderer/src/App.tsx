@@ -7,17 +7,32 @@ import { Inspector } from './editor/Inspector';
 import { DatasetDialog } from './panels/DatasetDialog';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
 import { NoticeBar } from './panels/NoticeBar';
+import { RunsView } from './panels/RunsView';
 import { Toolbar } from './panels/Toolbar';
 import { TrainingDashboard } from './panels/TrainingDashboard';
 import { selectDirty, useApp } from './store/store';
 
 const typingInto = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+/** The run list follows training live (new runs, each finished epoch, ends), at most once a second. */
+function refreshRunsSoon(type: string) {
+  if (type === 'batch-end' || type === 'dataset-progress' || useApp.getState().view !== 'runs' || refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void useApp.getState().loadRuns();
+  }, 1000);
+}
+
 export function App() {
+  const view = useApp((s) => s.view);
   useEffect(() => {
     const api = getApi();
     const unsubscribe = api.on((event) => {
-      if (event.type === 'train') useApp.getState().handleEvent(event.event);
+      if (event.type === 'train') {
+        useApp.getState().handleEvent(event.event);
+        refreshRunsSoon(event.event.type);
+      } else if (event.type === 'runs-changed') refreshRunsSoon('runs-changed');
       else if (event.type === 'backend-ready') useApp.setState({ backend: event.backend });
     });
     api.invoke('app:info', {}).then(
@@ -33,6 +48,8 @@ export function App() {
       if (typingInto(e.target) || state.pendingConfirm || state.fileDialog || state.datasetDialog) return;
       const cmd = commandForKey(e);
       if (!cmd) return;
+      // The Runs view has no graph on screen: editing shortcuts would change it unseen.
+      if (state.view === 'runs' && !cmd.id.startsWith('view-')) return;
       e.preventDefault();
       if (cmd.enabled(state)) cmd.run(state);
     };
@@ -69,17 +86,21 @@ export function App() {
     <div className="app">
       <Toolbar />
       <NoticeBar />
-      <main className="workspace">
-        <section className="canvas-area" aria-label="Graph editor">
-          <ReactFlowProvider>
-            <GraphCanvas />
-          </ReactFlowProvider>
-        </section>
-        <section className="dashboard" aria-label="Training">
-          <Inspector />
-          <TrainingDashboard />
-        </section>
-      </main>
+      {view === 'runs' ? (
+        <RunsView />
+      ) : (
+        <main className="workspace">
+          <section className="canvas-area" aria-label="Graph editor">
+            <ReactFlowProvider>
+              <GraphCanvas />
+            </ReactFlowProvider>
+          </section>
+          <section className="dashboard" aria-label="Training">
+            <Inspector />
+            <TrainingDashboard />
+          </section>
+        </main>
+      )}
       <FileDialog />
       <DatasetDialog />
       <ConfirmDialog />

@@ -54,6 +54,8 @@ export const COMMANDS: Command[] = [
   { id: 'delete', label: 'Delete', shortcut: 'Delete', enabled: (s) => (s.selection.nodes.length > 0 || s.selection.edges.length > 0) && editable(s), run: (s) => s.deleteSelection() },
   { id: 'layout', label: 'Auto-layout', shortcut: 'Mod+Shift+L', enabled: editable, run: (s) => s.layout() },
   { id: 'mirror', label: 'Mirror decoder', shortcut: 'Mod+Shift+M', enabled: editable, run: (s) => s.mirror() },
+  { id: 'view-editor', label: 'Design: the graph editor and live training', shortcut: 'Mod+1', enabled: () => true, run: (s) => s.setView('editor') },
+  { id: 'view-runs', label: 'Runs: every run, and side-by-side comparison', shortcut: 'Mod+2', enabled: () => true, run: (s) => s.setView('runs') },
   { id: 'dataset', label: 'Choose dataset…', shortcut: 'Mod+Shift+D', enabled: editable, run: (s) => s.openDatasetDialog({ path: null }) },
   { id: 'train', label: 'Train', shortcut: 'Mod+Enter', enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s), run: (s) => void s.startTraining() },
   { id: 'stop', label: 'Stop', shortcut: 'Escape', enabled: (s) => s.training.status === 'running' || s.training.status === 'paused', run: (s) => void s.stopTraining() },

@@ -7,6 +7,11 @@ export function NoticeBar() {
   return (
     <div className={`notice notice--${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
       <span>{notice.text}</span>
+      {notice.action && (
+        <button type="button" className="btn btn--small notice__action" data-testid="notice-action" onClick={notice.action.run}>
+          {notice.action.label}
+        </button>
+      )}
       <button type="button" className="notice__close" aria-label="Dismiss" onClick={() => setNotice(null)}>
         ×
       </button>

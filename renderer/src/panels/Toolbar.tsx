@@ -52,6 +52,22 @@ function TemplateMenu({ disabled }: { disabled: boolean }) {
   );
 }
 
+function ViewTabs() {
+  const view = useApp((s) => s.view);
+  return (
+    <div className="tabs" role="tablist" aria-label="View">
+      {(['editor', 'runs'] as const).map((v) => {
+        const cmd = command(`view-${v}`);
+        return (
+          <button key={v} type="button" role="tab" aria-selected={view === v} className={`tab${view === v ? ' tab--on' : ''}`} data-testid={`view-${v}`} title={`${cmd.label} (${shortcutLabel(cmd.shortcut!)})`} onClick={() => cmd.run(useApp.getState())}>
+            {v === 'editor' ? 'Design' : 'Runs'}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
 function DatasetButton({ disabled }: { disabled: boolean }) {
   const dataset = useApp((s) => s.dataset);
   const cmd = command('dataset');
@@ -93,6 +109,7 @@ export function Toolbar() {
         <img src="./icon.svg" alt="" width={22} height={22} />
         <span>Bottleneck</span>
       </div>
+      <ViewTabs />
       <div className="toolbar__group" role="group" aria-label="File">
         <CommandButton id="new" />
         <CommandButton id="open" />

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { ReconstructionGrid } from '../../../core/train/events';
 
 /** Draws one image (0..255, HWC, 1 or 3+ channels) into a canvas at its native size; CSS scales it crisply. */
-function paint(canvas: HTMLCanvasElement, pixels: number[], height: number, width: number, channels: number) {
+export function paint(canvas: HTMLCanvasElement, pixels: number[], height: number, width: number, channels: number) {
   canvas.width = width;
   canvas.height = height;
   const ctx = canvas.getContext('2d')!;

@@ -53,6 +53,8 @@ export interface GraphSlice {
   loadTemplate(name: TemplateName): void;
   openGraphText(fileName: string, text: string, path?: string | null): boolean;
   openPath(path: string): Promise<boolean>;
+  /** Opens a graph that is not a file (a run's), asking first when there are unsaved changes. */
+  openGraphDoc(doc: GraphDoc, what: string, then?: () => void): void;
   save(): Promise<boolean>;
   saveAs(path: string, overwrite?: boolean): Promise<boolean>;
 }
@@ -192,6 +194,12 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
         return false;
       }
     },
+    openGraphDoc: (doc, what, then) =>
+      guarded(`Open ${what}`, () => {
+        replace(doc, null);
+        get().setNotice({ kind: 'info', text: `Opened ${what}; Save As… keeps it as a file.` });
+        then?.();
+      }),
     openPath: async (path) => {
       try {
         const file = await getApi().invoke('graphs:read', { path });

@@ -2,6 +2,7 @@ import { create, type StateCreator } from 'zustand';
 import type { AppInfo, BackendInfo } from '../../../core/api';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
+import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 
 export { isTraining, type TrainingStatus } from './trainingSlice';
@@ -9,6 +10,8 @@ export { isTraining, type TrainingStatus } from './trainingSlice';
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** One button beside the text, e.g. Undo after a delete. */
+  action?: { label: string; run: () => void };
 }
 
 export interface ConfirmRequest {
@@ -33,7 +36,7 @@ export interface UiSlice {
   openDialog(mode: FileDialogMode | null): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice;
 
 const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   info: null,
@@ -55,12 +58,13 @@ const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   openDialog: (mode) => set({ fileDialog: mode }),
 });
 
-/** One store of slices (DESIGN.md): ui, graph (with its undo history), training and dataset. */
+/** One store of slices (DESIGN.md): ui, graph (with its undo history), training, dataset and runs. */
 export const useApp = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createGraphSlice(...a),
   ...createTrainingSlice(...a),
   ...createDatasetSlice(...a),
+  ...createRunsSlice(...a),
 }));
 
 export const selectDirty = (s: AppState) => s.doc !== s.savedDoc;

@@ -1,0 +1,335 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { LatentProjection, ReconstructionGrid, RunDetail } from '../../../core/api';
+import { compareSettings, diffGraphs } from '../../../core/runs/diff';
+import { getApi } from '../api/client';
+import { LatentScatter } from '../plots/LatentScatter';
+import { paint } from '../plots/ReconGrid';
+import { AXIS_STYLE, useEChart } from '../plots/useEChart';
+import { useApp } from '../store/store';
+import { runColor } from './runColors';
+
+const METRICS = [
+  { name: 'loss', label: 'Loss', train: 'epoch_loss', val: 'val_loss' },
+  { name: 'recon_loss', label: 'Reconstruction loss', train: 'recon_loss', val: 'val_recon_loss' },
+  { name: 'kl_loss', label: 'KL term', train: 'kl_loss', val: 'val_kl_loss' },
+  { name: 'sparsity_loss', label: 'Sparsity term', train: 'sparsity_loss', val: 'val_sparsity_loss' },
+  { name: 'samples_per_sec', label: 'Samples/s', train: 'samples_per_sec', val: null },
+] as const;
+type MetricName = (typeof METRICS)[number]['name'];
+type XAxis = 'epoch' | 'time';
+
+/** [x, value] points of one metric of one run, by epoch or by minutes since the run's first record. */
+function seriesOf(detail: RunDetail, key: string, x: XAxis): [number, number][] {
+  const points = detail.metrics.filter((m) => m.key === key);
+  const t0 = detail.metrics[0]?.t ?? 0;
+  return points.map((m) => [x === 'epoch' ? m.epoch : (m.t - t0) / 60, m.value]);
+}
+
+function CurveChart({ details, metricKey, title, x, testId }: { details: RunDetail[]; metricKey: (d: RunDetail) => string | null; title: string; x: XAxis; testId: string }) {
+  const series = details.map((d, i) => ({ name: d.summary.name, data: (metricKey(d) && seriesOf(d, metricKey(d)!, x)) || [], color: runColor(i) }));
+  const option = useMemo(
+    () => ({
+      animation: false,
+      title: { text: title, left: 0, top: 0, textStyle: { color: '#c3cad4', fontSize: 12, fontWeight: 600 } },
+      grid: { left: 52, right: 14, top: 30, bottom: 32 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v)) },
+      xAxis: { type: 'value', name: x === 'epoch' ? 'epoch' : 'minutes', nameLocation: 'middle', nameGap: 20, minInterval: x === 'epoch' ? 1 : undefined, ...AXIS_STYLE },
+      yAxis: { type: 'value', scale: true, ...AXIS_STYLE, axisLabel: { ...AXIS_STYLE.axisLabel, formatter: (v: number) => String(Number(v.toPrecision(3))) } },
+      series: series.map((s) => ({ name: s.name, type: 'line', data: s.data, symbolSize: 5, lineStyle: { width: 2 }, color: s.color })),
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [JSON.stringify(series), title, x],
+  );
+  const ref = useEChart(option);
+  return <div ref={ref} className="chart compare__chart" data-testid={testId} data-series-count={series.filter((s) => s.data.length > 0).length} />;
+}
+
+/** The stored epoch nearest to `epoch` from below (or the first one). */
+const nearest = (epochs: number[], epoch: number) => [...epochs].reverse().find((e) => e <= epoch) ?? epochs[0] ?? null;
+
+function useEpochData<T>(details: RunDetail[], epoch: number, epochsOf: (d: RunDetail) => number[], channel: 'runs:latent' | 'runs:samples') {
+  const [cache, setCache] = useState<Record<string, T>>({});
+  const wanted = details.map((d) => {
+    const e = nearest(epochsOf(d), epoch);
+    return e === null ? null : { runId: d.summary.id, epoch: e, key: `${d.summary.id}:${e}` };
+  });
+  useEffect(() => {
+    for (const w of wanted) {
+      if (!w || cache[w.key]) continue;
+      getApi()
+        .invoke(channel, { runId: w.runId, epoch: w.epoch })
+        .then(
+          (data) => setCache((c) => ({ ...c, [w.key]: data as T })),
+          () => {},
+        );
+    }
+  });
+  return wanted.map((w) => (w ? { epoch: w.epoch, data: cache[w.key] ?? null } : null));
+}
+
+function Tile({ pixels, grid }: { pixels: number[]; grid: ReconstructionGrid }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => paint(ref.current!, pixels, grid.height, grid.width, grid.channels), [pixels, grid]);
+  return <canvas ref={ref} className="recon__tile compare__tile" />;
+}
+
+const mse = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + ((v - b[i]!) / 255) ** 2, 0) / a.length;
+
+function ReconCompare({ details, grids }: { details: RunDetail[]; grids: ({ epoch: number; data: ReconstructionGrid | null } | null)[] }) {
+  const first = grids.find((g) => g?.data)?.data ?? null;
+  if (!first) return <p className="muted">Reconstructions appear once the runs have finished an epoch.</p>;
+  const sameImages = grids.every((g) => !g?.data || JSON.stringify(g.data.originals) === JSON.stringify(first.originals));
+  return (
+    <>
+      {!sameImages && <p className="muted">These runs used different validation images (different datasets): each column shows its own.</p>}
+      <table className="compare__recon" data-testid="compare-recon" data-columns={grids.length}>
+        <thead>
+          <tr>
+            <th>input</th>
+            {details.map((d, i) => (
+              <th key={d.summary.id} style={{ color: runColor(i) }}>
+                {d.summary.name}
+                <span className="muted"> · epoch {grids[i]?.epoch ?? '–'}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {first.originals.map((original, row) => (
+            <tr key={row}>
+              <td>
+                <Tile pixels={original} grid={first} />
+              </td>
+              {grids.map((g, i) => {
+                const grid = g?.data;
+                const recon = grid?.reconstructions[row];
+                return (
+                  <td key={i}>
+                    {grid && recon ? (
+                      <>
+                        <Tile pixels={recon} grid={grid} />
+                        <span className="compare__err" title="mean squared error per pixel, pixels in [0, 1]">
+                          {mse(grid.originals[row]!, recon).toFixed(4)}
+                        </span>
+                      </>
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolean }) {
+  const settings = compareSettings(details);
+  const blocks = diffGraphs(details.map((d) => d.graph));
+  const shownSettings = settings.filter((r) => showAll || r.differs);
+  const shownBlocks = blocks.filter((b) => showAll || b.status !== 'same');
+  return (
+    <table className="compare__diff" data-testid="compare-diff">
+      <thead>
+        <tr>
+          <th />
+          {details.map((d, i) => (
+            <th key={d.summary.id} style={{ color: runColor(i) }}>
+              {d.summary.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {shownSettings.map((r) => (
+          <tr key={r.key} data-testid={`diff-row-${r.key}`} data-differs={r.differs} className={r.differs ? 'diff--differs' : undefined}>
+            <th>{r.label}</th>
+            {r.values.map((v, i) => (
+              <td key={i}>{v}</td>
+            ))}
+          </tr>
+        ))}
+        {shownSettings.length === 0 && (
+          <tr>
+            <td colSpan={details.length + 1} className="muted">
+              Same settings.
+            </td>
+          </tr>
+        )}
+        <tr className="compare__diff-section">
+          <th colSpan={details.length + 1}>Graph, block by block</th>
+        </tr>
+        {shownBlocks.flatMap((b) =>
+          (b.changes.length ? b.changes : [{ param: '', values: b.present.map((p) => (p ? 'same' : null)) }]).map((c, k) => (
+            <tr key={`${b.id}:${c.param}`} data-testid={k === 0 ? `diff-block-${b.id}` : undefined} className={b.status !== 'same' ? 'diff--differs' : undefined}>
+              <th>{k === 0 ? `${b.id} (${b.kind})` : ''}{c.param && <span className="muted"> {c.param}</span>}</th>
+              {c.values.map((v, i) => (
+                <td key={i}>{v ?? <span className="muted">absent</span>}</td>
+              ))}
+            </tr>
+          )),
+        )}
+        {shownBlocks.length === 0 && (
+          <tr>
+            <td colSpan={details.length + 1} className="muted">
+              Same blocks with the same settings.
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+function download(name: string, blob: Blob) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Every metric of the compared runs, one row per value. */
+export function metricsCsv(details: RunDetail[]): string {
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['run_id,run_name,epoch,step,key,value,t'];
+  for (const d of details) for (const m of d.metrics) lines.push([d.summary.id, quote(d.summary.name), m.epoch, m.step, m.key, m.value, m.t].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The comparison as one PNG: its charts, scatters and images where they are on screen, with the headings. */
+function exportPng(root: HTMLElement, details: RunDetail[]) {
+  const box = root.getBoundingClientRect();
+  const scale = 2;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.ceil(root.scrollWidth * scale);
+  canvas.height = Math.ceil(root.scrollHeight * scale);
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(scale, scale);
+  ctx.fillStyle = '#161b22';
+  ctx.fillRect(0, 0, root.scrollWidth, root.scrollHeight);
+  const at = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left - box.left + root.scrollLeft, y: r.top - box.top + root.scrollTop, w: r.width, h: r.height };
+  };
+  ctx.imageSmoothingEnabled = false;
+  for (const c of root.querySelectorAll('canvas')) {
+    const p = at(c);
+    if (p.w > 0 && p.h > 0) ctx.drawImage(c, p.x, p.y, p.w, p.h);
+  }
+  ctx.font = '600 12px sans-serif';
+  for (const h of root.querySelectorAll('h3, th, .compare__err, td')) {
+    if (h.querySelector('canvas')) continue;
+    const p = at(h);
+    const style = getComputedStyle(h);
+    ctx.fillStyle = style.color;
+    ctx.font = `${style.fontWeight} ${style.fontSize} sans-serif`;
+    ctx.fillText(h.textContent ?? '', p.x + 2, p.y + p.h / 2 + 4, Math.max(10, p.w - 4));
+  }
+  canvas.toBlob((blob) => blob && download(`bottleneck-compare-${details.map((d) => d.summary.id.slice(-4)).join('-')}.png`, blob), 'image/png');
+}
+
+export function CompareView() {
+  const compared = useApp((s) => s.compared);
+  const allDetails = useApp((s) => s.details);
+  const details = compared.map((id) => allDetails[id]).filter((d): d is RunDetail => d !== undefined);
+  const [metric, setMetric] = useState<MetricName>('loss');
+  const [x, setX] = useState<XAxis>('epoch');
+  const [showAll, setShowAll] = useState(false);
+  const maxEpoch = Math.max(1, ...details.flatMap((d) => d.latentEpochs));
+  const [epochChoice, setEpochChoice] = useState<number | null>(null);
+  const epoch = Math.min(epochChoice ?? maxEpoch, maxEpoch);
+  const latents = useEpochData<LatentProjection>(details, epoch, (d) => d.latentEpochs, 'runs:latent');
+  const grids = useEpochData<ReconstructionGrid>(details, epoch, (d) => d.sampleEpochs, 'runs:samples');
+  const root = useRef<HTMLDivElement>(null);
+
+  if (compared.length < 2) {
+    return (
+      <section className="card compare compare--empty" data-testid="compare-hint">
+        <p className="muted">Tick 2 to 6 runs in the list to compare their curves, latent spaces, reconstructions and settings side by side.</p>
+      </section>
+    );
+  }
+  if (details.length < compared.length) {
+    return (
+      <section className="card compare" data-testid="compare-loading">
+        <p className="muted">Reading {compared.length - details.length} run{compared.length - details.length === 1 ? '' : 's'}…</p>
+      </section>
+    );
+  }
+  const available = METRICS.filter((m) => details.some((d) => d.metrics.some((p) => p.key === m.train)));
+  const chosen = METRICS.find((m) => m.name === metric) ?? METRICS[0];
+  return (
+    <section className="card compare" data-testid="compare-view" ref={root}>
+      <header className="card__header">
+        <h2 className="card__title">Compare {details.length} runs</h2>
+        <div className="compare__legend">
+          {details.map((d, i) => (
+            <span key={d.summary.id} className="compare__chip" data-testid={`compare-run-${i}`}>
+              <span className="swatch" style={{ background: runColor(i) }} />
+              {d.summary.name}
+            </span>
+          ))}
+        </div>
+        <div className="compare__tools">
+          <button type="button" className="btn btn--ghost btn--small" data-testid="compare-export-png" onClick={() => root.current && exportPng(root.current, details)}>
+            Export PNG
+          </button>
+          <button type="button" className="btn btn--ghost btn--small" data-testid="compare-export-csv" onClick={() => download('bottleneck-metrics.csv', new Blob([metricsCsv(details)], { type: 'text/csv' }))}>
+            Export CSV
+          </button>
+        </div>
+      </header>
+      <div className="compare__controls">
+        <label>
+          Metric{' '}
+          <select value={chosen.name} data-testid="compare-metric" onChange={(e) => setMetric(e.target.value as MetricName)}>
+            {available.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          by{' '}
+          <select value={x} data-testid="compare-xaxis" onChange={(e) => setX(e.target.value as XAxis)}>
+            <option value="epoch">epoch</option>
+            <option value="time">wall time</option>
+          </select>
+        </label>
+      </div>
+      <div className="compare__charts">
+        <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
+        {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
+      </div>
+      <h3 className="compare__subtitle">
+        Latent space at epoch{' '}
+        <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
+      </h3>
+      <div className="compare__scatters" style={{ gridTemplateColumns: `repeat(${Math.min(details.length, 3)}, 1fr)` }}>
+        {details.map((d, i) => (
+          <div key={d.summary.id} className="compare__scatter" data-testid={`compare-scatter-${i}`}>
+            <h3 style={{ color: runColor(i) }}>
+              {d.summary.name} <span className="muted">· epoch {latents[i]?.epoch ?? '–'}</span>
+            </h3>
+            <LatentScatter latent={latents[i]?.data ?? null} classNames={(d.dataset.classNames as string[] | undefined) ?? []} />
+          </div>
+        ))}
+      </div>
+      <h3 className="compare__subtitle">The same validation images, reconstructed by each run (error per image below)</h3>
+      <ReconCompare details={details} grids={grids} />
+      <h3 className="compare__subtitle">
+        What differs
+        <label className="runs__check">
+          <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
+        </label>
+      </h3>
+      <DiffTable details={details} showAll={showAll} />
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import type { StateCreator } from 'zustand';
+import type { RunDetail, RunSummary } from '../../../core/api';
+import { getApi } from '../api/client';
+import type { AppState } from './store';
+
+export type View = 'editor' | 'runs';
+export const MAX_COMPARED = 6;
+
+export interface RunsSlice {
+  view: View;
+  runs: RunSummary[];
+  runsLoaded: boolean;
+  /** Runs ticked for comparison, in the order they were ticked (their colours follow it). */
+  compared: string[];
+  /** Details (graph, settings, every metric) of runs being compared, read on demand. */
+  details: Record<string, RunDetail>;
+  setView(view: View): void;
+  loadRuns(): Promise<void>;
+  toggleCompared(runId: string): void;
+  clearCompared(): void;
+  loadDetail(runId: string, force?: boolean): Promise<RunDetail | null>;
+  renameRun(runId: string, name: string): Promise<void>;
+  starRun(runId: string, starred: boolean): Promise<void>;
+  deleteRuns(runIds: string[]): Promise<void>;
+  continueRun(runId: string): Promise<void>;
+  openRunGraph(runId: string): Promise<void>;
+}
+
+export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => {
+  const fail = (what: string) => (err: unknown) => get().setNotice({ kind: 'error', text: `${what}: ${(err as Error).message}` });
+  return {
+    view: 'editor',
+    runs: [],
+    runsLoaded: false,
+    compared: [],
+    details: {},
+    setView: (view) => {
+      set({ view });
+      if (view === 'runs') void get().loadRuns();
+    },
+    loadRuns: async () => {
+      try {
+        const runs = await getApi().invoke('runs:list', {});
+        const known = new Set(runs.map((r) => r.id));
+        set((s) => ({ runs, runsLoaded: true, compared: s.compared.filter((id) => known.has(id)) }));
+        // Curves of compared runs that are still training grow: read them again.
+        for (const id of get().compared) {
+          const run = runs.find((r) => r.id === id);
+          const cached = get().details[id];
+          if (run && (!cached || cached.summary.epochsDone !== run.epochsDone || cached.summary.status !== run.status)) void get().loadDetail(id, true);
+        }
+      } catch (err) {
+        fail('Could not list the runs')(err);
+      }
+    },
+    toggleCompared: (runId) => {
+      const { compared } = get();
+      if (compared.includes(runId)) {
+        set({ compared: compared.filter((id) => id !== runId) });
+        return;
+      }
+      if (compared.length >= MAX_COMPARED) {
+        get().setNotice({ kind: 'info', text: `Compare up to ${MAX_COMPARED} runs at a time: untick one first.` });
+        return;
+      }
+      set({ compared: [...compared, runId] });
+      void get().loadDetail(runId);
+    },
+    clearCompared: () => set({ compared: [] }),
+    loadDetail: async (runId, force = false) => {
+      const cached = get().details[runId];
+      if (cached && !force) return cached;
+      try {
+        const detail = await getApi().invoke('runs:detail', { runId });
+        set((s) => ({ details: { ...s.details, [runId]: detail } }));
+        return detail;
+      } catch (err) {
+        fail(`Could not read run ${runId}`)(err);
+        return null;
+      }
+    },
+    renameRun: async (runId, name) => {
+      try {
+        const summary = await getApi().invoke('runs:update', { runId, name });
+        set((s) => ({ runs: s.runs.map((r) => (r.id === runId ? summary : r)) }));
+      } catch (err) {
+        fail('Could not rename the run')(err);
+      }
+    },
+    starRun: async (runId, starred) => {
+      try {
+        const summary = await getApi().invoke('runs:update', { runId, starred });
+        set((s) => ({ runs: s.runs.map((r) => (r.id === runId ? summary : r)) }));
+      } catch (err) {
+        fail('Could not star the run')(err);
+      }
+    },
+    deleteRuns: async (runIds) => {
+      try {
+        const { deleted } = await getApi().invoke('runs:delete', { runIds });
+        set((s) => ({ runs: s.runs.filter((r) => !deleted.includes(r.id)), compared: s.compared.filter((id) => !deleted.includes(id)) }));
+        get().setNotice({
+          kind: 'info',
+          text: `Moved ${deleted.length} run${deleted.length === 1 ? '' : 's'} to the trash.`,
+          action: {
+            label: 'Undo',
+            run: () =>
+              void getApi()
+                .invoke('runs:restore', { runIds: deleted })
+                .then(() => {
+                  get().setNotice(null);
+                  return get().loadRuns();
+                }, fail('Could not restore')),
+          },
+        });
+      } catch (err) {
+        fail('Could not delete')(err);
+      }
+    },
+    continueRun: async (runId) => {
+      try {
+        const { queuePosition } = await getApi().invoke('runs:continue', { runId });
+        get().setNotice({ kind: 'info', text: queuePosition > 0 ? `Run queued behind ${queuePosition} other${queuePosition === 1 ? '' : 's'}.` : 'Continuing the run from its last finished epoch.' });
+        void get().loadRuns();
+      } catch (err) {
+        fail('Could not continue the run')(err);
+      }
+    },
+    openRunGraph: async (runId) => {
+      const detail = await get().loadDetail(runId);
+      if (!detail) return;
+      get().openGraphDoc(detail.graph, `the graph of run "${detail.summary.name}"`, () => set({ view: 'editor' }));
+    },
+  };
+};
