@@ -16,13 +16,17 @@ export function imageAt(split: ImageSplit, size: number, index: number): Uint8Ar
   return split.readImage ? split.readImage(index) : split.images.subarray(index * size, (index + 1) * size);
 }
 
-export interface ImageDataset {
+/** What every description of a dataset starts with: its id and name, image shape and classes. */
+export interface DatasetIdentity {
   id: string;
   name: string;
   height: number;
   width: number;
   channels: number;
   classNames: string[];
+}
+
+export interface ImageDataset extends DatasetIdentity {
   train: ImageSplit;
   validation: ImageSplit;
 }

@@ -1,4 +1,5 @@
 /** Everything the trainer reports. Plain data: it crosses worker, IPC and WebSocket boundaries as JSON. */
+import type { DatasetIdentity } from '../data/dataset';
 import type { Preprocessing } from '../data/folder';
 
 export interface SkippedFile {
@@ -7,13 +8,7 @@ export interface SkippedFile {
 }
 
 /** What a run trained on, as recorded in its run.json. */
-export interface RunDataset {
-  id: string;
-  name: string;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
+export interface RunDataset extends DatasetIdentity {
   /** Images per class, train and validation together. */
   counts: Record<string, number>;
   trainCount: number;

@@ -1,18 +1,13 @@
 import type { StateCreator } from 'zustand';
 import type { AppInfo } from '../../../core/api';
+import type { DatasetIdentity } from '../../../core/data/dataset';
 import * as edits from '../../../core/graph/edits';
 import { hasErrors } from '../../../core/shapes/infer';
 import { resizeTemplate } from '../../../core/templates';
 import type { AppState } from './store';
 
 /** The dataset the next run trains on: the built-in one, or an image folder with its settings. */
-export interface ChosenDataset {
-  id: string;
-  name: string;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
+export interface ChosenDataset extends DatasetIdentity {
   /** Images per class when known (an image folder's scan). */
   counts: Record<string, number> | null;
   /** The folder, for image folders. */

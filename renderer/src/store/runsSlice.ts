@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { RunDetail, RunSummary } from '../../../core/api';
+import type { RunDetail, RunSummary, RunUpdate } from '../../../core/api';
 import { getApi } from '../api/client';
 import type { AppState } from './store';
 
@@ -28,6 +28,14 @@ export interface RunsSlice {
 
 export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => {
   const fail = (what: string) => (err: unknown) => get().setNotice({ kind: 'error', text: `${what}: ${(err as Error).message}` });
+  const updateRun = async (update: RunUpdate, verb: string) => {
+    try {
+      const summary = await getApi().invoke('runs:update', update);
+      set((s) => ({ runs: s.runs.map((r) => (r.id === update.runId ? summary : r)) }));
+    } catch (err) {
+      fail(`Could not ${verb} the run`)(err);
+    }
+  };
   return {
     view: 'editor',
     runs: [],
@@ -79,22 +87,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         return null;
       }
     },
-    renameRun: async (runId, name) => {
-      try {
-        const summary = await getApi().invoke('runs:update', { runId, name });
-        set((s) => ({ runs: s.runs.map((r) => (r.id === runId ? summary : r)) }));
-      } catch (err) {
-        fail('Could not rename the run')(err);
-      }
-    },
-    starRun: async (runId, starred) => {
-      try {
-        const summary = await getApi().invoke('runs:update', { runId, starred });
-        set((s) => ({ runs: s.runs.map((r) => (r.id === runId ? summary : r)) }));
-      } catch (err) {
-        fail('Could not star the run')(err);
-      }
-    },
+    renameRun: (runId, name) => updateRun({ runId, name }, 'rename'),
+    starRun: (runId, starred) => updateRun({ runId, starred }, 'star'),
     deleteRuns: async (runIds) => {
       try {
         const { deleted } = await getApi().invoke('runs:delete', { runIds });
