@@ -1,14 +1,23 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
-import type { BackendInfo, RunStatus, RunSummary } from '../../core/api';
-import { serializeGraph } from '../../core/graph/schema';
+import type { BackendInfo, LatentProjection, MetricPoint, ReconstructionGrid, RunDetail, RunStatus, RunSummary } from '../../core/api';
+import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder';
+import { parseGraphText, serializeGraph } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
+import { analyzeGraph } from '../../core/shapes/infer';
+import { buildTemplate, TEMPLATE_NAMES, type ImageSize } from '../../core/templates';
 import type { TrainEvent } from '../../core/train/events';
 import { appendDurable, writeFileAtomic } from './atomicFile';
 
 export const RUN_FORMAT = 'bottleneck.run';
-export const RUN_VERSION = 1;
+/** 2: topology, codeSize, totalParams, starred, dataset name and the owning process. Version 1 files read with defaults. */
+export const RUN_VERSION = 2;
+/** Deleted runs wait here (runs/.trash/<id>) until restored; list() never shows them. */
+export const TRASH = '.trash';
+
+const ACTIVE: readonly string[] = ['queued', 'running', 'paused'];
 
 const runFileSchema = z.object({
   format: z.literal(RUN_FORMAT),
@@ -19,7 +28,7 @@ const runFileSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   config: z.object({ epochs: z.number(), batchSize: z.number(), learningRate: z.number(), seed: z.number(), optimizer: z.string() }).passthrough(),
-  dataset: z.object({ id: z.string() }).passthrough(),
+  dataset: z.object({ id: z.string(), name: z.string().optional() }).passthrough(),
   backend: z.object({ name: z.string(), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }).nullable(),
   epochsDone: z.number().int(),
   loss: z.number().nullable(),
@@ -27,6 +36,13 @@ const runFileSchema = z.object({
   best_val_loss: z.number().nullable().default(null),
   stoppedEarly: z.boolean().default(false),
   error: z.string().nullable(),
+  // Version 2. Absent from version 1 files: the list then derives them from graph.json.
+  topology: z.string().optional(),
+  codeSize: z.number().nullable().optional(),
+  totalParams: z.number().nullable().optional(),
+  starred: z.boolean().default(false),
+  /** The process that last queued or trained the run: a run another live process owns is not interrupted. */
+  owner: z.object({ pid: z.number().int(), host: z.string() }).nullable().default(null),
 });
 export type RunFile = z.infer<typeof runFileSchema>;
 
@@ -37,13 +53,91 @@ export function newRunId(date = new Date(), random = Math.random): string {
   return `${stamp}-${suffix}`;
 }
 
-interface MetricLine {
-  t: number;
-  epoch: number;
-  step: number;
-  key: string;
-  value: number;
+const RUN_ID = /^[0-9TZ]+-[0-9a-z]+$/;
+
+/** The start time written into a run id (for a damaged folder whose run.json cannot say). */
+function startOfId(id: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : '';
 }
+
+type MetricLine = MetricPoint;
+
+/** A run folder that cannot be read; `reason` names the file and what is wrong with it. */
+export class RunReadError extends Error {
+  override name = 'RunReadError';
+  constructor(
+    readonly runId: string,
+    readonly reason: string,
+  ) {
+    super(`run ${runId}: ${reason}`);
+  }
+}
+
+/** The blocks and wires of a graph, as core/templates compares them (positions, names and settings aside). */
+const architecture = (doc: GraphDoc) => JSON.stringify({ nodes: doc.nodes.map((n) => ({ id: n.id, kind: n.kind, params: n.params })), edges: doc.edges.map((e) => [e.source, e.target]) });
+
+/** The template a graph still is, built for its Input's image size, or "custom". */
+export function topologyOf(graph: GraphDoc): string {
+  const input = graph.nodes.find((n) => n.kind === 'Input');
+  if (!input) return 'custom';
+  const { height, width, channels } = input.params as Partial<ImageSize>;
+  if (![height, width, channels].every((v) => typeof v === 'number')) return 'custom';
+  const current = architecture(graph);
+  try {
+    return TEMPLATE_NAMES.find((t) => architecture(buildTemplate(t, { height: height!, width: width!, channels: channels! })) === current) ?? 'custom';
+  } catch {
+    return 'custom';
+  }
+}
+
+/** What the run list shows of a graph, computed once when the run is created. */
+export function describeGraph(graph: GraphDoc): { topology: string; codeSize: number | null; totalParams: number | null } {
+  const analysis = analyzeGraph(graph);
+  return { topology: topologyOf(graph), codeSize: analysis.codeSize, totalParams: analysis.totalParams };
+}
+
+/** A readable name for a dataset id before the dataset is loaded (the load then records its own). */
+export function datasetNameOf(id: string): string {
+  if (isFolderDatasetId(id)) {
+    try {
+      return basename(parseFolderDatasetId(id).path) || id;
+    } catch {
+      return id;
+    }
+  }
+  const [base, query] = id.split('?');
+  const name = base === 'builtin:fashion-mnist' ? 'Fashion-MNIST' : (base ?? id).replace(/^builtin:/, '');
+  return query ? `${name} (${query.replace(/&/g, ', ')})` : name;
+}
+
+/** Reads metrics.jsonl, skipping lines that are not whole metric records (a torn last line after a crash). */
+export function parseMetrics(text: string): { metrics: MetricLine[]; skipped: number } {
+  const metrics: MetricLine[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const m = JSON.parse(line) as MetricLine;
+      if (typeof m !== 'object' || m === null || typeof m.key !== 'string' || typeof m.epoch !== 'number' || typeof m.value !== 'number') throw new Error('not a metric');
+      metrics.push({ t: Number(m.t) || 0, epoch: m.epoch, step: Number(m.step) || 0, key: m.key, value: m.value });
+    } catch {
+      skipped++;
+    }
+  }
+  return { metrics, skipped };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(4, '0')}.json`;
 
 /**
  * One folder per run (DESIGN.md): run.json replaced atomically, metrics.jsonl appended and flushed
@@ -58,11 +152,15 @@ export class RunStore {
   }
 
   dir(runId: string): string {
-    if (!/^[0-9TZ]+-[0-9a-z]+$/.test(runId)) throw new Error(`not a run id: "${runId}"`);
+    if (!RUN_ID.test(runId)) throw new Error(`not a run id: "${runId}"`);
     return join(this.root, runId);
   }
 
-  create(runId: string, graph: GraphDoc, datasetId: string): RunFile {
+  get trashDir(): string {
+    return join(this.root, TRASH);
+  }
+
+  create(runId: string, graph: GraphDoc, datasetId: string, datasetName = datasetNameOf(datasetId)): RunFile {
     const dir = this.dir(runId);
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     mkdirSync(join(dir, 'latent'), { recursive: true });
@@ -78,7 +176,7 @@ export class RunStore {
       startedAt: new Date().toISOString(),
       endedAt: null,
       config: { ...graph.training },
-      dataset: { id: datasetId },
+      dataset: { id: datasetId, name: datasetName },
       backend: null,
       epochsDone: 0,
       loss: null,
@@ -86,16 +184,25 @@ export class RunStore {
       best_val_loss: null,
       stoppedEarly: false,
       error: null,
+      ...describeGraph(graph),
+      starred: false,
+      owner: { pid: process.pid, host: hostname() },
     };
     this.write(run);
     return run;
   }
 
+  /** run.json, checked and migrated; throws a RunReadError naming the file and the fault. */
   read(runId: string): RunFile {
     const file = join(this.dir(runId), 'run.json');
-    const parsed = runFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.message}`);
-    return parsed.data;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new RunReadError(runId, code === 'ENOENT' ? 'run.json is missing' : `run.json cannot be read (${code ?? (err as Error).message})`);
+    }
+    return parseRunFile(runId, text);
   }
 
   write(run: RunFile): void {
@@ -106,6 +213,8 @@ export class RunStore {
     const run = { ...this.read(runId), ...patch };
     // JSON cannot hold Infinity: an unknown best loss is null.
     if (run.best_val_loss !== null && !Number.isFinite(run.best_val_loss)) run.best_val_loss = null;
+    // Whoever queues, trains or pauses the run owns it until it ends.
+    if (patch.status && ACTIVE.includes(patch.status)) run.owner = { pid: process.pid, host: hostname() };
     this.write(run);
     return run;
   }
@@ -118,9 +227,12 @@ export class RunStore {
     this.pending.set(id, lines);
     const push = (m: Omit<MetricLine, 't'>) => lines.push(JSON.stringify({ t, ...m }));
     switch (event.type) {
-      case 'dataset-ready':
-        this.update(id, { dataset: { ...event.dataset } });
+      case 'dataset-ready': {
+        // The full record replaces the id-only one; it keeps a display name either way.
+        const before = this.read(id).dataset;
+        this.update(id, { dataset: { ...event.dataset, name: event.dataset.name || before.name || datasetNameOf(event.dataset.id) } });
         break;
+      }
       case 'run-started':
         this.update(id, { status: 'running', backend: backend ?? { name: event.backend, skipped: [] } });
         break;
@@ -141,9 +253,9 @@ export class RunStore {
         }
         push({ epoch: event.epoch, step: event.step, key: 'samples_per_sec', value: event.samplesPerSec });
         this.flush(id);
-        const name = `epoch-${String(event.epoch).padStart(4, '0')}`;
-        if (event.latent) writeFileSync(join(this.dir(id), 'latent', `${name}.json`), JSON.stringify(event.latent));
-        if (event.recon) writeFileSync(join(this.dir(id), 'samples', `${name}.json`), JSON.stringify(event.recon));
+        const name = epochFile(event.epoch);
+        if (event.latent) writeFileSync(join(this.dir(id), 'latent', name), JSON.stringify(event.latent));
+        if (event.recon) writeFileSync(join(this.dir(id), 'samples', name), JSON.stringify(event.recon));
         this.update(id, { epochsDone: event.epoch, loss: event.loss, val_loss: event.val_loss, best_val_loss: event.best_val_loss });
         break;
       }
@@ -168,76 +280,331 @@ export class RunStore {
     this.pending.delete(runId);
   }
 
-  /** Reads every run.json; a damaged folder is reported in the list, never thrown. */
+  /**
+   * Every run, newest first, from run.json alone (metrics load on demand). Never throws: a folder
+   * that cannot be read is listed with `damaged` set to the reason, and the others still load.
+   */
   list(): RunSummary[] {
-    if (!existsSync(this.root)) return [];
+    let entries;
+    try {
+      entries = readdirSync(this.root, { withFileTypes: true });
+    } catch {
+      return [];
+    }
     const runs: RunSummary[] = [];
-    for (const entry of readdirSync(this.root, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      try {
-        runs.push(toSummary(this.read(entry.name)));
-      } catch (err) {
-        runs.push({
-          id: entry.name,
-          name: entry.name,
-          status: 'failed',
-          startedAt: '',
-          endedAt: null,
-          datasetId: '',
-          backend: null,
-          epochsDone: 0,
-          epochs: 0,
-          best_val_loss: null,
-          loss: null,
-          val_loss: null,
-          error: `damaged run folder: ${(err as Error).message}`,
-        });
-      }
+    for (const entry of entries) {
+      // The trash, temp files and anything that is not named like a run are not runs.
+      if (!entry.isDirectory() || !RUN_ID.test(entry.name)) continue;
+      runs.push(this.summary(entry.name));
     }
     return runs.sort((a, b) => b.id.localeCompare(a.id));
   }
 
-  /** At start-up: a run still marked running or paused has no live trainer, so it was interrupted. */
+  /** One run's list entry; a damaged one when its run.json cannot be read. Never throws. */
+  summary(runId: string): RunSummary {
+    const dir = join(this.root, runId);
+    try {
+      const file = join(dir, 'run.json');
+      const fd = openSync(file, 'r');
+      let text: string;
+      let mtimeMs: number;
+      try {
+        const stat = fstatSync(fd);
+        mtimeMs = stat.mtimeMs;
+        const buffer = Buffer.alloc(stat.size);
+        let read = 0;
+        while (read < stat.size) {
+          const n = readSync(fd, buffer, read, stat.size - read, read);
+          if (n === 0) break;
+          read += n;
+        }
+        text = buffer.toString('utf8', 0, read);
+      } finally {
+        closeSync(fd);
+      }
+      const run = parseRunFile(runId, text);
+      const summary = toSummary(run, mtimeMs);
+      if (run.topology === undefined) Object.assign(summary, this.legacyGraphFacts(runId));
+      return summary;
+    } catch (err) {
+      const reason = err instanceof RunReadError ? err.reason : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'run.json is missing' : `run.json cannot be read (${(err as Error).message})`;
+      return damagedSummary(runId, reason);
+    }
+  }
+
+  /** Topology, code size and parameters of a version 1 run, which did not record them. */
+  private legacyGraphFacts(runId: string): Partial<RunSummary> {
+    try {
+      return describeGraph(parseGraphText(readFileSync(join(this.dir(runId), 'graph.json'), 'utf8')));
+    } catch (err) {
+      return { damaged: `graph.json cannot be read (${(err as Error).message})` };
+    }
+  }
+
+  /**
+   * At start-up: a run still marked queued, running or paused whose process is gone was
+   * interrupted. A run owned by another live process on this machine (a CLI training while the
+   * app starts) is left alone. A torn last metrics line is closed so appends start on a new line.
+   */
   markInterrupted(isLive: (runId: string) => boolean = () => false): string[] {
     const marked: string[] = [];
-    for (const run of this.list()) {
-      if ((run.status === 'running' || run.status === 'paused' || run.status === 'queued') && !isLive(run.id)) {
-        this.update(run.id, { status: 'interrupted', endedAt: run.endedAt ?? new Date().toISOString() });
-        marked.push(run.id);
+    for (const summary of this.list()) {
+      if (summary.damaged || !ACTIVE.includes(summary.status) || isLive(summary.id)) continue;
+      let run: RunFile;
+      try {
+        run = this.read(summary.id);
+      } catch {
+        continue;
       }
+      const owner = run.owner;
+      if (owner && owner.pid !== process.pid && owner.host === hostname() && processAlive(owner.pid)) continue;
+      this.closeTornLine(run.id);
+      this.write({ ...run, status: 'interrupted', endedAt: run.endedAt ?? new Date().toISOString() });
+      marked.push(run.id);
     }
     return marked;
   }
 
-  metrics(runId: string): MetricLine[] {
-    const text = readFileSync(join(this.dir(runId), 'metrics.jsonl'), 'utf8');
-    const out: MetricLine[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
+  private closeTornLine(runId: string): void {
+    const file = join(this.dir(runId), 'metrics.jsonl');
+    try {
+      const { size } = statSync(file);
+      if (size === 0) return;
+      const fd = openSync(file, 'r');
+      const last = Buffer.alloc(1);
       try {
-        out.push(JSON.parse(line) as MetricLine);
-      } catch {
-        // A torn last line from a crash mid-write: everything before it is intact.
+        readSync(fd, last, 0, 1, size - 1);
+      } finally {
+        closeSync(fd);
       }
+      if (last[0] !== 0x0a) appendDurable(file, '\n');
+    } catch {
+      // No metrics yet: nothing to close.
     }
-    return out;
+  }
+
+  metrics(runId: string): MetricLine[] {
+    return this.readMetrics(runId).metrics;
+  }
+
+  /** Every metric line that can be read, and how many could not (a torn line after a crash). */
+  readMetrics(runId: string): { metrics: MetricLine[]; skipped: number } {
+    const file = join(this.dir(runId), 'metrics.jsonl');
+    if (!existsSync(file)) return { metrics: [], skipped: 0 };
+    return parseMetrics(readFileSync(file, 'utf8'));
+  }
+
+  /** A run's graph, settings, dataset, metrics, and the epochs with stored projections and grids. */
+  detail(runId: string): RunDetail {
+    const run = this.read(runId);
+    const dir = this.dir(runId);
+    let graph: GraphDoc;
+    try {
+      graph = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new RunReadError(runId, code === 'ENOENT' ? 'graph.json is missing' : `graph.json: ${(err as Error).message}`);
+    }
+    const { metrics, skipped } = this.readMetrics(runId);
+    const summary = toSummary(run, run.endedAt ? 0 : statSync(join(dir, 'run.json')).mtimeMs);
+    if (run.topology === undefined) Object.assign(summary, describeGraph(graph));
+    if (skipped) summary.damaged = `metrics.jsonl: ${skipped} unreadable line${skipped === 1 ? '' : 's'} skipped (torn by a crash?)`;
+    return {
+      summary,
+      graph,
+      config: run.config,
+      dataset: run.dataset as RunDetail['dataset'],
+      metrics,
+      skippedMetricLines: skipped,
+      latentEpochs: epochsIn(join(dir, 'latent')),
+      sampleEpochs: epochsIn(join(dir, 'samples')),
+    };
+  }
+
+  latent(runId: string, epoch: number): LatentProjection {
+    return this.epochJson(runId, 'latent', epoch, 'latent projection', latentSchema) as LatentProjection;
+  }
+
+  samples(runId: string, epoch: number): ReconstructionGrid {
+    return this.epochJson(runId, 'samples', epoch, 'reconstruction grid', gridSchema) as ReconstructionGrid;
+  }
+
+  private epochJson(runId: string, folder: string, epoch: number, what: string, schema: z.ZodType): unknown {
+    const rel = `${folder}/${epochFile(epoch)}`;
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir(runId), folder, epochFile(epoch)), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunReadError(runId, `no ${what} for epoch ${epoch} (${rel} not found)`);
+      throw new RunReadError(runId, `${rel} cannot be read (${(err as Error).message})`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new RunReadError(runId, `${rel} is not valid JSON (${(err as Error).message})`);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new RunReadError(runId, `${rel} is not a ${what}: ${describeIssue(parsed.error.issues[0])}`);
+    return parsed.data;
+  }
+
+  /** Renames and/or stars a run. */
+  rename(runId: string, patch: { name?: string; starred?: boolean }): RunSummary {
+    const name = patch.name?.trim();
+    if (patch.name !== undefined && !name) throw new Error(`run ${runId}: a name cannot be empty`);
+    const run = this.update(runId, { ...(name !== undefined && { name }), ...(patch.starred !== undefined && { starred: patch.starred }) });
+    return toSummary(run, Date.now());
+  }
+
+  /**
+   * Moves runs into runs/.trash (restore brings them back). All are checked before any moves:
+   * a run that is queued, running or paused (`isActive`, or its run.json says so) is refused.
+   */
+  delete(runIds: string[], isActive: (runId: string) => boolean = () => false): string[] {
+    const ids = [...new Set(runIds)];
+    for (const id of ids) {
+      const dir = this.dir(id);
+      if (!existsSync(dir)) throw new Error(`no run ${id}`);
+      let status: string | null = null;
+      try {
+        status = this.read(id).status;
+      } catch {
+        // A damaged run can always be deleted.
+      }
+      if (isActive(id) || (status !== null && ACTIVE.includes(status))) throw new Error(`run ${id} is ${status && ACTIVE.includes(status) ? status : 'training'}: stop it before deleting it`);
+    }
+    mkdirSync(this.trashDir, { recursive: true });
+    for (const id of ids) renameSync(this.dir(id), join(this.trashDir, this.freeTrashName(id)));
+    return ids;
+  }
+
+  /** Brings runs back from the trash (the most recently deleted copy of each). */
+  restore(runIds: string[]): string[] {
+    const ids = [...new Set(runIds)];
+    const found = new Map<string, string>();
+    for (const id of ids) {
+      if (existsSync(this.dir(id))) throw new Error(`run ${id} already exists: nothing to restore`);
+      const name = this.trashNames(id).at(-1);
+      if (!name) throw new Error(`run ${id} is not in the trash`);
+      found.set(id, name);
+    }
+    for (const [id, name] of found) renameSync(join(this.trashDir, name), this.dir(id));
+    return ids;
+  }
+
+  /** Names in the trash for a run, oldest first: <id>, <id>~2, <id>~3, … */
+  private trashNames(id: string): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.trashDir);
+    } catch {
+      return [];
+    }
+    const n = (name: string) => (name === id ? 1 : Number(name.slice(id.length + 1)));
+    return names.filter((name) => name === id || (name.startsWith(`${id}~`) && /^\d+$/.test(name.slice(id.length + 1)))).sort((a, b) => n(a) - n(b));
+  }
+
+  private freeTrashName(id: string): string {
+    const names = this.trashNames(id);
+    if (names.length === 0) return id;
+    const last = names.at(-1)!;
+    return `${id}~${(last === id ? 1 : Number(last.slice(id.length + 1))) + 1}`;
   }
 }
 
-function toSummary(run: RunFile): RunSummary {
+const latentSchema = z.object({ method: z.enum(['pca', 'raw']), x: z.array(z.number()), y: z.array(z.number()), labels: z.array(z.number()) }).passthrough();
+const gridSchema = z
+  .object({ height: z.number(), width: z.number(), channels: z.number(), originals: z.array(z.array(z.number())), reconstructions: z.array(z.array(z.number())), labels: z.array(z.number()) })
+  .passthrough();
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  return `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+}
+
+/** Parses and migrates a run.json's text; faults become a RunReadError with a one-line reason. */
+export function parseRunFile(runId: string, text: string): RunFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new RunReadError(runId, text.trim() === '' ? 'run.json is empty' : `run.json is not valid JSON (${(err as Error).message})`);
+  }
+  const head = (value ?? {}) as { format?: unknown; version?: unknown };
+  if (typeof value !== 'object' || value === null || head.format !== RUN_FORMAT) throw new RunReadError(runId, `run.json is not a Bottleneck run file (format ${JSON.stringify(head.format ?? null)})`);
+  if (typeof head.version === 'number' && head.version > RUN_VERSION) {
+    throw new RunReadError(runId, `run.json was written by a newer Bottleneck (run format version ${head.version}; this one reads up to ${RUN_VERSION})`);
+  }
+  const parsed = runFileSchema.safeParse(value);
+  if (!parsed.success) throw new RunReadError(runId, `run.json: ${describeIssue(parsed.error.issues[0])}`);
+  if (parsed.data.id !== runId) throw new RunReadError(runId, `run.json belongs to run ${parsed.data.id}, not to this folder`);
+  return { ...parsed.data, version: RUN_VERSION };
+}
+
+function epochsIn(dir: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => /^epoch-(\d+)\.json$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** `lastWriteMs`: run.json's mtime, the end of a run that has none yet. */
+function toSummary(run: RunFile, lastWriteMs: number): RunSummary {
+  const start = Date.parse(run.startedAt);
+  const end = run.endedAt ? Date.parse(run.endedAt) : lastWriteMs;
   return {
     id: run.id,
     name: run.name,
     status: run.status as RunStatus,
     startedAt: run.startedAt,
     endedAt: run.endedAt,
+    durationMs: Number.isFinite(start) && Number.isFinite(end) && end > 0 ? Math.max(0, Math.round(end - start)) : null,
     datasetId: run.dataset.id,
+    datasetName: run.dataset.name ?? datasetNameOf(run.dataset.id),
     backend: run.backend?.name ?? null,
     epochsDone: run.epochsDone,
     epochs: run.config.epochs,
+    topology: run.topology ?? 'custom',
+    codeSize: run.codeSize ?? null,
+    totalParams: run.totalParams ?? null,
     loss: run.loss,
     val_loss: run.val_loss,
     best_val_loss: run.best_val_loss,
+    starred: run.starred,
     error: run.error,
+    damaged: null,
+  };
+}
+
+function damagedSummary(id: string, reason: string): RunSummary {
+  return {
+    id,
+    name: id,
+    status: 'failed',
+    startedAt: startOfId(id),
+    endedAt: null,
+    durationMs: null,
+    datasetId: '',
+    datasetName: '',
+    backend: null,
+    epochsDone: 0,
+    epochs: 0,
+    topology: '',
+    codeSize: null,
+    totalParams: null,
+    loss: null,
+    val_loss: null,
+    best_val_loss: null,
+    starred: false,
+    error: `damaged run folder: ${reason}`,
+    damaged: reason,
   };
 }

@@ -93,6 +93,24 @@ export class BottleneckBackend implements BottleneckApi {
       'train:pause': async ({ runId }) => ({ paused: this.trainer.pause(runId) }),
       'train:resume': async ({ runId }) => ({ resumed: this.trainer.resume(runId) }),
       'runs:list': async () => this.runs.list(),
+      'runs:detail': async ({ runId }) => this.runs.detail(runId),
+      'runs:latent': async ({ runId, epoch }) => this.runs.latent(runId, epoch),
+      'runs:samples': async ({ runId, epoch }) => this.runs.samples(runId, epoch),
+      'runs:update': async ({ runId, name, starred }) => {
+        const summary = this.runs.rename(runId, { ...(name !== undefined && { name }), ...(starred !== undefined && { starred }) });
+        this.broadcast({ type: 'runs-changed' });
+        return summary;
+      },
+      'runs:delete': async ({ runIds }) => {
+        const deleted = this.runs.delete(runIds, (id) => this.isActive(id));
+        this.broadcast({ type: 'runs-changed' });
+        return { deleted };
+      },
+      'runs:restore': async ({ runIds }) => {
+        const restored = this.runs.restore(runIds);
+        this.broadcast({ type: 'runs-changed' });
+        return { restored };
+      },
       'runs:continue': async ({ runId }) => this.continueRun(runId),
       'graphs:list': async () => this.graphs.list(),
       'graphs:read': async ({ path }) => this.graphs.read(path),
@@ -144,6 +162,11 @@ export class BottleneckBackend implements BottleneckApi {
     const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
     this.runs.update(runId, { status: 'queued', endedAt: null, error: null });
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
+  }
+
+  /** Queued or training in this process. */
+  private isActive(runId: string): boolean {
+    return this.trainer.busyWith === runId || this.queue.some((j) => j.runId === runId);
   }
 
   async invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
