@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { serializeGraph } from '../core/graph/schema';
+import { buildTemplate } from '../core/templates';
 import { undercomplete } from '../core/templates/undercomplete';
+import { newRunId, RunStore } from './backend/runStore';
 
 const root = join(import.meta.dirname, '..');
 
@@ -65,7 +67,11 @@ describe('bottleneck CLI', () => {
     expect(metrics.find((m) => m.key === 'val_loss').value).toBeCloseTo(last.val_loss, 6);
 
     const list = cli(['runs', '--json'], r.home);
-    expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: last.runId, status: 'finished' });
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: last.runId, status: 'finished', topology: 'undercomplete', codeSize: 32, damaged: null });
+    const show = cli(['runs', 'show', last.runId], r.home);
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^epoch +loss +val_loss/m);
+    expect(show.stdout).toMatch(new RegExp(`^ +1 +${last.loss.toFixed(4)} +${last.val_loss.toFixed(4)} `, 'm'));
   });
 
   it('trains on an image folder given as --data, its subfolders naming the classes', async () => {
@@ -89,5 +95,71 @@ describe('bottleneck CLI', () => {
     expect(ready.dataset).toMatchObject({ height: 8, width: 6, channels: 3, trainCount: 18, validationCount: 6, preprocessing: { fit: 'contain' } });
     const bad = cli(['train', '--data', dir, '--size', '8by6']);
     expect([bad.status, bad.stderr.trim()]).toEqual([2, 'bottleneck: --size must be HEIGHTxWIDTH from 1x1 to 512x512, got "8by6"']);
+  });
+
+  it('lists, shows and exports stored runs; a damaged folder is listed with its reason', () => {
+    const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-runs-'));
+    const store = new RunStore(join(home, 'runs'));
+    const id = newRunId(new Date('2026-03-04T05:06:07Z'));
+    store.create(id, buildTemplate('convolutional'), 'builtin:fashion-mnist');
+    for (const epoch of [1, 2]) {
+      store.record({ type: 'batch-end', runId: id, epoch, batch: 1, step: epoch * 10, loss: 0.9, samplesPerSec: 100, elapsedMs: 1 });
+      store.record({ type: 'epoch-end', runId: id, epoch, step: epoch * 10, loss: 0.5 / epoch, val_loss: 0.6 / epoch, metrics: { recon_loss: 0.4 / epoch, val_kl_loss: 0.01 }, samplesPerSec: 2000, elapsedMs: epoch * 1000, best_val_loss: 0.6 / epoch, improved: true, latent: { method: 'raw', x: [0], y: [1], labels: [0] }, recon: { height: 1, width: 1, channels: 1, originals: [[0]], reconstructions: [[1]], labels: [0] } });
+    }
+    store.record({ type: 'run-stopped', runId: id, epochs: 2, loss: 0.25, val_loss: 0.3, elapsedMs: 2000 });
+    store.rename(id, { name: 'wide, "quoted"', starred: true });
+    const damaged = newRunId(new Date('2026-01-01T00:00:00Z'));
+    mkdirSync(join(home, 'runs', damaged));
+
+    const list = cli(['runs'], home);
+    expect(list.status, list.stderr).toBe(0);
+    const [header, first, second] = list.stdout.trim().split('\n');
+    expect(header).toMatch(/ID +STATUS +EPOCHS +TIME +TOPOLOGY +CODE +PARAMS +DATASET +BEST VAL +BACKEND +NAME/);
+    expect(first).toMatch(new RegExp(`^★ +${id} +stopped +2/5 +\\S+ +convolutional +32 +121k +Fashion-MNIST +0\\.3000 +- +wide, "quoted"$`));
+    expect(second).toMatch(new RegExp(`^! +${damaged} +damaged .* run\\.json is missing$`));
+    const json = JSON.parse(cli(['runs', '--json'], home).stdout);
+    expect(json.map((r: { id: string; damaged: string | null }) => [r.id, r.damaged])).toEqual([[id, null], [damaged, 'run.json is missing']]);
+
+    const show = cli(['runs', 'show', id], home);
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`run ${id} ★  wide, "quoted"`);
+    expect(show.stdout).toMatch(/^graph +convolutional, code 32, 120,769 parameters$/m);
+    const table = show.stdout.slice(show.stdout.indexOf('epoch ')).trim().split('\n');
+    expect(table.map((l) => l.trim().split(/ +/))).toEqual([
+      ['epoch', 'loss', 'val_loss', 'recon_loss', 'val_kl_loss', 'samples_per_sec'],
+      ['1', '0.5000', '0.6000', '0.4000', '0.0100', '2000'],
+      ['2', '0.2500', '0.3000', '0.2000', '0.0100', '2000'],
+    ]);
+    const detail = JSON.parse(cli(['runs', 'show', id, '--json'], home).stdout);
+    expect(detail).toMatchObject({ summary: { id, status: 'stopped' }, skippedMetricLines: 0, latentEpochs: [1, 2], sampleEpochs: [1, 2] });
+
+    const out = join(mkdtempSync(join(tmpdir(), 'export-')), 'run');
+    const exp = cli(['runs', 'export', id, '--out', out], home);
+    expect(exp.status, exp.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['graph.json', 'latent', 'metrics.csv', 'metrics.jsonl', 'run.json', 'samples']);
+    expect(readdirSync(join(out, 'latent'))).toEqual(['epoch-0001.json', 'epoch-0002.json']);
+    expect(readdirSync(join(out, 'samples'))).toEqual(['epoch-0001.json', 'epoch-0002.json']);
+    expect(readFileSync(join(out, 'run.json'), 'utf8')).toBe(readFileSync(join(home, 'runs', id, 'run.json'), 'utf8'));
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('epoch,step,key,value,t');
+    expect(csv.slice(1, 4).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['1,10,loss,0.9', '1,10,epoch_loss,0.5', '1,10,val_loss,0.6']);
+    expect(csv).toHaveLength(1 + readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length);
+
+    // Never overwrites: a non-empty folder is refused in one line, and left as it was.
+    writeFileSync(join(out, 'metrics.csv'), 'mine');
+    const again = cli(['runs', 'export', id, '--out', out], home);
+    expect([again.status, again.stderr.trim()]).toEqual([2, `bottleneck: ${out} is not empty: export into a new or empty folder`]);
+    expect(readFileSync(join(out, 'metrics.csv'), 'utf8')).toBe('mine');
+
+    for (const [args, message] of [
+      [['runs', 'show', '20990101T000000Z-none'], `bottleneck: no run 20990101T000000Z-none in ${join(home, 'runs')}`],
+      [['runs', 'show', damaged], `bottleneck: run ${damaged}: run.json is missing`],
+      [['runs', 'export', id], 'bottleneck: runs export needs --out DIR'],
+      [['runs', 'show'], 'bottleneck: runs show needs a run id (see "bottleneck runs")'],
+      [['runs', 'delete', id], `bottleneck: unknown runs command "delete": use runs, runs show RUN_ID or runs export RUN_ID --out DIR`],
+    ] as const) {
+      const r = cli([...args], home);
+      expect([r.status, r.stderr.trim()], args.join(' ')).toEqual([2, message]);
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Headless Bottleneck: `bottleneck train ...` and `bottleneck runs`. Calls the backend directly
  * (no server), so a run started here is stored exactly like one started from the app.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
@@ -13,6 +13,9 @@ import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
 import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
+import { exportRun, ExportRefused } from './backend/runExport';
+import { RunReadError } from './backend/runStore';
+import type { RunDetail, RunSummary } from '../core/api';
 
 const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
@@ -21,7 +24,10 @@ const USAGE = `usage:
       image folders: [--size HxW] [--channels 1|3] [--fit cover|contain|fill] [--validation-split X]
                      (defaults: the most common size up to 64×64, grayscale when every image is, cover, 0.1)
   bottleneck train --resume RUN_ID [--json]     continue a stopped or interrupted run
-  bottleneck runs [--json]
+  bottleneck runs [--json]                       list runs (★ starred; damaged folders with the reason)
+  bottleneck runs show RUN_ID [--json]           a run's settings and its metrics per epoch
+  bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
+                                                 and samples/ into DIR (a new or empty folder)
 templates: ${TEMPLATE_NAMES.join(', ')}
 runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder)`;
 
@@ -206,20 +212,138 @@ async function watch(json: boolean | undefined, start: (backend: BottleneckBacke
   return last.type === 'run-finished' ? 0 : last.type === 'run-stopped' ? 130 : 1;
 }
 
-async function runs(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, options: { json: { type: 'boolean', default: false } } });
-  const backend = new BottleneckBackend({ shell: 'cli' });
-  const list = await backend.invoke('runs:list', {});
-  if (values.json) console.log(JSON.stringify(list, null, 2));
-  else if (list.length === 0) console.log(`no runs yet in ${backend.runs.root}`);
-  else {
-    for (const r of list) {
-      const val = r.val_loss === null ? '-' : r.val_loss.toFixed(4);
-      console.log(`${r.id}  ${r.status.padEnd(11)} ${String(r.epochsDone).padStart(3)}/${r.epochs} epochs  val_loss ${val}  ${r.name}`);
+/** 1m05s, 12.3s, 2h03m. */
+function formatDuration(ms: number | null): string {
+  if (ms === null) return '-';
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+function formatCount(n: number | null): string {
+  if (n === null) return '-';
+  if (n < 1000) return String(n);
+  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)}k`;
+  return `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)}M`;
+}
+
+const loss = (v: number | null) => (v === null ? '-' : v.toFixed(4));
+
+function table(rows: string[][], rightAligned: (col: number) => boolean): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+}
+
+function listLines(list: RunSummary[]): string[] {
+  const rows = [['', 'ID', 'STATUS', 'EPOCHS', 'TIME', 'TOPOLOGY', 'CODE', 'PARAMS', 'DATASET', 'BEST VAL', 'BACKEND', 'NAME']];
+  for (const r of list) {
+    // A folder whose run.json cannot be read: only its id and the reason are known.
+    if (r.damaged && r.topology === '') {
+      rows.push(['!', r.id, 'damaged', '-', '-', '-', '-', '-', '-', '-', '-', r.damaged]);
+      continue;
     }
+    const dataset = r.datasetName.length > 24 ? `${r.datasetName.slice(0, 23)}…` : r.datasetName;
+    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
   }
-  await backend.dispose();
-  return 0;
+  const numeric = new Set([3, 4, 6, 7, 9]);
+  return table(rows, (c) => numeric.has(c));
+}
+
+/** The per-epoch table of `runs show`: loss, val_loss, then every other metric recorded per epoch. */
+function epochTable(detail: RunDetail): string[] {
+  const byEpoch = new Map<number, Map<string, number>>();
+  const keys = new Set<string>();
+  for (const m of detail.metrics) {
+    if (m.key === 'loss') continue; // per batch; epoch_loss is the epoch's
+    const key = m.key === 'epoch_loss' ? 'loss' : m.key;
+    keys.add(key);
+    let row = byEpoch.get(m.epoch);
+    if (!row) byEpoch.set(m.epoch, (row = new Map()));
+    row.set(key, m.value); // a continued run may repeat an epoch: the last value counts
+  }
+  if (byEpoch.size === 0) return [];
+  const rest = [...keys].filter((k) => k !== 'loss' && k !== 'val_loss' && k !== 'samples_per_sec').sort();
+  const columns = [...['loss', 'val_loss'].filter((k) => keys.has(k)), ...rest, ...(keys.has('samples_per_sec') ? ['samples_per_sec'] : [])];
+  const rows = [['epoch', ...columns]];
+  for (const epoch of [...byEpoch.keys()].sort((a, b) => a - b)) {
+    const row = byEpoch.get(epoch)!;
+    rows.push([String(epoch), ...columns.map((k) => {
+      const v = row.get(k);
+      return v === undefined ? '-' : k === 'samples_per_sec' ? String(Math.round(v)) : v.toFixed(4);
+    })]);
+  }
+  return table(rows, () => true);
+}
+
+function showLines(d: RunDetail): string[] {
+  const s = d.summary;
+  const c = d.config as Record<string, unknown>;
+  const lines = [
+    `run ${s.id}${s.starred ? ' ★' : ''}  ${s.name}`,
+    `status    ${s.status}, ${s.epochsDone}/${s.epochs} epochs in ${formatDuration(s.durationMs)} (started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''})`,
+    `graph     ${s.topology}, code ${s.codeSize ?? '-'}, ${s.totalParams === null ? '-' : s.totalParams.toLocaleString('en')} parameters`,
+    `dataset   ${s.datasetName} (${s.datasetId})`,
+    `settings  ${['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'earlyStoppingPatience'].filter((k) => c[k] !== undefined).map((k) => `${k} ${String(c[k])}`).join(', ')}`,
+    `backend   ${s.backend ?? '-'}`,
+    `loss      ${loss(s.loss)}  val_loss ${loss(s.val_loss)}  best val_loss ${loss(s.best_val_loss)}`,
+  ];
+  if (s.error) lines.push(`error     ${s.error}`);
+  if (s.damaged) lines.push(`damaged   ${s.damaged}`);
+  const epochs = epochTable(d);
+  lines.push('', ...(epochs.length ? epochs : ['no finished epoch yet']));
+  return lines;
+}
+
+async function runs(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { json: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const [sub, runId, ...extra] = positionals;
+  if (sub !== undefined && sub !== 'show' && sub !== 'export') throw new UsageError(`unknown runs command "${sub}": use runs, runs show RUN_ID or runs export RUN_ID --out DIR`);
+  if (sub && !runId) throw new UsageError(`runs ${sub} needs a run id (see "bottleneck runs")`);
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (values.out !== undefined && sub !== 'export') throw new UsageError('--out is for runs export');
+  if (sub === 'export' && !values.out) throw new UsageError('runs export needs --out DIR');
+  const backend = new BottleneckBackend({ shell: 'cli' });
+  try {
+    if (sub === undefined) {
+      const list = await backend.invoke('runs:list', {});
+      if (values.json) console.log(JSON.stringify(list, null, 2));
+      else if (list.length === 0) console.log(`no runs yet in ${backend.runs.root}`);
+      else for (const line of listLines(list)) console.log(line);
+      return 0;
+    }
+    // A run the user names: an unknown or unreadable one is a one-line error.
+    let dir: string;
+    try {
+      dir = backend.runs.dir(runId!);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (!existsSync(dir)) throw new UsageError(`no run ${runId} in ${backend.runs.root}`);
+    if (sub === 'show') {
+      let detail: RunDetail;
+      try {
+        detail = await backend.invoke('runs:detail', { runId: runId! });
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      if (values.json) console.log(JSON.stringify(detail, null, 2));
+      else for (const line of showLines(detail)) console.log(line);
+      return 0;
+    }
+    try {
+      const { dir: out, files } = exportRun(backend.runs, runId!, values.out!);
+      if (values.json) console.log(JSON.stringify({ runId, dir: out, files }));
+      else console.log(`exported run ${runId} to ${out} (${files.length} files)`);
+      return 0;
+    } catch (err) {
+      if (err instanceof ExportRefused || err instanceof RunReadError || (err as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError((err as Error).message);
+      throw err;
+    }
+  } finally {
+    await backend.dispose();
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -134,6 +134,12 @@ describe('faults', () => {
 
     const b = backend(join(home, 'runs'));
     expect(b.runs.read(runId)).toMatchObject({ status: 'interrupted', epochsDone: 2 });
+    // The list shows it interrupted (not damaged) and its detail holds both finished epochs.
+    const [listed] = await b.invoke('runs:list', {});
+    expect(listed).toMatchObject({ id: runId, status: 'interrupted', epochsDone: 2, damaged: null, topology: 'undercomplete' });
+    const detail = await b.invoke('runs:detail', { runId });
+    expect(detail.metrics.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2]);
+    expect(detail.latentEpochs).toEqual([1, 2]);
     const metrics = readFileSync(join(b.runs.dir(runId), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2]);
 
@@ -145,5 +151,34 @@ describe('faults', () => {
     expect(b.runs.read(runId)).toMatchObject({ status: 'finished', epochsDone: 4 });
     const after = readFileSync(join(b.runs.dir(runId), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(after.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
+
+    // A new run in the same workspace starts and finishes normally.
+    const next = collect(b, (e) => (e.type === 'run-finished' || e.type === 'run-failed') && e.runId !== runId);
+    const fresh = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: fresh.runId });
+    expect((await b.invoke('runs:list', {})).map((r) => [r.id, r.status])).toEqual([
+      [fresh.runId, 'finished'],
+      [runId, 'finished'],
+    ]);
+  });
+
+  it('deleting a run while it trains is refused naming it; rename, star, delete and restore announce runs-changed', async () => {
+    const b = backend();
+    const changes: ApiEvent[] = [];
+    b.on((e) => e.type === 'runs-changed' && changes.push(e));
+    const watch = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
+    const { runId } = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    await expect(b.invoke('runs:delete', { runIds: [runId] })).rejects.toThrow(`run ${runId} is running: stop it before deleting it`);
+    expect((await watch.done).at(-1)).toMatchObject({ type: 'run-finished', runId });
+    expect(await b.invoke('runs:update', { runId, name: 'first try', starred: true })).toMatchObject({ id: runId, name: 'first try', starred: true });
+    expect(await b.invoke('runs:delete', { runIds: [runId] })).toEqual({ deleted: [runId] });
+    expect(await b.invoke('runs:list', {})).toEqual([]);
+    expect(await b.invoke('runs:restore', { runIds: [runId] })).toEqual({ restored: [runId] });
+    expect(await b.invoke('runs:list', {})).toMatchObject([{ id: runId, name: 'first try', starred: true, status: 'finished' }]);
+    expect(changes).toHaveLength(3);
+    const latent = await b.invoke('runs:latent', { runId, epoch: 1 });
+    expect(latent.x.length).toBe(latent.labels.length);
+    expect((await b.invoke('runs:samples', { runId, epoch: 1 })).originals.length).toBeGreaterThan(0);
+    await expect(b.invoke('runs:samples', { runId, epoch: 9 })).rejects.toThrow(`run ${runId}: no reconstruction grid for epoch 9 (samples/epoch-0009.json not found)`);
   });
 });

@@ -1,0 +1,46 @@
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MetricPoint } from '../../core/api';
+import type { RunStore } from './runStore';
+
+/** The export was refused before anything was written (a user error: the CLI exits 2). */
+export class ExportRefused extends Error {}
+
+const csvField = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** metrics.jsonl as CSV: one row per metric value, epoch,step,key,value,t. */
+export function metricsCsv(metrics: MetricPoint[]): string {
+  const rows = metrics.map((m) => [m.epoch, m.step, csvField(m.key), m.value, m.t].join(','));
+  return `epoch,step,key,value,t\n${rows.map((r) => `${r}\n`).join('')}`;
+}
+
+/**
+ * Copies a run into `out`: run.json, graph.json, metrics.jsonl, metrics.csv, latent/ and samples/
+ * (not the checkpoints). `out` must be new or empty, and nothing is ever overwritten.
+ */
+export function exportRun(store: RunStore, runId: string, out: string): { dir: string; files: string[] } {
+  const src = store.dir(runId);
+  if (!existsSync(src)) throw new ExportRefused(`no run ${runId} in ${store.root}`);
+  const { metrics } = store.readMetrics(runId);
+  store.read(runId); // a damaged run.json stops the export with its reason
+  const dir = resolve(out);
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new ExportRefused(`${dir} exists and is not a folder`);
+    if (readdirSync(dir).length > 0) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const copy = (rel: string) => {
+    copyFileSync(join(src, rel), join(dir, rel), constants.COPYFILE_EXCL);
+    files.push(rel);
+  };
+  for (const rel of ['run.json', 'graph.json', 'metrics.jsonl']) if (existsSync(join(src, rel))) copy(rel);
+  writeFileSync(join(dir, 'metrics.csv'), metricsCsv(metrics), { flag: 'wx' });
+  files.push('metrics.csv');
+  for (const folder of ['latent', 'samples']) {
+    mkdirSync(join(dir, folder));
+    const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => n.endsWith('.json')).sort() : [];
+    for (const name of names) copy(`${folder}/${name}`);
+  }
+  return { dir, files };
+}
