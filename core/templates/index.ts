@@ -124,14 +124,29 @@ export function buildTemplate(name: TemplateName, image?: ImageSize): GraphDoc {
 /** The blocks and wires of a graph, without positions or settings: what makes two graphs the same architecture. */
 const architecture = (doc: GraphDoc) => JSON.stringify({ nodes: doc.nodes.map((n) => ({ id: n.id, kind: n.kind, params: n.params })), edges: doc.edges.map((e) => [e.source, e.target]) });
 
+/** The template a graph still is (blocks, parameters and wires as built for `image`), or null. */
+export function templateOf(doc: GraphDoc, image: ImageSize): TemplateName | null {
+  const current = architecture(doc);
+  try {
+    return TEMPLATE_NAMES.find((t) => architecture(buildTemplate(t, image)) === current) ?? null;
+  } catch {
+    return null; // an image size a template cannot be built for
+  }
+}
+
+/** The image size a graph's Input block declares, if it has one. */
+export function inputImage(doc: GraphDoc): ImageSize | null {
+  const input = doc.nodes.find((n) => n.kind === 'Input');
+  const { height, width, channels } = (input?.params ?? {}) as Partial<ImageSize>;
+  return typeof height === 'number' && typeof width === 'number' && typeof channels === 'number' ? { height, width, channels } : null;
+}
+
 /**
- * A graph that is still exactly one of the templates (blocks and parameters as built, whatever
- * its layout, name or training settings) rebuilt for another image size; null for any other graph.
- * Choosing a dataset of another shape then resizes the whole template, not just its Input block.
+ * A graph that is still exactly one of the templates (whatever its layout, name or training
+ * settings) rebuilt for another image size; null for any other graph. Choosing a dataset of another
+ * shape then resizes the whole template, not just its Input block.
  */
 export function resizeTemplate(doc: GraphDoc, from: ImageSize, to: ImageSize): GraphDoc | null {
-  const current = architecture(doc);
-  const name = TEMPLATE_NAMES.find((t) => architecture(buildTemplate(t, from)) === current);
-  if (!name) return null;
-  return { ...buildTemplate(name, to), name: doc.name, training: doc.training };
+  const name = templateOf(doc, from);
+  return name ? { ...buildTemplate(name, to), name: doc.name, training: doc.training } : null;
 }

@@ -7,7 +7,7 @@ import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder'
 import { parseGraphText, serializeGraph } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph } from '../../core/shapes/infer';
-import { buildTemplate, TEMPLATE_NAMES, type ImageSize } from '../../core/templates';
+import { inputImage, templateOf } from '../../core/templates';
 import type { TrainEvent } from '../../core/train/events';
 import { appendDurable, writeFileAtomic } from './atomicFile';
 
@@ -74,21 +74,10 @@ export class RunReadError extends Error {
   }
 }
 
-/** The blocks and wires of a graph, as core/templates compares them (positions, names and settings aside). */
-const architecture = (doc: GraphDoc) => JSON.stringify({ nodes: doc.nodes.map((n) => ({ id: n.id, kind: n.kind, params: n.params })), edges: doc.edges.map((e) => [e.source, e.target]) });
-
 /** The template a graph still is, built for its Input's image size, or "custom". */
 export function topologyOf(graph: GraphDoc): string {
-  const input = graph.nodes.find((n) => n.kind === 'Input');
-  if (!input) return 'custom';
-  const { height, width, channels } = input.params as Partial<ImageSize>;
-  if (![height, width, channels].every((v) => typeof v === 'number')) return 'custom';
-  const current = architecture(graph);
-  try {
-    return TEMPLATE_NAMES.find((t) => architecture(buildTemplate(t, { height: height!, width: width!, channels: channels! })) === current) ?? 'custom';
-  } catch {
-    return 'custom';
-  }
+  const image = inputImage(graph);
+  return (image && templateOf(graph, image)) ?? 'custom';
 }
 
 /** What the run list shows of a graph, computed once when the run is created. */

@@ -3,7 +3,7 @@ import type { AppInfo } from '../../../core/api';
 import type { DatasetIdentity } from '../../../core/data/dataset';
 import * as edits from '../../../core/graph/edits';
 import { hasErrors } from '../../../core/shapes/infer';
-import { resizeTemplate } from '../../../core/templates';
+import { inputImage, resizeTemplate } from '../../../core/templates';
 import type { AppState } from './store';
 
 /** The dataset the next run trains on: the built-in one, or an image folder with its settings. */
@@ -45,8 +45,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     }
     const image = { height: dataset.height, width: dataset.width, channels: dataset.channels };
     const before = get().doc;
-    const input = before.nodes.find((n) => n.kind === 'Input');
-    const from = input && { height: Number(input.params.height), width: Number(input.params.width), channels: Number(input.params.channels) };
+    const from = inputImage(before);
     // An untouched template is rebuilt for the new images; any other graph gets its Input block reshaped.
     const resized = from ? resizeTemplate(before, from, image) : null;
     let doc = resized ?? before;
