@@ -48,8 +48,10 @@ test('two runs with different code sizes, compared side by side', async ({ page 
   await page.getByTestId('compare-show-all').check();
   await expect(page.getByTestId('diff-row-learningRate')).toHaveAttribute('data-differs', 'false');
   await page.getByTestId('compare-show-all').uncheck();
-  await view.screenshot({ path: 'e2e/screenshots/compare-view.png' });
-  await page.screenshot({ path: 'e2e/screenshots/runs-view.png', fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 1300 });
+  await page.getByTestId('compare-view').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'e2e/screenshots/compare-view.png' });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Exports: a CSV with both runs' metrics, a PNG of the comparison.
   const csv = page.waitForEvent('download');

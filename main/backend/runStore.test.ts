@@ -7,7 +7,7 @@ import { undercomplete } from '../../core/templates/undercomplete';
 import { folderDatasetId } from '../../core/data/folder';
 import { writeFileAtomic } from './atomicFile';
 import type { EpochEndEvent } from '../../core/train/events';
-import { newRunId, RUN_VERSION, RunStore, topologyOf } from './runStore';
+import { newRunId, RUN_VERSION, RunStore, topologyOf, uniqueRunName } from './runStore';
 
 const store = () => new RunStore(mkdtempSync(join(tmpdir(), 'runs-')));
 
@@ -28,6 +28,14 @@ const epochEnd = (runId: string, epoch: number): EpochEndEvent => ({
 });
 
 describe('RunStore', () => {
+  it('names runs of the same graph apart: name, name (2), name (3)', () => {
+    const s = store();
+    const graph = undercomplete();
+    const names = [0, 1, 2].map((i) => s.create(newRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, i))), graph, 'builtin:fashion-mnist').name);
+    expect(names).toEqual([graph.name, `${graph.name} (2)`, `${graph.name} (3)`]);
+    expect(uniqueRunName('a', ['a', 'a (2)', 'a (4)'])).toBe('a (3)');
+  });
+
   it('makes ids that sort by start time', () => {
     expect(newRunId(new Date('2026-11-28T01:02:03.456Z'), () => 0.5)).toMatch(/^20261128T010203Z-[0-9a-z]{4}$/);
   });

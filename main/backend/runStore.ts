@@ -74,6 +74,15 @@ export class RunReadError extends Error {
   }
 }
 
+/** A graph's name for its first run, then "name (2)", "name (3)", …: runs of one graph stay apart in lists and comparisons. */
+export function uniqueRunName(graphName: string, taken: string[]): string {
+  const names = new Set(taken);
+  if (!names.has(graphName)) return graphName;
+  let n = 2;
+  while (names.has(`${graphName} (${n})`)) n++;
+  return `${graphName} (${n})`;
+}
+
 /** The template a graph still is, built for its Input's image size, or "custom". */
 export function topologyOf(graph: GraphDoc): string {
   const image = inputImage(graph);
@@ -151,6 +160,7 @@ export class RunStore {
 
   create(runId: string, graph: GraphDoc, datasetId: string, datasetName = datasetNameOf(datasetId)): RunFile {
     const dir = this.dir(runId);
+    const name = uniqueRunName(graph.name, this.list().map((r) => r.name));
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     mkdirSync(join(dir, 'latent'), { recursive: true });
     mkdirSync(join(dir, 'samples'), { recursive: true });
@@ -160,7 +170,7 @@ export class RunStore {
       format: RUN_FORMAT,
       version: RUN_VERSION,
       id: runId,
-      name: graph.name,
+      name,
       status: 'running',
       startedAt: new Date().toISOString(),
       endedAt: null,

@@ -284,52 +284,58 @@ export function CompareView() {
           </button>
         </div>
       </header>
-      <div className="compare__controls">
-        <label>
-          Metric{' '}
-          <select value={chosen.name} data-testid="compare-metric" onChange={(e) => setMetric(e.target.value as MetricName)}>
-            {available.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          by{' '}
-          <select value={x} data-testid="compare-xaxis" onChange={(e) => setX(e.target.value as XAxis)}>
-            <option value="epoch">epoch</option>
-            <option value="time">wall time</option>
-          </select>
-        </label>
-      </div>
-      <div className="compare__charts">
-        <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
-        {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
-      </div>
-      <h3 className="compare__subtitle">
-        Latent space at epoch{' '}
-        <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
-      </h3>
-      <div className="compare__scatters" style={{ gridTemplateColumns: `repeat(${Math.min(details.length, 3)}, 1fr)` }}>
-        {details.map((d, i) => (
-          <div key={d.summary.id} className="compare__scatter" data-testid={`compare-scatter-${i}`}>
-            <h3 style={{ color: runColor(i) }}>
-              {d.summary.name} <span className="muted">· epoch {latents[i]?.epoch ?? '–'}</span>
-            </h3>
-            <LatentScatter latent={latents[i]?.data ?? null} classNames={(d.dataset.classNames as string[] | undefined) ?? []} />
+      <div className="compare__body">
+        <div className="compare__main">
+          <div className="compare__controls">
+            <label>
+              Metric{' '}
+              <select value={chosen.name} data-testid="compare-metric" onChange={(e) => setMetric(e.target.value as MetricName)}>
+                {available.map((m) => (
+                  <option key={m.name} value={m.name}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              by{' '}
+              <select value={x} data-testid="compare-xaxis" onChange={(e) => setX(e.target.value as XAxis)}>
+                <option value="epoch">epoch</option>
+                <option value="time">wall time</option>
+              </select>
+            </label>
           </div>
-        ))}
+          <div className="compare__charts">
+            <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
+            {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
+          </div>
+          <h3 className="compare__subtitle">
+            Latent space at epoch{' '}
+            <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
+          </h3>
+          <div className="compare__scatters" style={{ gridTemplateColumns: `repeat(${Math.min(details.length, 3)}, minmax(0, 1fr))` }}>
+            {details.map((d, i) => (
+              <div key={d.summary.id} className="compare__scatter" data-testid={`compare-scatter-${i}`}>
+                <h3 style={{ color: runColor(i) }}>
+                  {d.summary.name} <span className="muted">· epoch {latents[i]?.epoch ?? '–'}</span>
+                </h3>
+                <LatentScatter latent={latents[i]?.data ?? null} classNames={(d.dataset.classNames as string[] | undefined) ?? []} />
+              </div>
+            ))}
+          </div>
+        </div>
+        <div className="compare__side">
+          <h3 className="compare__subtitle">
+            What differs
+            <label className="runs__check">
+              <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
+            </label>
+          </h3>
+          <DiffTable details={details} showAll={showAll} />
+          <h3 className="compare__subtitle">Same images, each run's reconstruction (error below)</h3>
+          <ReconCompare details={details} grids={grids} />
+        </div>
       </div>
-      <h3 className="compare__subtitle">The same validation images, reconstructed by each run (error per image below)</h3>
-      <ReconCompare details={details} grids={grids} />
-      <h3 className="compare__subtitle">
-        What differs
-        <label className="runs__check">
-          <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
-        </label>
-      </h3>
-      <DiffTable details={details} showAll={showAll} />
     </section>
   );
 }

@@ -86,6 +86,7 @@ function DatasetButton({ disabled }: { disabled: boolean }) {
 }
 
 export function Toolbar() {
+  const view = useApp((s) => s.view);
   const name = useApp((s) => s.doc.name);
   const dirty = useApp(selectDirty);
   const filePath = useApp((s) => s.filePath);
@@ -110,6 +111,8 @@ export function Toolbar() {
         <span>Bottleneck</span>
       </div>
       <ViewTabs />
+      {view === 'editor' && (
+        <>
       <div className="toolbar__group" role="group" aria-label="File">
         <CommandButton id="new" />
         <CommandButton id="open" />
@@ -133,8 +136,10 @@ export function Toolbar() {
           </span>
         )}
       </div>
+        </>
+      )}
       <div className="toolbar__spacer" />
-      {firstError && (
+      {view === 'editor' && firstError && (
         <span className="toolbar__blocked" data-testid="train-blocked" title={firstError.message}>
           {errors.length} error{errors.length === 1 ? '' : 's'}: {firstError.message}
         </span>
@@ -142,17 +147,17 @@ export function Toolbar() {
       <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
         {backend ? `backend: ${backend.name}` : 'backend: starting…'}
       </span>
-      {status === 'running' && (
+      {view === 'editor' && status === 'running' && (
         <button type="button" className="btn" data-testid="train-pause" disabled={!runId} title="Pause after the current batch, keeping the model in memory" onClick={() => void useApp.getState().pauseTraining()}>
           Pause
         </button>
       )}
-      {status === 'paused' && (
+      {view === 'editor' && status === 'paused' && (
         <button type="button" className="btn btn--primary" data-testid="train-resume" onClick={() => void useApp.getState().resumeTraining()}>
           Resume
         </button>
       )}
-      {busy ? (
+      {view === 'runs' ? null : busy ? (
         <button type="button" className="btn btn--stop" data-testid="train-stop" disabled={status === 'stopping' || !runId} title={`Stop after the current batch (${shortcutLabel('Escape')})`} onClick={() => void useApp.getState().stopTraining()}>
           {status === 'stopping' ? 'Stopping…' : 'Stop'}
         </button>
