@@ -17,11 +17,13 @@ test('two runs with different code sizes, compared side by side', async ({ page 
   await code.fill('8');
   await code.press('Enter');
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
-  await train(page);
-
+  // The list follows a run live: listed as it starts, finished when it ends.
+  await page.getByTestId('train-start').click();
   await page.getByTestId('view-runs').click();
   const list = page.getByTestId('runs-list');
   await expect(list).toHaveAttribute('data-count', '2');
+  await expect(list.locator('tbody tr').first()).toContainText(/running|queued/);
+  await expect(list.locator('tbody tr').first()).toContainText('finished 2/2', { timeout: 90_000 });
   await expect(page.getByTestId('compare-hint')).toBeVisible();
   const rows = list.locator('tbody tr');
   await expect(rows.nth(0)).toContainText('finished');
