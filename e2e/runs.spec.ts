@@ -67,7 +67,9 @@ test('two runs with different code sizes, compared side by side', async ({ page 
   for (const id of ids) expect(text).toContain(`${id},`);
   const png = page.waitForEvent('download');
   await page.getByTestId('compare-export-png').click();
-  const pngBytes = Buffer.concat(await (await (await png).createReadStream()).toArray());
+  const pngDownload = await png;
+  const pngBytes = Buffer.concat(await (await pngDownload.createReadStream()).toArray());
+  await pngDownload.saveAs('e2e/screenshots/compare-export.png');
   expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
 
   // Star, rename, delete with undo.

@@ -221,14 +221,25 @@ function exportPng(root: HTMLElement, details: RunDetail[]) {
     const p = at(c);
     if (p.w > 0 && p.h > 0) ctx.drawImage(c, p.x, p.y, p.w, p.h);
   }
-  ctx.font = '600 12px sans-serif';
-  for (const h of root.querySelectorAll('h3, th, .compare__err, td')) {
-    if (h.querySelector('canvas')) continue;
-    const p = at(h);
-    const style = getComputedStyle(h);
+  for (const swatch of root.querySelectorAll('.swatch')) {
+    const p = at(swatch);
+    ctx.fillStyle = getComputedStyle(swatch).backgroundColor;
+    ctx.fillRect(p.x, p.y, p.w, p.h);
+  }
+  // Text where it is on screen: headings, run names, table cells and errors (not the controls).
+  for (const el of root.querySelectorAll('h2, h3, .compare__chip, th, td, .compare__err')) {
+    if (el.querySelector('canvas, input, select')) {
+      if (!el.matches('h3')) continue;
+    }
+    const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || (n as Element).matches?.('span:not(.swatch), b')).map((n) => n.textContent).join('').trim();
+    if (!text) continue;
+    const p = at(el);
+    const style = getComputedStyle(el);
     ctx.fillStyle = style.color;
     ctx.font = `${style.fontWeight} ${style.fontSize} sans-serif`;
-    ctx.fillText(h.textContent ?? '', p.x + 2, p.y + p.h / 2 + 4, Math.max(10, p.w - 4));
+    const center = style.textAlign === 'center';
+    ctx.textAlign = center ? 'center' : 'left';
+    ctx.fillText(text, center ? p.x + p.w / 2 : p.x + (el.querySelector('.swatch') ? 16 : 2), p.y + Math.min(p.h, 18) / 2 + 4, Math.max(10, p.w - 4));
   }
   canvas.toBlob((blob) => blob && download(`bottleneck-compare-${details.map((d) => d.summary.id.slice(-4)).join('-')}.png`, blob), 'image/png');
 }

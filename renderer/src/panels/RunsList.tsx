@@ -5,7 +5,7 @@ import { MAX_COMPARED } from '../store/runsSlice';
 import { useApp } from '../store/store';
 import { runColor } from './runColors';
 
-type SortKey = 'name' | 'status' | 'startedAt' | 'durationMs' | 'topology' | 'codeSize' | 'totalParams' | 'datasetName' | 'val_loss' | 'best_val_loss';
+type SortKey = 'name' | 'status' | 'startedAt' | 'durationMs' | 'topology' | 'codeSize' | 'totalParams' | 'datasetName' | 'backend' | 'val_loss' | 'best_val_loss';
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'name', label: 'Name' },
@@ -16,6 +16,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'codeSize', label: 'Code', numeric: true },
   { key: 'totalParams', label: 'Params', numeric: true },
   { key: 'datasetName', label: 'Dataset' },
+  { key: 'backend', label: 'Backend' },
   { key: 'val_loss', label: 'Val loss', numeric: true },
   { key: 'best_val_loss', label: 'Best', numeric: true },
 ];
@@ -186,6 +187,7 @@ export function RunsList() {
                   <td className="num">{formatValue(r.codeSize)}</td>
                   <td className="num">{formatValue(r.totalParams)}</td>
                   <td title={r.datasetId}>{r.datasetName || '–'}</td>
+                  <td>{r.backend ?? '–'}</td>
                   <td className="num">{loss(r.val_loss)}</td>
                   <td className="num">{loss(r.best_val_loss)}</td>
                   <td className="runs__actions">
