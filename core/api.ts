@@ -4,6 +4,7 @@
  * calls the backend directly. Types only; the runtime checks are in apiSchema.ts.
  */
 import type { GraphDoc } from './graph/types';
+import type { DatasetSummary } from './data/dataset';
 import type { Preprocessing } from './data/folder';
 import type { LatentProjection, ReconstructionGrid, SkippedFile, TrainEvent } from './train/events';
 
@@ -23,16 +24,7 @@ export interface BackendInfo {
   skipped: BackendAttempt[];
 }
 
-export interface DatasetInfo {
-  id: string;
-  name: string;
-  height: number;
-  width: number;
-  channels: number;
-  trainCount: number;
-  validationCount: number;
-  classNames: string[];
-}
+export type DatasetInfo = DatasetSummary;
 
 export interface AppInfo {
   version: string;

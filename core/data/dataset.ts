@@ -26,6 +26,12 @@ export interface DatasetIdentity {
   classNames: string[];
 }
 
+/** A dataset's identity with the size of each split: what lists, run records and caches keep. */
+export interface DatasetSummary extends DatasetIdentity {
+  trainCount: number;
+  validationCount: number;
+}
+
 export interface ImageDataset extends DatasetIdentity {
   train: ImageSplit;
   validation: ImageSplit;

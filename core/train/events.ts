@@ -1,5 +1,5 @@
 /** Everything the trainer reports. Plain data: it crosses worker, IPC and WebSocket boundaries as JSON. */
-import type { DatasetIdentity } from '../data/dataset';
+import type { DatasetSummary } from '../data/dataset';
 import type { Preprocessing } from '../data/folder';
 
 export interface SkippedFile {
@@ -8,11 +8,9 @@ export interface SkippedFile {
 }
 
 /** What a run trained on, as recorded in its run.json. */
-export interface RunDataset extends DatasetIdentity {
+export interface RunDataset extends DatasetSummary {
   /** Images per class, train and validation together. */
   counts: Record<string, number>;
-  trainCount: number;
-  validationCount: number;
   /** Image folders only: the folder, its fingerprint (paths, sizes, mtimes and settings), the settings. */
   path?: string;
   fingerprint?: string;

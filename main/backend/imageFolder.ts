@@ -13,7 +13,7 @@ import sharp, { type Sharp } from 'sharp';
 import { inflateSync } from 'node:zlib';
 import { decodeBmp } from '../../core/data/bmp';
 import { decodeSimplePng } from '../../core/data/png';
-import type { ImageDataset, ImageSplit } from '../../core/data/dataset';
+import type { DatasetSummary, ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { defaultPreprocessing, IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
 
 export interface ScannedFile {
@@ -204,15 +204,9 @@ const CACHE_FORMAT = 'bottleneck.dataset-cache';
 const CACHE_VERSION = 2;
 
 /** The cache file: u32 header length, this header as JSON, labels, then images, train first and validation after. */
-interface CacheHeader {
+interface CacheHeader extends Omit<DatasetSummary, 'id' | 'name'> {
   format: typeof CACHE_FORMAT;
   version: typeof CACHE_VERSION;
-  height: number;
-  width: number;
-  channels: number;
-  trainCount: number;
-  validationCount: number;
-  classNames: string[];
   counts: Record<string, number>;
   skipped: SkippedFile[];
 }
