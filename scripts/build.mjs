@@ -21,6 +21,7 @@ await esbuild({
     serve: 'main/server/serve.ts',
     cli: 'main/cli.ts',
     trainWorker: 'main/backend/trainWorker.ts',
+    parallelWorker: 'main/backend/parallelWorker.ts',
   },
   outdir: 'dist/main',
   outExtension: { '.js': '.cjs' },
