@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDataset, ImageSplit } from '../../core/data/dataset';
 import type { GraphDoc } from '../../core/graph/types';
 import { buildTemplate, type TemplateName } from '../../core/templates';
-import { registerFastBatchMatMul, unregisterFastBatchMatMul } from '../../core/train/kernels/fastBatchMatMul';
+import { registerWasmTrainingKernels, restorePlainWasmKernels } from '../../core/train/kernels/register';
 import type { BatchEndEvent, EpochEndEvent, TrainEvent } from '../../core/train/events';
 import { trainAutoencoder } from '../../core/train/train';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
@@ -18,8 +18,8 @@ function subset(trainCount: number, validationCount: number): ImageDataset {
 }
 
 async function firstEpoch(graph: GraphDoc, dataset: ImageDataset, backend: string, optimized: boolean) {
-  if (optimized) registerFastBatchMatMul();
-  else unregisterFastBatchMatMul();
+  if (optimized) registerWasmTrainingKernels();
+  else restorePlainWasmKernels();
   const events: TrainEvent[] = [];
   let threads = 0;
   const last = await trainAutoencoder({
@@ -33,7 +33,7 @@ async function firstEpoch(graph: GraphDoc, dataset: ImageDataset, backend: strin
     readEvery: optimized ? 16 : 1,
     onThreads: (n) => (threads = n),
   });
-  registerFastBatchMatMul();
+  registerWasmTrainingKernels();
   expect(last.type).toBe('run-finished');
   return {
     threads,

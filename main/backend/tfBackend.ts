@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAttempt, BackendInfo } from '../../core/api';
-import { registerFastBatchMatMul } from '../../core/train/kernels/fastBatchMatMul';
-import { registerWasmTrainingKernels } from '../../core/train/kernels/wasmConv2DBackpropFilter';
+import { registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../core/train/kernels/register';
 import { setParallelLauncher } from '../../core/train/parallel';
 import { launchFollower } from './parallelHost';
 
@@ -22,10 +21,16 @@ const CANDIDATES: Candidate[] = [
     load: async () => {
       await import('@tensorflow/tfjs-backend-wasm');
       registerWasmTrainingKernels();
-      registerFastBatchMatMul();
     },
   },
-  { backend: 'cpu', label: 'cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
+  {
+    backend: 'cpu',
+    label: 'cpu',
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-cpu');
+      registerCpuTrainingKernels();
+    },
+  },
 ];
 
 function whyNot(err: unknown): string {

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { registerFastBatchMatMul } from './fastBatchMatMul';
+import { registerWasmTrainingKernels } from './register';
 
-registerFastBatchMatMul();
+registerWasmTrainingKernels();
 
 const random = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
 

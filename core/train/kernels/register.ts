@@ -1,0 +1,32 @@
+/**
+ * Our kernels for the backends that train on this machine. tfjs-backend-wasm 4.22 lacks
+ * Conv2DBackpropFilter, gets MaxPoolGrad wrong (it drops every channel but the first), and runs
+ * transposed BatchMatMul and Conv2DBackpropInput far below the speed of its own XNNPACK paths.
+ * tfjs-backend-cpu 4.22 gets ResizeNearestNeighborGrad (UpSampling2D's gradient) wrong for every
+ * image after the first of a batch. Call after importing a backend, before or after setBackend.
+ */
+import { BatchMatMul, Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad, ResizeNearestNeighborGrad } from '@tensorflow/tfjs-core';
+import { makeFastBatchMatMul } from './fastBatchMatMul';
+import { overrideKernel, restoreKernel } from './override';
+import { makeCpuResizeNearestNeighborGrad } from './resizeNearestNeighborGrad';
+import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './wasmConvGrads';
+import { makeMaxPoolGrad } from './wasmMaxPoolGrad';
+
+/** The wasm kernels replaced for speed alone: restoring them must not change a result beyond rounding. */
+const SPEED_ONLY = [BatchMatMul, Conv2DBackpropInput];
+
+export function registerWasmTrainingKernels(): void {
+  overrideKernel(Conv2DBackpropFilter, 'wasm', makeConv2DBackpropFilter);
+  overrideKernel(MaxPoolGrad, 'wasm', makeMaxPoolGrad);
+  overrideKernel(BatchMatMul, 'wasm', makeFastBatchMatMul);
+  overrideKernel(Conv2DBackpropInput, 'wasm', makeConv2DBackpropInput);
+}
+
+export function registerCpuTrainingKernels(): void {
+  overrideKernel(ResizeNearestNeighborGrad, 'cpu', makeCpuResizeNearestNeighborGrad);
+}
+
+/** Puts back tfjs's own wasm kernels that ours only speed up (for tests that compare the two paths). */
+export function restorePlainWasmKernels(): void {
+  for (const name of SPEED_ONLY) restoreKernel(name, 'wasm');
+}
