@@ -3,7 +3,8 @@
  * kernel, on one thread of the selected backend (wasm by default). Every registered kernel of the
  * backend is wrapped with a timer, so the table names the ops that limit a bench row. Not part of
  * `npm run bench`: it is the tool to read before optimising one.
- * Knobs: BENCH_IMAGES (default 2048), BOTTLENECK_BACKEND.
+ * Knobs: BENCH_IMAGES (default 2048), BENCH_BY_SHAPE=1 (one row per kernel and input shapes),
+ * BOTTLENECK_BACKEND.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
@@ -15,6 +16,7 @@ import { BENCH_MODELS, type BenchModel } from './models';
 const model = (process.argv[2] ?? 'convolutional') as BenchModel;
 if (!(model in BENCH_MODELS)) throw new Error(`unknown bench model ${model}: one of ${Object.keys(BENCH_MODELS).join(', ')}`);
 const images = Number(process.env.BENCH_IMAGES ?? 2048);
+const byShape = process.env.BENCH_BY_SHAPE === '1';
 
 const info = await selectBackend(process.env.BOTTLENECK_BACKEND ?? 'wasm');
 const backendName = tf.getBackend();
@@ -24,10 +26,11 @@ for (const config of getKernelsForBackend(backendName)) {
   const timed: KernelFunc = (args) => {
     const t0 = performance.now();
     const out = inner(args);
-    const entry = spent.get(config.kernelName) ?? { ms: 0, calls: 0 };
+    const key = byShape ? `${config.kernelName} ${Object.values(args.inputs).map((t) => (t as { shape?: number[] } | undefined)?.shape?.join('×') ?? '-').join(' ')}` : config.kernelName;
+    const entry = spent.get(key) ?? { ms: 0, calls: 0 };
     entry.ms += performance.now() - t0;
     entry.calls++;
-    spent.set(config.kernelName, entry);
+    spent.set(key, entry);
     return out;
   };
   unregisterKernel(config.kernelName, backendName);
@@ -45,5 +48,5 @@ const wall = performance.now() - t0;
 const total = [...spent.values()].reduce((s, e) => s + e.ms, 0);
 console.log(`${model} on ${info.name}: ${images} images, 1 epoch, ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels`);
 for (const [name, e] of [...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
-  console.log(`${name.padEnd(28)} ${e.ms.toFixed(0).padStart(7)} ms ${((100 * e.ms) / wall).toFixed(1).padStart(5)} %  ${String(e.calls).padStart(6)} calls`);
+  console.log(`${name.padEnd(byShape ? 60 : 28)} ${e.ms.toFixed(0).padStart(7)} ms ${((100 * e.ms) / wall).toFixed(1).padStart(5)} %  ${String(e.calls).padStart(6)} calls`);
 }

@@ -2,10 +2,10 @@
  * The two convolution gradients for the wasm backend. tfjs-backend-wasm 4.22 has no
  * Conv2DBackpropFilter (so no Conv2D could train there) and a scalar Conv2DBackpropInput (the
  * gradient of every Conv2D and the forward pass of every Conv2DTranspose) that runs 5–10 times
- * slower than the forward convolution. Both are rewritten here in terms of the backend's two fast
- * paths, XNNPACK's matmul and convolution, with the index shuffling around them done in JS.
+ * slower than the forward convolution. Both are rewritten here in terms of the backend's fast
+ * paths (XNNPACK's convolution and matmul, its Transpose), with what is left done in JS.
  */
-import { backend_util, Conv2D, type Conv2DBackpropFilterAttrs, type Conv2DBackpropInputAttrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, Conv2D, Transpose, type Conv2DBackpropFilterAttrs, type Conv2DBackpropInputAttrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, wasmMatMul, type WasmBackendLike, type WasmKernelArgs } from './wasmBackend';
 
 /**
@@ -22,15 +22,39 @@ function channelsLastInfo(xShape: Shape4, filterShape: Shape4, attrs: Conv2DBack
 }
 
 /**
- * dW = im2col(x)ᵀ · dy. The patches are written already transposed (K × P, K = kh·kw·cin,
- * P = batch·outH·outW) so that the product is the backend's fast untransposed matmul:
- * [K × P] · [P × cout].
+ * dW as one XNNPACK convolution: with the batch as the channels that are summed over,
+ * dW[ci, fr, fc, co] = Σ_b,y,x xᵀ[ci, y·s + fr, x·s + fc, b] · dyᵀ[y, x, b, co], a convolution of
+ * xᵀ (CHWN) with dyᵀ (HWNC) as its filter, dilated by the stride. Null where the padding would
+ * have to be negative (a valid convolution that leaves input rows unread).
  */
-function conv2DBackpropFilter(args: WasmKernelArgs<{ x: TensorInfo; dy: TensorInfo }>): TensorInfo {
-  const backend = args.backend as WasmBackendLike;
-  const { x, dy } = args.inputs;
-  const attrs = args.attrs as Conv2DBackpropFilterAttrs;
-  const info = channelsLastInfo(x.shape as Shape4, attrs.filterShape as Shape4, attrs, 'Conv2DBackpropFilter');
+function filterGradByConvolution(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight: kh, filterWidth: kw, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const bottom = kh - 1 + (outHeight - 1) * strideHeight + 1 - inHeight - top;
+  const right = kw - 1 + (outWidth - 1) * strideWidth + 1 - inWidth - left;
+  if (bottom < 0 || right < 0) return null;
+  const xT = callWasmKernel(Transpose, { x }, backend, { perm: [3, 1, 2, 0] });
+  const dyT = callWasmKernel(Transpose, { x: dy }, backend, { perm: [1, 2, 0, 3] });
+  const pad = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
+  const gradT = callWasmKernel(Conv2D, { x: xT, filter: dyT }, backend, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] });
+  backend.disposeData(xT.dataId);
+  backend.disposeData(dyT.dataId);
+  const grad = callWasmKernel(Transpose, { x: gradT }, backend, { perm: [1, 2, 0, 3] });
+  backend.disposeData(gradT.dataId);
+  return grad;
+}
+
+/**
+ * dW = im2col(x)ᵀ · dy, for the shapes the convolution above cannot take. The patches are written
+ * already transposed (K × P, K = kh·kw·cin, P = batch·outH·outW) so that the product is the
+ * backend's fast untransposed matmul: [K × P] · [P × cout].
+ */
+function filterGradByIm2Col(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -71,6 +95,14 @@ function conv2DBackpropFilter(args: WasmKernelArgs<{ x: TensorInfo; dy: TensorIn
   wasmMatMul(backend, cols, dy, out, K, P, outChannels);
   backend.disposeData(cols.dataId);
   return { ...out, shape: [filterHeight, filterWidth, inChannels, outChannels] };
+}
+
+function conv2DBackpropFilter(args: WasmKernelArgs<{ x: TensorInfo; dy: TensorInfo }>): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const { x, dy } = args.inputs;
+  const attrs = args.attrs as Conv2DBackpropFilterAttrs;
+  const info = channelsLastInfo(x.shape as Shape4, attrs.filterShape as Shape4, attrs, 'Conv2DBackpropFilter');
+  return filterGradByConvolution(backend, x, dy, info) ?? filterGradByIm2Col(backend, x, dy, info);
 }
 
 /** A float tensor in wasm memory filled by `fill` (views of it are valid only inside `fill`). */
