@@ -7,7 +7,9 @@
  * Also reports the final validation loss of each and the main thread's event-loop delay (p99) while
  * training. Writes the table to .bench/results.json.
  * Knobs: BENCH_EPOCHS (default 3), BENCH_REPEATS (default 3), BENCH_MODELS (comma-separated names),
- * BENCH_TORCH=0 to skip PyTorch; BOTTLENECK_BACKEND picks the backend (tfjs-node, wasm, cpu).
+ * BENCH_TORCH=0 to skip PyTorch, BENCH_BEFORE=1 to add the unoptimized path as a "before" column
+ * (BOTTLENECK_UNOPTIMIZED: tfjs's own kernels, one thread, per-batch loss read-back);
+ * BOTTLENECK_BACKEND picks the backend (tfjs-node, wasm, cpu).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { BENCH_MODELS, type BenchModel } from './models';
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 3);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+const BEFORE = process.env.BENCH_BEFORE === '1';
 const MODELS = (process.env.BENCH_MODELS ?? Object.keys(BENCH_MODELS).join(',')).split(',') as BenchModel[];
 for (const m of MODELS) if (!(m in BENCH_MODELS)) throw new Error(`unknown bench model ${m}: one of ${Object.keys(BENCH_MODELS).join(', ')}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -35,7 +38,10 @@ function benchGraph(name: BenchModel) {
   return graph;
 }
 
-async function ours(name: BenchModel) {
+async function ours(name: BenchModel, unoptimized = false) {
+  // The trainer's worker threads copy the environment when they start.
+  if (unoptimized) process.env.BOTTLENECK_UNOPTIMIZED = '1';
+  else delete process.env.BOTTLENECK_UNOPTIMIZED;
   const backend = new BottleneckBackend({ shell: 'cli', runsRoot: mkdtempSync(join(tmpdir(), 'bottleneck-bench-')) });
   const graph = benchGraph(name);
   const epochs: EpochEndEvent[] = [];
@@ -85,25 +91,33 @@ function pytorch(name: BenchModel) {
 }
 
 const rows = [];
-const runs: Record<string, { ours: number[]; pytorch: number[] }> = {};
+const runs: Record<string, { ours: number[]; pytorch: number[]; before: number[] }> = {};
 let torchVersion: string | null = null;
 for (const name of MODELS) {
   const a: Awaited<ReturnType<typeof ours>>[] = [];
   const b: NonNullable<ReturnType<typeof pytorch>>[] = [];
+  const before: Awaited<ReturnType<typeof ours>>[] = [];
   for (let r = 0; r < REPEATS; r++) {
+    if (BEFORE) before.push(await ours(name, true));
     a.push(await ours(name));
     const t = pytorch(name);
     if (t) b.push(t);
   }
   torchVersion ??= b[0]?.version ?? null;
-  runs[name] = { ours: a.map((x) => Math.round(x.samplesPerSec)), pytorch: b.map((x) => Math.round(x.samplesPerSec)) };
+  runs[name] = { ours: a.map((x) => Math.round(x.samplesPerSec)), pytorch: b.map((x) => Math.round(x.samplesPerSec)), before: before.map((x) => Math.round(x.samplesPerSec)) };
   const oursSpeed = median(a.map((x) => x.samplesPerSec));
   const torchSpeed = b.length ? median(b.map((x) => x.samplesPerSec)) : null;
   const oursLoss = median(a.map((x) => x.valLoss));
   const torchLoss = b.length ? median(b.map((x) => x.valLoss)) : null;
+  const beforeSpeed = before.length ? median(before.map((x) => x.samplesPerSec)) : null;
   rows.push({
     model: name,
     backend: a[0]!.backend,
+    ...(beforeSpeed !== null && {
+      samplesPerSecBefore: Math.round(beforeSpeed),
+      speedRatioBefore: torchSpeed ? Number((beforeSpeed / torchSpeed).toFixed(3)) : null,
+      valLossBefore: Number(median(before.map((x) => x.valLoss)).toFixed(4)),
+    }),
     samplesPerSecOurs: Math.round(oursSpeed),
     samplesPerSecPyTorch: torchSpeed ? Math.round(torchSpeed) : null,
     speedRatio: torchSpeed ? Number((oursSpeed / torchSpeed).toFixed(3)) : null,

@@ -102,6 +102,29 @@ describe('trainAutoencoder', () => {
     expect(last.type === 'run-stopped' && last.val_loss).toBeGreaterThan(0);
   });
 
+  it('leaves paused time out of samples per second', async () => {
+    // A clock that moves 1 ms per reading, and a pause of one minute in the middle of epoch 2.
+    let clock = 0;
+    let batches = 0;
+    const control: TrainControl = {
+      isStopRequested: () => false,
+      waitWhilePaused: async () => {
+        if (++batches === 16 + 8) clock += 60_000;
+      },
+    };
+    const graph = smallGraph();
+    graph.training.epochs = 3;
+    const events: TrainEvent[] = [];
+    await trainAutoencoder({ runId: 'pause-run', graph, dataset: squaresDataset(), backend: 'wasm', batchEventIntervalMs: 0, control, now: () => clock++, emit: (e) => events.push(e) });
+    const speeds = events.flatMap((e) => (e.type === 'epoch-end' ? [e.samplesPerSec] : []));
+    expect(speeds).toHaveLength(3);
+    // Same work, same clock: the paused epoch reports the speed of the others, not 512 images a minute.
+    expect(speeds[1]! / speeds[0]!).toBeGreaterThan(0.8);
+    expect(speeds[1]! / speeds[2]!).toBeGreaterThan(0.8);
+    const pausedBatches = events.filter((e) => e.type === 'batch-end' && e.epoch === 2 && e.batch > 8);
+    for (const e of pausedBatches) expect(e.type === 'batch-end' && e.samplesPerSec / speeds[0]!).toBeGreaterThan(0.5);
+  });
+
   it('repeats the same losses for the same seed', async () => {
     const a = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
     const b = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);

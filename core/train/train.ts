@@ -208,13 +208,17 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
       let windowBatches = 0;
       let lastEmit = now();
       let lastYield = now();
+      // Time spent paused in this epoch: left out of its samples per second.
+      let pausedMs = 0;
       for (let batch = 1; batch <= stepsPerEpoch; batch++) {
         if (now() - lastYield > 30) {
           // Let control messages (stop, pause) reach the loop.
           await new Promise((resolve) => setTimeout(resolve, 0));
           lastYield = now();
         }
+        const pauseStart = now();
         await control.waitWhilePaused();
+        pausedMs += now() - pauseStart;
         if (control.isStopRequested()) {
           const event = stopped();
           emit(event);
@@ -281,7 +285,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
             batch,
             step,
             loss: windowLoss / windowBatches,
-            samplesPerSec: epochSamples / Math.max((t - epochStart) / 1000, 1e-3),
+            samplesPerSec: epochSamples / Math.max((t - epochStart - pausedMs) / 1000, 1e-3),
             elapsedMs: t - started,
           });
           windowLoss = 0;
@@ -289,7 +293,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
           lastEmit = t;
         }
       }
-      const trainSeconds = (now() - epochStart) / 1000;
+      const trainSeconds = (now() - epochStart - pausedMs) / 1000;
       const refresh = epoch % refreshEvery === 0 || epoch === epochs;
       const evaluation = await evaluate(compiled, dataset, reconIndices, klWeightAt(compiled.loss, step, stepsPerEpoch), refresh);
       for (const key of LOSS_TERMS) epochTerms[key] /= epochSamples;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAttempt, BackendInfo } from '../../core/api';
-import { registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../core/train/kernels/register';
+import { registerCpuTrainingKernels, registerWasmTrainingKernels, restorePlainWasmKernels } from '../../core/train/kernels/register';
 import { setParallelLauncher } from '../../core/train/parallel';
 import { launchFollower } from './parallelHost';
 
@@ -21,6 +21,7 @@ const CANDIDATES: Candidate[] = [
     load: async () => {
       await import('@tensorflow/tfjs-backend-wasm');
       registerWasmTrainingKernels();
+      if (unoptimizedTraining()) restorePlainWasmKernels();
     },
   },
   {
@@ -32,6 +33,15 @@ const CANDIDATES: Candidate[] = [
     },
   },
 ];
+
+/**
+ * BOTTLENECK_UNOPTIMIZED=1 trains the way plain tfjs does: its own wasm kernels wherever they work,
+ * one thread, the loss read back after every batch. The bench's "before" column; results are the
+ * same within rounding (main/backend/parallelTrain.test.ts).
+ */
+export function unoptimizedTraining(): boolean {
+  return process.env.BOTTLENECK_UNOPTIMIZED === '1';
+}
 
 function whyNot(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -53,7 +63,7 @@ export async function selectBackend(preferred = process.env.BOTTLENECK_BACKEND):
       if (!(await tf.setBackend(candidate.backend))) throw new Error('failed to initialise');
       await tf.ready();
       // wasm and cpu compute on one core: training splits each batch across a second thread.
-      setParallelLauncher(candidate.backend === 'wasm' || candidate.backend === 'cpu' ? launchFollower : null);
+      setParallelLauncher((candidate.backend === 'wasm' || candidate.backend === 'cpu') && !unoptimizedTraining() ? launchFollower : null);
       // The GPU build registers the same backend name; tell them apart by the device it found.
       return { name: candidate.label, skipped };
     } catch (err) {

@@ -6,7 +6,7 @@ import { captureOptimizer, captureWeights, type TrainingState } from '../../core
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadAnyDataset, type LoadedDataset } from './datasets';
-import { selectBackend } from './tfBackend';
+import { selectBackend, unoptimizedTraining } from './tfBackend';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
@@ -74,6 +74,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: str
     backend,
     control,
     resumeFrom,
+    readEvery: unoptimizedTraining() ? 1 : undefined,
     emit: (event) => {
       if (event.type === 'epoch-end' && current) current.epoch = event.epoch;
       emit(event);
