@@ -29,6 +29,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { BOTTLENECK_HOME: home },
+    // wasm on every machine, so the tests see the same backend (two threads) wherever they run.
+    env: { BOTTLENECK_HOME: home, BOTTLENECK_BACKEND: 'wasm' },
   },
 });

@@ -49,6 +49,7 @@ export interface RunSummary {
   datasetId: string;
   /** The dataset's display name (the folder's name for an image folder). */
   datasetName: string;
+  /** The tfjs backend that trained it, with "×2" where each batch was split across two threads. */
   backend: string | null;
   epochsDone: number;
   epochs: number;

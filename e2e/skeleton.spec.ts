@@ -32,6 +32,8 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
   await expect(page.locator('[data-testid=recon-grid] canvas')).toHaveCount(16);
   expect(await count(page, 'latent-scatter')).toBe(1000);
   await expect(page.getByTestId('stat-epoch')).toHaveText(/^[23]$/);
+  // The app's bundle carries the second training thread: wasm splits each batch across two.
+  await expect(page.getByTestId('stat-threads')).toHaveText('on 2 threads');
 
   // Pause holds the run; Resume continues it.
   await page.getByTestId('train-pause').click();
@@ -52,10 +54,14 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
   await expect(page.getByTestId('train-start')).toBeVisible();
   await page.getByTestId('node-bottleneck-4').click({ position: { x: 5, y: 5 } });
   await page.locator('.react-flow__pane').click({ position: { x: 30, y: 200 } });
+  // The toolbar fits the window with a long dataset name: nothing pushes the page sideways.
+  const train = await page.getByTestId('train-start').boundingBox();
+  expect(train!.x + train!.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  expect(await page.evaluate(() => window.scrollX)).toBe(0);
   await page.screenshot({ path: 'e2e/screenshots/skeleton-trained.png' });
 
   const runs = await page.evaluate(async () => (await fetch('api/runs:list', { method: 'POST', body: '{}' })).json());
-  expect(runs.result[0]).toMatchObject({ status: 'stopped' });
+  expect(runs.result[0]).toMatchObject({ status: 'stopped', backend: 'wasm ×2' });
   expect(runs.result[0].epochsDone).toBeGreaterThanOrEqual(2);
 });
 

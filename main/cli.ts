@@ -71,7 +71,7 @@ function describe(event: TrainEvent): string | null {
       return `dataset ${d.name}: ${d.height}×${d.width}×${d.channels}, ${d.trainCount} train + ${d.validationCount} validation; ${classes}${d.skippedCount ? `; ${d.skippedCount} files skipped (listed in run.json)` : ''}${d.fromCache ? ' (from cache)' : ''}`;
     }
     case 'run-started':
-      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}`;
+      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.threads > 1 ? ` (${event.threads} threads)` : ''}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}`;
     case 'epoch-end': {
       const terms = ['recon_loss', 'sparsity_loss', 'kl_loss'].filter((k) => (event.metrics[k] ?? 0) !== 0).map((k) => `${k} ${event.metrics[k]!.toFixed(4)}`);
       return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${terms.join('  ')}  ${Math.round(event.samplesPerSec)} samples/s`.replace(/ {3,}/g, '  ');

@@ -65,6 +65,8 @@ export interface RunStartedEvent {
   /** Epochs already done when resuming from a checkpoint (0 for a new run). */
   startEpoch: number;
   backend: string;
+  /** Threads that compute each batch: 2 where a one-core backend splits it (core/train/parallel.ts). */
+  threads: number;
   epochs: number;
   stepsPerEpoch: number;
   trainCount: number;

@@ -152,6 +152,11 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   }
   const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
   let group: ParallelGroup | null = null;
+  let threads = 1;
+  const onThreads = (n: number, reason: string | null) => {
+    threads = n;
+    opts.onThreads?.(n, reason);
+  };
   if (opts.parallel ?? true) {
     try {
       const started = await ParallelGroup.start({
@@ -165,11 +170,11 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         backend: opts.backend,
       });
       if (started instanceof ParallelGroup) group = started;
-      opts.onThreads?.(group ? 2 : 1, group ? null : (started as { reason: string }).reason);
+      onThreads(group ? 2 : 1, group ? null : (started as { reason: string }).reason);
     } catch (err) {
-      opts.onThreads?.(1, (err as Error).message);
+      onThreads(1, (err as Error).message);
     }
-  } else opts.onThreads?.(1, 'parallel training is off');
+  } else onThreads(1, 'parallel training is off');
   // Batches are cut into one preallocated buffer (shared with the second thread when there is one).
   const batchBuffer = group?.batchBuffer ?? new Float32Array(batchSize * size);
   const readEvery = Math.max(1, opts.readEvery ?? 16);
@@ -181,6 +186,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     runId,
     startEpoch: resume?.epoch ?? 0,
     backend: opts.backend,
+    threads,
     epochs,
     stepsPerEpoch,
     trainCount: dataset.train.count,
@@ -233,7 +239,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         if (group) {
           read.push({ values: toLossValues(group.run(count, klWeight)), batch, count });
           if (group.broken) {
-            opts.onThreads?.(1, group.broken);
+            onThreads(1, group.broken);
             group.close();
             group = null;
           }

@@ -56,6 +56,18 @@ describe('RunStore', () => {
     expect(s.list()[0]).toMatchObject({ id, status: 'finished', epochs: 5 });
   });
 
+  it('records how many threads trained a run, and lists it with the backend', () => {
+    const s = store();
+    const [two, one] = [newRunId(), newRunId()];
+    for (const [id, threads] of [[two, 2], [one, 1]] as const) {
+      s.create(id, undercomplete(), 'builtin:fashion-mnist');
+      s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 }, { name: 'wasm', skipped: [] });
+    }
+    expect(s.read(two).backend).toEqual({ name: 'wasm', skipped: [], threads: 2 });
+    const listed = Object.fromEntries(s.list().map((r) => [r.id, r.backend]));
+    expect(listed).toEqual({ [two]: 'wasm ×2', [one]: 'wasm' });
+  });
+
   it('keeps run.json whole when a crash leaves a half-written temp file behind', () => {
     const s = store();
     const id = newRunId();

@@ -29,7 +29,7 @@ const runFileSchema = z.object({
   endedAt: z.string().nullable(),
   config: z.object({ epochs: z.number(), batchSize: z.number(), learningRate: z.number(), seed: z.number(), optimizer: z.string() }).passthrough(),
   dataset: z.object({ id: z.string(), name: z.string().optional() }).passthrough(),
-  backend: z.object({ name: z.string(), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }).nullable(),
+  backend: z.object({ name: z.string(), skipped: z.array(z.object({ name: z.string(), reason: z.string() })), threads: z.number().int().positive().optional() }).nullable(),
   epochsDone: z.number().int(),
   loss: z.number().nullable(),
   val_loss: z.number().nullable(),
@@ -233,7 +233,7 @@ export class RunStore {
         break;
       }
       case 'run-started':
-        this.update(id, { status: 'running', backend: backend ?? { name: event.backend, skipped: [] } });
+        this.update(id, { status: 'running', backend: { ...(backend ?? { name: event.backend, skipped: [] }), threads: event.threads } });
         break;
       case 'run-paused':
         this.update(id, { status: 'paused' });
@@ -556,6 +556,11 @@ function epochsIn(dir: string): number[] {
 }
 
 /** `lastWriteMs`: run.json's mtime, the end of a run that has none yet. */
+/** "wasm", or "wasm ×2" for a run whose batches were split across two threads. */
+export function backendLabel(backend: { name: string; threads?: number }): string {
+  return backend.threads && backend.threads > 1 ? `${backend.name} ×${backend.threads}` : backend.name;
+}
+
 function toSummary(run: RunFile, lastWriteMs: number): RunSummary {
   const start = Date.parse(run.startedAt);
   const end = run.endedAt ? Date.parse(run.endedAt) : lastWriteMs;
@@ -568,7 +573,7 @@ function toSummary(run: RunFile, lastWriteMs: number): RunSummary {
     durationMs: Number.isFinite(start) && Number.isFinite(end) && end > 0 ? Math.max(0, Math.round(end - start)) : null,
     datasetId: run.dataset.id,
     datasetName: run.dataset.name ?? datasetNameOf(run.dataset.id),
-    backend: run.backend?.name ?? null,
+    backend: run.backend ? backendLabel(run.backend) : null,
     epochsDone: run.epochsDone,
     epochs: run.config.epochs,
     topology: run.topology ?? 'custom',

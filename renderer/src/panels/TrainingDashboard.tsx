@@ -61,8 +61,9 @@ export function TrainingDashboard() {
           <span>
             epoch <b data-testid="stat-epoch">{t.epoch}</b>/{t.epochs || '–'}
           </span>
-          <span>
+          <span title={t.threads > 1 ? `each batch is split across ${t.threads} threads` : undefined}>
             <b>{Math.round(t.samplesPerSec).toLocaleString('en')}</b> samples/s
+            {t.threads > 1 && <span data-testid="stat-threads"> on {t.threads} threads</span>}
           </span>
           <span>
             <b>{formatDuration(t.elapsedMs)}</b> elapsed

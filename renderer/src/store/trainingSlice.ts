@@ -18,6 +18,8 @@ export interface TrainingState {
   valLoss: [number, number][];
   trainLoss: [number, number][];
   samplesPerSec: number;
+  /** Threads computing each batch in the current run (2 where a one-core backend splits it). */
+  threads: number;
   elapsedMs: number;
   classNames: string[];
   latent: LatentProjection | null;
@@ -48,6 +50,7 @@ export const IDLE_TRAINING: TrainingState = {
   valLoss: [],
   trainLoss: [],
   samplesPerSec: 0,
+  threads: 1,
   elapsedMs: 0,
   classNames: [],
   latent: null,
@@ -115,7 +118,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
         Object.assign(next, { loading: null, dataset: event.dataset, classNames: event.dataset.classNames });
         break;
       case 'run-started':
-        Object.assign(next, { loading: null, epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running', message: null });
+        Object.assign(next, { loading: null, epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, threads: event.threads, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running', message: null });
         break;
       case 'batch-end':
         next.batchLoss = [...t.batchLoss, [event.epoch - 1 + event.batch / t.stepsPerEpoch, event.loss]];
