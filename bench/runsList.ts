@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { folderDatasetId } from '../core/data/folder';
+import { encodeProjection } from '../core/latent/projectionFile';
 import { buildTemplate, TEMPLATE_NAMES } from '../core/templates';
 import { newRunId, RunStore } from '../main/backend/runStore';
 
@@ -43,7 +44,7 @@ function makeRuns(store: RunStore): { bytes: number } {
     writeFileSync(join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
     for (const epoch of [1, 25, 50]) {
       const name = `epoch-${String(epoch).padStart(4, '0')}.json`;
-      writeFileSync(join(dir, 'latent', name), JSON.stringify({ method: 'pca', x: Array.from({ length: 1000 }, Math.random), y: Array.from({ length: 1000 }, Math.random), labels: Array.from({ length: 1000 }, (_, k) => k % 10) }));
+      writeFileSync(join(dir, 'latent', name.replace('.json', '.bin')), encodeProjection({ method: 'pca', x: Array.from({ length: 1000 }, Math.random), y: Array.from({ length: 1000 }, Math.random), labels: Array.from({ length: 1000 }, (_, k) => k % 10) }));
       writeFileSync(join(dir, 'samples', name), JSON.stringify({ height: 28, width: 28, channels: 1, originals: [Array(784).fill(0)], reconstructions: [Array(784).fill(0)], labels: [0] }));
     }
     // run.json as a finished run leaves it: the full dataset record (a folder's with skipped files).

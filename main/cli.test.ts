@@ -137,7 +137,7 @@ describe('bottleneck CLI', () => {
     const exp = cli(['runs', 'export', id, '--out', out], home);
     expect(exp.status, exp.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['graph.json', 'latent', 'metrics.csv', 'metrics.jsonl', 'run.json', 'samples']);
-    expect(readdirSync(join(out, 'latent'))).toEqual(['epoch-0001.json', 'epoch-0002.json']);
+    expect(readdirSync(join(out, 'latent'))).toEqual(['epoch-0001.bin', 'epoch-0002.bin']);
     expect(readdirSync(join(out, 'samples'))).toEqual(['epoch-0001.json', 'epoch-0002.json']);
     expect(readFileSync(join(out, 'run.json'), 'utf8')).toBe(readFileSync(join(home, 'runs', id, 'run.json'), 'utf8'));
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');

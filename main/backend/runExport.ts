@@ -39,7 +39,7 @@ export function exportRun(store: RunStore, runId: string, out: string): { dir: s
   files.push('metrics.csv');
   for (const folder of ['latent', 'samples']) {
     mkdirSync(join(dir, folder));
-    const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => n.endsWith('.json')).sort() : [];
+    const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => /^epoch-\d+\.(json|bin)$/.test(n)).sort() : [];
     for (const name of names) copy(`${folder}/${name}`);
   }
   return { dir, files };

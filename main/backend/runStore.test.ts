@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ describe('RunStore', () => {
     s.record({ type: 'run-finished', runId: id, epochs: 1, loss: 0.5, val_loss: 0.6, best_val_loss: 0.6, elapsedMs: 1000, stoppedEarly: false });
     expect(s.metrics(id).map((m) => m.key)).toEqual(['loss', 'epoch_loss', 'val_loss', 'recon_loss', 'val_kl_loss', 'samples_per_sec']);
     expect(s.read(id)).toMatchObject({ status: 'finished', epochsDone: 1, val_loss: 0.6 });
-    expect(existsSync(join(s.dir(id), 'latent', 'epoch-0001.json'))).toBe(true);
+    expect(readdirSync(join(s.dir(id), 'latent'))).toEqual(['epoch-0001.bin']);
     expect(s.list()[0]).toMatchObject({ id, status: 'finished', epochs: 5 });
   });
 
@@ -230,6 +230,13 @@ describe('RunStore', () => {
     expect(s.latent(id, 2)).toEqual({ method: 'raw', x: [0], y: [1], labels: [0] });
     expect(s.samples(id, 1).reconstructions).toEqual([[1]]);
     expect(() => s.latent(id, 3)).toThrow(`run ${id}: no latent projection for epoch 3 (latent/epoch-0003.json not found)`);
+    // A projection recorded as JSON (runs from before binary projections) still reads.
+    writeFileSync(join(s.dir(id), 'latent', 'epoch-0003.json'), JSON.stringify({ method: 'pca', x: [1.5], y: [2], labels: [4] }));
+    expect(s.latent(id, 3)).toEqual({ method: 'pca', x: [1.5], y: [2], labels: [4] });
+    expect(s.detail(id).latentEpochs).toEqual([1, 2, 3]);
+    const file = join(s.dir(id), 'latent', 'epoch-0002.bin');
+    writeFileSync(file, readFileSync(file).subarray(0, 20));
+    expect(() => s.latent(id, 2)).toThrow(/latent\/epoch-0002\.bin: .*truncated/);
     writeFileSync(join(s.dir(id), 'samples', 'epoch-0002.json'), '{"height": 1');
     expect(() => s.samples(id, 2)).toThrow(/samples\/epoch-0002\.json is not valid JSON/);
     writeFileSync(join(s.dir(id), 'samples', 'epoch-0002.json'), '{"height": 1}');

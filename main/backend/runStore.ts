@@ -7,6 +7,7 @@ import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder'
 import { parseGraphText, serializeGraph } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph } from '../../core/shapes/infer';
+import { decodeProjection, encodeProjection } from '../../core/latent/projectionFile';
 import { inputImage, templateOf } from '../../core/templates';
 import type { TrainEvent } from '../../core/train/events';
 import { appendDurable, writeFileAtomic } from './atomicFile';
@@ -135,7 +136,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-const epochFile = (epoch: number) => `epoch-${String(epoch).padStart(4, '0')}.json`;
+const epochFile = (epoch: number, ext = 'json') => `epoch-${String(epoch).padStart(4, '0')}.${ext}`;
 
 /**
  * One folder per run (DESIGN.md): run.json replaced atomically, metrics.jsonl appended and flushed
@@ -253,7 +254,7 @@ export class RunStore {
         push({ epoch: event.epoch, step: event.step, key: 'samples_per_sec', value: event.samplesPerSec });
         this.flush(id);
         const name = epochFile(event.epoch);
-        if (event.latent) writeFileSync(join(this.dir(id), 'latent', name), JSON.stringify(event.latent));
+        if (event.latent) writeFileSync(join(this.dir(id), 'latent', epochFile(event.epoch, 'bin')), encodeProjection(event.latent));
         if (event.recon) writeFileSync(join(this.dir(id), 'samples', name), JSON.stringify(event.recon));
         this.update(id, { epochsDone: event.epoch, loss: event.loss, val_loss: event.val_loss, best_val_loss: event.best_val_loss });
         break;
@@ -421,7 +422,20 @@ export class RunStore {
   }
 
   latent(runId: string, epoch: number): LatentProjection {
-    return this.epochJson(runId, 'latent', epoch, 'latent projection', latentSchema) as LatentProjection;
+    const rel = `latent/${epochFile(epoch, 'bin')}`;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(this.dir(runId), rel));
+    } catch (err) {
+      // Runs recorded before projections were binary hold them as JSON.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.epochJson(runId, 'latent', epoch, 'latent projection', latentSchema) as LatentProjection;
+      throw new RunReadError(runId, `${rel} cannot be read (${(err as Error).message})`);
+    }
+    try {
+      return decodeProjection(bytes);
+    } catch (err) {
+      throw new RunReadError(runId, `${rel}: ${(err as Error).message}`);
+    }
   }
 
   samples(runId: string, epoch: number): ReconstructionGrid {
@@ -549,9 +563,10 @@ function epochsIn(dir: string): number[] {
     return [];
   }
   return names
-    .map((n) => /^epoch-(\d+)\.json$/.exec(n))
+    .map((n) => /^epoch-(\d+)\.(json|bin)$/.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
+    .filter((epoch, i, all) => all.indexOf(epoch) === i)
     .sort((a, b) => a - b);
 }
 
