@@ -211,6 +211,34 @@ describe('RunStore', () => {
     expect(s.list()[0]!.durationMs).toBe(61_000);
   });
 
+  it('counts the time a continued run trained, not the days between its sessions', () => {
+    const s = store();
+    const id = newRunId();
+    s.create(id, undercomplete(), 'x');
+    // Trained for a minute two days ago, then stopped.
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    s.update(id, { status: 'stopped', startedAt: new Date(twoDaysAgo).toISOString(), endedAt: new Date(twoDaysAgo + 60_000).toISOString(), epochsDone: 1 });
+    s.reopen(id);
+    expect(s.read(id)).toMatchObject({ status: 'queued', endedAt: null, priorMs: 60_000 });
+    s.record({ type: 'run-started', runId: id, startEpoch: 1, backend: 'wasm', threads: 2, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 });
+    s.record({ type: 'run-stopped', runId: id, epochs: 2, loss: 0.3, val_loss: 0.3, elapsedMs: 10 });
+    const duration = s.list()[0]!.durationMs!;
+    expect(duration).toBeGreaterThanOrEqual(60_000);
+    expect(duration).toBeLessThan(60_000 + 5_000);
+  });
+
+  it('ends an interrupted run at its last write, not at the start that found it', () => {
+    const s = store();
+    const id = newRunId();
+    const run = s.create(id, undercomplete(), 'x');
+    s.record(epochEnd(id, 1));
+    const lastEpoch = Date.parse(run.startedAt) + 30_000;
+    for (const f of ['run.json', 'metrics.jsonl']) utimesSync(join(s.dir(id), f), new Date(lastEpoch), new Date(lastEpoch));
+    expect(new RunStore(s.root).markInterrupted()).toEqual([id]);
+    expect(Date.parse(s.read(id).endedAt!)).toBe(lastEpoch);
+    expect(s.list()[0]!.durationMs).toBe(30_000);
+  });
+
   it('detail() reads the graph, settings and metrics, skipping torn lines and counting them', () => {
     const s = store();
     const id = newRunId();

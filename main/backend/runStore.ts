@@ -42,6 +42,9 @@ const runFileSchema = z.object({
   codeSize: z.number().nullable().optional(),
   totalParams: z.number().nullable().optional(),
   starred: z.boolean().default(false),
+  /** A continued run: the time its earlier sessions trained, and when the current one started (gaps between sessions are not counted). */
+  priorMs: z.number().nonnegative().optional(),
+  resumedAt: z.string().optional(),
   /** The process that last queued or trained the run: a run another live process owns is not interrupted. */
   owner: z.object({ pid: z.number().int(), host: z.string() }).nullable().default(null),
 });
@@ -234,6 +237,7 @@ export class RunStore {
         break;
       }
       case 'run-started':
+        if (event.startEpoch > 0) this.update(id, { resumedAt: new Date().toISOString() });
         this.update(id, { status: 'running', backend: { ...(backend ?? { name: event.backend, skipped: [] }), threads: event.threads } });
         break;
       case 'run-paused':
@@ -359,10 +363,33 @@ export class RunStore {
       const owner = run.owner;
       if (owner && owner.pid !== process.pid && owner.host === hostname() && processAlive(owner.pid)) continue;
       this.closeTornLine(run.id);
-      this.write({ ...run, status: 'interrupted', endedAt: run.endedAt ?? new Date().toISOString() });
+      // It ended when it last wrote (an epoch's end), not when this start noticed it.
+      this.write({ ...run, status: 'interrupted', endedAt: run.endedAt ?? new Date(this.lastWriteMs(run.id)).toISOString() });
       marked.push(run.id);
     }
     return marked;
+  }
+
+  /** The newest write to a run's run.json or metrics.jsonl (epoch ends write both). */
+  private lastWriteMs(runId: string): number {
+    const times = ['run.json', 'metrics.jsonl'].map((f) => {
+      try {
+        return statSync(join(this.dir(runId), f)).mtimeMs;
+      } catch {
+        return 0;
+      }
+    });
+    return Math.max(...times);
+  }
+
+  /**
+   * Queues a stopped, failed or interrupted run to train on: the time trained so far is kept, so
+   * the run's duration leaves out the gap until it continues.
+   */
+  reopen(runId: string): void {
+    const run = this.read(runId);
+    const trained = durationOf(run, this.lastWriteMs(runId)) ?? run.priorMs ?? 0;
+    this.update(runId, { status: 'queued', endedAt: null, error: null, priorMs: trained, resumedAt: new Date().toISOString() });
   }
 
   private closeTornLine(runId: string): void {
@@ -570,22 +597,31 @@ function epochsIn(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** `lastWriteMs`: run.json's mtime, the end of a run that has none yet. */
 /** "wasm", or "wasm ×2" for a run whose batches were split across two threads. */
 export function backendLabel(backend: { name: string; threads?: number }): string {
   return backend.threads && backend.threads > 1 ? `${backend.name} ×${backend.threads}` : backend.name;
 }
 
-function toSummary(run: RunFile, lastWriteMs: number): RunSummary {
-  const start = Date.parse(run.startedAt);
+/**
+ * How long a run has trained: its current session (from its start, or from when it was continued,
+ * to its end or `lastWriteMs` while it has none) plus its earlier sessions. Null when unknown.
+ */
+export function durationOf(run: Pick<RunFile, 'startedAt' | 'endedAt' | 'priorMs' | 'resumedAt'>, lastWriteMs: number): number | null {
+  const start = Date.parse(run.resumedAt ?? run.startedAt);
   const end = run.endedAt ? Date.parse(run.endedAt) : lastWriteMs;
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end <= 0) return null;
+  return (run.priorMs ?? 0) + Math.max(0, Math.round(end - start));
+}
+
+/** `lastWriteMs`: run.json's mtime, the end of a run that has none yet. */
+function toSummary(run: RunFile, lastWriteMs: number): RunSummary {
   return {
     id: run.id,
     name: run.name,
     status: run.status as RunStatus,
     startedAt: run.startedAt,
     endedAt: run.endedAt,
-    durationMs: Number.isFinite(start) && Number.isFinite(end) && end > 0 ? Math.max(0, Math.round(end - start)) : null,
+    durationMs: durationOf(run, lastWriteMs),
     datasetId: run.dataset.id,
     datasetName: run.dataset.name ?? datasetNameOf(run.dataset.id),
     backend: run.backend ? backendLabel(run.backend) : null,

@@ -160,7 +160,7 @@ export class BottleneckBackend implements BottleneckApi {
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
     const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
-    this.runs.update(runId, { status: 'queued', endedAt: null, error: null });
+    this.runs.reopen(runId);
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
   }
 
