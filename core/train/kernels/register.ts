@@ -1,6 +1,6 @@
 /**
  * Our kernels for the backends that train on this machine. tfjs-backend-wasm 4.22 lacks
- * Conv2DBackpropFilter, gets MaxPoolGrad wrong (it drops every channel but the first), and runs
+ * Conv2DBackpropFilter, gets MaxPoolGrad wrong (for most images and channels of most shapes), and runs
  * transposed BatchMatMul and Conv2DBackpropInput far below the speed of its own XNNPACK paths.
  * tfjs-backend-cpu 4.22 gets ResizeNearestNeighborGrad (UpSampling2D's gradient) wrong for every
  * image after the first of a batch. Call after importing a backend, before or after setBackend.

@@ -20,7 +20,7 @@ async function poolGradient(backend: string, x: number[], xShape: number[], r: n
   });
 }
 
-// tfjs-backend-wasm 4.22's own MaxPoolGrad loses the gradient of every channel but the first
+// tfjs-backend-wasm 4.22's own MaxPoolGrad is wrong for most images and channels of most shapes
 // (it fails these tests); ours replaces it.
 describe('wasm MaxPoolGrad', () => {
   it.each<{ xShape: number[]; size: number; strides: number; pad: 'same' | 'valid'; ties: boolean }>([

@@ -1,7 +1,7 @@
 /**
- * MaxPoolGrad for the wasm backend. tfjs-backend-wasm 4.22's own kernel routes only the first
- * channel's gradient (the others are lost, so every Conv2D below a MaxPool2D learned from a wrong
- * gradient) and costs about as much as a convolution. This one reads a pixel's channels together,
+ * MaxPoolGrad for the wasm backend. tfjs-backend-wasm 4.22's own kernel returns a wrong gradient
+ * for most images and channels of most shapes (so every layer below a MaxPool2D learned from a
+ * wrong gradient) and costs about as much as a convolution. This one reads a pixel's channels together,
  * keeps each channel's running maximum, and sends dy to the first maximum of each window, the
  * position the cpu backend chooses on ties.
  */
