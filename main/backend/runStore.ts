@@ -374,7 +374,8 @@ export class RunStore {
   private lastWriteMs(runId: string): number {
     const times = ['run.json', 'metrics.jsonl'].map((f) => {
       try {
-        return statSync(join(this.dir(runId), f)).mtimeMs;
+        // Whole milliseconds: file times carry float noise below that (…737.9999 for …738).
+        return Math.round(statSync(join(this.dir(runId), f)).mtimeMs);
       } catch {
         return 0;
       }
