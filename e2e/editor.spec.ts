@@ -75,6 +75,15 @@ test('builds the undercomplete autoencoder from an empty canvas by drag and drop
   await expect(page.getByTestId('train-start')).toBeDisabled();
   await expect(page.getByTestId('train-blocked')).toContainText('cannot reshape 500');
   await page.screenshot({ path: 'e2e/screenshots/editor-shape-error.png' });
+  // The toolbar keeps the error count readable and Train on screen; the count selects the block at fault.
+  const blocked = page.getByTestId('train-blocked');
+  const count = (await blocked.locator('b').boundingBox())!;
+  expect((await blocked.boundingBox())!.width).toBeGreaterThanOrEqual(count.width);
+  const train = (await page.getByTestId('train-start').boundingBox())!;
+  expect(train.x + train.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+  await blocked.click();
+  await expect(page.getByTestId('inspector')).toContainText('Reshape');
 
   // Undo goes back to the valid graph (keyboard), redo forward again, undo once more.
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });

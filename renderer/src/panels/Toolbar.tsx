@@ -140,9 +140,18 @@ export function Toolbar() {
       )}
       <div className="toolbar__spacer" />
       {view === 'editor' && firstError && (
-        <span className="toolbar__blocked" data-testid="train-blocked" title={firstError.message}>
-          {errors.length} error{errors.length === 1 ? '' : 's'}: {firstError.message}
-        </span>
+        <button
+          type="button"
+          className="toolbar__blocked"
+          data-testid="train-blocked"
+          title={firstError.nodeId ? `${firstError.message} (click to select the block)` : firstError.message}
+          onClick={() => firstError.nodeId && useApp.getState().setSelection({ nodes: [firstError.nodeId], edges: [] })}
+        >
+          <b>
+            {errors.length} error{errors.length === 1 ? '' : 's'}
+          </b>
+          <span className="toolbar__blocked-message">: {firstError.message}</span>
+        </button>
       )}
       <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
         {backend ? `backend: ${backend.name}` : 'backend: starting…'}
