@@ -98,16 +98,18 @@ test('builds the undercomplete autoencoder from an empty canvas by drag and drop
   // Save, reload the page, open: the same graph.
   await expect(page.getByTestId('dirty-marker')).toBeVisible();
   await page.getByTestId('cmd-save').click();
-  await page.getByTestId('save-name').fill('hand built');
+  // Unique per attempt: a retry or a repeat runs in the same workspace, where the first attempt's file exists.
+  const handBuilt = `hand built ${test.info().retry}-${test.info().repeatEachIndex}`;
+  await page.getByTestId('save-name').fill(handBuilt);
   await page.getByTestId('save-confirm').click();
-  await expect(page.getByTestId('notice')).toHaveText(/Saved hand built\.bottleneck\.json/);
+  await expect(page.getByTestId('notice')).toContainText(`Saved ${handBuilt}.bottleneck.json`);
   await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
   const before = await page.evaluate(() => document.querySelector('[data-testid=graph-canvas]')!.getAttribute('data-total-params'));
   const shapesBefore = await page.locator('.react-flow__edge-text').allTextContents();
   await page.reload();
   await expect(page.getByTestId('total-params')).toHaveText('209,968'); // the default template again
   await page.getByTestId('cmd-open').click();
-  await page.getByTestId('file-hand built').click();
+  await page.getByTestId(`file-${handBuilt}`).click();
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-total-params', before!);
   await expect(page.locator('.react-flow__node')).toHaveCount(8);
   expect((await page.locator('.react-flow__edge-text').allTextContents()).sort()).toEqual(shapesBefore.sort());
@@ -116,15 +118,16 @@ test('builds the undercomplete autoencoder from an empty canvas by drag and drop
 
 test('saving over an existing file asks first; leaving unsaved work asks first', async ({ page }) => {
   await page.goto('/');
+  const twice = `twice ${test.info().retry}-${test.info().repeatEachIndex}`;
   await page.getByTestId('cmd-save-as').click();
-  await page.getByTestId('save-name').fill('twice');
+  await page.getByTestId('save-name').fill(twice);
   await page.getByTestId('save-confirm').click();
-  await expect(page.getByTestId('notice')).toHaveText(/Saved twice/);
+  await expect(page.getByTestId('notice')).toContainText(`Saved ${twice}`);
   await setField(page, 'bottleneck-4', 'latentSize', '8');
   await page.getByTestId('cmd-save-as').click();
-  await page.getByTestId('save-name').fill('twice');
+  await page.getByTestId('save-name').fill(twice);
   await page.getByTestId('save-confirm').click();
-  await expect(page.getByTestId('confirm-dialog')).toContainText('twice.bottleneck.json already exists');
+  await expect(page.getByTestId('confirm-dialog')).toContainText(`${twice}.bottleneck.json already exists`);
   await page.getByTestId('confirm-cancel').click();
   await expect(page.getByTestId('dirty-marker')).toBeVisible();
 
