@@ -44,25 +44,32 @@ export function ConfirmDialog() {
 /** Browser mode's Open and Save As: the graphs folder of the workspace, through the backend. */
 export function FileDialog() {
   const mode = useApp((s) => s.fileDialog);
+  // Mounted afresh each time it opens, so its name field starts with the graph's name in its very
+  // first frame: filling it in an effect afterwards could overwrite what the user had typed already.
+  return mode ? <FileDialogBody key={mode} mode={mode} /> : null;
+}
+
+function FileDialogBody({ mode }: { mode: 'open' | 'save' }) {
   const info = useApp((s) => s.info);
-  const docName = useApp((s) => s.doc.name);
   const { openDialog, openPath, saveAs, openGraphText } = useApp.getState();
   const [files, setFiles] = useState<GraphFileInfo[] | null>(null);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(() => useApp.getState().doc.name.replace(/[^\w .()-]+/g, '-'));
   const [error, setError] = useState<string | null>(null);
   const importInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    if (!mode) return;
-    setError(null);
-    setName(docName.replace(/[^\w .()-]+/g, '-'));
-    setFiles(null);
+    let current = true;
     getApi()
       .invoke('graphs:list', {})
-      .then(setFiles, (err: Error) => setError(err.message));
-  }, [mode, docName]);
+      .then(
+        (list) => current && setFiles(list),
+        (err: Error) => current && setError(err.message),
+      );
+    return () => {
+      current = false;
+    };
+  }, []);
 
-  if (!mode) return null;
   const close = () => openDialog(null);
   const folder = info ? `${info.workspace}/graphs` : 'the workspace';
   return (
