@@ -15,8 +15,8 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
-  // One retry: a test that passes only on its second try is listed as flaky, not hidden, and
-  // does not turn CI red on a 2-core machine's timing hiccup (one such failure in 8 full runs).
+  // One retry: a test that passes only on its second try is reported as flaky (not hidden) and
+  // does not turn CI red on a timing hiccup of a 2-core machine; tests must not depend on attempt order.
   retries: 1,
   reporter: [['list']],
   use: {

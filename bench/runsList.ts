@@ -43,9 +43,9 @@ function makeRuns(store: RunStore): { bytes: number } {
     }
     writeFileSync(join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
     for (const epoch of [1, 25, 50]) {
-      const name = `epoch-${String(epoch).padStart(4, '0')}.json`;
-      writeFileSync(join(dir, 'latent', name.replace('.json', '.bin')), encodeProjection({ method: 'pca', x: Array.from({ length: 1000 }, Math.random), y: Array.from({ length: 1000 }, Math.random), labels: Array.from({ length: 1000 }, (_, k) => k % 10) }));
-      writeFileSync(join(dir, 'samples', name), JSON.stringify({ height: 28, width: 28, channels: 1, originals: [Array(784).fill(0)], reconstructions: [Array(784).fill(0)], labels: [0] }));
+      const stem = `epoch-${String(epoch).padStart(4, '0')}`;
+      writeFileSync(join(dir, 'latent', `${stem}.bin`), encodeProjection({ method: 'pca', x: Array.from({ length: 1000 }, Math.random), y: Array.from({ length: 1000 }, Math.random), labels: Array.from({ length: 1000 }, (_, k) => k % 10) }));
+      writeFileSync(join(dir, 'samples', `${stem}.json`), JSON.stringify({ height: 28, width: 28, channels: 1, originals: [Array(784).fill(0)], reconstructions: [Array(784).fill(0)], labels: [0] }));
     }
     // run.json as a finished run leaves it: the full dataset record (a folder's with skipped files).
     const skipped = folder ? Array.from({ length: 40 }, (_, k) => ({ path: `/home/me/pictures/set-${i}/bad/${k}.txt`, reason: 'not an image (unknown format)' })) : [];

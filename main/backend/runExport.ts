@@ -1,7 +1,7 @@
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { MetricPoint } from '../../core/api';
-import type { RunStore } from './runStore';
+import { EPOCH_FILE, type RunStore } from './runStore';
 
 /** The export was refused before anything was written (a user error: the CLI exits 2). */
 export class ExportRefused extends Error {}
@@ -39,7 +39,7 @@ export function exportRun(store: RunStore, runId: string, out: string): { dir: s
   files.push('metrics.csv');
   for (const folder of ['latent', 'samples']) {
     mkdirSync(join(dir, folder));
-    const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => /^epoch-\d+\.(json|bin)$/.test(n)).sort() : [];
+    const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => EPOCH_FILE.test(n)).sort() : [];
     for (const name of names) copy(`${folder}/${name}`);
   }
   return { dir, files };

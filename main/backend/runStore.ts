@@ -140,6 +140,8 @@ function processAlive(pid: number): boolean {
 }
 
 const epochFile = (epoch: number, ext = 'json') => `epoch-${String(epoch).padStart(4, '0')}.${ext}`;
+/** A per-epoch file of latent/ or samples/ (JSON, or a binary projection), its epoch in group 1. */
+export const EPOCH_FILE = /^epoch-(\d+)\.(json|bin)$/;
 
 /**
  * One folder per run (DESIGN.md): run.json replaced atomically, metrics.jsonl appended and flushed
@@ -237,8 +239,12 @@ export class RunStore {
         break;
       }
       case 'run-started':
-        if (event.startEpoch > 0) this.update(id, { resumedAt: new Date().toISOString() });
-        this.update(id, { status: 'running', backend: { ...(backend ?? { name: event.backend, skipped: [] }), threads: event.threads } });
+        this.update(id, {
+          status: 'running',
+          backend: { ...(backend ?? { name: event.backend, skipped: [] }), threads: event.threads },
+          // A continued run's current session starts now, not when it was queued.
+          ...(event.startEpoch > 0 && { resumedAt: new Date().toISOString() }),
+        });
         break;
       case 'run-paused':
         this.update(id, { status: 'paused' });
@@ -591,7 +597,7 @@ function epochsIn(dir: string): number[] {
     return [];
   }
   return names
-    .map((n) => /^epoch-(\d+)\.(json|bin)$/.exec(n))
+    .map((n) => EPOCH_FILE.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
     .filter((epoch, i, all) => all.indexOf(epoch) === i)

@@ -5,7 +5,7 @@
  * layer (dx = dy·Wᵀ, dW = xᵀ·dy). This kernel transposes the operand explicitly (the wasm Transpose
  * kernel, cheap next to the product) and hands the product to the original, untransposed kernel.
  */
-import { BatchMatMul, Transpose, type BatchMatMulAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Transpose, type BatchMatMulAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, type WasmBackendLike, type WasmKernelArgs } from './wasmBackend';
 
 function swapLast2(x: TensorInfo, backend: unknown): TensorInfo {
@@ -31,5 +31,3 @@ export function makeFastBatchMatMul(original: KernelConfig | null): KernelFunc {
   };
   return fast as unknown as KernelFunc;
 }
-
-export const FAST_BATCH_MATMUL = BatchMatMul;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GraphFileInfo } from '../../../core/api';
 import { getApi } from '../api/client';
-import { useApp } from '../store/store';
+import { useApp, type FileDialogMode } from '../store/store';
 
 /** A modal that traps nothing fancy: Escape cancels, the first button gets focus. */
 export function Modal({ title, children, onClose, testId, wide = false }: { title: string; children: React.ReactNode; onClose: () => void; testId: string; wide?: boolean }) {
@@ -49,7 +49,7 @@ export function FileDialog() {
   return mode ? <FileDialogBody key={mode} mode={mode} /> : null;
 }
 
-function FileDialogBody({ mode }: { mode: 'open' | 'save' }) {
+function FileDialogBody({ mode }: { mode: FileDialogMode }) {
   const info = useApp((s) => s.info);
   const { openDialog, openPath, saveAs, openGraphText } = useApp.getState();
   const [files, setFiles] = useState<GraphFileInfo[] | null>(null);
