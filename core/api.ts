@@ -110,6 +110,8 @@ export interface TrainStartRequest {
 
 export interface TrainStartResult {
   runId: string;
+  /** The run's name in the Runs list ("Undercomplete autoencoder (2)"). */
+  name: string;
   /** Runs ahead of this one; 0 when it starts at once. */
   queuePosition: number;
 }
@@ -203,6 +205,8 @@ export interface Channels {
   'dialog:open-graph': [Empty, { path: string | null }];
   'dialog:save-graph': [{ suggestedName: string }, { path: string | null }];
   'dialog:open-folder': [Empty, { path: string | null }];
+  /** The window's commands that are enabled now, for the desktop app's menu bar (ignored in browser mode). */
+  'app:menu-state': [{ enabled: Record<string, boolean> }, Empty];
 }
 
 export type Channel = keyof Channels;
@@ -216,7 +220,11 @@ export type ApiEvent =
   /** The run list changed outside training events (renamed, starred, deleted, restored). */
   | { type: 'runs-changed' }
   /** A folder scan under way: image files found so far. */
-  | { type: 'scan-progress'; path: string; found: number };
+  | { type: 'scan-progress'; path: string; found: number }
+  /** From the transport, not the backend: the event connection was lost or is back (events may have been missed). */
+  | { type: 'connection'; connected: boolean }
+  /** From the desktop shell's menu bar: run this registered command (core/commands.ts). */
+  | { type: 'menu-command'; id: string };
 
 export interface BottleneckApi {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;

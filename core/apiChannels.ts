@@ -23,6 +23,7 @@ export const CHANNELS = [
   'datasets:scan',
   'datasets:browse',
   'dialog:open-folder',
+  'app:menu-state',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is added to the contract but not listed here.

@@ -35,6 +35,9 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'datasets:scan': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'datasets:browse': z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
   'dialog:open-folder': empty,
+  'app:menu-state': z
+    .object({ enabled: z.record(z.string().max(64), z.boolean()).refine((r) => Object.keys(r).length <= 200, 'at most 200 commands') })
+    .strict(),
 };
 
 

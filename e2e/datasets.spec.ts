@@ -1,30 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import sharp from 'sharp';
-
-/** Three classes that look different (bright, dark, striped), 16×16 grayscale PNGs, and one stray text file. */
-async function makeFolder(): Promise<string> {
-  const root = join(mkdtempSync(join(tmpdir(), 'e2e-data-')), 'shapes');
-  const classes: Record<string, (x: number, y: number, i: number) => number> = {
-    bright: (_x, _y, i) => 220 + (i % 20),
-    dark: (_x, _y, i) => 20 + (i % 20),
-    stripes: (x, _y, i) => (x % 4 < 2 ? 250 : 10) - (i % 10),
-  };
-  for (const [name, pixel] of Object.entries(classes)) {
-    mkdirSync(join(root, name), { recursive: true });
-    for (let i = 0; i < 40; i++) {
-      const data = Buffer.from(Array.from({ length: 256 }, (_, k) => pixel(k % 16, Math.floor(k / 16), i)));
-      await sharp(data, { raw: { width: 16, height: 16, channels: 1 } }).toColourspace('b-w').png().toFile(join(root, name, `${i}.png`));
-    }
-  }
-  writeFileSync(join(root, 'stripes', 'notes.txt'), 'not an image');
-  return root;
-}
+import { makeImageFolder } from './folders';
 
 test('an image folder: browse to it, see its classes, train one epoch, and the scatter legend names them', async ({ page }) => {
-  const folder = await makeFolder();
+  const folder = await makeImageFolder();
   await page.goto('/');
   await expect(page.getByTestId('dataset-button')).toContainText('Fashion-MNIST');
   await page.getByTestId('dataset-button').click();

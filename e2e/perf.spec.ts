@@ -1,3 +1,4 @@
+import { menu } from './ui';
 import { expect, test } from '@playwright/test';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { autoLayout } from '../core/graph/layout';
@@ -53,7 +54,7 @@ const summary = (xs: number[]) => {
 // A measurement, not a pass/fail on speed: the figures go to the console and e2e/screenshots/perf.json.
 test('200 blocks on the canvas: pan and drag frame times', async ({ page, browser }) => {
   await page.goto('/');
-  await page.getByTestId('cmd-open').click();
+  await menu(page, 'file-menu', 'open');
   await page.getByTestId('graph-file-input').setInputFiles({ name: 'big.bottleneck.json', mimeType: 'application/json', buffer: Buffer.from(serializeGraph(bigGraph())) });
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-node-count', '200');
   await expect(page.getByTestId('train-start')).toBeEnabled();

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, hasErrors } from '../shapes/infer';
 import { buildTemplate } from '../templates';
-import { undercomplete } from '../templates/undercomplete';
+import { TEMPLATE_NAMES } from '../templates';
+import { chainGraph, undercomplete } from '../templates/undercomplete';
 import { addNode, connect, connectionProblem, copyNodes, moveNodes, paste, removeElements, setParam } from './edits';
-import { History } from './history';
+import { breakMerge, canRedo, canUndo, pushHistory, redoHistory, startHistory, undoHistory } from './history';
 import { autoLayout, nodeHeights } from './layout';
 import { mirrorDecoder } from './mirror';
 import type { GraphDoc } from './types';
@@ -81,12 +82,12 @@ describe('undo history', () => {
     fc.assert(
       fc.property(fc.array(edit, { maxLength: 30 }), (edits) => {
         const start = undercomplete();
-        const history = new History(start);
-        for (const e of edits) history.push(apply(history.present, e));
+        let history = startHistory(start);
+        for (const e of edits) history = pushHistory(history, apply(history.present, e));
         const end = history.present;
-        while (history.canUndo) history.undo();
+        while (canUndo(history)) history = undoHistory(history);
         expect(history.present).toEqual(start);
-        while (history.canRedo) history.redo();
+        while (canRedo(history)) history = redoHistory(history);
         expect(history.present).toEqual(end);
       }),
       { numRuns: 200 },
@@ -94,13 +95,36 @@ describe('undo history', () => {
   });
 
   it('a new edit after undo drops the redo branch', () => {
-    const h = new History(1);
-    h.push(2);
-    h.push(3);
-    h.undo();
-    h.push(4);
-    expect(h.canRedo).toBe(false);
-    expect([h.undo(), h.undo()]).toEqual([2, 1]);
+    let h = startHistory(1);
+    h = pushHistory(h, 2);
+    h = pushHistory(h, 3);
+    h = undoHistory(h);
+    h = pushHistory(h, 4);
+    expect(canRedo(h)).toBe(false);
+    h = undoHistory(h);
+    expect(h.present).toBe(2);
+    expect(undoHistory(h).present).toBe(1);
+  });
+
+  it('edits with the same merge key are one undo step until the run is broken', () => {
+    let h = startHistory('');
+    for (const text of ['1', '12', '128']) h = pushHistory(h, text, 'units');
+    expect(h.past).toEqual(['']);
+    h = pushHistory(h, '128 relu', 'activation');
+    expect(h.past).toEqual(['', '128']);
+    h = breakMerge(h);
+    h = pushHistory(h, '64 relu', 'activation');
+    expect(h.past).toEqual(['', '128', '128 relu']);
+    // Undo then an edit with the old key starts a new step, not a merge into a popped one.
+    h = undoHistory(h);
+    h = pushHistory(h, 'x', 'activation');
+    expect(h.past).toEqual(['', '128', '128 relu']);
+  });
+
+  it('keeps at most the limit of undo steps', () => {
+    let h = startHistory(0);
+    for (let i = 1; i <= 10; i++) h = pushHistory(h, i, null, 4);
+    expect(h.past).toEqual([6, 7, 8, 9]);
   });
 });
 
@@ -146,12 +170,25 @@ describe('auto-layout', () => {
     }
   });
 
-  it('places blocks left to right by depth, centred, and draws the bottleneck smallest', () => {
-    const doc = autoLayout(undercomplete());
+  it('folds every template at its bottleneck, so the dense ones are four blocks wide and the convolutional seven', () => {
+    for (const name of TEMPLATE_NAMES) {
+      const doc = autoLayout(buildTemplate(name));
+      const columns = new Set(doc.nodes.map((n) => n.position.x)).size;
+      expect(columns, name).toBeLessThanOrEqual(name === 'convolutional' ? 7 : 4);
+      const bottleneck = doc.nodes.find((n) => n.kind === 'Bottleneck' || n.kind === 'VariationalBottleneck')!;
+      const output = doc.nodes.find((n) => n.kind === 'Output')!;
+      expect(output.position.y, name).toBeGreaterThan(bottleneck.position.y);
+    }
+    const undercompleteColumns = new Set(autoLayout(undercomplete()).nodes.map((n) => n.position.x)).size;
+    expect(undercompleteColumns).toBe(4);
+  });
+
+  it('places a short graph left to right by depth, centred, and draws the bottleneck smallest', () => {
+    const doc = autoLayout(chainGraph('short', [{ kind: 'Input' }, { kind: 'Flatten' }, { kind: 'Bottleneck', params: { latentSize: 8 } }, { kind: 'Dense', params: { units: 784, activation: 'sigmoid' } }, { kind: 'Output' }]));
     const xs = doc.nodes.map((n) => n.position.x);
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
     const heights = nodeHeights(doc, analyzeGraph(doc));
-    expect(Math.min(...Object.values(heights))).toBe(heights['bottleneck-4']);
+    expect(Math.min(...Object.values(heights))).toBe(heights['bottleneck-3']);
     for (const n of doc.nodes) expect(n.position.y).toBe(Math.round(-heights[n.id]! / 2));
   });
 });

@@ -1,62 +1,54 @@
 /**
- * Undo history as immutable snapshots (tldraw's HistoryManager is the model): every edit pushes the
- * state it replaced; undo and redo move between them. Graph documents are small, so whole snapshots
- * are simpler and safer than inverse operations.
+ * Undo history as immutable snapshots (tldraw's HistoryManager is the model), kept as plain data so it
+ * can live inside the app's store state: every edit pushes the state it replaced; undo and redo move
+ * between them. Graph documents are small, so whole snapshots are simpler and safer than inverse
+ * operations.
  */
-export class History<T> {
-  private past: T[] = [];
-  private future: T[] = [];
+export interface History<T> {
+  past: readonly T[];
+  present: T;
+  future: readonly T[];
+  /**
+   * Edits that carry the same key as the one before them merge into one undo step (typing in one
+   * field); null breaks the run, so the next edit starts a new step.
+   */
+  mergeKey: string | null;
+}
 
-  constructor(
-    private current: T,
-    private readonly limit = 500,
-  ) {}
+export const HISTORY_LIMIT = 500;
 
-  get present(): T {
-    return this.current;
-  }
+export function startHistory<T>(present: T): History<T> {
+  return { past: [], present, future: [], mergeKey: null };
+}
 
-  get canUndo(): boolean {
-    return this.past.length > 0;
-  }
+export const canUndo = (h: History<unknown>) => h.past.length > 0;
+export const canRedo = (h: History<unknown>) => h.future.length > 0;
 
-  get canRedo(): boolean {
-    return this.future.length > 0;
-  }
+/**
+ * Records `next` as the new present. An edit that changes nothing is not recorded; an edit whose
+ * `mergeKey` equals the previous edit's replaces the present instead of adding a step.
+ */
+export function pushHistory<T>(h: History<T>, next: T, mergeKey: string | null = null, limit = HISTORY_LIMIT): History<T> {
+  if (next === h.present) return h;
+  if (mergeKey !== null && mergeKey === h.mergeKey && h.past.length > 0) return { ...h, present: next, future: [] };
+  const past = [...h.past, h.present];
+  if (past.length > limit) past.shift();
+  return { past, present: next, future: [], mergeKey };
+}
 
-  /** Records `next` as the new present; an edit that changes nothing is not recorded. */
-  push(next: T): T {
-    if (next === this.current) return next;
-    this.past.push(this.current);
-    if (this.past.length > this.limit) this.past.shift();
-    this.current = next;
-    this.future = [];
-    return next;
-  }
+export function undoHistory<T>(h: History<T>): History<T> {
+  const previous = h.past.at(-1);
+  if (h.past.length === 0) return h;
+  return { past: h.past.slice(0, -1), present: previous as T, future: [...h.future, h.present], mergeKey: null };
+}
 
-  undo(): T {
-    const previous = this.past.pop();
-    if (previous !== undefined) {
-      this.future.push(this.current);
-      this.current = previous;
-    }
-    return this.current;
-  }
+export function redoHistory<T>(h: History<T>): History<T> {
+  const next = h.future.at(-1);
+  if (h.future.length === 0) return h;
+  return { past: [...h.past, h.present], present: next as T, future: h.future.slice(0, -1), mergeKey: null };
+}
 
-  redo(): T {
-    const next = this.future.pop();
-    if (next !== undefined) {
-      this.past.push(this.current);
-      this.current = next;
-    }
-    return this.current;
-  }
-
-  /** Starts over from `state` (a newly opened file): nothing to undo. */
-  reset(state: T): T {
-    this.past = [];
-    this.future = [];
-    this.current = state;
-    return state;
-  }
+/** Ends a run of merged edits: the next edit is a new undo step even with the same key. */
+export function breakMerge<T>(h: History<T>): History<T> {
+  return h.mergeKey === null ? h : { ...h, mergeKey: null };
 }

@@ -27,8 +27,11 @@ export function nodeHeights(doc: GraphDoc, analysis: GraphAnalysis): Record<stri
   return Object.fromEntries(doc.nodes.map((n) => [n.id, nodeHeight(sizes[n.id] ?? null, smallest, largest)]));
 }
 
-/** Past this many columns a single row gets too small to read, and the decoder turns back below. */
-export const MAX_ROW_COLUMNS = 8;
+/**
+ * Past this many columns a single row gets too small to read at a window's width (five blocks fill
+ * a 1440-pixel window's canvas at 100 %), and the decoder turns back below.
+ */
+export const MAX_ROW_COLUMNS = 5;
 
 /**
  * Left to right by depth from the Input (longest path): encoder, bottleneck, decoder; blocks at the

@@ -74,6 +74,8 @@ export interface RunStartedEvent {
   classNames: string[];
   totalParams: number;
   codeSize: number;
+  /** Something the user should know about how the run trains (e.g. the batch size was capped). */
+  note?: string;
 }
 
 export interface BatchEndEvent {

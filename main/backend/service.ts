@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf } from '../../core/api';
+import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
@@ -23,11 +23,17 @@ export interface NativeDialogs {
   openFolder(): Promise<string | null>;
 }
 
+/** The desktop shell's menu bar, which follows the window's enabled commands; absent in browser mode and the CLI. */
+export interface NativeMenu {
+  setEnabled(enabled: Record<string, boolean>): void;
+}
+
 export interface BackendOptions {
   shell: AppInfo['shell'];
   runsRoot?: string;
   graphsRoot?: string;
   dialogs?: NativeDialogs;
+  menu?: NativeMenu;
 }
 
 /**
@@ -118,6 +124,10 @@ export class BottleneckBackend implements BottleneckApi {
       'dialog:open-graph': async () => chosen(await dialogs().openGraph()),
       'dialog:save-graph': async ({ suggestedName }) => chosen(await dialogs().saveGraph(suggestedName)),
       'dialog:open-folder': async () => ({ path: await dialogs().openFolder() }),
+      'app:menu-state': async ({ enabled }) => {
+        this.options.menu?.setEnabled(enabled);
+        return {};
+      },
       'datasets:browse': async ({ path }) => browseFolder(path),
       'datasets:scan': async ({ path }) => {
         // A new scan replaces one still running (the user picked another folder).
@@ -153,7 +163,7 @@ export class BottleneckBackend implements BottleneckApi {
    * Continues a stopped, interrupted or failed run from its last checkpoint, in the same folder:
    * its curves go on from the last finished epoch.
    */
-  async continueRun(runId: string): Promise<{ runId: string; queuePosition: number }> {
+  async continueRun(runId: string): Promise<TrainStartResult> {
     const run = this.runs.read(runId);
     if (run.status === 'running' || run.status === 'paused' || run.status === 'queued') throw new Error(`run ${runId} is ${run.status}: nothing to continue`);
     if (run.epochsDone >= run.config.epochs) throw new Error(`run ${runId} already finished all ${run.config.epochs} epochs`);
@@ -183,12 +193,12 @@ export class BottleneckBackend implements BottleneckApi {
     await this.trainer.dispose();
   }
 
-  private async enqueue(job: TrainJob): Promise<{ runId: string; queuePosition: number }> {
+  private async enqueue(job: TrainJob): Promise<TrainStartResult> {
     this.queue.push(job);
     const position = this.trainer.busyWith ? this.queue.length : 0;
     if (position > 0) this.runs.update(job.runId, { status: 'queued' });
     else await this.startNext();
-    return { runId: job.runId, queuePosition: position };
+    return { runId: job.runId, name: this.runs.read(job.runId).name, queuePosition: position };
   }
 
   private async startNext(): Promise<void> {

@@ -1,10 +1,11 @@
 /** The desktop shell: one window over the same backend the browser mode uses. Kept thin on purpose. */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BottleneckBackend } from '../backend/service';
 import { appRoot } from '../backend/paths';
-import { bindIpc } from './ipcAdapter';
+import { bindIpc, EVENT_CHANNEL } from './ipcAdapter';
+import { menuTemplate } from './menu';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://bottleneck`;
@@ -66,8 +67,23 @@ function createWindow(): BrowserWindow {
 app.whenReady().then(() => {
   let win: BrowserWindow;
   const filters = [{ name: 'Bottleneck graph', extensions: ['bottleneck.json', 'json'] }];
+  // The menu bar is built from the app's command list; a click asks the window to run the command.
+  const menu = Menu.buildFromTemplate(
+    menuTemplate(process.platform, (id) => {
+      if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, { type: 'menu-command', id });
+    }),
+  );
+  Menu.setApplicationMenu(menu);
   const backend = new BottleneckBackend({
     shell: 'electron',
+    menu: {
+      setEnabled: (enabled) => {
+        for (const [id, on] of Object.entries(enabled)) {
+          const item = menu.getMenuItemById(id);
+          if (item) item.enabled = on;
+        }
+      },
+    },
     dialogs: {
       openGraph: async () => (await dialog.showOpenDialog(win, { properties: ['openFile'], filters })).filePaths[0] ?? null,
       saveGraph: async (suggestedName) => (await dialog.showSaveDialog(win, { defaultPath: `${suggestedName}.bottleneck.json`, filters })).filePath ?? null,

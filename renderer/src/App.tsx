@@ -1,61 +1,58 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
-import { getApi } from './api/client';
-import { commandForKey } from './commands';
+import { COMMANDS, commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
 import { Inspector } from './editor/Inspector';
 import { DatasetDialog } from './panels/DatasetDialog';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
 import { NoticeBar } from './panels/NoticeBar';
 import { RunsView } from './panels/RunsView';
+import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Toolbar } from './panels/Toolbar';
 import { TrainingDashboard } from './panels/TrainingDashboard';
-import { selectDirty, useApp } from './store/store';
+import type { BottleneckApi } from '../../core/api';
+import { useApi, useApp, useAppStore } from './store/context';
+import { selectDirty, type AppStore } from './store/store';
+
+/** Tells the desktop menu bar which commands are enabled, whenever that changes. */
+function followMenuState(store: AppStore, api: BottleneckApi): () => void {
+  let sent = '';
+  const send = () => {
+    const state = store.getState();
+    const enabled = Object.fromEntries(COMMANDS.map((c) => [c.id, c.enabled(state)]));
+    const key = JSON.stringify(enabled);
+    if (key === sent) return;
+    sent = key;
+    api.invoke('app:menu-state', { enabled }).catch(() => {});
+  };
+  send();
+  return store.subscribe(send);
+}
 
 const typingInto = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-let refreshTimer: ReturnType<typeof setTimeout> | null = null;
-/** The run list follows training live (new runs, each finished epoch, ends), at most once a second. */
-function refreshRunsSoon(type: string) {
-  if (type === 'batch-end' || type === 'dataset-progress' || useApp.getState().view !== 'runs' || refreshTimer) return;
-  refreshTimer = setTimeout(() => {
-    refreshTimer = null;
-    void useApp.getState().loadRuns();
-  }, 1000);
-}
-
 export function App() {
+  const store = useAppStore();
   const view = useApp((s) => s.view);
-  useEffect(() => {
-    const api = getApi();
-    const unsubscribe = api.on((event) => {
-      if (event.type === 'train') {
-        useApp.getState().handleEvent(event.event);
-        refreshRunsSoon(event.event.type);
-      } else if (event.type === 'runs-changed') refreshRunsSoon('runs-changed');
-      else if (event.type === 'backend-ready') useApp.setState({ backend: event.backend });
-    });
-    api.invoke('app:info', {}).then(
-      (info) => useApp.getState().setInfo(info),
-      (err: Error) => useApp.getState().setNotice({ kind: 'error', text: `Cannot reach the Bottleneck backend: ${err.message}` }),
-    );
-    return unsubscribe;
-  }, []);
+  useEffect(() => store.getState().subscribeToBackend(), [store]);
+  const desktop = useApp((s) => s.info?.shell === 'electron');
+  const api = useApi();
+  useEffect(() => (desktop ? followMenuState(store, api) : undefined), [desktop, store, api]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const state = useApp.getState();
-      if (typingInto(e.target) || state.pendingConfirm || state.fileDialog || state.datasetDialog) return;
-      const cmd = commandForKey(e);
+      const state = store.getState();
+      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen) return;
+      // In a text field the keys edit the text; only Escape (stop) and the Mod shortcuts that are no text edits pass.
+      if (typingInto(e.target) && !(e.key === 'Enter' && (e.ctrlKey || e.metaKey))) return;
+      const cmd = commandForKey(e, state);
       if (!cmd) return;
-      // The Runs view has no graph on screen: editing shortcuts would change it unseen.
-      if (state.view === 'runs' && !cmd.id.startsWith('view-')) return;
       e.preventDefault();
-      if (cmd.enabled(state)) cmd.run(state);
+      state.runCommand(cmd.id);
     };
     // Leaving the page with unsaved work asks first.
     const onUnload = (e: BeforeUnloadEvent) => {
-      if (selectDirty(useApp.getState())) e.preventDefault();
+      if (selectDirty(store.getState())) e.preventDefault();
     };
     // A folder dropped on the window becomes the dataset (desktop app: the preload gives its path).
     const isFileDrag = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
@@ -67,8 +64,8 @@ export function App() {
       if (!file || !isFileDrag(e)) return;
       e.preventDefault();
       const path = window.bottleneckFiles?.pathForFile(file);
-      if (path) useApp.getState().openDatasetDialog({ path });
-      else useApp.getState().setNotice({ kind: 'info', text: 'The browser does not tell where a dropped folder is: choose it in Data ▾ with its path or Browse….' });
+      if (path) store.getState().openDatasetDialog({ path });
+      else store.getState().setNotice({ kind: 'info', text: 'The browser does not tell where a dropped folder is: choose it in Data ▾ with its path or Browse….' });
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('beforeunload', onUnload);
@@ -80,7 +77,7 @@ export function App() {
       window.removeEventListener('dragover', onDragOver);
       window.removeEventListener('drop', onDrop);
     };
-  }, []);
+  }, [store]);
 
   return (
     <div className="app">
@@ -104,6 +101,7 @@ export function App() {
       <FileDialog />
       <DatasetDialog />
       <ConfirmDialog />
+      <ShortcutsDialog />
     </div>
   );
 }

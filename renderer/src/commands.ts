@@ -1,72 +1,73 @@
+import { COMMAND_INFO, type CommandInfo } from '../../core/commands';
 import { hasErrors } from '../../core/shapes/infer';
-import { getApi } from './api/client';
-import { isTraining, type AppState } from './store/store';
+import type { TemplateName } from '../../core/templates';
+import type { AppState } from './store/store';
+import { isTraining } from './store/trainingReducer';
 
 /**
- * Every editor command, registered once: the toolbar, the keyboard and tooltips read from here
- * (Excalidraw's actions are the model).
+ * Every command with its enabled state and its action. The toolbar buttons, the keyboard, the
+ * tooltips and the desktop menu bar all come from here, so they can never disagree.
  */
-export interface Command {
-  id: string;
-  label: string;
-  /** Key combination as written in tooltips; "Mod" is Ctrl, or Cmd on macOS. */
-  shortcut?: string;
+export interface Command extends CommandInfo {
   enabled(s: AppState): boolean;
   run(s: AppState): void;
+  /** Why it is disabled now, for the tooltip (commands whose reason is not obvious). */
+  whyDisabled?(s: AppState): string | null;
 }
 
 const editable = (s: AppState) => !isTraining(s.training.status);
+const inEditor = (s: AppState) => s.view === 'editor';
+/** Commands that change or read the graph on screen: the Runs view has none. */
+const editing = (s: AppState) => editable(s) && inEditor(s);
 
-export const COMMANDS: Command[] = [
-  { id: 'new', label: 'New', shortcut: 'Mod+Alt+N', enabled: editable, run: (s) => s.newGraph() },
-  {
-    id: 'open',
-    label: 'Open…',
-    shortcut: 'Mod+O',
-    enabled: editable,
-    run: (s) => {
-      if (s.info?.shell === 'electron') {
-        void getApi()
-          .invoke('dialog:open-graph', {})
-          .then(({ path }) => (path ? s.openPath(path) : false));
-      } else s.openDialog('open');
+type Behaviour = Pick<Command, 'enabled' | 'run' | 'whyDisabled'>;
+
+const BEHAVIOUR: Record<string, Behaviour> = {
+  new: { enabled: editable, run: (s) => s.newGraph() },
+  open: { enabled: editable, run: (s) => void s.openFile() },
+  save: { enabled: () => true, run: (s) => void s.save() },
+  'save-as': { enabled: () => true, run: (s) => void s.saveFileAs() },
+  dataset: { enabled: editable, run: (s) => s.openDatasetDialog({ path: null }) },
+  undo: { enabled: (s) => s.canUndo && editing(s), run: (s) => s.undo() },
+  redo: { enabled: (s) => s.canRedo && editing(s), run: (s) => s.redo() },
+  copy: { enabled: (s) => s.selection.nodes.length > 0 && inEditor(s), run: (s) => s.copySelection() },
+  paste: { enabled: (s) => s.clipboard !== null && editing(s), run: (s) => s.pasteClipboard() },
+  duplicate: { enabled: (s) => s.selection.nodes.length > 0 && editing(s), run: (s) => s.duplicateSelection() },
+  delete: { enabled: (s) => (s.selection.nodes.length > 0 || s.selection.edges.length > 0) && editing(s), run: (s) => s.deleteSelection() },
+  'select-all': { enabled: (s) => inEditor(s) && s.doc.nodes.length > 0, run: (s) => s.setSelection({ nodes: s.doc.nodes.map((n) => n.id), edges: s.doc.edges.map((e) => e.id) }) },
+  layout: { enabled: editing, run: (s) => s.layout() },
+  mirror: { enabled: editing, run: (s) => s.mirror() },
+  'view-editor': { enabled: () => true, run: (s) => s.setView('editor') },
+  'view-runs': { enabled: () => true, run: (s) => s.setView('runs') },
+  'fit-view': { enabled: inEditor, run: (s) => s.fitView() },
+  train: {
+    enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s),
+    run: (s) => void s.startTraining(),
+    whyDisabled: (s) => {
+      const error = s.analysis.diagnostics.find((d) => d.severity === 'error' && !d.nodeId) ?? s.analysis.diagnostics.find((d) => d.severity === 'error');
+      if (error) return `Fix the graph first: ${error.message}`;
+      if (!s.info) return 'Connecting to the backend…';
+      return editable(s) ? null : 'A run is training';
     },
   },
-  { id: 'save', label: 'Save', shortcut: 'Mod+S', enabled: () => true, run: (s) => void s.save() },
-  {
-    id: 'save-as',
-    label: 'Save As…',
-    shortcut: 'Mod+Shift+S',
-    enabled: () => true,
-    run: (s) => {
-      if (s.info?.shell === 'electron') {
-        void getApi()
-          .invoke('dialog:save-graph', { suggestedName: s.doc.name })
-          .then(({ path }) => (path ? s.saveAs(path, true) : false));
-      } else s.openDialog('save');
-    },
-  },
-  { id: 'undo', label: 'Undo', shortcut: 'Mod+Z', enabled: (s) => s.canUndo && editable(s), run: (s) => s.undo() },
-  { id: 'redo', label: 'Redo', shortcut: 'Mod+Shift+Z', enabled: (s) => s.canRedo && editable(s), run: (s) => s.redo() },
-  { id: 'copy', label: 'Copy', shortcut: 'Mod+C', enabled: (s) => s.selection.nodes.length > 0, run: (s) => s.copySelection() },
-  { id: 'paste', label: 'Paste', shortcut: 'Mod+V', enabled: (s) => s.clipboard !== null && editable(s), run: (s) => s.pasteClipboard() },
-  { id: 'duplicate', label: 'Duplicate', shortcut: 'Mod+D', enabled: (s) => s.selection.nodes.length > 0 && editable(s), run: (s) => s.duplicateSelection() },
-  { id: 'delete', label: 'Delete', shortcut: 'Delete', enabled: (s) => (s.selection.nodes.length > 0 || s.selection.edges.length > 0) && editable(s), run: (s) => s.deleteSelection() },
-  { id: 'layout', label: 'Auto-layout', shortcut: 'Mod+Shift+L', enabled: editable, run: (s) => s.layout() },
-  { id: 'mirror', label: 'Mirror decoder', shortcut: 'Mod+Shift+M', enabled: editable, run: (s) => s.mirror() },
-  { id: 'view-editor', label: 'Design: the graph editor and live training', shortcut: 'Mod+1', enabled: () => true, run: (s) => s.setView('editor') },
-  { id: 'view-runs', label: 'Runs: every run, and side-by-side comparison', shortcut: 'Mod+2', enabled: () => true, run: (s) => s.setView('runs') },
-  { id: 'dataset', label: 'Choose dataset…', shortcut: 'Mod+Shift+D', enabled: editable, run: (s) => s.openDatasetDialog({ path: null }) },
-  { id: 'train', label: 'Train', shortcut: 'Mod+Enter', enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s), run: (s) => void s.startTraining() },
-  { id: 'stop', label: 'Stop', shortcut: 'Escape', enabled: (s) => s.training.status === 'running' || s.training.status === 'paused', run: (s) => void s.stopTraining() },
-  {
-    id: 'pause',
-    label: 'Pause / resume',
-    shortcut: 'Mod+P',
-    enabled: (s) => s.training.status === 'running' || s.training.status === 'paused',
-    run: (s) => void (s.training.status === 'paused' ? s.resumeTraining() : s.pauseTraining()),
-  },
-];
+  pause: { enabled: (s) => s.training.status === 'running' && s.training.runId !== null, run: (s) => void s.pauseTraining() },
+  resume: { enabled: (s) => s.training.status === 'paused' && s.training.runId !== null, run: (s) => void s.resumeTraining() },
+  // A queued run can be stopped too (it leaves the queue); a run already stopping cannot.
+  stop: { enabled: (s) => ['queued', 'running', 'paused'].includes(s.training.status) && s.training.runId !== null, run: (s) => void s.stopTraining() },
+  shortcuts: { enabled: () => true, run: (s) => s.showShortcuts(true) },
+};
+
+function behaviourOf(info: CommandInfo): Behaviour {
+  if (info.id.startsWith('template-')) {
+    const name = info.id.slice('template-'.length) as TemplateName;
+    return { enabled: editable, run: (s) => s.loadTemplate(name) };
+  }
+  const b = BEHAVIOUR[info.id];
+  if (!b) throw new Error(`command "${info.id}" has no behaviour`);
+  return b;
+}
+
+export const COMMANDS: Command[] = COMMAND_INFO.map((info) => ({ ...info, ...behaviourOf(info) }));
 
 export function command(id: string): Command {
   const found = COMMANDS.find((c) => c.id === id);
@@ -74,33 +75,40 @@ export function command(id: string): Command {
   return found;
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+/** Whether this is a Mac, where "Mod" is ⌘. */
+export const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-export function shortcutLabel(shortcut: string | undefined): string {
+export function shortcutLabel(shortcut: string | undefined, mac = IS_MAC): string {
   if (!shortcut) return '';
-  return shortcut.replace('Mod', isMac ? '⌘' : 'Ctrl').replace('Alt', isMac ? '⌥' : 'Alt');
+  return shortcut.replace('Mod', mac ? '⌘' : 'Ctrl').replace('Alt', mac ? '⌥' : 'Alt');
+}
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
 }
 
 /** Whether a key event is this shortcut ("Mod+Shift+Z", "Delete", …). */
-export function matches(shortcut: string, e: KeyboardEvent): boolean {
+export function matches(shortcut: string, e: KeyLike, mac = IS_MAC): boolean {
   const parts = shortcut.split('+');
   const key = parts.at(-1)!;
-  const mod = parts.includes('Mod');
-  if (mod !== (isMac ? e.metaKey : e.ctrlKey)) return false;
-  if (parts.includes('Shift') !== e.shiftKey) return false;
+  if (parts.includes('Mod') !== (mac ? e.metaKey : e.ctrlKey)) return false;
   if (parts.includes('Alt') !== e.altKey) return false;
+  const wantsShift = parts.includes('Shift');
+  if (wantsShift && !e.shiftKey) return false;
+  // Shift is part of some symbols themselves ("/" is Shift+7 on many layouts): for those it is not checked.
+  if (!wantsShift && e.shiftKey && /^[a-z0-9]$/i.test(key)) return false;
   return e.key.toLowerCase() === key.toLowerCase();
 }
 
-/** Extra keys that do the same as a registered shortcut. */
-const ALIASES: [string, string][] = [
-  ['Mod+Y', 'redo'],
-  ['Backspace', 'delete'],
-];
-
-export function commandForKey(e: KeyboardEvent): Command | null {
-  const direct = COMMANDS.find((c) => c.shortcut && matches(c.shortcut, e));
-  if (direct) return direct;
-  const alias = ALIASES.find(([shortcut]) => matches(shortcut, e));
-  return alias ? command(alias[1]) : null;
+/**
+ * The command a key press asks for. Where two share a key (Pause and Resume), the enabled one wins.
+ */
+export function commandForKey(e: KeyLike, state: AppState | null = null, mac = IS_MAC): Command | null {
+  const candidates = COMMANDS.filter((c) => [c.shortcut, ...(c.aliases ?? [])].some((k) => k !== undefined && matches(k, e, mac)));
+  if (state) return candidates.find((c) => c.enabled(state)) ?? candidates[0] ?? null;
+  return candidates[0] ?? null;
 }

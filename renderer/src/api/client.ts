@@ -10,20 +10,33 @@ declare global {
   }
 }
 
-/** Browser mode: requests as POST /api/<channel>, events over one WebSocket that reconnects. */
-function httpApi(): BottleneckApi {
+/**
+ * Browser mode: requests as POST /api/<channel>, events over one WebSocket that reconnects. While it
+ * is down events are missed, so listeners hear `connection` events and can read again what changed.
+ */
+export function httpApi(): BottleneckApi {
   const listeners = new Set<(event: ApiEvent) => void>();
   let socket: WebSocket | null = null;
+  let lost = false;
+  const emit = (event: ApiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
   const connect = () => {
     const url = new URL('api/events', window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     socket = new WebSocket(url);
-    socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as ApiEvent;
-      for (const listener of listeners) listener(event);
+    socket.onopen = () => {
+      if (!lost) return;
+      lost = false;
+      emit({ type: 'connection', connected: true });
     };
+    socket.onmessage = (message) => emit(JSON.parse(String(message.data)) as ApiEvent);
     socket.onclose = () => {
       socket = null;
+      if (!lost) {
+        lost = true;
+        emit({ type: 'connection', connected: false });
+      }
       setTimeout(connect, 1000);
     };
   };
@@ -44,10 +57,7 @@ function httpApi(): BottleneckApi {
   };
 }
 
-let api: BottleneckApi | null = null;
-
-/** The renderer never knows which transport it has. */
-export function getApi(): BottleneckApi {
-  api ??= window.bottleneck ?? httpApi();
-  return api;
+/** The transport this window has: the preload's IPC binding in Electron, HTTP + WebSocket in a browser. */
+export function platformApi(): BottleneckApi {
+  return window.bottleneck ?? httpApi();
 }

@@ -35,8 +35,9 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
     >
       {data.hasInput && <Handle type="target" position={data.inSide} />}
       <div className="block__head">
-        <span className="block__kind">{data.kind}</span>
-        {(data.role === 'encoder' || data.role === 'decoder') && data.kind.length <= 11 && <span className="block__role">{data.role}</span>}
+        <span className={`block__kind${data.kind.length > 12 ? ' block__kind--long' : ''}`}>{data.kind}</span>
+        {/* The colour says encoder or decoder too; the word shows where the name leaves room for it. */}
+        {(data.role === 'encoder' || data.role === 'decoder') && data.kind.length <= 7 && <span className="block__role">{data.role}</span>}
       </div>
       {(data.summary || data.trainingOnly) && (
         <div className="block__summary">

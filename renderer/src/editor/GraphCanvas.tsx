@@ -8,23 +8,32 @@ import {
   Position,
   ReactFlow,
   useReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type Edge,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { blockSpec, isBlockKind, withDefaults } from '../../../core/blocks/registry';
 import { formatShape } from '../../../core/blocks/types';
 import { connectionProblem } from '../../../core/graph/edits';
 import { nodeHeights } from '../../../core/graph/layout';
 import type { XY } from '../../../core/graph/types';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
-import { isTraining, useApp } from '../store/store';
+import { useApp, useAppStore } from '../store/context';
+import { isTraining } from '../store/store';
 import { BlockNode, type BlockFlowNode } from './BlockNode';
 import { BLOCK_MIME, Palette } from './Palette';
 
 const NODE_TYPES = { block: BlockNode };
+/**
+ * Fit the graph to the canvas, but never past 100 %: a small graph stays at its natural size. The
+ * left margin keeps the zoom buttons off the blocks.
+ */
+const FIT = { padding: { top: '20px', bottom: '20px', left: '60px', right: '24px' }, maxZoom: 1 } as const;
+/** The overview map pays off only for graphs too large to read whole. */
+const MINIMAP_FROM_BLOCKS = 16;
 
 /** The side of `from` that faces `to`: left or right, or top/bottom when one sits right above the other. */
 function facing(from: XY, to: XY | undefined, fallback: Position): Position {
@@ -40,16 +49,43 @@ export function GraphCanvas() {
   const analysis = useApp((s) => s.analysis);
   const selection = useApp((s) => s.selection);
   const locked = useApp((s) => isTraining(s.training.status));
-  const { moveNodes, setSelection, addBlock, connect } = useApp.getState();
+  const { moveNodes, setSelection, addBlock, connect } = useAppStore().getState();
   const flow = useReactFlow();
+  const updateNodeInternals = useUpdateNodeInternals();
+  /** Handle sides as last drawn: React Flow keeps each node's handle positions until told they moved. */
+  const sides = useRef(new Map<string, string>());
+  const [moved, setMoved] = useState<string[]>([]);
+  useEffect(() => {
+    if (moved.length) updateNodeInternals(moved);
+  }, [moved, updateNodeInternals]);
   const [nodes, setNodes] = useState<BlockFlowNode[]>([]);
   const [edges, setEdges] = useState<Edge[]>([]);
   const loads = useApp((s) => s.viewResets);
+  /** Set once the user pans or zooms: until then the graph keeps fitting the canvas as the window changes. */
+  const userMoved = useRef(false);
+  const flowArea = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    userMoved.current = false;
     // After React Flow has measured the new document's nodes.
-    const id = requestAnimationFrame(() => requestAnimationFrame(() => void flow.fitView({ padding: 0.12 })));
+    const id = requestAnimationFrame(() => requestAnimationFrame(() => void flow.fitView(FIT)));
     return () => cancelAnimationFrame(id);
   }, [loads, flow]);
+  useEffect(() => {
+    const el = flowArea.current;
+    if (!el) return;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (!userMoved.current) void flow.fitView(FIT);
+      });
+    });
+    observer.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, [flow]);
 
   // React Flow keeps measurements and drag state on its node objects: merge the derived data in.
   useEffect(() => {
@@ -61,6 +97,15 @@ export function GraphCanvas() {
       const edge = doc.edges.find((e) => (end === 'source' ? e.target === id : e.source === id));
       return edge ? positionOf.get(end === 'source' ? edge.source : edge.target) : undefined;
     };
+    // A reloaded template keeps node ids whose neighbours now sit elsewhere: their handles must be re-measured.
+    const changed: string[] = [];
+    const sideOf = (id: string, position: XY) => `${facing(position, neighbour(id, 'source'), Position.Left)}/${facing(position, neighbour(id, 'target'), Position.Right)}`;
+    for (const n of doc.nodes) {
+      const side = sideOf(n.id, n.position);
+      if (sides.current.has(n.id) && sides.current.get(n.id) !== side) changed.push(n.id);
+      sides.current.set(n.id, side);
+    }
+    if (changed.length) setMoved(changed);
     setNodes((previous) => {
       const before = new Map(previous.map((n) => [n.id, n]));
       return doc.nodes.map((n) => {
@@ -164,7 +209,7 @@ export function GraphCanvas() {
           )}
           {analysis.inputShape && <span>input {formatShape(analysis.inputShape)}</span>}
         </div>
-        <div className="canvas__flow">
+        <div className="canvas__flow" ref={flowArea}>
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -173,6 +218,10 @@ export function GraphCanvas() {
           onEdgesChange={onEdgesChange}
           onNodeDragStop={(_e, _node, dragged) => moveNodes(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))}
           onConnect={(c: Connection) => connect(c.source, c.target)}
+          onMoveStart={(event) => {
+            // Only a move the user made (a programmatic fit has no event).
+            if (event) userMoved.current = true;
+          }}
           isValidConnection={(c) => connectionProblem(doc, c.source, c.target) === null}
           onDragOver={(e) => {
             e.preventDefault();
@@ -183,7 +232,7 @@ export function GraphCanvas() {
           nodesDraggable={!locked}
           nodesConnectable={!locked}
           fitView
-          fitViewOptions={{ padding: 0.12 }}
+          fitViewOptions={FIT}
           minZoom={0.1}
           maxZoom={2}
           onlyRenderVisibleElements
@@ -191,7 +240,9 @@ export function GraphCanvas() {
         >
           <Background gap={24} size={1} color="#2a313c" />
           <Controls showInteractive={false} />
-          <MiniMap position="bottom-left" style={{ width: 150, height: 90, marginLeft: 54 }} pannable zoomable nodeColor={(n) => ((n.data as { role?: string }).role === 'bottleneck' ? '#f0b429' : '#3b4a5e')} maskColor="rgba(10,12,16,0.6)" />
+          {doc.nodes.length >= MINIMAP_FROM_BLOCKS && (
+            <MiniMap position="bottom-right" style={{ width: 150, height: 90 }} pannable zoomable nodeColor={(n) => ((n.data as { role?: string }).role === 'bottleneck' ? '#f0b429' : '#3b4a5e')} maskColor="rgba(10,12,16,0.6)" />
+          )}
         </ReactFlow>
         </div>
         {doc.nodes.length <= 2 && doc.edges.length === 0 && (

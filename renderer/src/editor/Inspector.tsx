@@ -1,38 +1,47 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { blockSpec, withDefaults } from '../../../core/blocks/registry';
+import { blockLabel } from '../../../core/runs/diff';
 import { OPTIMIZERS } from '../../../core/graph/types';
-import { errorsFor, notesFor } from '../../../core/shapes/infer';
-import { isTraining, selectSelectedNode, useApp } from '../store/store';
+import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
+import { useApp, useAppStore } from '../store/context';
+import { isTraining, selectSelectedNode } from '../store/store';
+
+/** Why a typed number is refused, or null when it can be applied. */
+export function numberProblem(text: string, min: number, max: number, integer: boolean): string | null {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return 'enter a number';
+  if (integer && !Number.isInteger(n)) return 'enter a whole number';
+  if (n < min || n > max) return `between ${min.toLocaleString('en')} and ${max.toLocaleString('en')}`;
+  return null;
+}
 
 interface NumberFieldProps {
   name: string;
+  /** Identifies the field for undo: edits while it has focus are one undo step. */
+  editKey: string;
   value: unknown;
   min: number;
   max: number;
   integer: boolean;
-  onCommit: (v: number) => void;
+  onApply: (v: number, editKey: string) => void;
   disabled: boolean;
 }
 
-/** Commits on Enter or blur; a value out of bounds is refused with the reason, and nothing changes. */
-function NumberField({ name, value, min, max, integer, onCommit, disabled }: NumberFieldProps) {
+/**
+ * Checks as the user types and applies every valid value at once (shapes and counts follow live);
+ * an out-of-range value says why and changes nothing. Leaving the field puts back the last valid
+ * value; Escape restores the one it had before.
+ */
+function NumberField({ name, editKey, value, min, max, integer, onApply, disabled }: NumberFieldProps) {
+  const store = useAppStore();
   const [text, setText] = useState(String(value));
-  const [problem, setProblem] = useState<string | null>(null);
+  const focused = useRef(false);
+  const before = useRef(value);
   useEffect(() => {
-    setText(String(value));
-    setProblem(null);
+    // Undo, redo or another view changed the value: show it, unless this field is being typed in.
+    if (!focused.current) setText(String(value));
   }, [value]);
-  const commit = () => {
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n)) setProblem('enter a number');
-    else if (integer && !Number.isInteger(n)) setProblem('enter a whole number');
-    else if (n < min || n > max) setProblem(`between ${min} and ${max}`);
-    else {
-      setProblem(null);
-      if (n !== value) onCommit(n);
-      return;
-    }
-  };
+  const problem = numberProblem(text, min, max, integer);
   return (
     <>
       <input
@@ -45,85 +54,131 @@ function NumberField({ name, value, min, max, integer, onCommit, disabled }: Num
         value={text}
         disabled={disabled}
         aria-invalid={problem !== null}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={commit}
+        onFocus={() => {
+          focused.current = true;
+          before.current = value;
+        }}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = Number(e.target.value);
+          if (numberProblem(e.target.value, min, max, integer) === null && n !== value) onApply(n, editKey);
+        }}
+        onBlur={() => {
+          focused.current = false;
+          store.getState().endEdit();
+          setText(String(value));
+        }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') setText(String(value));
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          if (e.key === 'Escape') {
+            if (before.current !== value && typeof before.current === 'number') onApply(before.current, editKey);
+            setText(String(before.current));
+          }
         }}
       />
-      {problem && <span className="field__problem" role="alert">{problem}</span>}
+      {problem && (
+        <span className="field__problem" role="alert" data-testid={`problem-${name}`}>
+          {problem}
+        </span>
+      )}
     </>
   );
 }
 
-function TextField({ name, value, onCommit, disabled, parse }: { name: string; value: string; onCommit: (v: string) => void; disabled: boolean; parse?: (v: string) => string | null }) {
+function TextField({ name, editKey, value, onApply, disabled, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; disabled: boolean; problemOf?: (v: string) => string | null }) {
+  const store = useAppStore();
   const [text, setText] = useState(value);
-  const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => setText(value), [value]);
-  const commit = () => {
-    const bad = parse?.(text) ?? null;
-    setProblem(bad);
-    if (!bad && text !== value) onCommit(text);
-  };
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!focused.current) setText(value);
+  }, [value]);
+  const problem = problemOf?.(text) ?? null;
   return (
     <>
-      <input className="field__input" data-testid={`param-${name}`} value={text} disabled={disabled} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
-      {problem && <span className="field__problem" role="alert">{problem}</span>}
+      <input
+        className={`field__input${problem ? ' field__input--bad' : ''}`}
+        data-testid={`param-${name}`}
+        value={text}
+        disabled={disabled}
+        aria-invalid={problem !== null}
+        onFocus={() => (focused.current = true)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (!problemOf?.(e.target.value) && e.target.value.trim() && e.target.value !== value) onApply(e.target.value, editKey);
+        }}
+        onBlur={() => {
+          focused.current = false;
+          store.getState().endEdit();
+          setText(value);
+        }}
+        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+      />
+      {problem && (
+        <span className="field__problem" role="alert" data-testid={`problem-${name}`}>
+          {problem}
+        </span>
+      )}
     </>
   );
 }
 
 const parseShape = (text: string) => text.split(/[x×,\s]+/).filter(Boolean).map(Number);
+const shapeProblem = (t: string) => {
+  const dims = parseShape(t);
+  return dims.length >= 1 && dims.length <= 3 && dims.every((d) => Number.isInteger(d) && d > 0) ? null : 'like 28×28×1';
+};
 
 const TRAINING_FIELDS = [
-  { name: 'epochs', label: 'Epochs', min: 1, max: 10_000, integer: true },
-  { name: 'batchSize', label: 'Batch size', min: 1, max: 65_536, integer: true },
-  { name: 'learningRate', label: 'Learning rate', min: 1e-8, max: 10, integer: false },
-  { name: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true },
-  { name: 'earlyStoppingPatience', label: 'Patience (0: off)', min: 0, max: 1000, integer: true },
-  { name: 'refreshEvery', label: 'Refresh plots every', min: 1, max: 1000, integer: true },
+  { name: 'epochs', label: 'Epochs', min: 1, max: 10_000, integer: true, help: 'Passes over the training images.' },
+  { name: 'batchSize', label: 'Batch size', min: 1, max: 65_536, integer: true, help: 'Images per gradient step; larger is faster per image, smaller often generalises better.' },
+  { name: 'learningRate', label: 'Learning rate', min: 1e-8, max: 10, integer: false, help: 'Step size of the optimizer; if the loss jumps or becomes NaN, lower it.' },
+  { name: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true, help: 'Fixes the initial weights and the shuffling: the same seed trains the same model.' },
+  { name: 'earlyStoppingPatience', label: 'Patience (0: off)', min: 0, max: 1000, integer: true, help: 'Stop when the validation loss has not improved for this many epochs.' },
+  { name: 'refreshEvery', label: 'Refresh plots every', min: 1, max: 1000, integer: true, help: 'Epochs between updates of the latent scatter and the reconstructions.' },
 ] as const;
 
+const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = { adam: 'Adam', sgd: 'SGD with momentum', rmsprop: 'RMSprop' };
+
 export function Inspector() {
+  const store = useAppStore();
   const doc = useApp((s) => s.doc);
   const analysis = useApp((s) => s.analysis);
   const node = useApp(selectSelectedNode);
   const selectedCount = useApp((s) => s.selection.nodes.length);
   const busy = useApp((s) => isTraining(s.training.status));
-  const { setParam, setTraining, rename } = useApp.getState();
+  const { setParam, setTraining, rename } = store.getState();
 
   if (!node) {
     return (
       <aside className="card inspector" data-testid="inspector">
-        <h2 className="card__title">{selectedCount > 1 ? `${selectedCount} blocks selected` : 'Graph'}</h2>
+        <h2 className="card__title">{selectedCount > 1 ? `${selectedCount} blocks selected` : 'Graph and training'}</h2>
         <label className="field">
           <span className="field__label">Name</span>
-          <TextField name="graph-name" value={doc.name} disabled={busy} onCommit={rename} />
+          <TextField name="graph-name" editKey="graph.name" value={doc.name} disabled={busy} onApply={(v, key) => rename(v, key)} />
         </label>
         <div className="field-grid">
           {TRAINING_FIELDS.map((f) => (
-            <label key={f.name} className="field">
+            <label key={f.name} className="field" title={f.help}>
               <span className="field__label">{f.label}</span>
-              <NumberField {...f} value={doc.training[f.name]} disabled={busy} onCommit={(v) => setTraining({ [f.name]: v })} />
+              <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
             </label>
           ))}
         </div>
         <div className="field-grid">
-          <label className="field">
+          <label className="field" title="How the weights follow the gradient: Adam adapts the step per weight and is the usual choice.">
             <span className="field__label">Optimizer</span>
             <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} disabled={busy} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
               {OPTIMIZERS.map((o) => (
                 <option key={o} value={o}>
-                  {o === 'sgd' ? 'SGD' : o === 'rmsprop' ? 'RMSprop' : 'Adam'}
+                  {OPTIMIZER_LABELS[o]}
                 </option>
               ))}
             </select>
           </label>
           {doc.training.optimizer === 'sgd' && (
-            <label className="field">
+            <label className="field" title="How much of the last step carries into the next (0: plain SGD).">
               <span className="field__label">Momentum</span>
-              <NumberField name="momentum" min={0} max={0.999} integer={false} value={doc.training.momentum} disabled={busy} onCommit={(v) => setTraining({ momentum: v })} />
+              <NumberField name="momentum" editKey="training.momentum" min={0} max={0.999} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
             </label>
           )}
         </div>
@@ -135,12 +190,13 @@ export function Inspector() {
   const params = withDefaults(node.kind, node.params);
   const errors = errorsFor(analysis, node.id);
   const notes = notesFor(analysis, node.id);
+  const role = blockRoles(doc, analysis)[node.id];
   return (
     <aside className="card inspector" data-testid="inspector">
-      <h2 className="card__title">
-        {spec.label} <span className="muted">{node.id}</span>
+      <h2 className="card__title" data-testid="inspector-title">
+        {blockLabel(doc, node)} {role && role !== node.kind.toLowerCase() && <span className="muted">· {role}</span>}
       </h2>
-      {spec.fields.length === 0 && <p className="muted">{spec.description}</p>}
+      <p className="muted small inspector__about">{spec.description}</p>
       <div className="field-grid">
         {spec.fields
           .filter((f) => !f.visible || f.visible(params))
@@ -148,7 +204,16 @@ export function Inspector() {
             <label key={field.name} className="field" title={field.help}>
               <span className="field__label">{field.label}</span>
               {(field.type === 'int' || field.type === 'float') && (
-                <NumberField name={field.name} min={field.min} max={field.max} integer={field.type === 'int'} value={params[field.name]} disabled={busy} onCommit={(v) => setParam(node.id, field.name, v)} />
+                <NumberField
+                  name={field.name}
+                  editKey={`${node.id}.${field.name}`}
+                  min={field.min}
+                  max={field.max}
+                  integer={field.type === 'int'}
+                  value={params[field.name]}
+                  disabled={busy}
+                  onApply={(v, key) => setParam(node.id, field.name, v, key)}
+                />
               )}
               {field.type === 'enum' && (
                 <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} disabled={busy} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
@@ -162,12 +227,14 @@ export function Inspector() {
               {field.type === 'shape' && (
                 <TextField
                   name={field.name}
+                  editKey={`${node.id}.${field.name}`}
                   value={(params[field.name] as number[]).join('×')}
                   disabled={busy}
-                  parse={(t) => (parseShape(t).every((d) => Number.isInteger(d) && d > 0) && parseShape(t).length >= 1 && parseShape(t).length <= 3 ? null : 'like 28×28×1')}
-                  onCommit={(t) => setParam(node.id, field.name, parseShape(t))}
+                  problemOf={shapeProblem}
+                  onApply={(t, key) => setParam(node.id, field.name, parseShape(t), key)}
                 />
               )}
+              {field.help && <span className="field__help">{field.help}</span>}
             </label>
           ))}
       </div>

@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LatentProjection, ReconstructionGrid, RunDetail } from '../../../core/api';
 import { compareSettings, diffGraphs } from '../../../core/runs/diff';
-import { getApi } from '../api/client';
 import { LatentScatter } from '../plots/LatentScatter';
 import { paint } from '../plots/ReconGrid';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
-import { useApp } from '../store/store';
+import { useApi, useApp } from '../store/context';
 import { runColor } from './runColors';
 
 const METRICS = [
@@ -48,6 +47,7 @@ function CurveChart({ details, metricKey, title, x, testId }: { details: RunDeta
 const nearest = (epochs: number[], epoch: number) => [...epochs].reverse().find((e) => e <= epoch) ?? epochs[0] ?? null;
 
 function useEpochData<T>(details: RunDetail[], epoch: number, epochsOf: (d: RunDetail) => number[], channel: 'runs:latent' | 'runs:samples') {
+  const api = useApi();
   const [cache, setCache] = useState<Record<string, T>>({});
   const wanted = details.map((d) => {
     const e = nearest(epochsOf(d), epoch);
@@ -56,7 +56,7 @@ function useEpochData<T>(details: RunDetail[], epoch: number, epochsOf: (d: RunD
   useEffect(() => {
     for (const w of wanted) {
       if (!w || cache[w.key]) continue;
-      getApi()
+      api
         .invoke(channel, { runId: w.runId, epoch: w.epoch })
         .then(
           (data) => setCache((c) => ({ ...c, [w.key]: data as T })),
@@ -75,51 +75,52 @@ function Tile({ pixels, grid }: { pixels: number[]; grid: ReconstructionGrid }) 
 
 const mse = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + ((v - b[i]!) / 255) ** 2, 0) / a.length;
 
+/** The same validation images across, the input row first, then one row per run with each image's error. */
 function ReconCompare({ details, grids }: { details: RunDetail[]; grids: ({ epoch: number; data: ReconstructionGrid | null } | null)[] }) {
   const first = grids.find((g) => g?.data)?.data ?? null;
   if (!first) return <p className="muted">Reconstructions appear once the runs have finished an epoch.</p>;
   const sameImages = grids.every((g) => !g?.data || JSON.stringify(g.data.originals) === JSON.stringify(first.originals));
   return (
     <>
-      {!sameImages && <p className="muted">These runs used different validation images (different datasets): each column shows its own.</p>}
-      <table className="compare__recon" data-testid="compare-recon" data-columns={grids.length}>
-        <thead>
-          <tr>
-            <th>input</th>
-            {details.map((d, i) => (
-              <th key={d.summary.id} style={{ color: runColor(i) }}>
-                {d.summary.name}
-                <span className="muted"> · epoch {grids[i]?.epoch ?? '–'}</span>
-              </th>
-            ))}
-          </tr>
-        </thead>
+      {!sameImages && <p className="muted">These runs used different validation images (different datasets): each row shows its own.</p>}
+      <table className="compare__recon" data-testid="compare-recon" data-columns={grids.length} data-images={first.originals.length}>
         <tbody>
-          {first.originals.map((original, row) => (
-            <tr key={row}>
-              <td>
+          <tr>
+            <th scope="row">input</th>
+            {first.originals.map((original, i) => (
+              <td key={i}>
                 <Tile pixels={original} grid={first} />
               </td>
-              {grids.map((g, i) => {
-                const grid = g?.data;
-                const recon = grid?.reconstructions[row];
-                return (
-                  <td key={i}>
-                    {grid && recon ? (
-                      <>
-                        <Tile pixels={recon} grid={grid} />
-                        <span className="compare__err" title="mean squared error per pixel, pixels in [0, 1]">
-                          {mse(grid.originals[row]!, recon).toFixed(4)}
-                        </span>
-                      </>
-                    ) : (
-                      <span className="muted">–</span>
-                    )}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+            ))}
+          </tr>
+          {details.map((d, r) => {
+            const grid = grids[r]?.data;
+            return (
+              <tr key={d.summary.id} data-testid={`compare-recon-run-${r}`}>
+                <th scope="row" style={{ color: runColor(r) }} title={d.summary.name}>
+                  <span className="compare__recon-name">{d.summary.name}</span>
+                  <span className="muted"> · epoch {grids[r]?.epoch ?? '–'}</span>
+                </th>
+                {first.originals.map((_, i) => {
+                  const recon = grid?.reconstructions[i];
+                  return (
+                    <td key={i}>
+                      {grid && recon ? (
+                        <>
+                          <Tile pixels={recon} grid={grid} />
+                          <span className="compare__err" title="mean squared error per pixel, pixels in [0, 1]">
+                            {mse(grid.originals[i]!, recon).toFixed(4)}
+                          </span>
+                        </>
+                      ) : (
+                        <span className="muted">–</span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </>
@@ -163,9 +164,9 @@ function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolea
           <th colSpan={details.length + 1}>Graph, block by block</th>
         </tr>
         {shownBlocks.flatMap((b) =>
-          (b.changes.length ? b.changes : [{ param: '', values: b.present.map((p) => (p ? 'same' : null)) }]).map((c, k) => (
+          (b.changes.length ? b.changes : [{ param: '', label: '', values: b.present.map((p) => (p ? 'same' : null)) }]).map((c, k) => (
             <tr key={`${b.id}:${c.param}`} data-testid={k === 0 ? `diff-block-${b.id}` : undefined} className={b.status !== 'same' ? 'diff--differs' : undefined}>
-              <th>{k === 0 ? `${b.id} (${b.kind})` : ''}{c.param && <span className="muted"> {c.param}</span>}</th>
+              <th>{k === 0 ? b.label : ''}{c.label && <span className="muted"> {c.label}</span>}</th>
               {c.values.map((v, i) => (
                 <td key={i}>{v ?? <span className="muted">absent</span>}</td>
               ))}
@@ -320,20 +321,6 @@ export function CompareView() {
             <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
             {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
           </div>
-          <h3 className="compare__subtitle">
-            Latent space at epoch{' '}
-            <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
-          </h3>
-          <div className="compare__scatters" style={{ gridTemplateColumns: `repeat(${Math.min(details.length, 3)}, minmax(0, 1fr))` }}>
-            {details.map((d, i) => (
-              <div key={d.summary.id} className="compare__scatter" data-testid={`compare-scatter-${i}`}>
-                <h3 style={{ color: runColor(i) }}>
-                  {d.summary.name} <span className="muted">· epoch {latents[i]?.epoch ?? '–'}</span>
-                </h3>
-                <LatentScatter latent={latents[i]?.data ?? null} classNames={(d.dataset.classNames as string[] | undefined) ?? []} />
-              </div>
-            ))}
-          </div>
         </div>
         <div className="compare__side">
           <h3 className="compare__subtitle">
@@ -343,10 +330,24 @@ export function CompareView() {
             </label>
           </h3>
           <DiffTable details={details} showAll={showAll} />
-          <h3 className="compare__subtitle">Same images, each run's reconstruction (error below)</h3>
-          <ReconCompare details={details} grids={grids} />
         </div>
       </div>
+      <h3 className="compare__subtitle">
+        Latent space at epoch{' '}
+        <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
+      </h3>
+      <div className="compare__scatters" style={{ gridTemplateColumns: `repeat(${Math.min(details.length, 3)}, minmax(0, 1fr))` }}>
+        {details.map((d, i) => (
+          <div key={d.summary.id} className="compare__scatter" data-testid={`compare-scatter-${i}`}>
+            <h3 style={{ color: runColor(i) }}>
+              {d.summary.name} <span className="muted">· epoch {latents[i]?.epoch ?? '–'}</span>
+            </h3>
+            <LatentScatter latent={latents[i]?.data ?? null} classNames={(d.dataset.classNames as string[] | undefined) ?? []} />
+          </div>
+        ))}
+      </div>
+      <h3 className="compare__subtitle">Same images, each run's reconstruction (error below)</h3>
+      <ReconCompare details={details} grids={grids} />
     </section>
   );
 }

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FolderListing, FolderSummary, Preprocessing } from '../../../core/api';
 import { FIT_MODES, folderDatasetId, type FitMode } from '../../../core/data/folder';
-import { getApi } from '../api/client';
 import { builtinDataset } from '../store/datasetSlice';
-import { useApp } from '../store/store';
+import { useApi, useApp, useAppStore } from '../store/context';
 import { Modal } from './Dialogs';
 
 const MAX_SIDE = 512;
@@ -12,8 +11,9 @@ const MAX_SIDE = 512;
 function FolderBrowser({ start, onChoose }: { start: string | null; onChoose: (path: string) => void }) {
   const [listing, setListing] = useState<FolderListing | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const api = useApi();
   const go = useCallback((path: string | null) => {
-    getApi()
+    api
       .invoke('datasets:browse', { path })
       .then(
         (l) => {
@@ -22,8 +22,10 @@ function FolderBrowser({ start, onChoose }: { start: string | null; onChoose: (p
         },
         (err: Error) => setError(err.message),
       );
-  }, []);
-  useEffect(() => go(start), [go, start]);
+  }, [api]);
+  // Where it opens is fixed when it opens (the typed path, else the home folder); typing does not move it.
+  const [first] = useState(start);
+  useEffect(() => go(first), [go, first]);
   return (
     <div className="folder-browser" data-testid="folder-browser">
       <div className="folder-browser__bar">
@@ -49,7 +51,7 @@ function FolderBrowser({ start, onChoose }: { start: string | null; onChoose: (p
         <span className="muted">{listing ? `${listing.imageCount} image${listing.imageCount === 1 ? '' : 's'} directly in this folder` : ''}</span>
         <span className="toolbar__spacer" />
         <button type="button" className="btn" data-testid="folder-choose" disabled={!listing} onClick={() => listing && onChoose(listing.path)}>
-          Use this folder
+          Scan this folder
         </button>
       </div>
     </div>
@@ -107,7 +109,8 @@ export function DatasetDialog() {
   const request = useApp((s) => s.datasetDialog);
   const info = useApp((s) => s.info);
   const current = useApp((s) => s.dataset);
-  const { openDatasetDialog, chooseDataset } = useApp.getState();
+  const api = useApi();
+  const { openDatasetDialog, chooseDataset } = useAppStore().getState();
   const [path, setPath] = useState('');
   const [browsing, setBrowsing] = useState(false);
   const [scanning, setScanning] = useState<number | null>(null);
@@ -125,7 +128,7 @@ export function DatasetDialog() {
     setSummary(null);
     setScanning(0);
     try {
-      const result = await getApi().invoke('datasets:scan', { path: folder.trim() });
+      const result = await api.invoke('datasets:scan', { path: folder.trim() });
       setSummary(result);
       setSettings(result.suggested);
       setPath(result.path);
@@ -134,7 +137,7 @@ export function DatasetDialog() {
     } finally {
       setScanning(null);
     }
-  }, []);
+  }, [api]);
 
   useEffect(() => {
     if (!request) return;
@@ -146,7 +149,7 @@ export function DatasetDialog() {
 
   useEffect(() => {
     if (scanning === null) return;
-    return getApi().on((e) => e.type === 'scan-progress' && setScanning(e.found));
+    return api.on((e) => e.type === 'scan-progress' && setScanning(e.found));
   }, [scanning === null]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!request) return null;
@@ -182,7 +185,7 @@ export function DatasetDialog() {
             className="btn"
             data-testid="dataset-choose-folder"
             onClick={() =>
-              void getApi()
+              void api
                 .invoke('dialog:open-folder', {})
                 .then((r) => {
                   if (r.path) void scan(r.path);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GraphFileInfo } from '../../../core/api';
-import { getApi } from '../api/client';
-import { useApp, type FileDialogMode } from '../store/store';
+import { useApi, useApp, useAppStore } from '../store/context';
+import type { FileDialogMode } from '../store/store';
 
 /** A modal that traps nothing fancy: Escape cancels, the first button gets focus. */
 export function Modal({ title, children, onClose, testId, wide = false }: { title: string; children: React.ReactNode; onClose: () => void; testId: string; wide?: boolean }) {
@@ -22,7 +22,7 @@ export function Modal({ title, children, onClose, testId, wide = false }: { titl
 
 export function ConfirmDialog() {
   const request = useApp((s) => s.pendingConfirm);
-  const resolve = useApp((s) => s.resolveConfirm);
+  const resolve = useAppStore().getState().resolveConfirm;
   const confirmButton = useRef<HTMLButtonElement>(null);
   useEffect(() => confirmButton.current?.focus(), [request]);
   if (!request) return null;
@@ -51,15 +51,17 @@ export function FileDialog() {
 
 function FileDialogBody({ mode }: { mode: FileDialogMode }) {
   const info = useApp((s) => s.info);
-  const { openDialog, openPath, saveAs, openGraphText } = useApp.getState();
+  const store = useAppStore();
+  const api = useApi();
+  const { openDialog, openPath, saveAs, openGraphText } = store.getState();
   const [files, setFiles] = useState<GraphFileInfo[] | null>(null);
-  const [name, setName] = useState(() => useApp.getState().doc.name.replace(/[^\w .()-]+/g, '-'));
+  const [name, setName] = useState(() => store.getState().doc.name.replace(/[^\w .()-]+/g, '-'));
   const [error, setError] = useState<string | null>(null);
   const importInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     let current = true;
-    getApi()
+    api
       .invoke('graphs:list', {})
       .then(
         (list) => current && setFiles(list),
@@ -68,7 +70,7 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
     return () => {
       current = false;
     };
-  }, []);
+  }, [api]);
 
   const close = () => openDialog(null);
   const folder = info ? `${info.workspace}/graphs` : 'the workspace';

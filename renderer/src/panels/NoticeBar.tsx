@@ -1,9 +1,11 @@
-import { useApp } from '../store/store';
+import { useApp, useAppStore } from '../store/context';
 
 export function NoticeBar() {
+  const store = useAppStore();
   const notice = useApp((s) => s.notice);
-  const setNotice = useApp((s) => s.setNotice);
-  if (!notice) return null;
+  const view = useApp((s) => s.view);
+  // A notice about the graph means nothing in the Runs view: it waits for the Design view.
+  if (!notice || (notice.view && notice.view !== view)) return null;
   return (
     <div className={`notice notice--${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
       <span>{notice.text}</span>
@@ -12,7 +14,7 @@ export function NoticeBar() {
           {notice.action.label}
         </button>
       )}
-      <button type="button" className="notice__close" aria-label="Dismiss" onClick={() => setNotice(null)}>
+      <button type="button" className="notice__close" aria-label="Dismiss" onClick={() => store.getState().setNotice(null)}>
         ×
       </button>
     </div>

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { RunStatus, RunSummary } from '../../../core/api';
 import { formatValue } from '../../../core/runs/diff';
 import { MAX_COMPARED } from '../store/runsSlice';
-import { useApp } from '../store/store';
+import { useApp, useAppStore } from '../store/context';
 import { runColor } from './runColors';
 
 type SortKey = 'name' | 'status' | 'startedAt' | 'durationMs' | 'topology' | 'codeSize' | 'totalParams' | 'datasetName' | 'backend' | 'val_loss' | 'best_val_loss';
@@ -49,6 +49,7 @@ function compare(a: RunSummary, b: RunSummary, key: SortKey): number {
 }
 
 function NameCell({ run }: { run: RunSummary }) {
+  const store = useAppStore();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(run.name);
   if (!editing) {
@@ -60,7 +61,7 @@ function NameCell({ run }: { run: RunSummary }) {
   }
   const commit = () => {
     setEditing(false);
-    if (text.trim() && text.trim() !== run.name) void useApp.getState().renameRun(run.id, text.trim());
+    if (text.trim() && text.trim() !== run.name) void store.getState().renameRun(run.id, text.trim());
   };
   return (
     <input
@@ -88,7 +89,7 @@ export function RunsList() {
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
   const [starredOnly, setStarredOnly] = useState(false);
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'startedAt', dir: -1 });
-  const { toggleCompared, starRun, deleteRuns, continueRun, openRunGraph, clearCompared } = useApp.getState();
+  const { toggleCompared, starRun, deleteRuns, continueRun, openRunGraph, clearCompared } = useAppStore().getState();
 
   const shown = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -190,7 +191,8 @@ export function RunsList() {
                   <td>{r.backend ?? '–'}</td>
                   <td className="num">{loss(r.val_loss)}</td>
                   <td className="num">{loss(r.best_val_loss)}</td>
-                  <td className="runs__actions">
+                  <td>
+                    <div className="runs__actions">
                     <button type="button" className="btn btn--ghost btn--small" data-testid={`run-open-${r.id}`} disabled={r.damaged !== null} title="Open this run's graph in the editor" onClick={() => void openRunGraph(r.id)}>
                       Graph
                     </button>
@@ -202,6 +204,7 @@ export function RunsList() {
                     <button type="button" className="btn btn--ghost btn--small" data-testid={`run-delete-${r.id}`} disabled={live} title={live ? 'Stop it first' : 'Move to the trash (undoable)'} onClick={() => void deleteRuns([r.id])}>
                       Delete
                     </button>
+                    </div>
                   </td>
                 </tr>
               );

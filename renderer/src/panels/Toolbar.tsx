@@ -1,66 +1,62 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../core/templates';
-import { command, shortcutLabel } from '../commands';
-import { isTraining, selectDirty, useApp } from '../store/store';
+import { command, COMMANDS, shortcutLabel } from '../commands';
+import { useApp, useAppStore } from '../store/context';
+import { isTraining, selectDirty } from '../store/store';
+import { Menu, type MenuEntry } from './Menu';
 
-function CommandButton({ id, className = 'btn btn--ghost', label }: { id: string; className?: string; label?: string }) {
+/** A toolbar button that is a registered command: same label, shortcut and enabled state everywhere. */
+export function CommandButton({ id, className = 'btn btn--ghost', label, testId }: { id: string; className?: string; label?: string; testId?: string }) {
+  const store = useAppStore();
   const cmd = command(id);
   const enabled = useApp((s) => cmd.enabled(s));
+  const why = useApp((s) => (cmd.enabled(s) ? null : (cmd.whyDisabled?.(s) ?? null)));
   return (
-    <button type="button" className={className} data-testid={`cmd-${id}`} disabled={!enabled} title={`${cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`} onClick={() => cmd.run(useApp.getState())}>
+    <button
+      type="button"
+      className={className}
+      data-testid={testId ?? `cmd-${id}`}
+      disabled={!enabled}
+      title={why ?? `${cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`}
+      onClick={() => store.getState().runCommand(id)}
+    >
       {label ?? cmd.label}
     </button>
   );
 }
 
-function TemplateMenu({ disabled }: { disabled: boolean }) {
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    window.addEventListener('mousedown', close);
-    return () => window.removeEventListener('mousedown', close);
-  }, [open]);
-  return (
-    <div className="menu" ref={ref}>
-      <button type="button" className="btn btn--ghost" data-testid="templates-menu" aria-expanded={open} disabled={disabled} onClick={() => setOpen(!open)}>
-        Templates ▾
-      </button>
-      {open && (
-        <ul className="menu__list" role="menu">
-          {TEMPLATE_NAMES.map((name) => (
-            <li key={name} role="none">
-              <button
-                type="button"
-                role="menuitem"
-                className="menu__item"
-                data-testid={`template-${name}`}
-                onClick={() => {
-                  setOpen(false);
-                  useApp.getState().loadTemplate(name);
-                }}
-              >
-                <b>{TEMPLATES[name].label}</b>
-                <span className="muted">{TEMPLATES[name].description}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
+/** Menu entries for registered commands, with their enabled states read from the store. */
+function useCommandEntries(ids: string[], details: Record<string, string> = {}): MenuEntry[] {
+  const store = useAppStore();
+  const enabled = useApp((s) => ids.map((id) => (command(id).enabled(s) ? '1' : '0')).join(''));
+  return useMemo(() => {
+    let group: number | null = null;
+    return ids.map((id, i) => {
+      const cmd = command(id);
+      const separator = group !== null && cmd.group !== group;
+      group = cmd.group;
+      return { id, label: cmd.label, detail: details[id], shortcut: shortcutLabel(cmd.shortcut), enabled: enabled[i] === '1', separator, run: () => store.getState().runCommand(id) };
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enabled, store]);
 }
 
+const idsOf = (menu: string) => COMMANDS.filter((c) => c.menu === menu && !c.submenu).map((c) => c.id);
+const FILE_IDS = idsOf('file');
+const EDIT_IDS = idsOf('edit');
+const TEMPLATE_IDS = TEMPLATE_NAMES.map((n) => `template-${n}`);
+const TEMPLATE_DETAILS = Object.fromEntries(TEMPLATE_NAMES.map((n) => [`template-${n}`, TEMPLATES[n].description]));
+
 function ViewTabs() {
+  const store = useAppStore();
   const view = useApp((s) => s.view);
   return (
     <div className="tabs" role="tablist" aria-label="View">
       {(['editor', 'runs'] as const).map((v) => {
         const cmd = command(`view-${v}`);
         return (
-          <button key={v} type="button" role="tab" aria-selected={view === v} className={`tab${view === v ? ' tab--on' : ''}`} data-testid={`view-${v}`} title={`${cmd.label} (${shortcutLabel(cmd.shortcut!)})`} onClick={() => cmd.run(useApp.getState())}>
-            {v === 'editor' ? 'Design' : 'Runs'}
+          <button key={v} type="button" role="tab" aria-selected={view === v} className={`tab${view === v ? ' tab--on' : ''}`} data-testid={`view-${v}`} title={`${cmd.label} (${shortcutLabel(cmd.shortcut)})`} onClick={() => store.getState().runCommand(cmd.id)}>
+            {cmd.label}
           </button>
         );
       })}
@@ -68,20 +64,78 @@ function ViewTabs() {
   );
 }
 
-function DatasetButton({ disabled }: { disabled: boolean }) {
+function DatasetButton() {
+  const store = useAppStore();
   const dataset = useApp((s) => s.dataset);
   const cmd = command('dataset');
+  const enabled = useApp((s) => cmd.enabled(s));
   return (
     <button
       type="button"
       className="btn btn--ghost dataset-button"
       data-testid="dataset-button"
-      disabled={disabled}
-      title={`${dataset ? `${dataset.path ?? dataset.name}: ${dataset.height}×${dataset.width}×${dataset.channels}, ${dataset.classNames.length} classes. ` : ''}${cmd.label} (${shortcutLabel(cmd.shortcut!)})`}
-      onClick={() => cmd.run(useApp.getState())}
+      disabled={!enabled}
+      title={`${dataset ? `${dataset.path ?? dataset.name}: ${dataset.height}×${dataset.width}×${dataset.channels}, ${dataset.classNames.length} classes. ` : ''}${cmd.label} (${shortcutLabel(cmd.shortcut)})`}
+      onClick={() => store.getState().runCommand(cmd.id)}
     >
-      <span className="muted">Data</span> {dataset ? dataset.name : '…'} ▾
+      <span className="muted">Data:</span> <span className="dataset-button__name">{dataset ? dataset.name : '…'}</span> ▾
     </button>
+  );
+}
+
+function GraphErrors() {
+  const store = useAppStore();
+  const analysis = useApp((s) => s.analysis);
+  // Faults of the graph as a whole (no bottleneck, no output) first: they are usually the cause of the rest.
+  const errors = useMemo(
+    () => analysis.diagnostics.filter((d) => d.severity === 'error').sort((a, b) => Number(a.nodeId !== undefined) - Number(b.nodeId !== undefined)),
+    [analysis],
+  );
+  const first = errors[0];
+  if (!first) return null;
+  return (
+    <button
+      type="button"
+      className="toolbar__blocked"
+      data-testid="train-blocked"
+      title={first.nodeId ? `${first.message} (click to select the block)` : first.message}
+      onClick={() => first.nodeId && store.getState().setSelection({ nodes: [first.nodeId], edges: [] })}
+    >
+      <b>
+        {errors.length} error{errors.length === 1 ? '' : 's'}
+      </b>
+      <span className="toolbar__blocked-message">: {first.message}</span>
+    </button>
+  );
+}
+
+function BackendBadge() {
+  const backend = useApp((s) => s.backend);
+  const connected = useApp((s) => s.connected);
+  if (!connected) {
+    return (
+      <span className="badge badge--warn" data-testid="connection-lost" title="The connection to the Bottleneck server was lost; it reconnects by itself.">
+        reconnecting…
+      </span>
+    );
+  }
+  return (
+    <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
+      {backend ? backend.name : 'starting…'}
+    </span>
+  );
+}
+
+/** Train, or while a run goes: Pause or Resume, and Stop. Each is its registered command. */
+function RunControls() {
+  const status = useApp((s) => s.training.status);
+  const stopping = status === 'stopping';
+  if (!isTraining(status)) return <CommandButton id="train" className="btn btn--primary" testId="train-start" />;
+  return (
+    <>
+      {status === 'paused' ? <CommandButton id="resume" className="btn btn--primary" testId="train-resume" /> : status === 'running' ? <CommandButton id="pause" className="btn" testId="train-pause" /> : null}
+      <CommandButton id="stop" className="btn btn--stop" testId="train-stop" label={stopping ? 'Stopping…' : 'Stop'} />
+    </>
   );
 }
 
@@ -91,97 +145,44 @@ export function Toolbar() {
   const dirty = useApp(selectDirty);
   const filePath = useApp((s) => s.filePath);
   const busy = useApp((s) => isTraining(s.training.status));
-  const status = useApp((s) => s.training.status);
-  const runId = useApp((s) => s.training.runId);
-  const backend = useApp((s) => s.backend);
-  const info = useApp((s) => s.info);
-  const analysis = useApp((s) => s.analysis);
-  // Faults of the graph as a whole (no bottleneck, no output) first: they are usually the cause of the rest.
-  const errors = useMemo(
-    () => analysis.diagnostics.filter((d) => d.severity === 'error').sort((a, b) => Number(a.nodeId !== undefined) - Number(b.nodeId !== undefined)),
-    [analysis],
-  );
-  const firstError = errors[0];
-  const trainBlocked = firstError ? `Fix the graph first: ${firstError.message}` : !info ? 'Connecting to the backend…' : null;
+  const fileEntries = useCommandEntries(FILE_IDS);
+  const editEntries = useCommandEntries(EDIT_IDS);
+  const templateEntries = useCommandEntries(TEMPLATE_IDS, TEMPLATE_DETAILS);
+  const helpEntries = useCommandEntries(['shortcuts']);
 
   return (
     <header className="toolbar">
-      <div className="brand">
+      <div className="brand" title="Bottleneck">
         <img src="./icon.svg" alt="" width={22} height={22} />
-        <span>Bottleneck</span>
+        <span className="brand__name">Bottleneck</span>
       </div>
       <ViewTabs />
       {view === 'editor' && (
         <>
-      <div className="toolbar__group" role="group" aria-label="File">
-        <CommandButton id="new" />
-        <CommandButton id="open" />
-        <CommandButton id="save" />
-        <CommandButton id="save-as" />
-      </div>
-      <div className="toolbar__group" role="group" aria-label="Edit">
-        <CommandButton id="undo" label="↶" className="btn btn--ghost btn--icon" />
-        <CommandButton id="redo" label="↷" className="btn btn--ghost btn--icon" />
-        <TemplateMenu disabled={busy} />
-        <CommandButton id="layout" label="Layout" />
-        <CommandButton id="mirror" />
-      </div>
-      <DatasetButton disabled={busy} />
-      <div className="toolbar__title" title={filePath ?? 'not saved yet'} data-testid="graph-title">
-        {name}
-        {dirty && (
-          <span className="dirty" data-testid="dirty-marker" title="Unsaved changes">
-            {' '}
-            •
-          </span>
-        )}
-      </div>
+          <div className="toolbar__group" role="group" aria-label="Menus">
+            <Menu label="File ▾" testId="file-menu" entries={fileEntries} />
+            <Menu label="Edit ▾" testId="edit-menu" entries={editEntries} />
+            <Menu label="Templates ▾" testId="templates-menu" entries={templateEntries} disabled={busy} wide title="Load a ready-made autoencoder, sized for the dataset's images" />
+            <CommandButton id="undo" label="↶" className="btn btn--ghost btn--icon" />
+            <CommandButton id="redo" label="↷" className="btn btn--ghost btn--icon" />
+          </div>
+          <DatasetButton />
+          <div className="toolbar__title" title={filePath ?? 'not saved yet'} data-testid="graph-title">
+            {name}
+            {dirty && (
+              <span className="dirty" data-testid="dirty-marker" title="Unsaved changes">
+                {' '}
+                •
+              </span>
+            )}
+          </div>
         </>
       )}
       <div className="toolbar__spacer" />
-      {view === 'editor' && firstError && (
-        <button
-          type="button"
-          className="toolbar__blocked"
-          data-testid="train-blocked"
-          title={firstError.nodeId ? `${firstError.message} (click to select the block)` : firstError.message}
-          onClick={() => firstError.nodeId && useApp.getState().setSelection({ nodes: [firstError.nodeId], edges: [] })}
-        >
-          <b>
-            {errors.length} error{errors.length === 1 ? '' : 's'}
-          </b>
-          <span className="toolbar__blocked-message">: {firstError.message}</span>
-        </button>
-      )}
-      <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
-        {backend ? `backend: ${backend.name}` : 'backend: starting…'}
-      </span>
-      {view === 'editor' && status === 'running' && (
-        <button type="button" className="btn" data-testid="train-pause" disabled={!runId} title="Pause after the current batch, keeping the model in memory" onClick={() => void useApp.getState().pauseTraining()}>
-          Pause
-        </button>
-      )}
-      {view === 'editor' && status === 'paused' && (
-        <button type="button" className="btn btn--primary" data-testid="train-resume" onClick={() => void useApp.getState().resumeTraining()}>
-          Resume
-        </button>
-      )}
-      {view === 'runs' ? null : busy ? (
-        <button type="button" className="btn btn--stop" data-testid="train-stop" disabled={status === 'stopping' || !runId} title={`Stop after the current batch (${shortcutLabel('Escape')})`} onClick={() => void useApp.getState().stopTraining()}>
-          {status === 'stopping' ? 'Stopping…' : 'Stop'}
-        </button>
-      ) : (
-        <button
-          type="button"
-          className="btn btn--primary"
-          data-testid="train-start"
-          disabled={trainBlocked !== null}
-          title={trainBlocked ?? `Train (${shortcutLabel('Mod+Enter')})`}
-          onClick={() => void useApp.getState().startTraining()}
-        >
-          Train
-        </button>
-      )}
+      {view === 'editor' && <GraphErrors />}
+      <BackendBadge />
+      <Menu label="?" testId="help-menu" entries={helpEntries} title="Help" />
+      {view === 'editor' && <RunControls />}
     </header>
   );
 }

@@ -1,7 +1,9 @@
 import { LatentScatter } from '../plots/LatentScatter';
 import { LossChart } from '../plots/LossChart';
 import { ReconGrid } from '../plots/ReconGrid';
-import { isTraining, useApp } from '../store/store';
+import { useApp } from '../store/context';
+import { isTraining } from '../store/store';
+import type { TrainingState } from '../store/trainingReducer';
 import { SkipReport } from './DatasetDialog';
 
 function formatDuration(ms: number): string {
@@ -19,11 +21,12 @@ const STATUS_TEXT: Record<string, string> = {
   finished: 'Finished',
   stopped: 'Stopped',
   failed: 'Failed',
+  interrupted: 'Interrupted',
 };
 
 const PHASE_TEXT = { scanning: 'Scanning the folder', decoding: 'Decoding images', reading: 'Reading the cache' } as const;
 
-function DatasetLoading({ loading }: { loading: NonNullable<ReturnType<typeof useApp.getState>['training']['loading']> }) {
+function DatasetLoading({ loading }: { loading: NonNullable<TrainingState['loading']> }) {
   const share = loading.total > 0 ? loading.done / loading.total : 0;
   return (
     <div className="loading" data-testid="dataset-loading">
@@ -41,17 +44,28 @@ function DatasetLoading({ loading }: { loading: NonNullable<ReturnType<typeof us
   );
 }
 
+/** Which run the dashboard shows, so a reopened or finished run is never mistaken for the graph on screen. */
+function RunLabel({ t }: { t: TrainingState }) {
+  if (!t.runId) return <span className="run-label" data-testid="dashboard-run" />;
+  return (
+    <span className="run-label" data-testid="dashboard-run" title={`${t.runId}${t.backend ? ` · trained on ${t.backend}` : ''}`}>
+      <span className="muted">{t.source === 'stored' ? 'Stored run' : 'Run'}</span> <b>{t.runName ?? t.runId}</b>
+    </span>
+  );
+}
+
 export function TrainingDashboard() {
   const t = useApp((s) => s.training);
   const info = useApp((s) => s.info);
   const chosen = useApp((s) => s.dataset);
-  const classNames = t.classNames.length ? t.classNames : chosen?.classNames ?? info?.datasets[0]?.classNames ?? [];
-  const lastVal = t.valLoss.at(-1)?.[1];
+  const classNames = t.classNames.length ? t.classNames : (chosen?.classNames ?? info?.datasets[0]?.classNames ?? []);
+  const lastVal = t.epochMetrics.val_loss?.at(-1)?.[1];
   return (
     <>
       <section className="card card--wide">
         <header className="card__header">
           <h2 className="card__title">Loss</h2>
+          <RunLabel t={t} />
           <div className={`run-status run-status--${t.status}`} data-testid="train-status" data-status={t.status}>
             {isTraining(t.status) && <span className="pulse" aria-hidden />}
             {STATUS_TEXT[t.status]}
@@ -69,7 +83,7 @@ export function TrainingDashboard() {
             <b>{formatDuration(t.elapsedMs)}</b> elapsed
           </span>
           <span>
-            val loss <b>{lastVal === undefined ? '–' : lastVal.toFixed(4)}</b>
+            val loss <b data-testid="stat-val-loss">{lastVal === undefined ? '–' : lastVal.toFixed(4)}</b>
           </span>
         </div>
         {t.loading && <DatasetLoading loading={t.loading} />}
@@ -81,20 +95,26 @@ export function TrainingDashboard() {
             <SkipReport skipped={t.dataset.skipped} total={t.dataset.skippedCount} />
           </details>
         )}
-        <LossChart batchLoss={t.batchLoss} valLoss={t.valLoss} epochs={t.epochs || 5} />
-        {t.message && <p className={`run-message${t.status === 'failed' ? ' run-message--error' : ''}`}>{t.message}</p>}
+        <LossChart batchLoss={t.batchLoss} epochMetrics={t.epochMetrics} epochs={t.epochs || 5} />
+        {t.message && (
+          <p className={`run-message${t.status === 'failed' ? ' run-message--error' : ''}`} data-testid="run-message">
+            {t.message}
+          </p>
+        )}
       </section>
       <section className="card card--recon">
         <header className="card__header">
           <h2 className="card__title">Reconstructions</h2>
-          <span className="muted">{t.recon ? `epoch ${t.epoch}` : ''}</span>
+          <span className="muted" data-testid="recon-epoch">{t.recon && t.reconEpoch !== null ? `after epoch ${t.reconEpoch}` : ''}</span>
         </header>
         <ReconGrid recon={t.recon} classNames={classNames} />
       </section>
       <section className="card card--wide">
         <header className="card__header">
           <h2 className="card__title">Latent space</h2>
-          <span className="muted">{t.latent ? `${t.latent.x.length.toLocaleString('en')} validation images · ${t.latent.method === 'pca' ? 'PCA' : 'raw 2-D code'}` : ''}</span>
+          <span className="muted">
+            {t.latent ? `${t.latent.x.length.toLocaleString('en')} validation images · ${t.latent.method === 'pca' ? 'PCA' : 'raw 2-D code'} · epoch ${t.latentEpoch ?? '–'}` : ''}
+          </span>
         </header>
         <LatentScatter latent={t.latent} classNames={classNames} />
       </section>

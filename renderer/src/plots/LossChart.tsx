@@ -1,22 +1,53 @@
 import { useMemo } from 'react';
+import type { EpochSeries } from '../store/trainingReducer';
 import { AXIS_STYLE, useEChart } from './useEChart';
 
-export function LossChart({ batchLoss, valLoss, epochs }: { batchLoss: [number, number][]; valLoss: [number, number][]; epochs: number }) {
+/** The loss terms a graph can have, each drawn on its own when the run reports it as more than zero. */
+export const LOSS_TERM_SERIES = [
+  { key: 'recon_loss', label: 'reconstruction', color: '#5cc97b' },
+  { key: 'kl_loss', label: 'KL', color: '#b392f0' },
+  { key: 'sparsity_loss', label: 'sparsity', color: '#ff9f40' },
+] as const;
+
+/** The terms worth a line of their own: more than one term is present and this one is not always zero. */
+export function visibleTerms(metrics: EpochSeries): (typeof LOSS_TERM_SERIES)[number][] {
+  const present = LOSS_TERM_SERIES.filter((t) => (metrics[t.key] ?? []).some(([, v]) => v !== 0) || (metrics[`val_${t.key}`] ?? []).some(([, v]) => v !== 0));
+  // With the reconstruction as the only term, its line would lie on the total's.
+  return present.length > 1 ? present : [];
+}
+
+export function LossChart({ batchLoss, epochMetrics, epochs }: { batchLoss: [number, number][]; epochMetrics: EpochSeries; epochs: number }) {
+  const terms = useMemo(() => visibleTerms(epochMetrics), [epochMetrics]);
   const option = useMemo(
     () => ({
       animation: false,
-      grid: { left: 48, right: 16, top: 28, bottom: 30 },
-      legend: { top: 0, right: 8, textStyle: { color: '#c3cad4', fontSize: 11 }, itemHeight: 8 },
+      grid: { left: 48, right: 16, top: terms.length ? 46 : 28, bottom: 30 },
+      legend: { top: 0, right: 8, textStyle: { color: '#c3cad4', fontSize: 11 }, itemHeight: 8, itemGap: 10 },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
       xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 20, min: 0, max: Math.max(epochs, 1), ...AXIS_STYLE },
-      yAxis: { type: 'value', name: 'loss', scale: true, ...AXIS_STYLE, axisLabel: { ...AXIS_STYLE.axisLabel, formatter: (v: number) => String(Number(v.toPrecision(3))) } },
+      // A log scale keeps a small term (KL, sparsity) readable beside the reconstruction.
+      yAxis: { type: terms.length ? 'log' : 'value', scale: true, ...AXIS_STYLE, axisLabel: { ...AXIS_STYLE.axisLabel, formatter: (v: number) => String(Number(v.toPrecision(3))) } },
       series: [
         { name: 'train (batch)', type: 'line', data: batchLoss, showSymbol: false, lineStyle: { width: 1.5 }, color: '#5aa9e6' },
-        { name: 'validation', type: 'line', data: valLoss, symbolSize: 7, lineStyle: { width: 2 }, color: '#f0b429' },
+        { name: 'validation', type: 'line', data: epochMetrics.val_loss ?? [], symbolSize: 7, lineStyle: { width: 2 }, color: '#f0b429' },
+        ...terms.flatMap((t) => [
+          { name: `${t.label} (train)`, type: 'line', data: (epochMetrics[t.key] ?? []).filter(([, v]) => v > 0), symbolSize: 5, lineStyle: { width: 1.5 }, color: t.color },
+          { name: `${t.label} (val)`, type: 'line', data: (epochMetrics[`val_${t.key}`] ?? []).filter(([, v]) => v > 0), symbolSize: 5, lineStyle: { width: 1.5, type: 'dashed' }, color: t.color },
+        ]),
       ],
     }),
-    [batchLoss, valLoss, epochs],
+    [batchLoss, epochMetrics, epochs, terms],
   );
   const ref = useEChart(option);
-  return <div ref={ref} className="chart" data-testid="loss-chart" data-point-count={batchLoss.length + valLoss.length} data-val-point-count={valLoss.length} />;
+  const valPoints = (epochMetrics.val_loss ?? []).length;
+  return (
+    <div
+      ref={ref}
+      className="chart"
+      data-testid="loss-chart"
+      data-point-count={batchLoss.length + valPoints}
+      data-val-point-count={valPoints}
+      data-terms={terms.map((t) => t.key).join(',')}
+    />
+  );
 }

@@ -1,10 +1,9 @@
-import type { StateCreator } from 'zustand';
 import type { AppInfo } from '../../../core/api';
 import type { DatasetIdentity } from '../../../core/data/dataset';
 import * as edits from '../../../core/graph/edits';
 import { hasErrors } from '../../../core/shapes/infer';
 import { inputImage, resizeTemplate } from '../../../core/templates';
-import type { AppState } from './store';
+import type { SliceCreator } from './store';
 
 /** The dataset the next run trains on: the built-in one, or an image folder with its settings. */
 export interface ChosenDataset extends DatasetIdentity {
@@ -32,14 +31,14 @@ export function builtinDataset(info: AppInfo): ChosenDataset | null {
   return ds ? { id: ds.id, name: ds.name, height: ds.height, width: ds.width, channels: ds.channels, classNames: ds.classNames, counts: null, path: null } : null;
 }
 
-export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set, get) => ({
+export const createDatasetSlice: SliceCreator<DatasetSlice> = ({ storage }) => (set, get) => ({
   dataset: null,
   datasetDialog: null,
   openDatasetDialog: (request) => set({ datasetDialog: request }),
   chooseDataset: (dataset) => {
     set({ dataset, datasetDialog: null });
     try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(dataset));
+      storage.setItem(STORAGE_KEY, JSON.stringify(dataset));
     } catch {
       // Storage can be full or off; the choice still holds for this session.
     }
@@ -63,13 +62,15 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     get().setNotice({
       kind: broken ? 'error' : 'info',
       text: `Dataset: ${dataset.name}; ${what}.${broken ? ' The rest of the graph no longer fits it: load a template (Templates ▾) to size one for these images, or fix the blocks in red.' : ''}`,
+      view: 'editor',
+      untilGraphValid: broken,
     });
   },
   restoreDataset: (info) => {
     if (get().dataset) return;
     let saved: ChosenDataset | null = null;
     try {
-      saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as ChosenDataset | null;
+      saved = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as ChosenDataset | null;
     } catch {
       saved = null;
     }

@@ -1,15 +1,13 @@
-import type { StateCreator } from 'zustand';
 import { ApiError } from '../../../core/apiChannels';
 import * as edits from '../../../core/graph/edits';
-import { History } from '../../../core/graph/history';
+import { breakMerge, canRedo, canUndo, pushHistory, redoHistory, startHistory, undoHistory, type History } from '../../../core/graph/history';
 import { autoLayout } from '../../../core/graph/layout';
 import { mirrorDecoder } from '../../../core/graph/mirror';
 import { GraphFileError, parseGraphText, serializeGraph } from '../../../core/graph/schema';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type BlockKind, type GraphDoc, type TrainingSettings, type XY } from '../../../core/graph/types';
 import { analyzeGraph, type GraphAnalysis } from '../../../core/shapes/infer';
 import { buildTemplate, TEMPLATES, type TemplateName } from '../../../core/templates';
-import { getApi } from '../api/client';
-import type { AppState } from './store';
+import type { SliceCreator } from './store';
 
 export interface Selection {
   nodes: string[];
@@ -17,36 +15,45 @@ export interface Selection {
 }
 
 export interface GraphSlice {
+  /** The undo history; its present is the document on screen. */
+  history: History<GraphDoc>;
+  /** history.present, and its analysis: kept beside it because every view reads them and analysis is not free. */
   doc: GraphDoc;
   analysis: GraphAnalysis;
-  selection: Selection;
   canUndo: boolean;
   canRedo: boolean;
+  selection: Selection;
   /** The document as last saved or opened: the graph is dirty while `doc` differs from it. */
   savedDoc: GraphDoc;
   filePath: string | null;
   clipboard: edits.Clipboard | null;
-  /** Bumped when the whole view should refit: a document loaded (file, template, New) or laid out. */
+  /** Bumped when the whole view should refit: a document loaded (file, template, New), laid out, or asked for. */
   viewResets: number;
 
-  /** Applies an edit as one undoable step. */
-  commit(next: GraphDoc): void;
+  /**
+   * Applies an edit as one undoable step. Edits with the same `mergeKey` in a row (typing in one
+   * field) are one step, until endEdit().
+   */
+  commit(next: GraphDoc, mergeKey?: string | null): void;
+  /** Ends a run of merged edits (the field lost focus). */
+  endEdit(): void;
   undo(): void;
   redo(): void;
   addBlock(kind: BlockKind, position: XY): void;
   connect(source: string, target: string): void;
   removeElements(nodeIds: string[], edgeIds: string[]): void;
   deleteSelection(): void;
-  setParam(id: string, name: string, value: unknown): void;
+  setParam(id: string, name: string, value: unknown, mergeKey?: string | null): void;
   moveNodes(positions: Record<string, XY>): void;
-  setTraining(patch: Partial<TrainingSettings>): void;
-  rename(name: string): void;
+  setTraining(patch: Partial<TrainingSettings>, mergeKey?: string | null): void;
+  rename(name: string, mergeKey?: string | null): void;
   setSelection(selection: Selection): void;
   copySelection(): void;
   pasteClipboard(): void;
   duplicateSelection(): void;
   layout(): void;
   mirror(): void;
+  fitView(): void;
 
   /** Replacing the document asks first when there is unsaved work. */
   newGraph(): void;
@@ -55,7 +62,11 @@ export interface GraphSlice {
   openPath(path: string): Promise<boolean>;
   /** Opens a graph that is not a file (a run's), asking first when there are unsaved changes. */
   openGraphDoc(doc: GraphDoc, what: string, then?: () => void): void;
+  /** Open…: the native dialog in the desktop app, the workspace's graphs in the browser. */
+  openFile(): Promise<void>;
   save(): Promise<boolean>;
+  /** Save As…: the native dialog in the desktop app, the workspace's graphs in the browser. */
+  saveFileAs(): Promise<boolean>;
   saveAs(path: string, overwrite?: boolean): Promise<boolean>;
 }
 
@@ -73,17 +84,22 @@ export function emptyGraph(image = { height: 28, width: 28, channels: 1 }): Grap
   };
 }
 
-const history = new History<GraphDoc>(buildTemplate('undercomplete'));
-
-export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set, get) => {
-  const show = (doc: GraphDoc) => set({ doc, analysis: analyzeGraph(doc), canUndo: history.canUndo, canRedo: history.canRedo });
-  /** Loads a document as a fresh start (a file, a template, New): no undo back into the old one. */
-  const replace = (doc: GraphDoc, filePath: string | null) => {
-    history.reset(doc);
-    // A warning about the graph being replaced no longer applies.
+export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get) => {
+  /** Puts a history on screen: the document, its analysis and what can be undone follow from it. */
+  const show = (history: History<GraphDoc>) => {
+    const doc = history.present;
+    set({ history, doc, analysis: doc === get().doc ? get().analysis : analyzeGraph(doc), canUndo: canUndo(history), canRedo: canRedo(history) });
+  };
+  /**
+   * Puts another document on screen. A template or New is one undo step (undo brings the old graph
+   * back); a file or a run's graph starts a fresh history, as opening a document does.
+   */
+  const replace = (doc: GraphDoc, filePath: string | null, undoable: boolean) => {
+    // A warning about the graph being replaced no longer applies, nor does the last run's dashboard.
     if (get().notice?.kind === 'error') get().setNotice(null);
+    get().clearDashboard();
     set({ savedDoc: doc, filePath, selection: { nodes: [], edges: [] }, viewResets: get().viewResets + 1 });
-    show(doc);
+    show(undoable ? pushHistory(get().history, doc) : startHistory(doc));
   };
   const datasetImage = () => {
     const ds = get().dataset;
@@ -96,7 +112,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   const writeFile = async (path: string, overwrite: boolean): Promise<boolean> => {
     const { doc } = get();
     try {
-      const saved = await getApi().invoke('graphs:write', { path, text: serializeGraph(doc), overwrite });
+      const saved = await api.invoke('graphs:write', { path, text: serializeGraph(doc), overwrite });
       set({ savedDoc: doc, filePath: saved.path });
       get().setNotice({ kind: 'info', text: `Saved ${saved.path}` });
       return true;
@@ -109,24 +125,25 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
       return false;
     }
   };
+  const desktop = () => get().info?.shell === 'electron';
 
+  const initial = buildTemplate('undercomplete');
   return {
-    doc: history.present,
-    analysis: analyzeGraph(history.present),
-    selection: { nodes: [], edges: [] },
+    history: startHistory(initial),
+    doc: initial,
+    analysis: analyzeGraph(initial),
     canUndo: false,
     canRedo: false,
-    savedDoc: history.present,
+    selection: { nodes: [], edges: [] },
+    savedDoc: initial,
     filePath: null,
     clipboard: null,
     viewResets: 0,
 
-    commit: (next) => {
-      if (next === get().doc) return;
-      show(history.push(next));
-    },
-    undo: () => show(history.undo()),
-    redo: () => show(history.redo()),
+    commit: (next, mergeKey = null) => show(pushHistory(get().history, next, mergeKey)),
+    endEdit: () => set({ history: breakMerge(get().history) }),
+    undo: () => show(undoHistory(get().history)),
+    redo: () => show(redoHistory(get().history)),
     addBlock: (kind, position) => {
       const { doc, id } = edits.addNode(get().doc, kind, position, kind === 'Input' ? datasetImage() : undefined);
       get().commit(doc);
@@ -134,7 +151,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     },
     connect: (source, target) => {
       const problem = edits.connectionProblem(get().doc, source, target);
-      if (problem) get().setNotice({ kind: 'error', text: `Cannot connect: ${problem}` });
+      if (problem) get().setNotice({ kind: 'error', text: `Cannot connect: ${problem}`, view: 'editor' });
       else get().commit(edits.connect(get().doc, source, target));
     },
     removeElements: (nodeIds, edgeIds) => {
@@ -142,10 +159,10 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
       set({ selection: { nodes: [], edges: [] } });
     },
     deleteSelection: () => get().removeElements(get().selection.nodes, get().selection.edges),
-    setParam: (id, name, value) => get().commit(edits.setParam(get().doc, id, name, value)),
+    setParam: (id, name, value, mergeKey = null) => get().commit(edits.setParam(get().doc, id, name, value), mergeKey),
     moveNodes: (positions) => get().commit(edits.moveNodes(get().doc, positions)),
-    setTraining: (patch) => get().commit(edits.setTraining(get().doc, patch)),
-    rename: (name) => get().commit(edits.rename(get().doc, name.trim() || 'Untitled')),
+    setTraining: (patch, mergeKey = null) => get().commit(edits.setTraining(get().doc, patch), mergeKey),
+    rename: (name, mergeKey = null) => get().commit(edits.rename(get().doc, name.trim() || 'Untitled'), mergeKey),
     setSelection: (selection) => set({ selection }),
     copySelection: () => {
       const { selection, doc } = get();
@@ -168,23 +185,24 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     },
     layout: () => {
       get().commit(autoLayout(get().doc));
-      set({ viewResets: get().viewResets + 1 });
+      get().fitView();
     },
     mirror: () => {
       try {
         get().commit(mirrorDecoder(get().doc));
-        get().setNotice({ kind: 'info', text: 'Decoder rebuilt as the mirror image of the encoder.' });
+        get().setNotice({ kind: 'info', text: 'Decoder rebuilt as the mirror image of the encoder.', view: 'editor' });
       } catch (err) {
-        get().setNotice({ kind: 'error', text: `Cannot mirror the decoder: ${(err as Error).message}` });
+        get().setNotice({ kind: 'error', text: `Cannot mirror the decoder: ${(err as Error).message}`, view: 'editor' });
       }
     },
+    fitView: () => set({ viewResets: get().viewResets + 1 }),
 
-    newGraph: () => guarded('Start a new graph', () => replace(emptyGraph(datasetImage()), null)),
-    loadTemplate: (name) => guarded(`Load the ${TEMPLATES[name].label} template`, () => replace(buildTemplate(name, datasetImage()), null)),
+    newGraph: () => guarded('Start a new graph', () => replace(emptyGraph(datasetImage()), null, true)),
+    loadTemplate: (name) => guarded(`Load the ${TEMPLATES[name].label} template`, () => replace(buildTemplate(name, datasetImage()), null, true)),
     openGraphText: (fileName, text, path = null) => {
       try {
         const doc = parseGraphText(text);
-        replace(doc, path);
+        replace(doc, path, false);
         get().setNotice({ kind: 'info', text: `Opened ${fileName}` });
         return true;
       } catch (err) {
@@ -196,24 +214,49 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     },
     openGraphDoc: (doc, what, then) =>
       guarded(`Open ${what}`, () => {
-        replace(doc, null);
+        replace(doc, null, false);
         get().setNotice({ kind: 'info', text: `Opened ${what}; Save As… keeps it as a file.` });
         then?.();
       }),
     openPath: async (path) => {
       try {
-        const file = await getApi().invoke('graphs:read', { path });
+        const file = await api.invoke('graphs:read', { path });
         return get().openGraphText(path, file.text, file.path);
       } catch (err) {
         get().setNotice({ kind: 'error', text: `Could not open ${path}: ${(err as Error).message}` });
         return false;
       }
     },
+    openFile: async () => {
+      if (!desktop()) {
+        get().openDialog('open');
+        return;
+      }
+      try {
+        const { path } = await api.invoke('dialog:open-graph', {});
+        if (path) await get().openPath(path);
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: `Could not open a file: ${(err as Error).message}` });
+      }
+    },
     save: async () => {
       const { filePath } = get();
       if (filePath) return writeFile(filePath, true);
-      get().openDialog('save');
-      return false;
+      return get().saveFileAs();
+    },
+    saveFileAs: async () => {
+      if (!desktop()) {
+        get().openDialog('save');
+        return false;
+      }
+      try {
+        const { path } = await api.invoke('dialog:save-graph', { suggestedName: get().doc.name });
+        // The native dialog has asked about replacing an existing file already.
+        return path ? await writeFile(path, true) : false;
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: `Could not save: ${(err as Error).message}` });
+        return false;
+      }
     },
     saveAs: (path, overwrite = false) => writeFile(path, overwrite),
   };

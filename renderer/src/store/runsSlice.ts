@@ -1,7 +1,5 @@
-import type { StateCreator } from 'zustand';
 import type { RunDetail, RunSummary, RunUpdate } from '../../../core/api';
-import { getApi } from '../api/client';
-import type { AppState } from './store';
+import type { SliceCreator } from './store';
 
 export type View = 'editor' | 'runs';
 export const MAX_COMPARED = 6;
@@ -26,11 +24,11 @@ export interface RunsSlice {
   openRunGraph(runId: string): Promise<void>;
 }
 
-export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => {
+export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) => {
   const fail = (what: string) => (err: unknown) => get().setNotice({ kind: 'error', text: `${what}: ${(err as Error).message}` });
   const updateRun = async (update: RunUpdate, verb: string) => {
     try {
-      const summary = await getApi().invoke('runs:update', update);
+      const summary = await api.invoke('runs:update', update);
       set((s) => ({ runs: s.runs.map((r) => (r.id === update.runId ? summary : r)) }));
     } catch (err) {
       fail(`Could not ${verb} the run`)(err);
@@ -48,7 +46,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     },
     loadRuns: async () => {
       try {
-        const runs = await getApi().invoke('runs:list', {});
+        const runs = await api.invoke('runs:list', {});
         const known = new Set(runs.map((r) => r.id));
         set((s) => ({ runs, runsLoaded: true, compared: s.compared.filter((id) => known.has(id)) }));
         // Curves of compared runs that are still training grow: read them again.
@@ -79,7 +77,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const cached = get().details[runId];
       if (cached && !force) return cached;
       try {
-        const detail = await getApi().invoke('runs:detail', { runId });
+        const detail = await api.invoke('runs:detail', { runId });
         set((s) => ({ details: { ...s.details, [runId]: detail } }));
         return detail;
       } catch (err) {
@@ -91,7 +89,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     starRun: (runId, starred) => updateRun({ runId, starred }, 'star'),
     deleteRuns: async (runIds) => {
       try {
-        const { deleted } = await getApi().invoke('runs:delete', { runIds });
+        const { deleted } = await api.invoke('runs:delete', { runIds });
         set((s) => ({ runs: s.runs.filter((r) => !deleted.includes(r.id)), compared: s.compared.filter((id) => !deleted.includes(id)) }));
         get().setNotice({
           kind: 'info',
@@ -99,7 +97,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           action: {
             label: 'Undo',
             run: () =>
-              void getApi()
+              void api
                 .invoke('runs:restore', { runIds: deleted })
                 .then(() => {
                   get().setNotice(null);
@@ -113,8 +111,11 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     },
     continueRun: async (runId) => {
       try {
-        const { queuePosition } = await getApi().invoke('runs:continue', { runId });
-        get().setNotice({ kind: 'info', text: queuePosition > 0 ? `Run queued behind ${queuePosition} other${queuePosition === 1 ? '' : 's'}.` : 'Continuing the run from its last finished epoch.' });
+        const result = await api.invoke('runs:continue', { runId });
+        const { queuePosition } = result;
+        // The dashboard follows the run the user continued (when it is not busy with another).
+        get().followRun(result);
+        get().setNotice({ kind: 'info', text: queuePosition > 0 ? `Run queued behind ${queuePosition} other${queuePosition === 1 ? '' : 's'}.` : `Continuing "${result.name}" from its last finished epoch.` });
         void get().loadRuns();
       } catch (err) {
         fail('Could not continue the run')(err);
@@ -123,7 +124,11 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     openRunGraph: async (runId) => {
       const detail = await get().loadDetail(runId);
       if (!detail) return;
-      get().openGraphDoc(detail.graph, `the graph of run "${detail.summary.name}"`, () => set({ view: 'editor' }));
+      get().openGraphDoc(detail.graph, `the graph of run "${detail.summary.name}"`, () => {
+        set({ view: 'editor' });
+        // The dashboard shows that run, as it ended.
+        void get().showRun(runId);
+      });
     },
   };
 };

@@ -1,17 +1,37 @@
-import { create, type StateCreator } from 'zustand';
-import type { AppInfo, BackendInfo } from '../../../core/api';
+import { createStore, type StateCreator, type StoreApi } from 'zustand';
+import type { ApiEvent, AppInfo, BackendInfo, BottleneckApi } from '../../../core/api';
+import { hasErrors } from '../../../core/shapes/infer';
+import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
-import { createRunsSlice, type RunsSlice } from './runsSlice';
+import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 
-export { isTraining, type TrainingStatus } from './trainingSlice';
+export { isTraining, type TrainingStatus } from './trainingReducer';
+
+/** Where the store keeps small preferences (the browser's localStorage in the app, a Map in tests). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** What the store needs from outside: the contract (IPC or HTTP, never known here) and storage. */
+export interface AppDeps {
+  api: BottleneckApi;
+  storage: KeyValueStorage;
+  /** Milliseconds between live refreshes of the run list (tests make it 0). */
+  refreshDelayMs?: number;
+}
 
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
   /** One button beside the text, e.g. Undo after a delete. */
   action?: { label: string; run: () => void };
+  /** Shown in this view only (a graph's problem means nothing in the Runs view). */
+  view?: View;
+  /** Cleared by itself once the graph has no errors left (a warning that the graph no longer fits). */
+  untilGraphValid?: boolean;
 }
 
 export interface ConfirmRequest {
@@ -29,43 +49,131 @@ export interface UiSlice {
   notice: Notice | null;
   pendingConfirm: ConfirmRequest | null;
   fileDialog: FileDialogMode | null;
+  shortcutsOpen: boolean;
+  /** False while the browser's event connection is down (events may be missed until it returns). */
+  connected: boolean;
   setInfo(info: AppInfo): void;
   setNotice(notice: Notice | null): void;
   confirm(request: ConfirmRequest): void;
   resolveConfirm(accepted: boolean): void;
   openDialog(mode: FileDialogMode | null): void;
+  showShortcuts(open: boolean): void;
+  /** Subscribes to the backend's events and asks for app:info; returns the unsubscribe. */
+  subscribeToBackend(): () => void;
+  handleApiEvent(event: ApiEvent): void;
+  /** After a lost connection: reads again what may have changed meanwhile (a run that ended). */
+  resync(): Promise<void>;
+  /** Runs a registered command if it is enabled now (a menu item, the keyboard, a button). */
+  runCommand(id: string): void;
 }
 
 export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice;
+export type AppStore = StoreApi<AppState>;
 
-const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
-  info: null,
-  backend: null,
-  notice: null,
-  pendingConfirm: null,
-  fileDialog: null,
-  setInfo: (info) => {
-    set({ info, backend: info.backend ?? get().backend });
-    get().restoreDataset(info);
-  },
-  setNotice: (notice) => set({ notice }),
-  confirm: (request) => set({ pendingConfirm: request }),
-  resolveConfirm: (accepted) => {
-    const request = get().pendingConfirm;
-    set({ pendingConfirm: null });
-    if (accepted) request?.onConfirm();
-  },
-  openDialog: (mode) => set({ fileDialog: mode }),
-});
+/** A slice creator with the injected dependencies. */
+export type SliceCreator<T> = (deps: AppDeps) => StateCreator<AppState, [], [], T>;
 
-/** One store of slices (DESIGN.md): ui, graph (with its undo history), training, dataset and runs. */
-export const useApp = create<AppState>()((...a) => ({
-  ...createUiSlice(...a),
-  ...createGraphSlice(...a),
-  ...createTrainingSlice(...a),
-  ...createDatasetSlice(...a),
-  ...createRunsSlice(...a),
-}));
+const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The run list follows training live (new runs, each finished epoch, ends), at most once a second. */
+  const refreshRunsSoon = () => {
+    if (get().view !== 'runs' || refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null;
+      void get().loadRuns();
+    }, deps.refreshDelayMs ?? 1000);
+  };
+  return {
+    info: null,
+    backend: null,
+    notice: null,
+    pendingConfirm: null,
+    fileDialog: null,
+    shortcutsOpen: false,
+    connected: true,
+    setInfo: (info) => {
+      set({ info, backend: info.backend ?? get().backend });
+      get().restoreDataset(info);
+    },
+    setNotice: (notice) => set({ notice }),
+    confirm: (request) => set({ pendingConfirm: request }),
+    resolveConfirm: (accepted) => {
+      const request = get().pendingConfirm;
+      set({ pendingConfirm: null });
+      if (accepted) request?.onConfirm();
+    },
+    openDialog: (mode) => set({ fileDialog: mode }),
+    showShortcuts: (open) => set({ shortcutsOpen: open }),
+    subscribeToBackend: () => {
+      const unsubscribe = deps.api.on((event) => get().handleApiEvent(event));
+      deps.api.invoke('app:info', {}).then(
+        (info) => get().setInfo(info),
+        (err: Error) => get().setNotice({ kind: 'error', text: `Cannot reach the Bottleneck backend: ${err.message}` }),
+      );
+      return () => {
+        unsubscribe();
+        if (refreshTimer) clearTimeout(refreshTimer);
+        refreshTimer = null;
+      };
+    },
+    handleApiEvent: (event) => {
+      switch (event.type) {
+        case 'train':
+          get().handleEvent(event.event);
+          if (event.event.type !== 'batch-end' && event.event.type !== 'dataset-progress') refreshRunsSoon();
+          return;
+        case 'runs-changed':
+          refreshRunsSoon();
+          return;
+        case 'backend-ready':
+          set({ backend: event.backend });
+          return;
+        case 'connection':
+          set({ connected: event.connected });
+          if (event.connected) void get().resync();
+          return;
+        case 'menu-command':
+          get().runCommand(event.id);
+          return;
+        case 'scan-progress':
+          return;
+      }
+    },
+    runCommand: (id) => {
+      const cmd = command(id);
+      if (cmd.enabled(get())) cmd.run(get());
+    },
+    resync: async () => {
+      try {
+        get().setInfo(await deps.api.invoke('app:info', {}));
+      } catch {
+        // Still unreachable: the next reconnect tries again.
+        return;
+      }
+      await get().syncTraining();
+      if (get().view === 'runs') await get().loadRuns();
+    },
+  };
+};
+
+/**
+ * One store of slices (DESIGN.md): ui, graph (with its undo history in the state), training, dataset
+ * and runs, over an injected API, so tests drive it with a fake backend and no browser.
+ */
+export function createAppStore(deps: AppDeps): AppStore {
+  const store = createStore<AppState>()((...a) => ({
+    ...createUiSlice(deps)(...a),
+    ...createGraphSlice(deps)(...a),
+    ...createTrainingSlice(deps)(...a),
+    ...createDatasetSlice(deps)(...a),
+    ...createRunsSlice(deps)(...a),
+  }));
+  // A warning that the graph no longer fits the data goes once the graph is fixed.
+  store.subscribe((s, before) => {
+    if (s.analysis !== before.analysis && s.notice?.untilGraphValid && !hasErrors(s.analysis)) store.setState({ notice: null });
+  });
+  return store;
+}
 
 export const selectDirty = (s: AppState) => s.doc !== s.savedDoc;
-export const selectSelectedNode = (s: AppState) => (s.selection.nodes.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) ?? null : null);
+export const selectSelectedNode = (s: AppState) => (s.selection.nodes.length === 1 ? (s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) ?? null) : null);

@@ -1,164 +1,158 @@
-import type { StateCreator } from 'zustand';
+import type { LatentProjection, ReconstructionGrid, TrainStartResult } from '../../../core/api';
 import { hasErrors } from '../../../core/shapes/infer';
-import type { DatasetProgressEvent, LatentProjection, ReconstructionGrid, RunDataset, TrainEvent } from '../../../core/train/events';
-import { getApi } from '../api/client';
-import type { AppState } from './store';
+import type { TrainEvent } from '../../../core/train/events';
+import type { SliceCreator } from './store';
+import { IDLE_TRAINING, isTraining, reduceTraining, trainingFromRun, type TrainingState } from './trainingReducer';
 
-export type TrainingStatus = 'idle' | 'starting' | 'queued' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'failed';
-
-export interface TrainingState {
-  runId: string | null;
-  status: TrainingStatus;
-  epochs: number;
-  epoch: number;
-  stepsPerEpoch: number;
-  /** [fractional epoch, loss] per throttled batch-end. */
-  batchLoss: [number, number][];
-  /** [epoch, loss] per epoch-end. */
-  valLoss: [number, number][];
-  trainLoss: [number, number][];
-  samplesPerSec: number;
-  /** Threads computing each batch in the current run (2 where a one-core backend splits it). */
-  threads: number;
-  elapsedMs: number;
-  classNames: string[];
-  latent: LatentProjection | null;
-  recon: ReconstructionGrid | null;
-  message: string | null;
-  /** Set while the run's dataset loads (an image folder decoding). */
-  loading: Omit<DatasetProgressEvent, 'type' | 'runId'> | null;
-  /** What the run trains on, with the files that were skipped. */
-  dataset: RunDataset | null;
-}
+export { IDLE_TRAINING, isTraining, type TrainingState, type TrainingStatus } from './trainingReducer';
 
 export interface TrainingSlice {
+  /** The run the dashboard shows: one this window started or continued, or a stored one reopened. */
   training: TrainingState;
   startTraining(): Promise<void>;
   stopTraining(): Promise<void>;
   pauseTraining(): Promise<void>;
   resumeTraining(): Promise<void>;
+  /** The dashboard follows a run started elsewhere in this window (Continue in the Runs view). */
+  followRun(result: TrainStartResult): void;
+  /** Shows a stored run on the dashboard: its curves, last projection and reconstructions. */
+  showRun(runId: string): Promise<void>;
+  /** Forgets the run on the dashboard, unless one is training (a new graph has nothing to show). */
+  clearDashboard(): void;
   handleEvent(event: TrainEvent): void;
+  /** Asks the backend how the followed run stands (after a lost connection may have missed its end). */
+  syncTraining(): Promise<void>;
 }
 
-export const IDLE_TRAINING: TrainingState = {
-  runId: null,
-  status: 'idle',
-  epochs: 0,
-  epoch: 0,
-  stepsPerEpoch: 1,
-  batchLoss: [],
-  valLoss: [],
-  trainLoss: [],
-  samplesPerSec: 0,
-  threads: 1,
-  elapsedMs: 0,
-  classNames: [],
-  latent: null,
-  recon: null,
-  message: null,
-  loading: null,
-  dataset: null,
-};
+const TERMINAL_STATUS = ['finished', 'stopped', 'failed', 'interrupted'];
 
-export const isTraining = (s: TrainingStatus) => s === 'starting' || s === 'queued' || s === 'running' || s === 'paused' || s === 'stopping';
-
-export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => ({
-  training: IDLE_TRAINING,
-
-  startTraining: async () => {
-    const { doc, analysis, training } = get();
-    if (isTraining(training.status) || hasErrors(analysis)) return;
-    const datasetId = get().dataset?.id;
-    if (!datasetId) {
-      get().setNotice({ kind: 'error', text: 'No dataset is available yet.' });
-      return;
-    }
-    set({ training: { ...IDLE_TRAINING, status: 'starting', epochs: doc.training.epochs } });
-    try {
-      const { runId, queuePosition } = await getApi().invoke('train:start', { graph: doc, datasetId });
-      const waiting = queuePosition > 0;
-      set((s) => ({
-        training: {
-          ...s.training,
-          runId,
-          status: s.training.status === 'starting' ? (waiting ? 'queued' : 'running') : s.training.status,
-          message: waiting ? `Queued: ${queuePosition} run${queuePosition === 1 ? '' : 's'} ahead of this one.` : null,
-        },
-      }));
-    } catch (err) {
-      set({ training: { ...IDLE_TRAINING, status: 'failed', message: (err as Error).message } });
-      get().setNotice({ kind: 'error', text: (err as Error).message });
-    }
-  },
-  stopTraining: async () => {
-    const { training } = get();
-    if (!training.runId || !isTraining(training.status)) return;
-    set({ training: { ...training, status: 'stopping' } });
-    await getApi().invoke('train:stop', { runId: training.runId });
-  },
-  pauseTraining: async () => {
-    const { training } = get();
-    if (training.runId && training.status === 'running') await getApi().invoke('train:pause', { runId: training.runId });
-  },
-  resumeTraining: async () => {
-    const { training } = get();
-    if (training.runId && training.status === 'paused') await getApi().invoke('train:resume', { runId: training.runId });
-  },
-  handleEvent: (event) => {
-    const t = get().training;
-    // Events of a run this window did not start (another tab, the CLI) are not drawn here.
-    if (t.runId !== null && event.runId !== t.runId) return;
-    if (t.runId === null && t.status !== 'starting') return;
-    const next: TrainingState = { ...t, runId: event.runId };
-    switch (event.type) {
-      case 'dataset-progress':
-        next.loading = { phase: event.phase, done: event.done, total: event.total, filesPerSec: event.filesPerSec };
-        break;
-      case 'dataset-ready':
-        Object.assign(next, { loading: null, dataset: event.dataset, classNames: event.dataset.classNames });
-        break;
-      case 'run-started':
-        Object.assign(next, { loading: null, epochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, threads: event.threads, classNames: event.classNames, status: t.status === 'stopping' ? 'stopping' : 'running', message: null });
-        break;
-      case 'batch-end':
-        next.batchLoss = [...t.batchLoss, [event.epoch - 1 + event.batch / t.stepsPerEpoch, event.loss]];
-        Object.assign(next, { epoch: event.epoch, samplesPerSec: event.samplesPerSec, elapsedMs: event.elapsedMs });
-        break;
-      case 'epoch-end':
-        next.valLoss = [...t.valLoss, [event.epoch, event.val_loss]];
-        next.trainLoss = [...t.trainLoss, [event.epoch, event.loss]];
-        // Between refreshes (refreshEvery) the last projection and grid stay on screen.
-        Object.assign(next, { epoch: event.epoch, samplesPerSec: event.samplesPerSec, elapsedMs: event.elapsedMs, latent: event.latent ?? t.latent, recon: event.recon ?? t.recon });
-        break;
-      case 'run-paused':
-        Object.assign(next, { status: 'paused', message: 'Paused: the model and its memory are held; Resume continues with the next batch.' });
-        break;
-      case 'run-resumed':
-        Object.assign(next, { status: 'running', message: null });
-        break;
-      case 'run-finished':
-        Object.assign(next, {
-          status: 'finished',
-          elapsedMs: event.elapsedMs,
-          message: `${event.stoppedEarly ? 'Stopped early (no improvement) after' : 'Finished'} ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}: validation loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`,
-        });
-        break;
-      case 'run-stopped':
-        Object.assign(next, {
-          loading: null,
-          status: 'stopped',
-          epoch: event.epochs,
-          elapsedMs: event.elapsedMs,
-          message: `Stopped after ${event.epochs} finished epoch${event.epochs === 1 ? '' : 's'}; they are saved.`,
-        });
-        break;
-      case 'run-failed':
-        next.loading = null;
-        next.status = 'failed';
-        next.message = event.message;
-        get().setNotice({ kind: 'error', text: `Training failed: ${event.message}` });
-        break;
-    }
+export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (set, get) => {
+  /**
+   * Events that arrive while train:start has not answered yet: the reply says which run is ours, and
+   * only that run's events are then applied. Any other run's events (another window, the CLI, a run
+   * continued from the Runs view) never reach this dashboard.
+   */
+  let early: TrainEvent[] = [];
+  const report = (what: string) => (err: unknown) => get().setNotice({ kind: 'error', text: `${what}: ${(err as Error).message}` });
+  const follow = ({ runId, name, queuePosition }: TrainStartResult, base: TrainingState) => {
+    const waiting = queuePosition > 0;
+    let next: TrainingState = {
+      ...base,
+      runId,
+      runName: name,
+      source: 'live',
+      status: waiting ? 'queued' : 'running',
+      message: waiting ? `Queued: ${queuePosition} run${queuePosition === 1 ? '' : 's'} ahead of this one.` : null,
+    };
+    for (const event of early) if (event.runId === runId) next = reduceTraining(next, event);
+    early = [];
     set({ training: next });
-  },
-});
+  };
+  /** Sends a control request; a refusal or a failure reaches the user, and the dashboard goes back. */
+  const control = async (channel: 'train:stop' | 'train:pause' | 'train:resume', verb: string) => {
+    const { runId } = get().training;
+    if (!runId) return;
+    try {
+      const result = await api.invoke(channel, { runId });
+      const accepted = Object.values(result)[0] === true;
+      if (!accepted) {
+        get().setNotice({ kind: 'error', text: `Could not ${verb} run "${get().training.runName ?? runId}": it is not training any more.` });
+        await get().syncTraining();
+      }
+    } catch (err) {
+      report(`Could not ${verb} the run`)(err);
+      await get().syncTraining();
+    }
+  };
+
+  const readStored = async (runId: string): Promise<TrainingState> => {
+    const detail = await api.invoke('runs:detail', { runId });
+    const lastLatent = detail.latentEpochs.at(-1);
+    const lastSamples = detail.sampleEpochs.at(-1);
+    const [latent, recon] = await Promise.all([
+      lastLatent === undefined ? null : api.invoke('runs:latent', { runId, epoch: lastLatent }).catch((): LatentProjection | null => null),
+      lastSamples === undefined ? null : api.invoke('runs:samples', { runId, epoch: lastSamples }).catch((): ReconstructionGrid | null => null),
+    ]);
+    return trainingFromRun(detail, latent, recon);
+  };
+
+  return {
+    training: IDLE_TRAINING,
+
+    startTraining: async () => {
+      const { doc, analysis, training } = get();
+      if (isTraining(training.status) || hasErrors(analysis)) return;
+      const datasetId = get().dataset?.id;
+      if (!datasetId) {
+        get().setNotice({ kind: 'error', text: 'No dataset is available yet.' });
+        return;
+      }
+      early = [];
+      set({ training: { ...IDLE_TRAINING, status: 'starting', epochs: doc.training.epochs, source: 'live' } });
+      try {
+        follow(await api.invoke('train:start', { graph: doc, datasetId }), get().training);
+      } catch (err) {
+        early = [];
+        set({ training: { ...IDLE_TRAINING, status: 'failed', message: (err as Error).message } });
+        get().setNotice({ kind: 'error', text: `Could not start training: ${(err as Error).message}` });
+      }
+    },
+    stopTraining: async () => {
+      const { training } = get();
+      if (!training.runId || !['queued', 'running', 'paused'].includes(training.status)) return;
+      set({ training: { ...training, status: 'stopping' } });
+      await control('train:stop', 'stop');
+    },
+    pauseTraining: async () => {
+      if (get().training.status === 'running') await control('train:pause', 'pause');
+    },
+    resumeTraining: async () => {
+      if (get().training.status === 'paused') await control('train:resume', 'resume');
+    },
+    followRun: (result) => {
+      if (isTraining(get().training.status)) return;
+      early = [];
+      follow(result, { ...IDLE_TRAINING, source: 'live' });
+    },
+    showRun: async (runId) => {
+      if (isTraining(get().training.status)) return;
+      try {
+        const stored = await readStored(runId);
+        if (!isTraining(get().training.status)) set({ training: stored });
+      } catch (err) {
+        report(`Could not read run ${runId}`)(err);
+      }
+    },
+    clearDashboard: () => {
+      if (!isTraining(get().training.status)) set({ training: IDLE_TRAINING });
+    },
+    handleEvent: (event) => {
+      const t = get().training;
+      if (t.runId === null) {
+        if (t.status === 'starting') early.push(event);
+        return;
+      }
+      if (event.runId !== t.runId || t.source !== 'live') return;
+      const next = reduceTraining(t, event);
+      set({ training: next });
+      if (event.type === 'run-failed') get().setNotice({ kind: 'error', text: `Training failed: ${event.message}` });
+    },
+    syncTraining: async () => {
+      const t = get().training;
+      if (!t.runId || t.source !== 'live' || !isTraining(t.status)) return;
+      try {
+        const { summary } = await api.invoke('runs:detail', { runId: t.runId });
+        if (!TERMINAL_STATUS.includes(summary.status)) {
+          // Still going: the status may have moved on (paused elsewhere, or started from the queue).
+          const status = summary.status === 'queued' || summary.status === 'paused' ? summary.status : t.status === 'stopping' ? 'stopping' : 'running';
+          set({ training: { ...get().training, status } });
+          return;
+        }
+        // It ended while events could not arrive: show the stored run as it ended.
+        set({ training: await readStored(t.runId) });
+      } catch (err) {
+        report('Could not read the state of the run')(err);
+      }
+    },
+  };
+};

@@ -1,0 +1,61 @@
+/**
+ * What a user can do, not what a test driver can force: a control counts as clickable only when it is
+ * inside the window and is the element on top at its centre (Playwright's own click would scroll it
+ * into view and hide clipping or overlap).
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The control is in the window and nothing covers its centre. */
+export async function expectOnTop(target: Locator): Promise<{ x: number; y: number }> {
+  await expect(target).toBeVisible();
+  const page = target.page();
+  const box = await target.boundingBox();
+  expect(box, 'the control has a box on screen').not.toBeNull();
+  const { width, height } = page.viewportSize()!;
+  const x = box!.x + box!.width / 2;
+  const y = box!.y + box!.height / 2;
+  expect(x >= 0 && x <= width && y >= 0 && y <= height, `centre (${x}, ${y}) inside the ${width}×${height} window`).toBe(true);
+  const onTop = await target.evaluate((el, [cx, cy]) => {
+    const hit = document.elementFromPoint(cx!, cy!);
+    return hit !== null && (hit === el || el.contains(hit));
+  }, [x, y]);
+  expect(onTop, `${target} is the element on top at its centre`).toBe(true);
+  return { x, y };
+}
+
+/** Clicks at the control's centre with the mouse, after checking a user could see and reach it there. */
+export async function clickAsUser(target: Locator): Promise<void> {
+  await expect(target).toBeEnabled();
+  const { x, y } = await expectOnTop(target);
+  await target.page().mouse.click(x, y);
+}
+
+export type MenuId = 'file-menu' | 'edit-menu' | 'templates-menu' | 'help-menu';
+
+/** Opens a toolbar menu and picks one of its items, both as a user would. */
+export async function menu(page: Page, menuId: MenuId, itemId: string): Promise<void> {
+  await clickAsUser(page.getByTestId(menuId));
+  await clickAsUser(page.getByTestId(`menu-${itemId}`));
+}
+
+export const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/** Screenshots at both sizes the app is checked at (1440×900, 1920×1080); the page ends at the first. */
+export async function screenshots(page: Page, name: string, prepare?: () => Promise<void>): Promise<void> {
+  for (const size of [...SIZES].reverse()) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(250);
+    await prepare?.();
+    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
+  }
+}
+
+/** Every toolbar control whose text is cut short (its content wider than its box). */
+export async function truncatedToolbarLabels(page: Page): Promise<string[]> {
+  return page.locator('.toolbar button, .toolbar .toolbar__title').evaluateAll((els) =>
+    els.filter((el) => el.scrollWidth > el.clientWidth + 1 || [...el.querySelectorAll('span')].some((s) => s.scrollWidth > s.clientWidth + 1 && getComputedStyle(s).overflow === 'hidden')).map((el) => el.textContent ?? ''),
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * Drives the app's store without a browser (tldraw's TestEditor is the model): a fake backend that
+ * validates every request as the real one does and answers from handlers a test can replace, events
+ * pushed by the test, and the store made by the same createAppStore the app uses.
+ */
+import type { ApiEvent, AppInfo, BottleneckApi, Channel, RequestOf, ResponseOf, RunDetail, RunSummary } from '../../../core/api';
+import { parseRequest } from '../../../core/apiSchema';
+import type { TrainEvent } from '../../../core/train/events';
+import { createAppStore, type AppState, type AppStore, type KeyValueStorage } from '../store/store';
+
+type Handler<C extends Channel> = (request: RequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>;
+
+export const TEST_INFO: AppInfo = {
+  version: '0.0.0-test',
+  shell: 'browser',
+  backend: { name: 'wasm', skipped: [] },
+  datasets: [{ id: 'builtin:fashion-mnist', name: 'Fashion-MNIST', height: 28, width: 28, channels: 1, classNames: ['T-shirt/top', 'Trouser'], trainCount: 10_000, validationCount: 1_000 }],
+  workspace: '/tmp/workspace',
+};
+
+export class FakeBackend implements BottleneckApi {
+  readonly calls: { channel: Channel; request: unknown }[] = [];
+  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly handlers = new Map<Channel, Handler<Channel>>();
+  private runCount = 0;
+
+  constructor() {
+    this.handle('app:info', () => TEST_INFO);
+    this.handle('train:start', () => {
+      this.runCount++;
+      return { runId: `run-${this.runCount}`, name: `Run ${this.runCount}`, queuePosition: 0 };
+    });
+    this.handle('train:stop', () => ({ stopping: true }));
+    this.handle('train:pause', () => ({ paused: true }));
+    this.handle('train:resume', () => ({ resumed: true }));
+    this.handle('runs:list', () => []);
+  }
+
+  /** Answers a channel with this handler from now on. */
+  handle<C extends Channel>(channel: C, handler: Handler<C>): this {
+    this.handlers.set(channel, handler as unknown as Handler<Channel>);
+    return this;
+  }
+
+  async invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
+    // The real backend's validation, so a request the app could not send fails here too.
+    const { request } = parseRequest<C>(channel, payload);
+    this.calls.push({ channel, request });
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`the fake backend has no handler for ${channel}`);
+    return (await handler(request as never)) as ResponseOf<C>;
+  }
+
+  on(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: ApiEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  train(event: TrainEvent): void {
+    this.emit({ type: 'train', event });
+  }
+
+  callsTo(channel: Channel): unknown[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+  }
+}
+
+export function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+export interface TestApp {
+  store: AppStore;
+  backend: FakeBackend;
+  get state(): AppState;
+  /** Lets pending promises (replies, follow-up requests) settle. */
+  settle(): Promise<void>;
+  dispose(): void;
+}
+
+/** A connected app over a fake backend, with app:info answered and the built-in dataset chosen. */
+export async function createTestApp(backend = new FakeBackend()): Promise<TestApp> {
+  const store = createAppStore({ api: backend, storage: memoryStorage(), refreshDelayMs: 0 });
+  const disconnect = store.getState().subscribeToBackend();
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  await settle();
+  return {
+    store,
+    backend,
+    get state() {
+      return store.getState();
+    },
+    settle,
+    dispose: disconnect,
+  };
+}
+
+export function runSummary(patch: Partial<RunSummary> & { id: string }): RunSummary {
+  return {
+    name: patch.id,
+    status: 'finished',
+    startedAt: '2026-11-30T10:00:00.000Z',
+    endedAt: '2026-11-30T10:01:00.000Z',
+    durationMs: 60_000,
+    datasetId: 'builtin:fashion-mnist',
+    datasetName: 'Fashion-MNIST',
+    backend: 'wasm',
+    epochsDone: 2,
+    epochs: 2,
+    topology: 'undercomplete',
+    codeSize: 32,
+    totalParams: 209_968,
+    loss: 0.3,
+    val_loss: 0.31,
+    best_val_loss: 0.31,
+    starred: false,
+    error: null,
+    damaged: null,
+    ...patch,
+  };
+}
+
+export function runDetail(summary: RunSummary, detail: Partial<RunDetail> = {}): RunDetail {
+  return {
+    summary,
+    graph: undefined as never,
+    config: {},
+    dataset: { id: summary.datasetId, classNames: ['T-shirt/top', 'Trouser'] },
+    metrics: [],
+    skippedMetricLines: 0,
+    latentEpochs: [],
+    sampleEpochs: [],
+    ...detail,
+  };
+}
