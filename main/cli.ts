@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
-import { FIT_MODES, folderDatasetId, isFolderDatasetId, type FitMode, type Preprocessing } from '../core/data/folder';
+import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
+import { FIT_MODES, type FitMode, type Preprocessing } from '../core/data/preprocessing';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
 import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
 import { isTerminal, type TrainEvent } from '../core/train/events';
@@ -142,7 +143,7 @@ async function train(args: string[]): Promise<number> {
   // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
   let datasetId = values.data!;
   let image: ImageSize | undefined;
-  if (!datasetId.startsWith('builtin:') && !isFolderDatasetId(datasetId)) {
+  if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
     const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
       throw new UsageError(err.message);
     });

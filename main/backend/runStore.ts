@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { BackendInfo, LatentProjection, MetricPoint, ReconstructionGrid, RunDetail, RunStatus, RunSummary } from '../../core/api';
-import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder';
+import { parseDatasetId } from '../../core/data/datasetId';
 import { parseGraphText, serializeGraph } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph } from '../../core/shapes/infer';
@@ -101,16 +101,16 @@ export function describeGraph(graph: GraphDoc): { topology: string; codeSize: nu
 
 /** A readable name for a dataset id before the dataset is loaded (the load then records its own). */
 export function datasetNameOf(id: string): string {
-  if (isFolderDatasetId(id)) {
-    try {
-      return basename(parseFolderDatasetId(id).path) || id;
-    } catch {
-      return id;
-    }
+  let ref;
+  try {
+    ref = parseDatasetId(id);
+  } catch {
+    return id;
   }
-  const [base, query] = id.split('?');
-  const name = base === 'builtin:fashion-mnist' ? 'Fashion-MNIST' : (base ?? id).replace(/^builtin:/, '');
-  return query ? `${name} (${query.replace(/&/g, ', ')})` : name;
+  if (ref.kind === 'folder') return basename(ref.path) || id;
+  const name = ref.name === 'fashion-mnist' ? 'Fashion-MNIST' : ref.name;
+  const subset = [ref.train !== undefined && `train=${ref.train}`, ref.validation !== undefined && `validation=${ref.validation}`].filter(Boolean);
+  return subset.length ? `${name} (${subset.join(', ')})` : name;
 }
 
 /** Reads metrics.jsonl, skipping lines that are not whole metric records (a torn last line after a crash). */

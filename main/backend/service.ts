@@ -7,7 +7,7 @@ import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
 import { isTerminal } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
-import { isKnownDataset, listDatasets } from './datasets';
+import { checkDatasetId, listDatasets } from './datasets';
 import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
 import { appRoot, runsDir, workspaceDir } from './paths';
@@ -76,7 +76,7 @@ export class BottleneckBackend implements BottleneckApi {
           const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
           throw new Error(`the graph has errors: ${first.nodeId ? `node "${first.nodeId}": ` : ''}${first.message}`);
         }
-        if (!isKnownDataset(datasetId)) throw new Error(`unknown dataset "${datasetId}"`);
+        checkDatasetId(datasetId);
         const runId = newRunId();
         this.runs.create(runId, graph, datasetId);
         return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
