@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { serializeGraph } from '../core/graph/schema';
 import { buildTemplate } from '../core/templates';
 import { undercomplete } from '../core/templates/undercomplete';
-import { newRunId, RunStore } from './backend/runStore';
+import { newRunId } from './backend/runs/naming';
+import { RunStore } from './backend/runs/store';
 
 const root = join(import.meta.dirname, '..');
 

@@ -15,7 +15,7 @@ import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
 import { exportRun, ExportRefused } from './backend/runExport';
-import { RunReadError } from './backend/runStore';
+import { RunReadError } from './backend/runs/format';
 import type { RunDetail, RunSummary } from '../core/api';
 
 const USAGE = `usage:

@@ -11,7 +11,8 @@ import { checkDatasetId, listDatasets } from './datasets';
 import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
 import { appRoot, runsDir, workspaceDir } from './paths';
-import { newRunId, RunStore } from './runStore';
+import { newRunId } from './runs/naming';
+import { RunStore } from './runs/store';
 import { TrainerHost, type TrainJob } from './trainerHost';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };

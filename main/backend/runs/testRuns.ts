@@ -1,0 +1,24 @@
+/** Helpers for the run store's tests: a store in a fresh temp folder, and an epoch-end event. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EpochEndEvent } from '../../../core/train/events';
+import { RunStore } from './store';
+
+export const tempStore = () => new RunStore(mkdtempSync(join(tmpdir(), 'runs-')));
+
+export const epochEnd = (runId: string, epoch: number): EpochEndEvent => ({
+  type: 'epoch-end',
+  runId,
+  epoch,
+  step: epoch * 10,
+  loss: 0.5 / epoch,
+  val_loss: 0.6 / epoch,
+  metrics: { loss: 0.5 / epoch, recon_loss: 0.5 / epoch, val_loss: 0.6 / epoch, val_kl_loss: 0.01 },
+  samplesPerSec: 1000,
+  elapsedMs: epoch * 1000,
+  best_val_loss: 0.6 / epoch,
+  improved: true,
+  latent: { method: 'raw', x: [0], y: [1], labels: [0] },
+  recon: { height: 1, width: 1, channels: 1, originals: [[0]], reconstructions: [[1]], labels: [0] },
+});
