@@ -102,6 +102,31 @@ describe('trainAutoencoder', () => {
     expect(last.type === 'run-stopped' && last.val_loss).toBeGreaterThan(0);
   });
 
+  it('sees a stop that arrives as a task even when every epoch is one batch', async () => {
+    // The flag flips in a timer, the way a worker's stop message arrives: only if the loop lets tasks run.
+    let stop = false;
+    const control: TrainControl = { isStopRequested: () => stop, waitWhilePaused: async () => {} };
+    const graph = smallGraph();
+    graph.training = { ...graph.training, epochs: 400, batchSize: 64 };
+    const timer = setTimeout(() => (stop = true), 200);
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'one-batch', graph, dataset: squaresDataset(64, 16), backend: 'wasm', control, emit: (e) => events.push(e) });
+    clearTimeout(timer);
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({ stepsPerEpoch: 1 });
+    expect(last.type).toBe('run-stopped');
+    expect(last.type === 'run-stopped' && last.epochs).toBeLessThan(400);
+  });
+
+  it('polls for control messages before every batch, so a stop taken in by poll ends the run at that batch', async () => {
+    let polls = 0;
+    let stop = false;
+    const control: TrainControl = { poll: () => void (++polls === 16 + 5 && (stop = true)), isStopRequested: () => stop, waitWhilePaused: async () => {} };
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'poll', graph: smallGraph(), dataset: squaresDataset(), backend: 'wasm', batchEventIntervalMs: 0, control, emit: (e) => events.push(e) });
+    expect(last).toMatchObject({ type: 'run-stopped', epochs: 1 });
+    expect(events.filter((e) => e.type === 'batch-end')).toHaveLength(16 + 4);
+  });
+
   it('leaves paused time out of samples per second', async () => {
     // A clock that moves 1 ms per reading, and a pause of one minute in the middle of epoch 2.
     let clock = 0;

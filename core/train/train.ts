@@ -11,6 +11,11 @@ import { captureWeights, restoreOptimizer, restoreWeights, type TrainingState } 
 import { chooseStepper, type BatchStepper } from './stepper';
 
 export interface TrainControl {
+  /**
+   * Called before every batch: takes in control messages already waiting without giving up the
+   * thread (a worker reads its port synchronously), so stop and pause are seen at each batch.
+   */
+  poll?(): void;
   isStopRequested(): boolean;
   /** Resolves at once unless paused; while paused, resolves on resume or stop. */
   waitWhilePaused(): Promise<void>;
@@ -128,6 +133,8 @@ interface Loop {
   started: number;
   /** Global step, counted on across epochs. */
   step: number;
+  /** When the loop last let other tasks run: kept across epochs, so runs of short epochs yield too. */
+  lastYield: number;
 }
 
 type EpochResult =
@@ -145,15 +152,15 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
   let windowLoss = 0;
   let windowBatches = 0;
   let lastEmit = now();
-  let lastYield = now();
   // Time spent paused in this epoch: left out of its samples per second.
   let pausedMs = 0;
   for (let batch = 1; batch <= stepsPerEpoch; batch++) {
-    if (now() - lastYield > 30) {
-      // Let control messages (stop, pause) reach the loop.
+    if (now() - loop.lastYield > 30) {
+      // Let control messages that arrive as tasks (a host without poll) reach the loop.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = now();
+      loop.lastYield = now();
     }
+    control.poll?.();
     const pauseStart = now();
     await control.waitWhilePaused();
     pausedMs += now() - pauseStart;
@@ -271,6 +278,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     throttle: opts.batchEventIntervalMs ?? 250,
     started,
     step: resume?.step ?? 0,
+    lastYield: now(),
   };
   let lastLoss: number | null = null;
   let lastValLoss: number | null = null;
