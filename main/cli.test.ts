@@ -75,6 +75,14 @@ describe('bottleneck CLI', () => {
     expect(show.stdout).toMatch(new RegExp(`^ +1 +${last.loss.toFixed(4)} +${last.val_loss.toFixed(4)} `, 'm'));
   });
 
+  it('says when the batch is larger than the training images, and shows the batch used', () => {
+    const r = cli(['train', '--data', 'builtin:fashion-mnist?train=40&validation=16', '--epochs', '1', '--batch-size', '128']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\nnote: batch size 128 is larger than the 40 training images: using 40\n');
+    const [run] = JSON.parse(cli(['runs', '--json'], r.home).stdout);
+    expect(cli(['runs', 'show', run.id], r.home).stdout).toMatch(/^settings +epochs 1, batchSize 128 \(40 used\), /m);
+  });
+
   it('trains on an image folder given as --data, its subfolders naming the classes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-folder-'));
     for (const [name, value] of [['light', 220], ['dark', 30]] as const) {

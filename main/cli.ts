@@ -72,7 +72,7 @@ function describe(event: TrainEvent): string | null {
       return `dataset ${d.name}: ${d.height}×${d.width}×${d.channels}, ${d.trainCount} train + ${d.validationCount} validation; ${classes}${d.skippedCount ? `; ${d.skippedCount} files skipped (listed in run.json)` : ''}${d.fromCache ? ' (from cache)' : ''}`;
     }
     case 'run-started':
-      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.threads > 1 ? ` (${event.threads} threads)` : ''}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}`;
+      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.threads > 1 ? ` (${event.threads} threads)` : ''}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}${event.note ? `\nnote: ${event.note}` : ''}`;
     case 'epoch-end': {
       const terms = ['recon_loss', 'sparsity_loss', 'kl_loss'].filter((k) => (event.metrics[k] ?? 0) !== 0).map((k) => `${k} ${event.metrics[k]!.toFixed(4)}`);
       return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${terms.join('  ')}  ${Math.round(event.samplesPerSec)} samples/s`.replace(/ {3,}/g, '  ');
@@ -286,7 +286,7 @@ function showLines(d: RunDetail): string[] {
     `status    ${s.status}, ${s.epochsDone}/${s.epochs} epochs in ${formatDuration(s.durationMs)} (started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''})`,
     `graph     ${s.topology}, code ${s.codeSize ?? '-'}, ${s.totalParams === null ? '-' : s.totalParams.toLocaleString('en')} parameters`,
     `dataset   ${s.datasetName} (${s.datasetId})`,
-    `settings  ${['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'earlyStoppingPatience'].filter((k) => c[k] !== undefined).map((k) => `${k} ${String(c[k])}`).join(', ')}`,
+    `settings  ${['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'earlyStoppingPatience'].filter((k) => c[k] !== undefined).map((k) => `${k} ${String(c[k])}${k === 'batchSize' && c.effectiveBatchSize !== undefined && c.effectiveBatchSize !== c.batchSize ? ` (${String(c.effectiveBatchSize)} used)` : ''}`).join(', ')}`,
     `backend   ${s.backend ?? '-'}`,
     `loss      ${loss(s.loss)}  val_loss ${loss(s.val_loss)}  best val_loss ${loss(s.best_val_loss)}`,
   ];

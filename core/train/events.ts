@@ -74,6 +74,13 @@ export interface RunStartedEvent {
   classNames: string[];
   totalParams: number;
   codeSize: number;
+  /**
+   * The batch size used: the setting, or the training split's size when that is smaller. Optional
+   * only for events from before it existed; the trainer always sets it.
+   */
+  effectiveBatchSize?: number;
+  /** Something about the run's settings the user should know, in a sentence (e.g. the batch was capped). */
+  note?: string;
 }
 
 export interface BatchEndEvent {

@@ -127,6 +127,31 @@ describe('trainAutoencoder', () => {
     expect(events.filter((e) => e.type === 'batch-end')).toHaveLength(16 + 4);
   });
 
+  it('caps the batch at the training split and says so in run-started', async () => {
+    const graph = smallGraph();
+    graph.training = { ...graph.training, epochs: 2, batchSize: 128 };
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'small-set', graph, dataset: squaresDataset(40, 16), backend: 'wasm', batchEventIntervalMs: 0, emit: (e) => events.push(e) });
+    expect(last.type).toBe('run-finished');
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({
+      stepsPerEpoch: 1,
+      effectiveBatchSize: 40,
+      note: 'batch size 128 is larger than the 40 training images: using 40',
+    });
+    // A batch that fits is used as set, without a note.
+    const fits = await run(smallGraph());
+    const started = fits.events.find((e) => e.type === 'run-started');
+    expect(started).toMatchObject({ effectiveBatchSize: 32 });
+    expect(started && 'note' in started).toBe(false);
+  });
+
+  it('fails a dataset without training images instead of reporting NaN losses', async () => {
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'empty', graph: smallGraph(), dataset: squaresDataset(0, 16), backend: 'wasm', emit: (e) => events.push(e) });
+    expect(last).toEqual({ type: 'run-failed', runId: 'empty', message: 'the dataset has no training images' });
+    expect(events).toEqual([last]);
+  });
+
   it('leaves paused time out of samples per second', async () => {
     // A clock that moves 1 ms per reading, and a pause of one minute in the middle of epoch 2.
     let clock = 0;

@@ -97,6 +97,10 @@ async function setUp(graph: GraphDoc, dataset: ImageDataset, resume: TrainingSta
     compiled.dispose();
     return { failure: `the Input block is ${inputShape.join('×')} but the dataset's images are ${shape.join('×')}` };
   }
+  if (dataset.train.count === 0) {
+    compiled.dispose();
+    return { failure: 'the dataset has no training images' };
+  }
   const optimizer = makeOptimizer(graph.training);
   const random = seededRandom(graph.training.seed);
   if (resume) {
@@ -216,7 +220,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
 export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> {
   const { runId, graph, dataset, emit } = opts;
   const now = opts.now ?? (() => Date.now());
-  const { epochs, batchSize, earlyStoppingPatience, refreshEvery } = graph.training;
+  const { epochs, earlyStoppingPatience, refreshEvery } = graph.training;
   const started = now();
   const fail = (failed: TrainEvent): TrainEvent => {
     emit(failed);
@@ -226,7 +230,11 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   const session = await setUp(graph, dataset, resume);
   if ('failure' in session) return fail({ type: 'run-failed', runId, message: session.failure });
   const { compiled, optimizer } = session;
-  const stepsPerEpoch = Math.ceil(dataset.train.count / batchSize);
+  // A batch larger than the split would silently be the whole split: use that, and say so.
+  const trainCount = dataset.train.count;
+  const batchSize = Math.min(graph.training.batchSize, trainCount);
+  const note = batchSize < graph.training.batchSize ? `batch size ${graph.training.batchSize} is larger than the ${trainCount} training images: using ${batchSize}` : undefined;
+  const stepsPerEpoch = Math.ceil(trainCount / batchSize);
   let threads = 1;
   const stepper = await chooseStepper(
     {
@@ -261,6 +269,8 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     classNames: dataset.classNames,
     totalParams: compiled.analysis.totalParams,
     codeSize: compiled.analysis.codeSize!,
+    effectiveBatchSize: batchSize,
+    ...(note && { note }),
   });
 
   const loop: Loop = {

@@ -63,4 +63,12 @@ describe('recording trainer events', () => {
     s.record(epochEnd(id, 1));
     expect(s.read(id)).toMatchObject({ name: 'wide code', starred: true, epochsDone: 1 });
   });
+
+  it('records the batch size a run used in its config when the dataset was smaller than the batch', () => {
+    const s = tempStore();
+    const id = newRunId();
+    s.create(id, undercomplete(), 'builtin:fashion-mnist?train=40&validation=16');
+    s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads: 2, epochs: 5, stepsPerEpoch: 1, trainCount: 40, validationCount: 16, classNames: ['a'], totalParams: 10, codeSize: 2, effectiveBatchSize: 40, note: 'batch size 128 is larger than the 40 training images: using 40' });
+    expect(s.read(id).config).toMatchObject({ batchSize: 128, effectiveBatchSize: 40 });
+  });
 });

@@ -32,14 +32,17 @@ export class RunEventWriter {
         this.runs.update(id, { dataset: { ...event.dataset, name: event.dataset.name || before.name || datasetNameOf(event.dataset.id) } });
         break;
       }
-      case 'run-started':
+      case 'run-started': {
+        const { config } = this.runs.read(id);
         this.runs.update(id, {
           status: 'running',
+          ...(event.effectiveBatchSize !== undefined && { config: { ...config, effectiveBatchSize: event.effectiveBatchSize } }),
           backend: { ...(backend ?? { name: event.backend, skipped: [] }), threads: event.threads },
           // A continued run's current session starts now, not when it was queued.
           ...(event.startEpoch > 0 && { resumedAt: new Date().toISOString() }),
         });
         break;
+      }
       case 'run-paused':
         this.runs.update(id, { status: 'paused' });
         break;
