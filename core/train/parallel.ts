@@ -22,7 +22,7 @@ import { compileGraph, type CompiledModel } from '../compile/compile';
 import { samplingLayers } from '../compile/sampling';
 import type { GraphDoc } from '../graph/types';
 import { lossTerms } from './losses';
-import { restoreOptimizer, restoreWeights, type SavedTensor } from './state';
+import { captureSampling, restoreOptimizer, restoreSampling, restoreWeights, type SamplingState, type SavedTensor } from './state';
 
 /** What a follower needs to mirror the leader. */
 export interface FollowerInit {
@@ -35,6 +35,8 @@ export interface FollowerInit {
   backend: string;
   weights: SavedTensor[];
   optimizer: SavedTensor[];
+  /** The leader's noise streams (a resumed VAE's are not at zero): the follower's must draw the same ε. */
+  sampling: SamplingState[];
 }
 
 export interface FollowerHandle {
@@ -273,6 +275,7 @@ export class ParallelGroup {
       backend: args.backend,
       weights: args.weights,
       optimizer: args.optimizerState,
+      sampling: captureSampling(args.compiled),
     });
     if (!handle) return { reason: 'the second thread could not start' };
     return new ParallelGroup(args.compiled, views, replica, handle);
@@ -328,6 +331,7 @@ export async function runFollower(init: FollowerInit, makeOptimizer: (graph: Gra
   try {
     compiled = compileGraph(init.graph, init.graph.training.seed);
     restoreWeights(compiled, init.weights);
+    restoreSampling(compiled, init.sampling, 0);
     optimizer = makeOptimizer(init.graph);
     await restoreOptimizer(optimizer, init.optimizer);
     const replica = new Replica(compiled, optimizer, views, init.imageShape);

@@ -2,7 +2,7 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import type { ImageDataset } from '../../core/data/dataset';
 import type { TrainEvent } from '../../core/train/events';
-import { captureOptimizer, captureWeights, type TrainingState } from '../../core/train/state';
+import { captureState, type TrainingState } from '../../core/train/state';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadAnyDataset, type LoadedDataset } from './datasets';
@@ -84,10 +84,10 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: str
       emit(event);
     },
     // Last and best weights with the optimizer state, written before the epoch is reported.
-    onEpochEnd: async ({ compiled, optimizer, epoch, step, bestValLoss, epochsSinceBest, improved }) => {
-      const state: TrainingState = { epoch, step, bestValLoss, epochsSinceBest, weights: await captureWeights(compiled), optimizer: await captureOptimizer(optimizer) };
+    onEpochEnd: async (checkpoint) => {
+      const state = await captureState(checkpoint);
       writeCheckpoint(message.runDir, 'last', state);
-      if (improved) writeCheckpoint(message.runDir, 'best', state);
+      if (checkpoint.improved) writeCheckpoint(message.runDir, 'best', state);
     },
   });
   current = null;
