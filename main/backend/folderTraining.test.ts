@@ -99,11 +99,14 @@ describe('training on an image folder', () => {
     const graph = buildTemplate('undercomplete', { height: 10, width: 10, channels: 1 });
     graph.training = { ...graph.training, epochs: 1, batchSize: 16 };
     let runId = '';
+    // Once: a stop for a run that has ended is refused (not-active).
+    let stopping: Promise<unknown> | null = null;
     const run = untilTerminal(b, (e) => {
-      if (e.type === 'dataset-progress' && e.phase === 'decoding') void b.invoke('train:stop', { runId });
+      if (e.type === 'dataset-progress' && e.phase === 'decoding') stopping ??= b.invoke('train:stop', { runId });
     });
     runId = (await b.invoke('train:start', { graph, datasetId: folderDatasetId(big, settings) })).runId;
     const events = await run.done;
+    expect(await stopping).toEqual({ stopping: true });
     expect(events.at(-1)).toMatchObject({ type: 'run-stopped', epochs: 0 });
     expect(events.some((e) => e.type === 'run-started')).toBe(false);
     expect(b.runs.read(runId).status).toBe('stopped');
