@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
@@ -78,7 +79,7 @@ function describe(event: TrainEvent): string | null {
       return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${terms.join('  ')}  ${Math.round(event.samplesPerSec)} samples/s`.replace(/ {3,}/g, '  ');
     }
     case 'run-finished':
-      return `${event.stoppedEarly ? 'stopped early after' : 'finished'} ${event.epochs} epochs in ${(event.elapsedMs / 1000).toFixed(1)} s: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`;
+      return `${event.stoppedEarly ? 'stopped early after' : 'finished'} ${event.epochs} epochs in ${formatDuration(event.elapsedMs)}: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`;
     case 'run-stopped':
       return `stopped after ${event.epochs} epochs`;
     case 'run-failed':
@@ -213,16 +214,6 @@ async function watch(json: boolean | undefined, start: (backend: BottleneckBacke
   return last.type === 'run-finished' ? 0 : last.type === 'run-stopped' ? 130 : 1;
 }
 
-/** 1m05s, 12.3s, 2h03m. */
-function formatDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
 function formatCount(n: number | null): string {
   if (n === null) return '-';
   if (n < 1000) return String(n);
@@ -246,7 +237,7 @@ function listLines(list: RunSummary[]): string[] {
       continue;
     }
     const dataset = r.datasetName.length > 24 ? `${r.datasetName.slice(0, 23)}…` : r.datasetName;
-    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
+    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs, '-'), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
   }
   const numeric = new Set([3, 4, 6, 7, 9]);
   return table(rows, (c) => numeric.has(c));
@@ -283,7 +274,7 @@ function showLines(d: RunDetail): string[] {
   const c = d.config as Record<string, unknown>;
   const lines = [
     `run ${s.id}${s.starred ? ' ★' : ''}  ${s.name}`,
-    `status    ${s.status}, ${s.epochsDone}/${s.epochs} epochs in ${formatDuration(s.durationMs)} (started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''})`,
+    `status    ${s.status}, ${s.epochsDone}/${s.epochs} epochs in ${formatDuration(s.durationMs, '-')} (started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''})`,
     `graph     ${s.topology}, code ${s.codeSize ?? '-'}, ${s.totalParams === null ? '-' : s.totalParams.toLocaleString('en')} parameters`,
     `dataset   ${s.datasetName} (${s.datasetId})`,
     `settings  ${['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'earlyStoppingPatience'].filter((k) => c[k] !== undefined).map((k) => `${k} ${String(c[k])}${k === 'batchSize' && c.effectiveBatchSize !== undefined && c.effectiveBatchSize !== c.batchSize ? ` (${String(c.effectiveBatchSize)} used)` : ''}`).join(', ')}`,
