@@ -49,6 +49,19 @@ describe('bottleneck CLI', () => {
     }
   });
 
+  it('checks training options against the bounds the graph schema holds, in the same words', () => {
+    for (const [args, message] of [
+      [['--batch-size', '70000'], '--batch-size must be a whole number from 1 to 65,536, got "70000"'],
+      [['--epochs', '20000'], '--epochs must be a whole number from 1 to 10,000, got "20000"'],
+      [['--learning-rate', '0'], '--learning-rate must be a number above 0 and at most 1,000, got "0"'],
+      [['--seed=-4'], '--seed must be a whole number from 0 to 2,147,483,647, got "-4"'],
+      [['--patience', '1.5'], '--patience must be a whole number from 0 to 1,000, got "1.5"'],
+    ] as const) {
+      const r = cli(['train', ...args]);
+      expect([r.status, r.stderr.trim()]).toEqual([2, `bottleneck: ${message}`]);
+    }
+  });
+
   it('trains with --json, ending on run-finished with loss and val_loss, and stores the run', () => {
     const r = cli(['train', '--template', 'undercomplete', '--epochs', '1', '--batch-size', '256', '--seed', '5', '--json']);
     expect(r.status, r.stderr).toBe(0);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
+import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
 import { FIT_MODES, type FitMode, type Preprocessing } from '../core/data/preprocessing';
@@ -35,10 +36,12 @@ runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder
 
 class UsageError extends Error {}
 
-function positiveInt(name: string, text: string | undefined): number | undefined {
+/** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
+function settingOption(option: string, setting: NumericTrainingSetting, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, got "${text}"`);
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const problem = checkTrainingValue(setting, value);
+  if (problem) throw new UsageError(`--${option} ${problem}, got "${text}"`);
   return value;
 }
 
@@ -155,27 +158,21 @@ async function train(args: string[]): Promise<number> {
     if (!values.json) console.log(`${scan.root}: ${scan.files.length} images in ${scan.classNames.length} classes (${scan.classNames.map((c) => `${c} ${scan.counts[c]}`).join(', ')}), as ${image.height}×${image.width}×${image.channels}`);
   }
   const graph = loadGraph(values.template, values.graph, image);
-  const epochs = positiveInt('epochs', values.epochs);
-  const batchSize = positiveInt('batch-size', values['batch-size']);
-  const seedText = values.seed;
-  if (seedText !== undefined && !Number.isInteger(Number(seedText))) throw new UsageError(`--seed must be a whole number, got "${seedText}"`);
-  const lrText = values['learning-rate'];
-  const learningRate = lrText === undefined ? undefined : Number(lrText);
-  if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new UsageError(`--learning-rate must be a positive number, got "${lrText}"`);
-  }
+  const epochs = settingOption('epochs', 'epochs', values.epochs);
+  const batchSize = settingOption('batch-size', 'batchSize', values['batch-size']);
+  const seed = settingOption('seed', 'seed', values.seed);
+  const learningRate = settingOption('learning-rate', 'learningRate', values['learning-rate']);
+  const patience = settingOption('patience', 'earlyStoppingPatience', values.patience);
   const optimizer = values.optimizer;
   if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
     throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${optimizer}"`);
   }
-  const patience = values.patience === undefined ? undefined : Number(values.patience);
-  if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0)) throw new UsageError(`--patience must be a whole number ≥ 0, got "${values.patience}"`);
   graph.training = {
     ...graph.training,
-    ...(epochs && { epochs }),
-    ...(batchSize && { batchSize }),
-    ...(learningRate && { learningRate }),
-    ...(seedText !== undefined && { seed: Number(seedText) }),
+    ...(epochs !== undefined && { epochs }),
+    ...(batchSize !== undefined && { batchSize }),
+    ...(learningRate !== undefined && { learningRate }),
+    ...(seed !== undefined && { seed }),
     ...(optimizer !== undefined && { optimizer: optimizer as OptimizerName }),
     ...(patience !== undefined && { earlyStoppingPatience: patience }),
   };
