@@ -1,28 +1,16 @@
 /** Stop, pause and resume through the backend on runs whose every epoch is a single batch. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildTemplate } from '../../core/templates';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST } from './datasets';
-import { BottleneckBackend } from './service';
+import type { BottleneckBackend } from './service';
+import { testBackends } from './testBackends';
 
 // 40 training images and a batch of 128: one batch per epoch.
 const TINY = `${BUILTIN_FASHION_MNIST}?train=40&validation=16`;
 const EPOCHS = 5000;
-const backends: BottleneckBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.dispose()));
-});
-
-function backend() {
-  const runsRoot = mkdtempSync(join(tmpdir(), 'control-'));
-  const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs') });
-  backends.push(b);
-  return b;
-}
+const backend = testBackends('control-');
 
 function graph() {
   const doc = buildTemplate('undercomplete');

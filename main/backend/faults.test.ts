@@ -3,26 +3,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../core/api';
 import { buildTemplate } from '../../core/templates';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST } from './datasets';
-import { BottleneckBackend } from './service';
+import type { BottleneckBackend } from './service';
+import { testBackends } from './testBackends';
 
 const root = join(import.meta.dirname, '..', '..');
 const SMALL = `${BUILTIN_FASHION_MNIST}?train=2048&validation=256`;
-const backends: BottleneckBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.dispose()));
-});
-
-function backend(runsRoot = mkdtempSync(join(tmpdir(), 'faults-'))) {
-  const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs') });
-  backends.push(b);
-  return b;
-}
+const backend = testBackends('faults-');
 
 /** Resolves with each run's events once `until` holds. */
 function collect(b: BottleneckBackend, until: (e: TrainEvent, all: TrainEvent[]) => boolean) {
@@ -37,6 +29,15 @@ function collect(b: BottleneckBackend, until: (e: TrainEvent, all: TrainEvent[])
       });
     }),
   };
+}
+
+/** Starts a one-epoch run and expects it to finish: the backend still works. Returns its id. */
+async function expectNextRunFinishes(b: BottleneckBackend): Promise<string> {
+  let runId = '';
+  const next = collect(b, (e) => isTerminal(e) && e.runId === runId);
+  runId = (await b.invoke('train:start', { graph: graph(1), datasetId: SMALL })).runId;
+  expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId });
+  return runId;
 }
 
 function graph(epochs: number) {
@@ -72,9 +73,7 @@ describe('faults', () => {
     expect(b.runs.read(runId)).toMatchObject({ status: 'failed', epochsDone: 1 });
     expect(hasCheckpoint(b.runs.dir(runId))).toBe(true);
 
-    const next = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
-    const second = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
-    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: second.runId });
+    await expectNextRunFinishes(b);
   });
 
   it('pause holds the run, resume continues it; pausing is recorded in run.json', async () => {
@@ -153,11 +152,9 @@ describe('faults', () => {
     expect(after.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
 
     // A new run in the same workspace starts and finishes normally.
-    const next = collect(b, (e) => (e.type === 'run-finished' || e.type === 'run-failed') && e.runId !== runId);
-    const fresh = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
-    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: fresh.runId });
+    const fresh = await expectNextRunFinishes(b);
     expect((await b.invoke('runs:list', {})).map((r) => [r.id, r.status])).toEqual([
-      [fresh.runId, 'finished'],
+      [fresh, 'finished'],
       [runId, 'finished'],
     ]);
   });
@@ -210,9 +207,7 @@ describe('faults', () => {
       expect(b.runs.read(runId).status).toBe('failed');
 
       full = false;
-      const next = collect(b, (e) => isTerminal(e) && e.runId !== runId);
-      const second = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
-      expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: second.runId });
+      await expectNextRunFinishes(b);
       expect(uncaught).toEqual([]);
     } finally {
       process.off('uncaughtException', onUncaught);
@@ -232,9 +227,7 @@ describe('faults', () => {
     expect((await watch.done).at(-1)).toEqual({ type: 'run-failed', runId, message: `cannot save the run: permission denied (EACCES: permission denied, open '${runId}/run.json.tmp')` });
     expect(b.trainer.busyWith).toBeNull();
     full = false;
-    const next = collect(b, (e) => isTerminal(e) && e.runId !== runId);
-    const second = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
-    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: second.runId });
+    await expectNextRunFinishes(b);
   });
 
   it('stop, pause and resume of a run that is not training are refused, naming why', async () => {

@@ -3,25 +3,16 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../core/api';
 import { folderDatasetId } from '../../core/data/folder';
 import { buildTemplate } from '../../core/templates';
 import type { TrainEvent } from '../../core/train/events';
-import { BottleneckBackend } from './service';
+import type { BottleneckBackend } from './service';
+import { testBackends } from './testBackends';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'folder-home-'));
-const backends: BottleneckBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.dispose()));
-});
-
-function backend() {
-  const runsRoot = mkdtempSync(join(tmpdir(), 'folder-runs-'));
-  const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs') });
-  backends.push(b);
-  return b;
-}
+const backend = testBackends('folder-runs-');
 
 function untilTerminal(b: BottleneckBackend, onEvent: (e: TrainEvent) => void = () => {}) {
   const events: TrainEvent[] = [];

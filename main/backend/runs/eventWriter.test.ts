@@ -6,13 +6,11 @@ import { undercomplete } from '../../../core/templates/undercomplete';
 import { folderDatasetId } from '../../../core/data/datasetId';
 import { RUN_VERSION } from './format';
 import { newRunId } from './naming';
-import { epochEnd, tempStore } from './testRuns';
+import { epochEnd, storeWithRun, tempStore } from './testRuns';
 
 describe('recording trainer events', () => {
   it('lays a run out as DESIGN.md says and records its events', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'builtin:fashion-mnist');
+    const { s, id } = storeWithRun('builtin:fashion-mnist');
     expect(readdirSync(s.dir(id)).sort()).toEqual(['checkpoints', 'graph.json', 'latent', 'metrics.jsonl', 'run.json', 'samples']);
     s.record({ type: 'batch-end', runId: id, epoch: 1, batch: 5, step: 5, loss: 0.7, samplesPerSec: 10, elapsedMs: 5 });
     // Batch metrics wait for the epoch's end, then are flushed together.
@@ -52,9 +50,7 @@ describe('recording trainer events', () => {
   });
 
   it('renames and stars a run', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'x');
+    const { s, id } = storeWithRun();
     expect(s.rename(id, { name: '  wide code  ' })).toMatchObject({ id, name: 'wide code', starred: false });
     expect(s.rename(id, { starred: true })).toMatchObject({ name: 'wide code', starred: true });
     expect(s.list()[0]).toMatchObject({ name: 'wide code', starred: true });
@@ -65,9 +61,7 @@ describe('recording trainer events', () => {
   });
 
   it('records the batch size a run used in its config when the dataset was smaller than the batch', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'builtin:fashion-mnist?train=40&validation=16');
+    const { s, id } = storeWithRun('builtin:fashion-mnist?train=40&validation=16');
     s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads: 2, epochs: 5, stepsPerEpoch: 1, trainCount: 40, validationCount: 16, classNames: ['a'], totalParams: 10, codeSize: 2, effectiveBatchSize: 40, note: 'batch size 128 is larger than the 40 training images: using 40' });
     expect(s.read(id).config).toMatchObject({ batchSize: 128, effectiveBatchSize: 40 });
   });

@@ -1,16 +1,12 @@
-import { appendFileSync, utimesSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { undercomplete } from '../../../core/templates/undercomplete';
-import { newRunId } from './naming';
 import { RunStore } from './store';
-import { epochEnd, tempStore } from './testRuns';
+import { epochEnd, setMtime, storeWithRun } from './testRuns';
 
 describe('interrupted runs', () => {
   it('marks runs left running as interrupted, keeping their finished epochs', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'x');
+    const { s, id } = storeWithRun();
     s.record(epochEnd(id, 1));
     s.record(epochEnd(id, 2));
     expect(new RunStore(s.root).markInterrupted()).toEqual([id]);
@@ -19,21 +15,17 @@ describe('interrupted runs', () => {
   });
 
   it('ends an interrupted run at its last write, not at the start that found it', () => {
-    const s = tempStore();
-    const id = newRunId();
-    const run = s.create(id, undercomplete(), 'x');
+    const { s, id, run } = storeWithRun();
     s.record(epochEnd(id, 1));
     const lastEpoch = Date.parse(run.startedAt) + 30_000;
-    for (const f of ['run.json', 'metrics.jsonl']) utimesSync(join(s.dir(id), f), new Date(lastEpoch), new Date(lastEpoch));
+    for (const f of ['run.json', 'metrics.jsonl']) setMtime(join(s.dir(id), f), lastEpoch);
     expect(new RunStore(s.root).markInterrupted()).toEqual([id]);
     expect(Date.parse(s.read(id).endedAt!)).toBe(lastEpoch);
     expect(s.list()[0]!.durationMs).toBe(30_000);
   });
 
   it('closes a torn last line when a run is interrupted, so metrics appended later stay readable', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'x');
+    const { s, id } = storeWithRun();
     s.record(epochEnd(id, 1));
     appendFileSync(join(s.dir(id), 'metrics.jsonl'), '{"t":1,"epoch":2,"ke');
     expect(new RunStore(s.root).markInterrupted()).toEqual([id]);
@@ -44,9 +36,7 @@ describe('interrupted runs', () => {
   });
 
   it('leaves alone a run that another live process on this machine is training', () => {
-    const s = tempStore();
-    const id = newRunId();
-    const run = s.create(id, undercomplete(), 'x');
+    const { s, id, run } = storeWithRun();
     // The parent process (vitest) stands in for a CLI training in another process.
     s.write({ ...run, owner: { pid: process.ppid, host: run.owner!.host } });
     expect(new RunStore(s.root).markInterrupted()).toEqual([]);

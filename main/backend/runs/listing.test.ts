@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { undercomplete } from '../../../core/templates/undercomplete';
@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../atomicFile';
 import { RUN_VERSION } from './format';
 import { newRunId } from './naming';
 import { RunStore } from './store';
-import { epochEnd, tempStore } from './testRuns';
+import { epochEnd, setMtime, storeWithRun, tempStore } from './testRuns';
 
 describe('listing runs', () => {
   it('lists a damaged folder with the reason instead of failing the list', () => {
@@ -54,9 +54,7 @@ describe('listing runs', () => {
   });
 
   it('ignores a temp file left by a crash between write and rename, and the trash folder', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'x');
+    const { s, id } = storeWithRun();
     expect(() =>
       writeFileAtomic(join(s.dir(id), 'run.json'), '{"format": "bottleneck.run", "half', {
         beforeRename: () => {
@@ -72,37 +70,31 @@ describe('listing runs', () => {
   });
 
   it('reports a duration from start to end, or to the last write of a run still going', () => {
-    const s = tempStore();
-    const id = newRunId();
-    const run = s.create(id, undercomplete(), 'x');
+    const { s, id, run } = storeWithRun();
     const started = Date.parse(run.startedAt);
-    utimesSync(join(s.dir(id), 'run.json'), new Date(started + 5000), new Date(started + 5000));
+    setMtime(join(s.dir(id), 'run.json'), started + 5000);
     expect(s.list()[0]!.durationMs).toBe(5000);
     s.update(id, { status: 'finished', endedAt: new Date(started + 61_000).toISOString() });
     expect(s.list()[0]!.durationMs).toBe(61_000);
   });
 
   it('uses one last write for every duration: the list, the detail and a continued run agree', () => {
-    const s = tempStore();
-    const id = newRunId();
-    const run = s.create(id, undercomplete(), 'x');
+    const { s, id, run } = storeWithRun();
     const started = Date.parse(run.startedAt);
     // A crash after an epoch's metrics were flushed but before run.json was rewritten: the metrics are newer.
-    utimesSync(join(s.dir(id), 'run.json'), new Date(started + 5000), new Date(started + 5000));
-    utimesSync(join(s.dir(id), 'metrics.jsonl'), new Date(started + 30_000), new Date(started + 30_000));
+    setMtime(join(s.dir(id), 'run.json'), started + 5000);
+    setMtime(join(s.dir(id), 'metrics.jsonl'), started + 30_000);
     expect(s.list()[0]!.durationMs).toBe(30_000);
     expect(s.summary(id).durationMs).toBe(30_000);
     expect(s.detail(id).summary.durationMs).toBe(30_000);
     s.update(id, { status: 'stopped' });
-    utimesSync(join(s.dir(id), 'run.json'), new Date(started + 5000), new Date(started + 5000));
+    setMtime(join(s.dir(id), 'run.json'), started + 5000);
     s.reopen(id);
     expect(s.read(id).priorMs).toBe(30_000);
   });
 
   it('counts the time a continued run trained, not the days between its sessions', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'x');
+    const { s, id } = storeWithRun();
     // Trained for a minute two days ago, then stopped.
     const twoDaysAgo = Date.now() - 2 * 86_400_000;
     s.update(id, { status: 'stopped', startedAt: new Date(twoDaysAgo).toISOString(), endedAt: new Date(twoDaysAgo + 60_000).toISOString(), epochsDone: 1 });
@@ -116,9 +108,7 @@ describe('listing runs', () => {
   });
 
   it('detail() reads the graph, settings and metrics, skipping torn lines and counting them', () => {
-    const s = tempStore();
-    const id = newRunId();
-    s.create(id, undercomplete(), 'builtin:fashion-mnist');
+    const { s, id } = storeWithRun('builtin:fashion-mnist');
     s.record(epochEnd(id, 1));
     s.record(epochEnd(id, 2));
     appendFileSync(join(s.dir(id), 'metrics.jsonl'), '{"t":1,"epoch":3,"step":30,"key":"val_lo');

@@ -1,11 +1,26 @@
 /** Helpers for the run store's tests: a store in a fresh temp folder, and an epoch-end event. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { undercomplete } from '../../../core/templates/undercomplete';
 import type { EpochEndEvent } from '../../../core/train/events';
+import { newRunId } from './naming';
 import { RunStore } from './store';
 
 export const tempStore = () => new RunStore(mkdtempSync(join(tmpdir(), 'runs-')));
+
+/** A fresh store holding one new run of the undercomplete template. */
+export function storeWithRun(datasetId = 'x') {
+  const s = tempStore();
+  const id = newRunId();
+  const run = s.create(id, undercomplete(), datasetId);
+  return { s, id, run };
+}
+
+/** Sets a file's modification time (the store reads run.json's and metrics.jsonl's as the last write). */
+export function setMtime(file: string, ms: number): void {
+  utimesSync(file, new Date(ms), new Date(ms));
+}
 
 export const epochEnd = (runId: string, epoch: number): EpochEndEvent => ({
   type: 'epoch-end',
