@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { formatDuration } from './format';
 
 describe('formatDuration', () => {
-  it('shows a clock, seconds rounded down, hours only when there are any', () => {
-    expect([0, 999, 7_400, 59_999, 60_000, 725_000, 3_599_999, 3_600_000, 3_723_000, 100 * 3_600_000].map((ms) => formatDuration(ms))).toEqual([
-      '0:00', '0:00', '0:07', '0:59', '1:00', '12:05', '59:59', '1:00:00', '1:02:03', '100:00:00',
+  it('shows seconds under a minute, then a clock, rounded down, hours only when there are any', () => {
+    expect([0, 999, 7_460, 9_999, 10_000, 59_999, 60_000, 725_000, 3_599_999, 3_600_000, 3_723_000, 100 * 3_600_000].map((ms) => formatDuration(ms))).toEqual([
+      '0.0s', '0.9s', '7.4s', '9.9s', '10s', '59s', '1:00', '12:05', '59:59', '1:00:00', '1:02:03', '100:00:00',
     ]);
   });
 
