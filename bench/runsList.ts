@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { folderDatasetId } from '../core/data/folder';
 import { encodeProjection } from '../core/latent/projectionFile';
 import { buildTemplate, TEMPLATE_NAMES } from '../core/templates';
-import { newRunId, RunStore } from '../main/backend/runStore';
+import { newRunId } from '../main/backend/runs/naming';
+import { RunStore } from '../main/backend/runs/store';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const EPOCHS = 50;

@@ -179,6 +179,12 @@ export interface FolderListing {
 export interface Channels {
   'app:info': [Empty, AppInfo];
   'train:start': [TrainStartRequest, TrainStartResult];
+  /**
+   * Stop, pause and resume resolve with true, or reject when there is nothing to act on: code
+   * 'not-active' (the run is not training or queued in this backend: it ended, it never existed,
+   * another process trains it) or 'queued' (pause of a queued run). Resuming a running run, or
+   * pausing a paused one, resolves: it already is as asked.
+   */
   'train:stop': [RunRef, { stopping: boolean }];
   'train:pause': [RunRef, { paused: boolean }];
   'train:resume': [RunRef, { resumed: boolean }];

@@ -1,5 +1,8 @@
 import type { Channel } from './api';
 
+/** The one IPC channel pushed events (ApiEvent) travel on, from main to the preload. */
+export const EVENT_CHANNEL = 'bottleneck:event';
+
 /** Every contract channel, for adapters that must allow-list them (the preload, the IPC binding). */
 export const CHANNELS = [
   'app:info',

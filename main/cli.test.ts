@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { serializeGraph } from '../core/graph/schema';
 import { buildTemplate } from '../core/templates';
 import { undercomplete } from '../core/templates/undercomplete';
-import { newRunId, RunStore } from './backend/runStore';
+import { newRunId } from './backend/runs/naming';
+import { RunStore } from './backend/runs/store';
 
 const root = join(import.meta.dirname, '..');
 
@@ -48,6 +49,19 @@ describe('bottleneck CLI', () => {
     }
   });
 
+  it('checks training options against the bounds the graph schema holds, in the same words', () => {
+    for (const [args, message] of [
+      [['--batch-size', '70000'], '--batch-size must be a whole number from 1 to 65,536, got "70000"'],
+      [['--epochs', '20000'], '--epochs must be a whole number from 1 to 10,000, got "20000"'],
+      [['--learning-rate', '0'], '--learning-rate must be a number above 0 and at most 1,000, got "0"'],
+      [['--seed=-4'], '--seed must be a whole number from 0 to 2,147,483,647, got "-4"'],
+      [['--patience', '1.5'], '--patience must be a whole number from 0 to 1,000, got "1.5"'],
+    ] as const) {
+      const r = cli(['train', ...args]);
+      expect([r.status, r.stderr.trim()]).toEqual([2, `bottleneck: ${message}`]);
+    }
+  });
+
   it('trains with --json, ending on run-finished with loss and val_loss, and stores the run', () => {
     const r = cli(['train', '--template', 'undercomplete', '--epochs', '1', '--batch-size', '256', '--seed', '5', '--json']);
     expect(r.status, r.stderr).toBe(0);
@@ -72,6 +86,14 @@ describe('bottleneck CLI', () => {
     expect(show.status, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/^epoch +loss +val_loss/m);
     expect(show.stdout).toMatch(new RegExp(`^ +1 +${last.loss.toFixed(4)} +${last.val_loss.toFixed(4)} `, 'm'));
+  });
+
+  it('says when the batch is larger than the training images, and shows the batch used', () => {
+    const r = cli(['train', '--data', 'builtin:fashion-mnist?train=40&validation=16', '--epochs', '1', '--batch-size', '128']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\nnote: batch size 128 is larger than the 40 training images: using 40\n');
+    const [run] = JSON.parse(cli(['runs', '--json'], r.home).stdout);
+    expect(cli(['runs', 'show', run.id], r.home).stdout).toMatch(/^settings +epochs 1, batchSize 128 \(40 used\), /m);
   });
 
   it('trains on an image folder given as --data, its subfolders naming the classes', async () => {

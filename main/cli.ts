@@ -5,16 +5,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
+import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
-import { FIT_MODES, folderDatasetId, isFolderDatasetId, type FitMode, type Preprocessing } from '../core/data/folder';
+import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
+import { FIT_MODES, type FitMode, type Preprocessing } from '../core/data/preprocessing';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
 import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
 import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
 import { exportRun, ExportRefused } from './backend/runExport';
-import { RunReadError } from './backend/runStore';
+import { RunReadError } from './backend/runs/format';
 import type { RunDetail, RunSummary } from '../core/api';
 
 const USAGE = `usage:
@@ -33,10 +36,12 @@ runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder
 
 class UsageError extends Error {}
 
-function positiveInt(name: string, text: string | undefined): number | undefined {
+/** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
+function settingOption(option: string, setting: NumericTrainingSetting, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, got "${text}"`);
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const problem = checkTrainingValue(setting, value);
+  if (problem) throw new UsageError(`--${option} ${problem}, got "${text}"`);
   return value;
 }
 
@@ -71,13 +76,13 @@ function describe(event: TrainEvent): string | null {
       return `dataset ${d.name}: ${d.height}×${d.width}×${d.channels}, ${d.trainCount} train + ${d.validationCount} validation; ${classes}${d.skippedCount ? `; ${d.skippedCount} files skipped (listed in run.json)` : ''}${d.fromCache ? ' (from cache)' : ''}`;
     }
     case 'run-started':
-      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.threads > 1 ? ` (${event.threads} threads)` : ''}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}`;
+      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.threads > 1 ? ` (${event.threads} threads)` : ''}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}${event.note ? `\nnote: ${event.note}` : ''}`;
     case 'epoch-end': {
       const terms = ['recon_loss', 'sparsity_loss', 'kl_loss'].filter((k) => (event.metrics[k] ?? 0) !== 0).map((k) => `${k} ${event.metrics[k]!.toFixed(4)}`);
       return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${terms.join('  ')}  ${Math.round(event.samplesPerSec)} samples/s`.replace(/ {3,}/g, '  ');
     }
     case 'run-finished':
-      return `${event.stoppedEarly ? 'stopped early after' : 'finished'} ${event.epochs} epochs in ${(event.elapsedMs / 1000).toFixed(1)} s: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`;
+      return `${event.stoppedEarly ? 'stopped early after' : 'finished'} ${event.epochs} epochs in ${formatDuration(event.elapsedMs)}: loss ${event.loss.toFixed(4)}, val_loss ${event.val_loss.toFixed(4)}, best ${event.best_val_loss.toFixed(4)}`;
     case 'run-stopped':
       return `stopped after ${event.epochs} epochs`;
     case 'run-failed':
@@ -142,7 +147,7 @@ async function train(args: string[]): Promise<number> {
   // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
   let datasetId = values.data!;
   let image: ImageSize | undefined;
-  if (!datasetId.startsWith('builtin:') && !isFolderDatasetId(datasetId)) {
+  if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
     const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
       throw new UsageError(err.message);
     });
@@ -153,27 +158,21 @@ async function train(args: string[]): Promise<number> {
     if (!values.json) console.log(`${scan.root}: ${scan.files.length} images in ${scan.classNames.length} classes (${scan.classNames.map((c) => `${c} ${scan.counts[c]}`).join(', ')}), as ${image.height}×${image.width}×${image.channels}`);
   }
   const graph = loadGraph(values.template, values.graph, image);
-  const epochs = positiveInt('epochs', values.epochs);
-  const batchSize = positiveInt('batch-size', values['batch-size']);
-  const seedText = values.seed;
-  if (seedText !== undefined && !Number.isInteger(Number(seedText))) throw new UsageError(`--seed must be a whole number, got "${seedText}"`);
-  const lrText = values['learning-rate'];
-  const learningRate = lrText === undefined ? undefined : Number(lrText);
-  if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new UsageError(`--learning-rate must be a positive number, got "${lrText}"`);
-  }
+  const epochs = settingOption('epochs', 'epochs', values.epochs);
+  const batchSize = settingOption('batch-size', 'batchSize', values['batch-size']);
+  const seed = settingOption('seed', 'seed', values.seed);
+  const learningRate = settingOption('learning-rate', 'learningRate', values['learning-rate']);
+  const patience = settingOption('patience', 'earlyStoppingPatience', values.patience);
   const optimizer = values.optimizer;
   if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
     throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${optimizer}"`);
   }
-  const patience = values.patience === undefined ? undefined : Number(values.patience);
-  if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0)) throw new UsageError(`--patience must be a whole number ≥ 0, got "${values.patience}"`);
   graph.training = {
     ...graph.training,
-    ...(epochs && { epochs }),
-    ...(batchSize && { batchSize }),
-    ...(learningRate && { learningRate }),
-    ...(seedText !== undefined && { seed: Number(seedText) }),
+    ...(epochs !== undefined && { epochs }),
+    ...(batchSize !== undefined && { batchSize }),
+    ...(learningRate !== undefined && { learningRate }),
+    ...(seed !== undefined && { seed }),
     ...(optimizer !== undefined && { optimizer: optimizer as OptimizerName }),
     ...(patience !== undefined && { earlyStoppingPatience: patience }),
   };
@@ -212,16 +211,6 @@ async function watch(json: boolean | undefined, start: (backend: BottleneckBacke
   return last.type === 'run-finished' ? 0 : last.type === 'run-stopped' ? 130 : 1;
 }
 
-/** 1m05s, 12.3s, 2h03m. */
-function formatDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
 function formatCount(n: number | null): string {
   if (n === null) return '-';
   if (n < 1000) return String(n);
@@ -245,7 +234,7 @@ function listLines(list: RunSummary[]): string[] {
       continue;
     }
     const dataset = r.datasetName.length > 24 ? `${r.datasetName.slice(0, 23)}…` : r.datasetName;
-    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
+    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs, '-'), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
   }
   const numeric = new Set([3, 4, 6, 7, 9]);
   return table(rows, (c) => numeric.has(c));
@@ -282,10 +271,10 @@ function showLines(d: RunDetail): string[] {
   const c = d.config as Record<string, unknown>;
   const lines = [
     `run ${s.id}${s.starred ? ' ★' : ''}  ${s.name}`,
-    `status    ${s.status}, ${s.epochsDone}/${s.epochs} epochs in ${formatDuration(s.durationMs)} (started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''})`,
+    `status    ${s.status}, ${s.epochsDone}/${s.epochs} epochs in ${formatDuration(s.durationMs, '-')} (started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : ''})`,
     `graph     ${s.topology}, code ${s.codeSize ?? '-'}, ${s.totalParams === null ? '-' : s.totalParams.toLocaleString('en')} parameters`,
     `dataset   ${s.datasetName} (${s.datasetId})`,
-    `settings  ${['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'earlyStoppingPatience'].filter((k) => c[k] !== undefined).map((k) => `${k} ${String(c[k])}`).join(', ')}`,
+    `settings  ${['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'earlyStoppingPatience'].filter((k) => c[k] !== undefined).map((k) => `${k} ${String(c[k])}${k === 'batchSize' && c.effectiveBatchSize !== undefined && c.effectiveBatchSize !== c.batchSize ? ` (${String(c.effectiveBatchSize)} used)` : ''}`).join(', ')}`,
     `backend   ${s.backend ?? '-'}`,
     `loss      ${loss(s.loss)}  val_loss ${loss(s.val_loss)}  best val_loss ${loss(s.best_val_loss)}`,
   ];

@@ -1,9 +1,7 @@
 /** Exposes the contract as window.bottleneck and nothing more (contextIsolation on, sandbox on). */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, BottleneckApi } from '../core/api';
-import { isChannel, unwrap, type Envelope } from '../core/apiChannels';
-
-const EVENT_CHANNEL = 'bottleneck:event';
+import { EVENT_CHANNEL, isChannel, unwrap, type Envelope } from '../core/apiChannels';
 
 export const bridge: BottleneckApi = {
   async invoke(channel, request) {

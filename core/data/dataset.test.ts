@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillBatch } from '../train/train';
+import { fillBatch } from '../train/batches';
 import { imageAt, subsetDataset, type ImageDataset, type ImageSplit } from './dataset';
 
 const size = 4;

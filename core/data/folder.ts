@@ -1,22 +1,14 @@
-/** Image folders as datasets: the pure part (settings, ids, the split). Reading files is the backend's. */
+/** Image folders as datasets: the pure part (default settings, the split). Reading files is the backend's. */
 import { seededRandom } from '../train/random';
+import type { Preprocessing } from './preprocessing';
+
+// Where folder code and the renderer have always found them; the id format lives in datasetId.ts.
+export { folderDatasetId } from './datasetId';
+export { FIT_MODES, type FitMode, type Preprocessing } from './preprocessing';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff'] as const;
-export const FIT_MODES = ['cover', 'contain', 'fill'] as const;
-export type FitMode = (typeof FIT_MODES)[number];
 export const UNLABELED = 'unlabeled';
 export const MAX_DEFAULT_SIDE = 64;
-
-export interface Preprocessing {
-  height: number;
-  width: number;
-  /** 1 (grayscale) or 3 (RGB). */
-  channels: 1 | 3;
-  fit: FitMode;
-  /** Share of each class held out for validation. */
-  validationSplit: number;
-  seed: number;
-}
 
 export interface ImageProbe {
   width: number;
@@ -59,37 +51,4 @@ export function stratifiedSplit(labels: ArrayLike<number>, split: number, seed: 
     train.push(...idx.slice(held));
   }
   return { train: train.sort((a, b) => a - b), validation: validation.sort((a, b) => a - b) };
-}
-
-const FOLDER_PREFIX = 'folder:';
-
-/** `folder:<absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42`: a dataset id carries its settings. */
-export function folderDatasetId(path: string, p: Preprocessing): string {
-  const q = new URLSearchParams({ h: String(p.height), w: String(p.width), c: String(p.channels), fit: p.fit, split: String(p.validationSplit), seed: String(p.seed) });
-  return `${FOLDER_PREFIX}${encodeURIComponent(path)}?${q.toString()}`;
-}
-
-export function isFolderDatasetId(id: string): boolean {
-  return id.startsWith(FOLDER_PREFIX);
-}
-
-export function parseFolderDatasetId(id: string): { path: string; preprocessing: Preprocessing } {
-  if (!isFolderDatasetId(id)) throw new Error(`not a folder dataset id: "${id}"`);
-  const [encoded, query = ''] = id.slice(FOLDER_PREFIX.length).split('?');
-  const q = new URLSearchParams(query);
-  const int = (key: string, fallback: number, min: number, max: number) => {
-    const v = q.has(key) ? Number(q.get(key)) : fallback;
-    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`dataset settings: ${key} must be a whole number from ${min} to ${max}`);
-    return v;
-  };
-  const fit = (q.get('fit') ?? 'cover') as FitMode;
-  if (!FIT_MODES.includes(fit)) throw new Error(`dataset settings: fit must be one of ${FIT_MODES.join(', ')}`);
-  const split = q.has('split') ? Number(q.get('split')) : 0.1;
-  if (!(split > 0 && split < 0.9)) throw new Error('dataset settings: split must be between 0 and 0.9');
-  const channels = int('c', 1, 1, 3);
-  if (channels === 2) throw new Error('dataset settings: c must be 1 (grayscale) or 3 (RGB)');
-  return {
-    path: decodeURIComponent(encoded!),
-    preprocessing: { height: int('h', 28, 1, 512), width: int('w', 28, 1, 512), channels: channels as 1 | 3, fit, validationSplit: split, seed: int('seed', 42, 0, 2 ** 31 - 1) },
-  };
 }

@@ -1,20 +1,28 @@
 import { z } from 'zod';
 import { isBlockKind } from '../blocks/registry';
 import { findCycle } from './topology';
+import { checkTrainingValue, type NumericTrainingSetting } from './trainingBounds';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, OPTIMIZERS, type GraphDoc } from './types';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
+/** A numeric training setting, checked against TRAINING_BOUNDS with its message. */
+const setting = (name: NumericTrainingSetting) =>
+  z.number().superRefine((value, ctx) => {
+    const problem = checkTrainingValue(name, value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const trainingSchema = z.object({
-  epochs: z.number().int().min(1).max(10_000),
-  batchSize: z.number().int().min(1).max(65_536),
-  learningRate: finite.refine((v) => v > 0, 'must be positive'),
-  seed: z.number().int(),
+  epochs: setting('epochs'),
+  batchSize: setting('batchSize'),
+  learningRate: setting('learningRate'),
+  seed: setting('seed'),
   optimizer: z.enum(OPTIMIZERS),
-  momentum: z.number().min(0).max(0.999),
-  validationSplit: z.number().min(0.01).max(0.5),
-  earlyStoppingPatience: z.number().int().min(0).max(1000),
-  refreshEvery: z.number().int().min(1).max(1000),
+  momentum: setting('momentum'),
+  validationSplit: setting('validationSplit'),
+  earlyStoppingPatience: setting('earlyStoppingPatience'),
+  refreshEvery: setting('refreshEvery'),
 });
 
 const nodeSchema = z.object({

@@ -52,10 +52,6 @@ export function pca2d(data: Float32Array, n: number, d: number): Projection2D {
       lambda = norm;
       if (delta < 1e-9) break;
     }
-    // A fixed sign (largest entry positive) keeps the scatter from flipping between epochs.
-    let big = 0;
-    for (let a = 0; a < d; a++) if (Math.abs(v[a]!) > Math.abs(v[big]!)) big = a;
-    if (v[big]! < 0) for (let a = 0; a < d; a++) v[a] = -v[a]!;
     components.push(v);
     eigenvalues.push(lambda);
   }
@@ -72,6 +68,38 @@ export function pca2d(data: Float32Array, n: number, d: number): Projection2D {
     x[i] = px;
     y[i] = py;
   }
+  // An axis has no sign of its own; give each the one that puts the long tail of the points on the positive side.
+  orient(x, components[0]);
+  orient(y, components[1]);
   const share = (l: number | undefined) => (total > 0 && l ? l / total : 0);
   return { x, y, explained: [share(eigenvalues[0]), share(eigenvalues[1])] };
+}
+
+/**
+ * Flips an axis's scores (in place) so the points' skew along it is positive. The skew belongs to
+ * the points, not to the code's coordinates: negating or rotating the code units, or an epoch
+ * that turns the axis a little, leaves the scatter as it was. The largest-loading rule used before
+ * flipped whenever two loadings swapped places. A nearly symmetric spread falls back to it.
+ */
+function orient(scores: Float32Array, component: Float64Array | undefined): void {
+  if (!component) return;
+  const n = scores.length;
+  let m2 = 0;
+  let m3 = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    m2 += s * s;
+    m3 += s * s * s;
+  }
+  m2 /= Math.max(n, 1);
+  m3 /= Math.max(n, 1);
+  const skew = m2 > 0 ? m3 / m2 ** 1.5 : 0;
+  let flip: boolean;
+  if (Math.abs(skew) > 1e-3) flip = skew < 0;
+  else {
+    let big = 0;
+    for (let a = 0; a < component.length; a++) if (Math.abs(component[a]!) > Math.abs(component[big]!)) big = a;
+    flip = component[big]! < 0;
+  }
+  if (flip) for (let i = 0; i < n; i++) scores[i] = -scores[i]!;
 }

@@ -74,7 +74,12 @@ export interface RunStartedEvent {
   classNames: string[];
   totalParams: number;
   codeSize: number;
-  /** Something the user should know about how the run trains (e.g. the batch size was capped). */
+  /**
+   * The batch size used: the setting, or the training split's size when that is smaller. Optional
+   * only for events from before it existed; the trainer always sets it.
+   */
+  effectiveBatchSize?: number;
+  /** Something about the run's settings the user should know, in a sentence (e.g. the batch was capped). */
   note?: string;
 }
 

@@ -22,7 +22,7 @@ import { compileGraph, type CompiledModel } from '../compile/compile';
 import { samplingLayers } from '../compile/sampling';
 import type { GraphDoc } from '../graph/types';
 import { lossTerms } from './losses';
-import { restoreOptimizer, restoreWeights, type SavedTensor } from './state';
+import { captureSampling, restoreOptimizer, restoreSampling, restoreWeights, type SamplingState, type SavedTensor } from './state';
 
 /** What a follower needs to mirror the leader. */
 export interface FollowerInit {
@@ -35,6 +35,8 @@ export interface FollowerInit {
   backend: string;
   weights: SavedTensor[];
   optimizer: SavedTensor[];
+  /** The leader's noise streams (a resumed VAE's are not at zero): the follower's must draw the same ε. */
+  sampling: SamplingState[];
 }
 
 export interface FollowerHandle {
@@ -81,6 +83,24 @@ const STEP = 1;
 const STOP = 2;
 const WAIT_LIMIT_MS = 60_000;
 
+/**
+ * Blocks until the step counter ctrl[index] reaches `step` (Atomics.wait: fine in workers and in
+ * Node's main thread). Reached, not equal: a waiter taken off the CPU for a moment may find the
+ * other thread already a step further, and step s's slots stay whole until s + 2 (parity).
+ * Throws when the other thread failed or the group closed, or after `limitMs` without an answer.
+ */
+export function waitForStep(ctrl: Int32Array, index: number, step: number, limitMs = WAIT_LIMIT_MS): void {
+  const start = Date.now();
+  for (;;) {
+    const seen = Atomics.load(ctrl, index);
+    if (seen >= step) return;
+    const failed = Atomics.load(ctrl, FAILED);
+    if (failed) throw new Error(failed === 2 ? 'closed' : 'the second training thread failed');
+    if (Date.now() - start > limitMs) throw new Error(`the second training thread stopped answering (waiting for word ${index} = ${step}; control ${Array.from(ctrl.subarray(0, 8)).join(',')})`);
+    Atomics.wait(ctrl, index, seen, Math.min(1000, limitMs));
+  }
+}
+
 /** Typed views over the shared memory: control words, kl weight, the batch, gradient and term slots. */
 class SharedViews {
   readonly ctrl: Int32Array;
@@ -116,17 +136,8 @@ class SharedViews {
     return this.grads.subarray(i * this.gradSize, (i + 1) * this.gradSize);
   }
 
-  /** Blocks until ctrl[index] equals value (Atomics.wait: fine in workers and in Node's main thread). */
-  waitFor(index: number, value: number): void {
-    const start = Date.now();
-    for (;;) {
-      const seen = Atomics.load(this.ctrl, index);
-      if (seen === value) return;
-      const failed = Atomics.load(this.ctrl, FAILED);
-      if (failed) throw new Error(failed === 2 ? 'closed' : 'the second training thread failed');
-      if (Date.now() - start > WAIT_LIMIT_MS) throw new Error(`the second training thread stopped answering (waiting for word ${index} = ${value}; control ${Array.from(this.ctrl.subarray(0, 8)).join(',')})`);
-      Atomics.wait(this.ctrl, index, seen, 1000);
-    }
+  waitFor(index: number, step: number): void {
+    waitForStep(this.ctrl, index, step);
   }
 
   post(index: number, value: number): void {
@@ -264,6 +275,7 @@ export class ParallelGroup {
       backend: args.backend,
       weights: args.weights,
       optimizer: args.optimizerState,
+      sampling: captureSampling(args.compiled),
     });
     if (!handle) return { reason: 'the second thread could not start' };
     return new ParallelGroup(args.compiled, views, replica, handle);
@@ -319,6 +331,7 @@ export async function runFollower(init: FollowerInit, makeOptimizer: (graph: Gra
   try {
     compiled = compileGraph(init.graph, init.graph.training.seed);
     restoreWeights(compiled, init.weights);
+    restoreSampling(compiled, init.sampling, 0);
     optimizer = makeOptimizer(init.graph);
     await restoreOptimizer(optimizer, init.optimizer);
     const replica = new Replica(compiled, optimizer, views, init.imageShape);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CompiledModel } from '../compile/compile';
+import { samplingLayers } from '../compile/sampling';
 
 /** A tensor as plain data, for checkpoints: written to disk by the backend, restored on resume. */
 export interface SavedTensor {
@@ -16,6 +17,46 @@ export interface TrainingState {
   epochsSinceBest: number;
   weights: SavedTensor[];
   optimizer: SavedTensor[];
+  /**
+   * Where each sampling layer's noise stream stands (its training calls), by layer name, so a
+   * resumed VAE draws the noise the uninterrupted run would. Absent in checkpoints written before.
+   */
+  sampling?: SamplingState[];
+}
+
+export interface SamplingState {
+  name: string;
+  calls: number;
+}
+
+/** Everything to continue from the end of an epoch (what onEpochEnd is given). */
+export async function captureState(c: { compiled: CompiledModel; optimizer: tf.Optimizer; epoch: number; step: number; bestValLoss: number; epochsSinceBest: number }): Promise<TrainingState> {
+  return {
+    epoch: c.epoch,
+    step: c.step,
+    bestValLoss: c.bestValLoss,
+    epochsSinceBest: c.epochsSinceBest,
+    weights: await captureWeights(c.compiled),
+    optimizer: await captureOptimizer(c.optimizer),
+    sampling: captureSampling(c.compiled),
+  };
+}
+
+export function captureSampling(compiled: CompiledModel): SamplingState[] {
+  return samplingLayers(compiled.trainModel).map((l) => ({ name: l.name, calls: l.calls }));
+}
+
+/**
+ * Sets each sampling layer's noise stream where it stood. Without a saved state (an older
+ * checkpoint) it is `step`: every training step, on one thread or two, calls the layer once.
+ */
+export function restoreSampling(compiled: CompiledModel, saved: SamplingState[] | undefined, step: number): void {
+  const byName = new Map((saved ?? []).map((s) => [s.name, s.calls]));
+  for (const layer of samplingLayers(compiled.trainModel)) {
+    const calls = saved ? byName.get(layer.name) : step;
+    if (calls === undefined) throw new Error(`the checkpoint has no noise state for ${layer.name}: was the graph changed?`);
+    layer.calls = calls;
+  }
 }
 
 export async function captureWeights(compiled: CompiledModel): Promise<SavedTensor[]> {

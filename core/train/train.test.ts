@@ -102,6 +102,56 @@ describe('trainAutoencoder', () => {
     expect(last.type === 'run-stopped' && last.val_loss).toBeGreaterThan(0);
   });
 
+  it('sees a stop that arrives as a task even when every epoch is one batch', async () => {
+    // The flag flips in a timer, the way a worker's stop message arrives: only if the loop lets tasks run.
+    let stop = false;
+    const control: TrainControl = { isStopRequested: () => stop, waitWhilePaused: async () => {} };
+    const graph = smallGraph();
+    graph.training = { ...graph.training, epochs: 400, batchSize: 64 };
+    const timer = setTimeout(() => (stop = true), 200);
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'one-batch', graph, dataset: squaresDataset(64, 16), backend: 'wasm', control, emit: (e) => events.push(e) });
+    clearTimeout(timer);
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({ stepsPerEpoch: 1 });
+    expect(last.type).toBe('run-stopped');
+    expect(last.type === 'run-stopped' && last.epochs).toBeLessThan(400);
+  });
+
+  it('polls for control messages before every batch, so a stop taken in by poll ends the run at that batch', async () => {
+    let polls = 0;
+    let stop = false;
+    const control: TrainControl = { poll: () => void (++polls === 16 + 5 && (stop = true)), isStopRequested: () => stop, waitWhilePaused: async () => {} };
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'poll', graph: smallGraph(), dataset: squaresDataset(), backend: 'wasm', batchEventIntervalMs: 0, control, emit: (e) => events.push(e) });
+    expect(last).toMatchObject({ type: 'run-stopped', epochs: 1 });
+    expect(events.filter((e) => e.type === 'batch-end')).toHaveLength(16 + 4);
+  });
+
+  it('caps the batch at the training split and says so in run-started', async () => {
+    const graph = smallGraph();
+    graph.training = { ...graph.training, epochs: 2, batchSize: 128 };
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'small-set', graph, dataset: squaresDataset(40, 16), backend: 'wasm', batchEventIntervalMs: 0, emit: (e) => events.push(e) });
+    expect(last.type).toBe('run-finished');
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({
+      stepsPerEpoch: 1,
+      effectiveBatchSize: 40,
+      note: 'batch size 128 is larger than the 40 training images: using 40',
+    });
+    // A batch that fits is used as set, without a note.
+    const fits = await run(smallGraph());
+    const started = fits.events.find((e) => e.type === 'run-started');
+    expect(started).toMatchObject({ effectiveBatchSize: 32 });
+    expect(started && 'note' in started).toBe(false);
+  });
+
+  it('fails a dataset without training images instead of reporting NaN losses', async () => {
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({ runId: 'empty', graph: smallGraph(), dataset: squaresDataset(0, 16), backend: 'wasm', emit: (e) => events.push(e) });
+    expect(last).toEqual({ type: 'run-failed', runId: 'empty', message: 'the dataset has no training images' });
+    expect(events).toEqual([last]);
+  });
+
   it('leaves paused time out of samples per second', async () => {
     // A clock that moves 1 ms per reading, and a pause of one minute in the middle of epoch 2.
     let clock = 0;

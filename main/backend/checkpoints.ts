@@ -1,18 +1,22 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SavedTensor, TrainingState } from '../../core/train/state';
+import type { SamplingState, SavedTensor, TrainingState } from '../../core/train/state';
 
 export type CheckpointKind = 'last' | 'best';
 
+/** 2 adds `sampling` (a VAE's noise streams); version 1 checkpoints read without it. */
+const CHECKPOINT_VERSION = 2;
+
 interface Manifest {
   format: 'bottleneck.checkpoint';
-  version: 1;
+  version: number;
   epoch: number;
   step: number;
   bestValLoss: number | null;
   epochsSinceBest: number;
   weights: { name: string; shape: number[]; offset: number; length: number }[];
   optimizer: { name: string; shape: number[]; offset: number; length: number }[];
+  sampling?: SamplingState[];
 }
 
 function pack(tensors: SavedTensor[], start: number) {
@@ -44,13 +48,14 @@ export function writeCheckpoint(runDir: string, kind: CheckpointKind, state: Tra
   writeFileSync(join(staging, 'tensors.bin'), new Uint8Array(all.buffer));
   const manifest: Manifest = {
     format: 'bottleneck.checkpoint',
-    version: 1,
+    version: CHECKPOINT_VERSION,
     epoch: state.epoch,
     step: state.step,
     bestValLoss: Number.isFinite(state.bestValLoss) ? state.bestValLoss : null,
     epochsSinceBest: state.epochsSinceBest,
     weights: weights.entries,
     optimizer: optimizer.entries,
+    ...(state.sampling && { sampling: state.sampling }),
   };
   writeFileSync(join(staging, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
   const old = join(root, `${kind}.old`);
@@ -72,6 +77,7 @@ export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): T
   if (!existsSync(manifestFile)) throw new Error(`no ${kind} checkpoint in ${runDir}: the run has no finished epoch`);
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
   if (manifest.format !== 'bottleneck.checkpoint') throw new Error(`${manifestFile}: not a checkpoint`);
+  if (manifest.version > CHECKPOINT_VERSION) throw new Error(`${manifestFile}: written by a newer Bottleneck (checkpoint version ${manifest.version}; this one reads up to ${CHECKPOINT_VERSION})`);
   const bytes = readFileSync(join(source, 'tensors.bin'));
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const unpack = (entries: Manifest['weights']): SavedTensor[] =>
@@ -86,5 +92,6 @@ export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): T
     epochsSinceBest: manifest.epochsSinceBest,
     weights: unpack(manifest.weights),
     optimizer: unpack(manifest.optimizer),
+    ...(manifest.sampling && { sampling: manifest.sampling }),
   };
 }

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseIdx, subsetDataset, type ImageDataset } from '../../core/data/dataset';
 import type { DatasetInfo } from '../../core/api';
-import { isFolderDatasetId, parseFolderDatasetId } from '../../core/data/folder';
+import { builtinDatasetId, parseDatasetId } from '../../core/data/datasetId';
 import type { DatasetProgressEvent, RunDataset } from '../../core/train/events';
 import { decodeFolder, scanFolder } from './imageFolder';
 import { assetsDir, workspaceDir } from './paths';
 
-export const BUILTIN_FASHION_MNIST = 'builtin:fashion-mnist';
+export const BUILTIN_FASHION_MNIST = builtinDatasetId('fashion-mnist');
 
 interface BuiltinManifest {
   id: string;
@@ -57,24 +57,24 @@ function readIdx(file: string) {
  * `builtin:fashion-mnist?train=N&validation=M` takes the first N and M images, for quick runs.
  */
 export function loadDataset(id: string): ImageDataset {
-  const [base, query] = id.split('?');
-  if (base !== BUILTIN_FASHION_MNIST) {
+  const ref = parseDatasetId(id);
+  if (ref.kind !== 'builtin' || builtinDatasetId(ref.name) !== BUILTIN_FASHION_MNIST) {
     throw new Error(`unknown dataset "${id}": the only dataset so far is ${BUILTIN_FASHION_MNIST}`);
   }
   const full = loadBuiltin();
-  if (!query) return full;
-  const params = new URLSearchParams(query);
-  const count = (key: string, fallback: number) => {
-    const text = params.get(key);
-    const n = text === null ? fallback : Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`dataset "${id}": ${key} must be a whole number ≥ 1`);
-    return n;
-  };
-  return subsetDataset(full, count('train', full.train.count), count('validation', full.validation.count));
+  if (ref.train === undefined && ref.validation === undefined) return full;
+  return subsetDataset(full, ref.train ?? full.train.count, ref.validation ?? full.validation.count);
 }
 
-export function isKnownDataset(id: string): boolean {
-  return id.split('?')[0] === BUILTIN_FASHION_MNIST || isFolderDatasetId(id);
+/** Throws naming the fault unless the id is the built-in set or a well-formed image folder id. */
+export function checkDatasetId(id: string): void {
+  let ref;
+  try {
+    ref = parseDatasetId(id);
+  } catch (err) {
+    throw new Error((err as Error).message.startsWith('unknown dataset') ? `unknown dataset "${id}"` : (err as Error).message);
+  }
+  if (ref.kind === 'builtin' && builtinDatasetId(ref.name) !== BUILTIN_FASHION_MNIST) throw new Error(`unknown dataset "${id}"`);
 }
 
 export interface LoadedDataset {
@@ -93,7 +93,8 @@ const MAX_LISTED_SKIPS = 1000;
  * workspace when the folder and its settings are unchanged).
  */
 export async function loadAnyDataset(id: string, opts: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void } = {}): Promise<LoadedDataset> {
-  if (!isFolderDatasetId(id)) {
+  const ref = parseDatasetId(id);
+  if (ref.kind === 'builtin') {
     const dataset = loadDataset(id);
     const counts: Record<string, number> = {};
     for (const split of [dataset.train, dataset.validation]) {
@@ -104,7 +105,7 @@ export async function loadAnyDataset(id: string, opts: { signal?: AbortSignal; o
     }
     return { dataset, record: { ...shapeOf(dataset), counts, skipped: [], skippedCount: 0 }, fromCache: false };
   }
-  const { path, preprocessing } = parseFolderDatasetId(id);
+  const { path, preprocessing } = ref;
   opts.onProgress?.({ phase: 'scanning', done: 0, total: 0, filesPerSec: 0 });
   const scan = await scanFolder(path, opts.signal);
   const decoded = await decodeFolder(scan, preprocessing, {

@@ -1,12 +1,16 @@
 /** The training engine on real data: every template, the loss terms, checkpoints and resume. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { subsetDataset, type ImageDataset } from '../../core/data/dataset';
 import type { GraphDoc } from '../../core/graph/types';
-import { buildTemplate, TEMPLATE_NAMES } from '../../core/templates';
+import { buildTemplate, TEMPLATE_NAMES, type TemplateName } from '../../core/templates';
 import type { EpochEndEvent, TrainEvent } from '../../core/train/events';
-import { captureOptimizer, captureWeights, type TrainingState } from '../../core/train/state';
+import { captureState, captureWeights, type TrainingState } from '../../core/train/state';
 import { trainAutoencoder, type EpochCheckpoint } from '../../core/train/train';
+import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
 import { selectBackend } from './tfBackend';
 
@@ -23,10 +27,11 @@ function settle(doc: GraphDoc, epochs = 3) {
   return doc;
 }
 
-async function train(graph: GraphDoc, extra: { onEpochEnd?: (c: EpochCheckpoint) => Promise<void>; resumeFrom?: TrainingState } = {}) {
+async function train(graph: GraphDoc, extra: { onEpochEnd?: (c: EpochCheckpoint) => Promise<void>; resumeFrom?: TrainingState; parallel?: boolean } = {}) {
   const events: TrainEvent[] = [];
-  const last = await trainAutoencoder({ runId: 'engine', graph, dataset: data, backend, emit: (e) => events.push(e), ...extra });
-  return { last, epochs: events.filter((e): e is EpochEndEvent => e.type === 'epoch-end') };
+  let threads = 0;
+  const last = await trainAutoencoder({ runId: 'engine', graph, dataset: data, backend, emit: (e) => events.push(e), onThreads: (n) => (threads = n), ...extra });
+  return { last, threads, epochs: events.filter((e): e is EpochEndEvent => e.type === 'epoch-end') };
 }
 
 /** Mean activation of the code over the validation images. */
@@ -80,18 +85,31 @@ describe('every template trains on the built-in data', () => {
 });
 
 describe('checkpoints and resume', () => {
-  it('2 epochs + resume from the checkpoint = 4 epochs in one go, to 1e-5', async () => {
-    const straight = await train(settle(buildTemplate('undercomplete'), 4));
+  it.each<[TemplateName, boolean, string]>([
+    ['undercomplete', true, 'checkpoint'],
+    ['variational', true, 'checkpoint'],
+    ['variational', false, 'checkpoint'],
+    // Written before the noise state was saved: it continues from the step count.
+    ['variational', true, 'version 1 checkpoint'],
+  ])('%s (two threads: %s), %s: 2 epochs + resume = 4 epochs in one go, to 1e-5', async (name, parallel, kind) => {
+    const straight = await train(settle(buildTemplate(name), 4), { parallel });
     let saved: TrainingState | null = null;
-    const first = await train(settle(buildTemplate('undercomplete'), 4), {
+    const first = await train(settle(buildTemplate(name), 4), {
+      parallel,
       onEpochEnd: async (c) => {
-        if (c.epoch === 2) {
-          saved = { epoch: c.epoch, step: c.step, bestValLoss: c.bestValLoss, epochsSinceBest: c.epochsSinceBest, weights: await captureWeights(c.compiled), optimizer: await captureOptimizer(c.optimizer) };
-        }
+        if (c.epoch === 2) saved = await captureState(c);
       },
     });
     expect(first.last.type).toBe('run-finished');
-    const resumed = await train(settle(buildTemplate('undercomplete'), 4), { resumeFrom: saved! });
+    // Through the checkpoint files, as the app resumes.
+    const dir = mkdtempSync(join(tmpdir(), 'resume-'));
+    writeCheckpoint(dir, 'last', kind === 'checkpoint' ? saved! : { ...saved!, sampling: undefined });
+    if (kind !== 'checkpoint') {
+      const manifest = join(dir, 'checkpoints', 'last', 'checkpoint.json');
+      writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), version: 1 }));
+    }
+    const resumed = await train(settle(buildTemplate(name), 4), { parallel, resumeFrom: readCheckpoint(dir, 'last') });
+    expect(resumed.threads).toBe(parallel ? 2 : 1);
     expect(resumed.epochs.map((e) => e.epoch)).toEqual([3, 4]);
     for (const i of [0, 1]) {
       expect(Math.abs(resumed.epochs[i]!.val_loss - straight.epochs[i + 2]!.val_loss)).toBeLessThan(1e-5);

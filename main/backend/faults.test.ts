@@ -3,26 +3,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../core/api';
 import { buildTemplate } from '../../core/templates';
-import type { TrainEvent } from '../../core/train/events';
+import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST } from './datasets';
-import { BottleneckBackend } from './service';
+import type { BottleneckBackend } from './service';
+import { testBackends } from './testBackends';
 
 const root = join(import.meta.dirname, '..', '..');
 const SMALL = `${BUILTIN_FASHION_MNIST}?train=2048&validation=256`;
-const backends: BottleneckBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.dispose()));
-});
-
-function backend(runsRoot = mkdtempSync(join(tmpdir(), 'faults-'))) {
-  const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs') });
-  backends.push(b);
-  return b;
-}
+const backend = testBackends('faults-');
 
 /** Resolves with each run's events once `until` holds. */
 function collect(b: BottleneckBackend, until: (e: TrainEvent, all: TrainEvent[]) => boolean) {
@@ -37,6 +29,15 @@ function collect(b: BottleneckBackend, until: (e: TrainEvent, all: TrainEvent[])
       });
     }),
   };
+}
+
+/** Starts a one-epoch run and expects it to finish: the backend still works. Returns its id. */
+async function expectNextRunFinishes(b: BottleneckBackend): Promise<string> {
+  let runId = '';
+  const next = collect(b, (e) => isTerminal(e) && e.runId === runId);
+  runId = (await b.invoke('train:start', { graph: graph(1), datasetId: SMALL })).runId;
+  expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId });
+  return runId;
 }
 
 function graph(epochs: number) {
@@ -72,9 +73,7 @@ describe('faults', () => {
     expect(b.runs.read(runId)).toMatchObject({ status: 'failed', epochsDone: 1 });
     expect(hasCheckpoint(b.runs.dir(runId))).toBe(true);
 
-    const next = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
-    const second = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
-    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: second.runId });
+    await expectNextRunFinishes(b);
   });
 
   it('pause holds the run, resume continues it; pausing is recorded in run.json', async () => {
@@ -153,11 +152,9 @@ describe('faults', () => {
     expect(after.filter((m) => m.key === 'val_loss').map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
 
     // A new run in the same workspace starts and finishes normally.
-    const next = collect(b, (e) => (e.type === 'run-finished' || e.type === 'run-failed') && e.runId !== runId);
-    const fresh = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
-    expect((await next.done).at(-1)).toMatchObject({ type: 'run-finished', runId: fresh.runId });
+    const fresh = await expectNextRunFinishes(b);
     expect((await b.invoke('runs:list', {})).map((r) => [r.id, r.status])).toEqual([
-      [fresh.runId, 'finished'],
+      [fresh, 'finished'],
       [runId, 'finished'],
     ]);
   });
@@ -180,5 +177,74 @@ describe('faults', () => {
     expect(latent.x.length).toBe(latent.labels.length);
     expect((await b.invoke('runs:samples', { runId, epoch: 1 })).originals.length).toBeGreaterThan(0);
     await expect(b.invoke('runs:samples', { runId, epoch: 9 })).rejects.toThrow(`run ${runId}: no reconstruction grid for epoch 9 (samples/epoch-0009.json not found)`);
+  });
+
+  it('a disk that refuses a write (ENOSPC) fails the run naming the cause, stops its trainer, and the next run trains', async () => {
+    const b = backend();
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const record = b.runs.record.bind(b.runs);
+      let full = true;
+      vi.spyOn(b.runs, 'record').mockImplementation((event, info) => {
+        if (full && event.type === 'epoch-end' && event.epoch === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        record(event, info);
+      });
+      const trainerEvents: TrainEvent[] = [];
+      const trainerDone = new Promise<void>((resolve) => b.trainer.onEvent((e) => (trainerEvents.push(e), isTerminal(e) && resolve())));
+      const watch = collect(b, (e) => e.type === 'run-failed' || e.type === 'run-finished' || e.type === 'run-stopped');
+      const { runId } = await b.invoke('train:start', { graph: graph(6), datasetId: SMALL });
+      const last = (await watch.done).at(-1)!;
+      expect(last).toEqual({ type: 'run-failed', runId, message: "cannot save the run: the disk is full (ENOSPC: no space left on device, write)" });
+      expect(b.runs.read(runId)).toMatchObject({ status: 'failed', epochsDone: 1, error: last.type === 'run-failed' && last.message });
+      // The trainer was told to stop: it ends well before its 6 epochs, and nothing more reaches the app.
+      await trainerDone;
+      expect(trainerEvents.at(-1)).toMatchObject({ type: 'run-stopped', runId });
+      expect(trainerEvents.filter((e) => e.type === 'epoch-end').length).toBeLessThan(6);
+      expect(watch.events.filter((e) => e.type === 'epoch-end').map((e) => (e as { epoch: number }).epoch)).toEqual([1]);
+      expect(watch.events.filter(isTerminal)).toHaveLength(1);
+      expect(b.runs.read(runId).status).toBe('failed');
+
+      full = false;
+      await expectNextRunFinishes(b);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
+  it('a run whose start cannot be written fails with the cause instead of rejecting the request; the next run trains', async () => {
+    const b = backend();
+    const update = b.runs.update.bind(b.runs);
+    let full = true;
+    vi.spyOn(b.runs, 'update').mockImplementation((id, patch) => {
+      if (full && patch.status === 'running') throw Object.assign(new Error(`EACCES: permission denied, open '${id}/run.json.tmp'`), { code: 'EACCES' });
+      return update(id, patch);
+    });
+    const watch = collect(b, (e) => e.type === 'run-failed');
+    const { runId } = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    expect((await watch.done).at(-1)).toEqual({ type: 'run-failed', runId, message: `cannot save the run: permission denied (EACCES: permission denied, open '${runId}/run.json.tmp')` });
+    expect(b.trainer.busyWith).toBeNull();
+    full = false;
+    await expectNextRunFinishes(b);
+  });
+
+  it('stop, pause and resume of a run that is not training are refused, naming why', async () => {
+    const b = backend();
+    const watch = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
+    const { runId } = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    const queued = await b.invoke('train:start', { graph: graph(1), datasetId: SMALL });
+    expect(queued.queuePosition).toBe(1);
+    await expect(b.invoke('train:pause', { runId: queued.runId })).rejects.toMatchObject({ message: `run ${queued.runId} is queued: it can be paused once it trains`, code: 'queued' });
+    // Resuming a run that is not paused asks for what already holds.
+    expect(await b.invoke('train:resume', { runId })).toEqual({ resumed: true });
+    expect(await b.invoke('train:stop', { runId: queued.runId })).toEqual({ stopping: true });
+    await watch.done;
+    for (const [channel, verb] of [['train:stop', 'stop'], ['train:pause', 'pause'], ['train:resume', 'resume']] as const) {
+      await expect(b.invoke(channel, { runId })).rejects.toMatchObject({ message: `run ${runId} is finished, not training: nothing to ${verb}`, code: 'not-active' });
+      await expect(b.invoke(channel, { runId: queued.runId })).rejects.toMatchObject({ message: `run ${queued.runId} is stopped, not training: nothing to ${verb}`, code: 'not-active' });
+    }
+    await expect(b.invoke('train:stop', { runId: '20260101T000000Z-none' })).rejects.toMatchObject({ message: 'no run 20260101T000000Z-none', code: 'not-active' });
   });
 });

@@ -3,25 +3,16 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../core/api';
 import { folderDatasetId } from '../../core/data/folder';
 import { buildTemplate } from '../../core/templates';
 import type { TrainEvent } from '../../core/train/events';
-import { BottleneckBackend } from './service';
+import type { BottleneckBackend } from './service';
+import { testBackends } from './testBackends';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'folder-home-'));
-const backends: BottleneckBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.dispose()));
-});
-
-function backend() {
-  const runsRoot = mkdtempSync(join(tmpdir(), 'folder-runs-'));
-  const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs') });
-  backends.push(b);
-  return b;
-}
+const backend = testBackends('folder-runs-');
 
 function untilTerminal(b: BottleneckBackend, onEvent: (e: TrainEvent) => void = () => {}) {
   const events: TrainEvent[] = [];
@@ -99,11 +90,14 @@ describe('training on an image folder', () => {
     const graph = buildTemplate('undercomplete', { height: 10, width: 10, channels: 1 });
     graph.training = { ...graph.training, epochs: 1, batchSize: 16 };
     let runId = '';
+    // Once: a stop for a run that has ended is refused (not-active).
+    let stopping: Promise<unknown> | null = null;
     const run = untilTerminal(b, (e) => {
-      if (e.type === 'dataset-progress' && e.phase === 'decoding') void b.invoke('train:stop', { runId });
+      if (e.type === 'dataset-progress' && e.phase === 'decoding') stopping ??= b.invoke('train:stop', { runId });
     });
     runId = (await b.invoke('train:start', { graph, datasetId: folderDatasetId(big, settings) })).runId;
     const events = await run.done;
+    expect(await stopping).toEqual({ stopping: true });
     expect(events.at(-1)).toMatchObject({ type: 'run-stopped', epochs: 0 });
     expect(events.some((e) => e.type === 'run-started')).toBe(false);
     expect(b.runs.read(runId).status).toBe('stopped');

@@ -1,7 +1,8 @@
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { MetricPoint } from '../../core/api';
-import { EPOCH_FILE, type RunStore } from './runStore';
+import { EPOCH_FILE } from './runs/artifacts';
+import type { RunStore } from './runs/store';
 
 /** The export was refused before anything was written (a user error: the CLI exits 2). */
 export class ExportRefused extends Error {}

@@ -1,17 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
-import { isTerminal } from '../../core/train/events';
+import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
-import { isKnownDataset, listDatasets } from './datasets';
+import { checkDatasetId, listDatasets } from './datasets';
 import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
 import { appRoot, runsDir, workspaceDir } from './paths';
-import { newRunId, RunStore } from './runStore';
+import { newRunId } from './runs/naming';
+import { ACTIVE_STATUSES } from './runs/format';
+import { RunStore } from './runs/store';
 import { TrainerHost, type TrainJob } from './trainerHost';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };
@@ -48,6 +50,8 @@ export class BottleneckBackend implements BottleneckApi {
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
   private readonly queue: TrainJob[] = [];
+  /** Runs whose events could not be recorded: failed already, their trainer stopping. */
+  private readonly unrecordable = new Set<string>();
   private scanning: AbortController | null = null;
 
   constructor(private readonly options: BackendOptions) {
@@ -63,11 +67,7 @@ export class BottleneckBackend implements BottleneckApi {
       if (path) this.graphs.allow(path);
       return { path };
     };
-    this.trainer.onEvent((event) => {
-      this.runs.record(event, event.type === 'run-started' ? this.trainer.backend ?? undefined : undefined);
-      this.broadcast({ type: 'train', event });
-      if (isTerminal(event)) void this.startNext();
-    });
+    this.trainer.onEvent((event) => this.onTrainerEvent(event));
     this.handlers = {
       'app:info': async () => ({
         version: appVersion(),
@@ -82,7 +82,7 @@ export class BottleneckBackend implements BottleneckApi {
           const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
           throw new Error(`the graph has errors: ${first.nodeId ? `node "${first.nodeId}": ` : ''}${first.message}`);
         }
-        if (!isKnownDataset(datasetId)) throw new Error(`unknown dataset "${datasetId}"`);
+        checkDatasetId(datasetId);
         const runId = newRunId();
         this.runs.create(runId, graph, datasetId);
         return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
@@ -94,10 +94,18 @@ export class BottleneckBackend implements BottleneckApi {
           this.runs.update(runId, { status: 'stopped', endedAt: new Date().toISOString() });
           return { stopping: true };
         }
-        return { stopping: this.trainer.stop(runId) };
+        if (!this.trainer.stop(runId)) throw this.notTraining(runId, 'stop');
+        return { stopping: true };
       },
-      'train:pause': async ({ runId }) => ({ paused: this.trainer.pause(runId) }),
-      'train:resume': async ({ runId }) => ({ resumed: this.trainer.resume(runId) }),
+      'train:pause': async ({ runId }) => {
+        if (this.queue.some((j) => j.runId === runId)) throw new RunControlError(`run ${runId} is queued: it can be paused once it trains`, 'queued');
+        if (!this.trainer.pause(runId)) throw this.notTraining(runId, 'pause');
+        return { paused: true };
+      },
+      'train:resume': async ({ runId }) => {
+        if (!this.trainer.resume(runId)) throw this.notTraining(runId, 'resume');
+        return { resumed: true };
+      },
       'runs:list': async () => this.runs.list(),
       'runs:detail': async ({ runId }) => this.runs.detail(runId),
       'runs:latent': async ({ runId, epoch }) => this.runs.latent(runId, epoch),
@@ -174,6 +182,51 @@ export class BottleneckBackend implements BottleneckApi {
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
   }
 
+  /**
+   * Records a trainer event, then passes it on. When the run store cannot write (a full disk, a
+   * folder made read-only), the run fails with the cause, its trainer is told to stop, and its
+   * remaining events are dropped: nothing of it reaches the app that is not on disk.
+   */
+  private onTrainerEvent(event: TrainEvent): void {
+    if (this.unrecordable.has(event.runId)) {
+      if (isTerminal(event)) {
+        this.unrecordable.delete(event.runId);
+        void this.startNext();
+      }
+      return;
+    }
+    try {
+      this.runs.record(event, event.type === 'run-started' ? this.trainer.backend ?? undefined : undefined);
+    } catch (err) {
+      this.failUnrecorded(event, err);
+      return;
+    }
+    this.broadcast({ type: 'train', event });
+    if (isTerminal(event)) void this.startNext();
+  }
+
+  private failUnrecorded(event: TrainEvent, err: unknown): void {
+    const { runId } = event;
+    const message = `cannot save the run: ${describeWriteError(err)}`;
+    try {
+      this.runs.update(runId, { status: 'failed', endedAt: new Date().toISOString(), error: message });
+    } catch {
+      // The disk refuses this too: at the next start the run is marked interrupted, its saved epochs kept.
+    }
+    this.broadcast({ type: 'train', event: { type: 'run-failed', runId, message } });
+    if (!isTerminal(event) && this.trainer.stop(runId)) this.unrecordable.add(runId);
+    else void this.startNext();
+  }
+
+  /** Why a stop, pause or resume finds no run to act on. */
+  private notTraining(runId: string, verb: string): RunControlError {
+    if (!existsSync(this.runs.dir(runId))) return new RunControlError(`no run ${runId}`, 'not-active');
+    const summary = this.runs.summary(runId);
+    if (summary.damaged) return new RunControlError(`run ${runId} cannot be read (${summary.damaged}): nothing to ${verb}`, 'not-active');
+    if (ACTIVE_STATUSES.includes(summary.status)) return new RunControlError(`run ${runId} is ${summary.status} in another process: ${verb} it there`, 'not-active');
+    return new RunControlError(`run ${runId} is ${summary.status}, not training: nothing to ${verb}`, 'not-active');
+  }
+
   /** Queued or training in this process. */
   private isActive(runId: string): boolean {
     return this.trainer.busyWith === runId || this.queue.some((j) => j.runId === runId);
@@ -201,23 +254,61 @@ export class BottleneckBackend implements BottleneckApi {
     return { runId: job.runId, name: this.runs.read(job.runId).name, queuePosition: position };
   }
 
+  /** Starts the next queued run when the trainer is free. Never rejects: a run that cannot start fails, and the next is tried. */
   private async startNext(): Promise<void> {
     if (this.trainer.busyWith) return;
     const job = this.queue.shift();
     if (!job) return;
-    this.runs.update(job.runId, { status: 'running' });
+    const message = await this.launch(job);
+    if (message === null) return;
+    try {
+      this.runs.update(job.runId, { status: 'failed', endedAt: new Date().toISOString(), error: message });
+    } catch {
+      // Marked interrupted at the next start.
+    }
+    this.broadcast({ type: 'train', event: { type: 'run-failed', runId: job.runId, message } });
+    await this.startNext();
+  }
+
+  /** Marks the run running and hands it to the trainer; the reason when either fails. */
+  private async launch(job: TrainJob): Promise<string | null> {
+    try {
+      this.runs.update(job.runId, { status: 'running' });
+    } catch (err) {
+      return `cannot save the run: ${describeWriteError(err)}`;
+    }
     try {
       await this.trainer.train(job);
+      return null;
     } catch (err) {
-      this.runs.update(job.runId, { status: 'failed', endedAt: new Date().toISOString(), error: (err as Error).message });
-      this.broadcast({ type: 'train', event: { type: 'run-failed', runId: job.runId, message: (err as Error).message } });
-      await this.startNext();
+      return (err as Error).message;
     }
   }
 
   private broadcast(event: ApiEvent) {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/**
+ * A stop, pause or resume that found nothing to act on. `code`: 'not-active' (the run is not
+ * training or queued here), 'queued' (a queued run cannot pause). The UI can tell it from a fault.
+ */
+export class RunControlError extends Error {
+  override name = 'RunControlError';
+  constructor(
+    message: string,
+    readonly code: 'not-active' | 'queued',
+  ) {
+    super(message);
+  }
+}
+
+/** A failed write in words: the cause a user can act on, then the system's message. */
+export function describeWriteError(err: unknown): string {
+  const { code, message } = err as NodeJS.ErrnoException;
+  const cause: Record<string, string> = { ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'the disk is read-only' };
+  return code && cause[code] ? `${cause[code]} (${message})` : String(message ?? err);
 }
 
 let version: string | null = null;

@@ -1,8 +1,8 @@
 /** The trainer's worker thread: picks a tfjs backend once, then trains one run at a time. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import type { ImageDataset } from '../../core/data/dataset';
 import type { TrainEvent } from '../../core/train/events';
-import { captureOptimizer, captureWeights, type TrainingState } from '../../core/train/state';
+import { captureState, type TrainingState } from '../../core/train/state';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadAnyDataset, type LoadedDataset } from './datasets';
@@ -22,6 +22,10 @@ let stopRequested = false;
 let paused = false;
 let wake: (() => void) | null = null;
 const control: TrainControl = {
+  // The loop may not yield between batches (an epoch of one batch never does): read the port here.
+  poll: () => {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message as ToWorker);
+  },
   isStopRequested: () => stopRequested,
   // While paused the loop waits here, holding its model and memory, until resume or stop.
   waitWhilePaused: () => (paused && !stopRequested ? new Promise<void>((resolve) => (wake = resolve)) : Promise.resolve()),
@@ -80,17 +84,44 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: str
       emit(event);
     },
     // Last and best weights with the optimizer state, written before the epoch is reported.
-    onEpochEnd: async ({ compiled, optimizer, epoch, step, bestValLoss, epochsSinceBest, improved }) => {
-      const state: TrainingState = { epoch, step, bestValLoss, epochsSinceBest, weights: await captureWeights(compiled), optimizer: await captureOptimizer(optimizer) };
+    onEpochEnd: async (checkpoint) => {
+      const state = await captureState(checkpoint);
       writeCheckpoint(message.runDir, 'last', state);
-      if (improved) writeCheckpoint(message.runDir, 'best', state);
+      if (checkpoint.improved) writeCheckpoint(message.runDir, 'best', state);
     },
   });
   current = null;
 }
 
+/** Acts on one message from the host, from the port's listener or from the loop's poll. */
+function handle(message: ToWorker): void {
+  switch (message.type) {
+    case 'stop':
+      stopRequested = true;
+      loading?.abort();
+      release();
+      return;
+    case 'pause':
+      if (current && !paused) {
+        paused = true;
+        emit({ type: 'run-paused', runId: current.runId, epoch: current.epoch });
+      }
+      return;
+    case 'resume':
+      if (current && paused) {
+        paused = false;
+        emit({ type: 'run-resumed', runId: current.runId, epoch: current.epoch });
+        release();
+      }
+      return;
+    case 'train':
+      void train(message, backendName);
+  }
+}
+
+let backendName = '';
+
 async function main() {
-  let backendName: string;
   try {
     const backend = await selectBackend();
     backendName = backend.name;
@@ -99,30 +130,7 @@ async function main() {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
-  port.on('message', (message: ToWorker) => {
-    switch (message.type) {
-      case 'stop':
-        stopRequested = true;
-        loading?.abort();
-        release();
-        return;
-      case 'pause':
-        if (current && !paused) {
-          paused = true;
-          emit({ type: 'run-paused', runId: current.runId, epoch: current.epoch });
-        }
-        return;
-      case 'resume':
-        if (current && paused) {
-          paused = false;
-          emit({ type: 'run-resumed', runId: current.runId, epoch: current.epoch });
-          release();
-        }
-        return;
-      case 'train':
-        void train(message, backendName);
-    }
-  });
+  port.on('message', handle);
 }
 
 void main();

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ApiEvent, BottleneckApi } from '../../core/api';
 import { CHANNELS } from '../../core/apiChannels';
 import { parseRequest } from '../../core/apiSchema';
-import { bindIpc, EVENT_CHANNEL, type IpcMainLike } from './ipcAdapter';
+import { EVENT_CHANNEL } from '../../core/apiChannels';
+import { bindIpc, type IpcMainLike } from './ipcAdapter';
 
 type Handler = Parameters<IpcMainLike['handle']>[1];
 

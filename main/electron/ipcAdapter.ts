@@ -1,13 +1,11 @@
 import type { ApiEvent, BottleneckApi, Channel } from '../../core/api';
-import { CHANNELS, errorEnvelope, type Envelope } from '../../core/apiChannels';
+import { CHANNELS, errorEnvelope, EVENT_CHANNEL, type Envelope } from '../../core/apiChannels';
 
 /** The slice of Electron's ipcMain this adapter uses, so tests can drive it without Electron. */
 export interface IpcMainLike {
   handle(channel: string, listener: (event: { senderFrame?: { url: string } | null }, payload: unknown) => Promise<unknown>): void;
   removeHandler(channel: string): void;
 }
-
-export const EVENT_CHANNEL = 'bottleneck:event';
 
 /**
  * Binds each contract channel to its own IPC handler (never one generic channel). Payloads are

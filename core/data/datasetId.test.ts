@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { builtinDatasetId, folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId } from './datasetId';
+import type { Preprocessing } from './preprocessing';
+
+const settings: Preprocessing = { height: 32, width: 24, channels: 3, fit: 'contain', validationSplit: 0.25, seed: 7 };
+
+describe('dataset ids', () => {
+  it('reads a built-in id with and without a subset, and writes it back the same', () => {
+    expect(parseDatasetId('builtin:fashion-mnist')).toEqual({ kind: 'builtin', name: 'fashion-mnist' });
+    expect(parseDatasetId('builtin:fashion-mnist?train=2048&validation=256')).toEqual({ kind: 'builtin', name: 'fashion-mnist', train: 2048, validation: 256 });
+    expect(parseDatasetId('builtin:fashion-mnist?validation=10')).toEqual({ kind: 'builtin', name: 'fashion-mnist', validation: 10 });
+    expect(builtinDatasetId('fashion-mnist', { train: 2048, validation: 256 })).toBe('builtin:fashion-mnist?train=2048&validation=256');
+    expect(builtinDatasetId('fashion-mnist')).toBe('builtin:fashion-mnist');
+    expect(isBuiltinDatasetId('builtin:x')).toBe(true);
+    expect(isBuiltinDatasetId('folder:x')).toBe(false);
+  });
+
+  it('round-trips a folder id, whatever the path holds (spaces, ?, &, non-ASCII)', () => {
+    for (const path of ['/data/my pets', '/odd/a?b&c=d', 'C:\\Users\\zoë\\Bilder', '/x/%41']) {
+      const id = folderDatasetId(path, settings);
+      expect(isFolderDatasetId(id)).toBe(true);
+      expect(parseDatasetId(id)).toEqual({ kind: 'folder', path, preprocessing: settings });
+    }
+    // Settings left out take their defaults.
+    expect(parseDatasetId('folder:%2Fd')).toEqual({ kind: 'folder', path: '/d', preprocessing: { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 } });
+  });
+
+  it('names what is wrong with a bad id', () => {
+    expect(() => parseDatasetId('mnist')).toThrow('unknown dataset "mnist": an id starts with builtin: or folder:');
+    expect(() => parseDatasetId('builtin:')).toThrow('no built-in dataset named');
+    expect(() => parseDatasetId('builtin:fashion-mnist?train=0')).toThrow('dataset "builtin:fashion-mnist?train=0": train must be a whole number ≥ 1');
+    expect(() => parseDatasetId('builtin:fashion-mnist?validation=1.5')).toThrow('validation must be a whole number ≥ 1');
+    expect(() => parseDatasetId('folder:%2Fd?c=2')).toThrow('c must be 1 (grayscale) or 3 (RGB)');
+    expect(() => parseDatasetId('folder:%2Fd?fit=stretch')).toThrow('fit must be one of cover, contain, fill');
+    expect(() => parseDatasetId('folder:%2Fd?split=0.95')).toThrow('split must be between 0 and 0.9');
+    expect(() => parseDatasetId('folder:%2Fd?h=513')).toThrow('h must be a whole number from 1 to 512');
+    expect(() => parseDatasetId('folder:%E0%A4%A?h=8')).toThrow('the folder path is not properly encoded');
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration } from './format';
+
+describe('formatDuration', () => {
+  it('shows seconds under a minute, then a clock, rounded down, hours only when there are any', () => {
+    expect([0, 999, 7_460, 9_999, 10_000, 59_999, 60_000, 725_000, 3_599_999, 3_600_000, 3_723_000, 100 * 3_600_000].map((ms) => formatDuration(ms))).toEqual([
+      '0.0s', '0.9s', '7.4s', '9.9s', '10s', '59s', '1:00', '12:05', '59:59', '1:00:00', '1:02:03', '100:00:00',
+    ]);
+  });
+
+  it('shows the given mark for an unknown duration', () => {
+    expect(formatDuration(null)).toBe('–');
+    expect(formatDuration(null, '-')).toBe('-');
+    expect(formatDuration(Number.NaN)).toBe('–');
+    expect(formatDuration(-5)).toBe('–');
+  });
+});

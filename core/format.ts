@@ -1,0 +1,16 @@
+/** Numbers as the app shows them, the same in the desktop app, the browser and the CLI. */
+
+/**
+ * A duration, short enough for a table cell: 4.2s and 42s under a minute, then a clock, seconds
+ * rounded down: 12:05, 1:02:03. `empty` stands for an unknown duration (null, negative, not finite).
+ */
+export function formatDuration(ms: number | null, empty = '–'): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return empty;
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  const total = Math.floor(ms / 1000);
+  if (total < 60) return `${total}s`;
+  const seconds = String(total % 60).padStart(2, '0');
+  const minutes = Math.floor(total / 60) % 60;
+  const hours = Math.floor(total / 3600);
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}

@@ -1,0 +1,41 @@
+/** At start-up: runs left queued, running or paused by a process that is gone become interrupted. */
+import { hostname } from 'node:os';
+import { closeTornMetricsLine } from './artifacts';
+import { ACTIVE_STATUSES, readRunFile, writeRunFile, type RunFile } from './format';
+import { lastWriteMs, listRuns } from './listing';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Marks interrupted every run under `root` still marked queued, running or paused whose process is
+ * gone. A run owned by another live process on this machine (a CLI training while the app starts)
+ * is left alone, as is one `isLive` names. A torn last metrics line is closed so appends start on
+ * a new line. Returns the ids marked.
+ */
+export function markInterrupted(root: string, dirOf: (runId: string) => string, isLive: (runId: string) => boolean = () => false): string[] {
+  const marked: string[] = [];
+  for (const summary of listRuns(root)) {
+    if (summary.damaged || !ACTIVE_STATUSES.includes(summary.status) || isLive(summary.id)) continue;
+    const dir = dirOf(summary.id);
+    let run: RunFile;
+    try {
+      run = readRunFile(dir, summary.id);
+    } catch {
+      continue;
+    }
+    const owner = run.owner;
+    if (owner && owner.pid !== process.pid && owner.host === hostname() && processAlive(owner.pid)) continue;
+    closeTornMetricsLine(dir);
+    // It ended when it last wrote (an epoch's end), not when this start noticed it.
+    writeRunFile(dir, { ...run, status: 'interrupted', endedAt: run.endedAt ?? new Date(lastWriteMs(dir)).toISOString() });
+    marked.push(run.id);
+  }
+  return marked;
+}

@@ -1,0 +1,49 @@
+/** Deleted runs wait in runs/.trash/<id> (or <id>~2, <id>~3, … when deleted again) until restored. */
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const TRASH = '.trash';
+
+/** Names in the trash for a run, oldest first: <id>, <id>~2, <id>~3, … */
+function trashNames(trashDir: string, id: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(trashDir);
+  } catch {
+    return [];
+  }
+  const n = (name: string) => (name === id ? 1 : Number(name.slice(id.length + 1)));
+  return names.filter((name) => name === id || (name.startsWith(`${id}~`) && /^\d+$/.test(name.slice(id.length + 1)))).sort((a, b) => n(a) - n(b));
+}
+
+function freeTrashName(trashDir: string, id: string): string {
+  const names = trashNames(trashDir, id);
+  if (names.length === 0) return id;
+  const last = names.at(-1)!;
+  return `${id}~${(last === id ? 1 : Number(last.slice(id.length + 1))) + 1}`;
+}
+
+/** Moves run folders into the trash; `refusal` is asked for each first and stops everything with its reason. */
+export function moveToTrash(trashDir: string, ids: string[], dirOf: (id: string) => string, refusal: (id: string) => string | null): string[] {
+  for (const id of ids) {
+    if (!existsSync(dirOf(id))) throw new Error(`no run ${id}`);
+    const reason = refusal(id);
+    if (reason) throw new Error(reason);
+  }
+  mkdirSync(trashDir, { recursive: true });
+  for (const id of ids) renameSync(dirOf(id), join(trashDir, freeTrashName(trashDir, id)));
+  return ids;
+}
+
+/** Brings runs back from the trash (the most recently deleted copy of each); all are checked before any moves. */
+export function restoreFromTrash(trashDir: string, ids: string[], dirOf: (id: string) => string): string[] {
+  const found = new Map<string, string>();
+  for (const id of ids) {
+    if (existsSync(dirOf(id))) throw new Error(`run ${id} already exists: nothing to restore`);
+    const name = trashNames(trashDir, id).at(-1);
+    if (!name) throw new Error(`run ${id} is not in the trash`);
+    found.set(id, name);
+  }
+  for (const [id, name] of found) renameSync(join(trashDir, name), dirOf(id));
+  return ids;
+}
