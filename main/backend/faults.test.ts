@@ -239,7 +239,11 @@ describe('faults', () => {
     await expect(b.invoke('train:pause', { runId: queued.runId })).rejects.toMatchObject({ message: `run ${queued.runId} is queued: it can be paused once it trains`, code: 'queued' });
     // Resuming a run that is not paused asks for what already holds.
     expect(await b.invoke('train:resume', { runId })).toEqual({ resumed: true });
+    const stoppedEvents: unknown[] = [];
+    b.on((e) => e.type === 'train' && e.event.type === 'run-stopped' && stoppedEvents.push(e.event));
     expect(await b.invoke('train:stop', { runId: queued.runId })).toEqual({ stopping: true });
+    // A queued run that is stopped is announced like any other stop, so windows following it see it end.
+    expect(stoppedEvents).toEqual([{ type: 'run-stopped', runId: queued.runId, epochs: 0, loss: null, val_loss: null, elapsedMs: 0 }]);
     await watch.done;
     for (const [channel, verb] of [['train:stop', 'stop'], ['train:pause', 'pause'], ['train:resume', 'resume']] as const) {
       await expect(b.invoke(channel, { runId })).rejects.toMatchObject({ message: `run ${runId} is finished, not training: nothing to ${verb}`, code: 'not-active' });

@@ -91,7 +91,9 @@ export class BottleneckBackend implements BottleneckApi {
         const queued = this.queue.findIndex((j) => j.runId === runId);
         if (queued >= 0) {
           this.queue.splice(queued, 1);
-          this.runs.update(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+          const { epochsDone } = this.runs.update(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+          // Announced like a stop of a training run: windows following it (and the run list) see it end.
+          this.broadcast({ type: 'train', event: { type: 'run-stopped', runId, epochs: epochsDone, loss: null, val_loss: null, elapsedMs: 0 } });
           return { stopping: true };
         }
         if (!this.trainer.stop(runId)) throw this.notTraining(runId, 'stop');

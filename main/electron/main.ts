@@ -4,7 +4,8 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BottleneckBackend } from '../backend/service';
 import { appRoot } from '../backend/paths';
-import { bindIpc, EVENT_CHANNEL } from './ipcAdapter';
+import { EVENT_CHANNEL } from '../../core/apiChannels';
+import { bindIpc } from './ipcAdapter';
 import { menuTemplate } from './menu';
 
 const SCHEME = 'app';

@@ -1,17 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
 import { blockSpec, withDefaults } from '../../../core/blocks/registry';
 import { blockLabel } from '../../../core/runs/diff';
+import { TRAINING_BOUNDS } from '../../../core/graph/trainingBounds';
 import { OPTIMIZERS } from '../../../core/graph/types';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
 import { useApp, useAppStore } from '../store/context';
 import { isTraining, selectSelectedNode } from '../store/store';
 
 /** Why a typed number is refused, or null when it can be applied. */
-export function numberProblem(text: string, min: number, max: number, integer: boolean): string | null {
+export function numberProblem(text: string, min: number, max: number, integer: boolean, exclusiveMin = false): string | null {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) return 'enter a number';
   if (integer && !Number.isInteger(n)) return 'enter a whole number';
-  if (n < min || n > max) return `between ${min.toLocaleString('en')} and ${max.toLocaleString('en')}`;
+  if (exclusiveMin ? n <= min || n > max : n < min || n > max) {
+    return exclusiveMin ? `above ${min.toLocaleString('en')} and at most ${max.toLocaleString('en')}` : `between ${min.toLocaleString('en')} and ${max.toLocaleString('en')}`;
+  }
   return null;
 }
 
@@ -23,6 +26,8 @@ interface NumberFieldProps {
   min: number;
   max: number;
   integer: boolean;
+  /** The value must be above `min` (a learning rate of 0 trains nothing). */
+  exclusiveMin?: boolean;
   onApply: (v: number, editKey: string) => void;
   disabled: boolean;
 }
@@ -32,7 +37,7 @@ interface NumberFieldProps {
  * an out-of-range value says why and changes nothing. Leaving the field puts back the last valid
  * value; Escape restores the one it had before.
  */
-function NumberField({ name, editKey, value, min, max, integer, onApply, disabled }: NumberFieldProps) {
+function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply, disabled }: NumberFieldProps) {
   const store = useAppStore();
   const [text, setText] = useState(String(value));
   const focused = useRef(false);
@@ -41,7 +46,7 @@ function NumberField({ name, editKey, value, min, max, integer, onApply, disable
     // Undo, redo or another view changed the value: show it, unless this field is being typed in.
     if (!focused.current) setText(String(value));
   }, [value]);
-  const problem = numberProblem(text, min, max, integer);
+  const problem = numberProblem(text, min, max, integer, exclusiveMin);
   return (
     <>
       <input
@@ -61,7 +66,7 @@ function NumberField({ name, editKey, value, min, max, integer, onApply, disable
         onChange={(e) => {
           setText(e.target.value);
           const n = Number(e.target.value);
-          if (numberProblem(e.target.value, min, max, integer) === null && n !== value) onApply(n, editKey);
+          if (numberProblem(e.target.value, min, max, integer, exclusiveMin) === null && n !== value) onApply(n, editKey);
         }}
         onBlur={() => {
           focused.current = false;
@@ -128,14 +133,11 @@ const shapeProblem = (t: string) => {
   return dims.length >= 1 && dims.length <= 3 && dims.every((d) => Number.isInteger(d) && d > 0) ? null : 'like 28×28×1';
 };
 
-const TRAINING_FIELDS = [
-  { name: 'epochs', label: 'Epochs', min: 1, max: 10_000, integer: true, help: 'Passes over the training images.' },
-  { name: 'batchSize', label: 'Batch size', min: 1, max: 65_536, integer: true, help: 'Images per gradient step; larger is faster per image, smaller often generalises better.' },
-  { name: 'learningRate', label: 'Learning rate', min: 1e-8, max: 10, integer: false, help: 'Step size of the optimizer; if the loss jumps or becomes NaN, lower it.' },
-  { name: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true, help: 'Fixes the initial weights and the shuffling: the same seed trains the same model.' },
-  { name: 'earlyStoppingPatience', label: 'Patience (0: off)', min: 0, max: 1000, integer: true, help: 'Stop when the validation loss has not improved for this many epochs.' },
-  { name: 'refreshEvery', label: 'Refresh plots every', min: 1, max: 1000, integer: true, help: 'Epochs between updates of the latent scatter and the reconstructions.' },
-] as const;
+/** The training settings the Inspector shows, with their labels, help and bounds from core (one source with the schema and the CLI). */
+const TRAINING_FIELDS = (['epochs', 'batchSize', 'learningRate', 'seed', 'earlyStoppingPatience', 'refreshEvery'] as const).map((name) => {
+  const b = TRAINING_BOUNDS[name];
+  return { name, label: b.label, help: b.help, min: b.min, max: b.max, integer: b.integer, exclusiveMin: b.exclusiveMin ?? false };
+});
 
 const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = { adam: 'Adam', sgd: 'SGD with momentum', rmsprop: 'RMSprop' };
 
@@ -160,7 +162,7 @@ export function Inspector() {
           {TRAINING_FIELDS.map((f) => (
             <label key={f.name} className="field" title={f.help}>
               <span className="field__label">{f.label}</span>
-              <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
+              <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
             </label>
           ))}
         </div>
@@ -176,9 +178,9 @@ export function Inspector() {
             </select>
           </label>
           {doc.training.optimizer === 'sgd' && (
-            <label className="field" title="How much of the last step carries into the next (0: plain SGD).">
-              <span className="field__label">Momentum</span>
-              <NumberField name="momentum" editKey="training.momentum" min={0} max={0.999} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
+            <label className="field" title={TRAINING_BOUNDS.momentum.help}>
+              <span className="field__label">{TRAINING_BOUNDS.momentum.label}</span>
+              <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
             </label>
           )}
         </div>

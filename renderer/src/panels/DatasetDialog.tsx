@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FolderListing, FolderSummary, Preprocessing } from '../../../core/api';
-import { FIT_MODES, folderDatasetId, type FitMode } from '../../../core/data/folder';
+import { folderDatasetId } from '../../../core/data/datasetId';
+import { FIT_MODES, type FitMode } from '../../../core/data/preprocessing';
 import { builtinDataset } from '../store/datasetSlice';
 import { useApi, useApp, useAppStore } from '../store/context';
 import { Modal } from './Dialogs';

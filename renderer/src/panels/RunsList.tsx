@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../core/format';
 import { useMemo, useState } from 'react';
 import type { RunStatus, RunSummary } from '../../../core/api';
 import { formatValue } from '../../../core/runs/diff';
@@ -22,14 +23,6 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
 ];
 
 const STATUSES: (RunStatus | 'all' | 'damaged')[] = ['all', 'finished', 'stopped', 'interrupted', 'failed', 'running', 'paused', 'queued', 'damaged'];
-
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '–';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-}
 
 function formatStart(iso: string): string {
   if (!iso) return '–';

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../core/format';
 import { LatentScatter } from '../plots/LatentScatter';
 import { LossChart } from '../plots/LossChart';
 import { ReconGrid } from '../plots/ReconGrid';
@@ -5,11 +6,6 @@ import { useApp } from '../store/context';
 import { isTraining } from '../store/store';
 import type { TrainingState } from '../store/trainingReducer';
 import { SkipReport } from './DatasetDialog';
-
-function formatDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'Ready to train',
