@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { expectOnTop, screenshots } from './ui';
 
 async function train(page: Page) {
   await page.getByTestId('train-start').click();
@@ -35,6 +36,8 @@ test('two runs with different code sizes, compared side by side', async ({ page 
   await expect(rows.nth(1)).toContainText('undercomplete');
   const ids = (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')!.replace('run-row-', '')))).slice(0, 2);
   for (const id of ids) await page.getByTestId(`run-select-${id}`).check();
+  // Nothing in the list is out of reach sideways: every run's Delete is on top where it is drawn.
+  for (const id of ids) await expectOnTop(page.getByTestId(`run-delete-${id}`));
 
   const view = page.getByTestId('compare-view');
   await expect(view).toBeVisible();
@@ -42,21 +45,25 @@ test('two runs with different code sizes, compared side by side', async ({ page 
   await expect(page.getByTestId('compare-chart-val')).toHaveAttribute('data-series-count', '2');
   for (const i of [0, 1]) await expect(page.getByTestId(`compare-scatter-${i}`).getByTestId('latent-scatter')).toHaveAttribute('data-point-count', '1000');
   await expect(page.getByTestId('compare-recon')).toHaveAttribute('data-columns', '2');
-  await expect(page.getByTestId('compare-recon').locator('tbody tr')).toHaveCount(8);
+  // The same 8 images across: the inputs, then one row per run, each image with its error.
+  await expect(page.getByTestId('compare-recon')).toHaveAttribute('data-images', '8');
+  await expect(page.getByTestId('compare-recon').locator('tbody tr')).toHaveCount(3);
+  for (const r of [0, 1]) await expect(page.getByTestId(`compare-recon-run-${r}`).locator('canvas')).toHaveCount(8);
   // Only what differs is shown: the code size (and what follows from it), highlighted.
   const codeRow = page.getByTestId('diff-row-codeSize');
   await expect(codeRow).toHaveAttribute('data-differs', 'true');
   await expect(codeRow).toContainText('32');
   await expect(codeRow).toContainText('8');
   await expect(page.getByTestId('diff-row-learningRate')).toHaveCount(0);
-  await expect(page.getByTestId('diff-block-bottleneck-4')).toContainText('latentSize');
+  // Blocks and settings by the names the Inspector uses, not internal ids.
+  await expect(page.getByTestId('diff-block-bottleneck-4')).toContainText('Bottleneck Code size');
+  await expect(page.getByTestId('compare-diff')).not.toContainText('bottleneck-4');
   await page.getByTestId('compare-show-all').check();
   await expect(page.getByTestId('diff-row-learningRate')).toHaveAttribute('data-differs', 'false');
   await page.getByTestId('compare-show-all').uncheck();
-  await page.setViewportSize({ width: 1440, height: 1300 });
-  await page.getByTestId('compare-view').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'e2e/screenshots/compare-view.png' });
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshots(page, 'compare-view', async () => {
+    await page.getByTestId('compare-view').scrollIntoViewIfNeeded();
+  });
 
   // Exports: a CSV with both runs' metrics, a PNG of the comparison.
   const csv = page.waitForEvent('download');

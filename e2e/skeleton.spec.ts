@@ -1,5 +1,6 @@
 import { menu } from './ui';
 import { expect, test, type Page } from '@playwright/test';
+import { screenshots } from './ui';
 import { serializeGraph } from '../core/graph/schema';
 import { undercomplete } from '../core/templates/undercomplete';
 
@@ -21,7 +22,7 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
   await page.goto('/');
   await expect(page.getByTestId('train-start')).toBeEnabled();
   const epochs = page.getByTestId('param-epochs');
-  await epochs.fill('4');
+  await epochs.fill('8');
   await epochs.press('Enter');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-stop')).toBeVisible();
@@ -35,6 +36,7 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
   await expect(page.getByTestId('stat-epoch')).toHaveText(/^[23]$/);
   // The app's bundle carries the second training thread: wasm splits each batch across two.
   await expect(page.getByTestId('stat-threads')).toHaveText('on 2 threads');
+  await screenshots(page, 'training-fashion-mnist');
 
   // Pause holds the run; Resume continues it.
   await page.getByTestId('train-pause').click();
@@ -51,7 +53,7 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
 
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
-  await expect(page.getByText(/Stopped after [23] finished epochs; they are saved\./)).toBeVisible();
+  await expect(page.getByText(/Stopped after [2-7] finished epochs; they are saved\./)).toBeVisible();
   await expect(page.getByTestId('train-start')).toBeVisible();
   await page.getByTestId('node-bottleneck-4').click({ position: { x: 5, y: 5 } });
   await page.locator('.react-flow__pane').click({ position: { x: 30, y: 200 } });

@@ -6,7 +6,7 @@ import { TEMPLATE_NAMES } from '../templates';
 import { chainGraph, undercomplete } from '../templates/undercomplete';
 import { addNode, connect, connectionProblem, copyNodes, moveNodes, paste, removeElements, setParam } from './edits';
 import { breakMerge, canRedo, canUndo, pushHistory, redoHistory, startHistory, undoHistory } from './history';
-import { autoLayout, nodeHeights } from './layout';
+import { autoLayout, MAX_ROW_COLUMNS, nodeHeights } from './layout';
 import { mirrorDecoder } from './mirror';
 import type { GraphDoc } from './types';
 
@@ -170,11 +170,11 @@ describe('auto-layout', () => {
     }
   });
 
-  it('folds every template at its bottleneck, so the dense ones are four blocks wide and the convolutional seven', () => {
+  it('folds every template at its bottleneck, so the dense ones are at most five blocks wide and the convolutional seven', () => {
     for (const name of TEMPLATE_NAMES) {
       const doc = autoLayout(buildTemplate(name));
       const columns = new Set(doc.nodes.map((n) => n.position.x)).size;
-      expect(columns, name).toBeLessThanOrEqual(name === 'convolutional' ? 7 : 4);
+      expect(columns, name).toBeLessThanOrEqual(name === 'convolutional' ? 7 : MAX_ROW_COLUMNS);
       const bottleneck = doc.nodes.find((n) => n.kind === 'Bottleneck' || n.kind === 'VariationalBottleneck')!;
       const output = doc.nodes.find((n) => n.kind === 'Output')!;
       expect(output.position.y, name).toBeGreaterThan(bottleneck.position.y);
