@@ -76,7 +76,7 @@ export function TrainingDashboard() {
             {t.threads > 1 && <span data-testid="stat-threads"> on {t.threads} threads</span>}
           </span>
           <span>
-            <b>{formatDuration(t.elapsedMs)}</b> elapsed
+            <b>{t.runId ? formatDuration(t.elapsedMs) : '–'}</b> elapsed
           </span>
           <span>
             val loss <b data-testid="stat-val-loss">{lastVal === undefined ? '–' : lastVal.toFixed(4)}</b>
