@@ -6,7 +6,7 @@ import { TEMPLATE_NAMES } from '../templates';
 import { chainGraph, undercomplete } from '../templates/undercomplete';
 import { addNode, connect, connectionProblem, copyNodes, moveNodes, paste, removeElements, setParam } from './edits';
 import { breakMerge, canRedo, canUndo, pushHistory, redoHistory, startHistory, undoHistory } from './history';
-import { autoLayout, MAX_ROW_COLUMNS, nodeHeights } from './layout';
+import { autoLayout, MAX_ROW_COLUMNS, NODE_WIDTH, nodeHeights } from './layout';
 import { mirrorDecoder } from './mirror';
 import type { GraphDoc } from './types';
 
@@ -166,7 +166,7 @@ describe('auto-layout', () => {
     // No two blocks overlap.
     const boxes = doc.nodes.map((n) => n.position);
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-      expect(Math.abs(boxes[i]!.x - boxes[j]!.x) >= 160 || Math.abs(boxes[i]!.y - boxes[j]!.y) >= 60).toBe(true);
+      expect(Math.abs(boxes[i]!.x - boxes[j]!.x) >= NODE_WIDTH || Math.abs(boxes[i]!.y - boxes[j]!.y) >= 60).toBe(true);
     }
   });
 

@@ -3,8 +3,9 @@ import { product } from '../blocks/types';
 import { analyzeGraph, type GraphAnalysis } from '../shapes/infer';
 import type { GraphDoc, XY } from './types';
 
-export const NODE_WIDTH = 160;
-export const COLUMN_GAP = 96;
+export const NODE_WIDTH = 150;
+/** Room for the shape label on the wire between two columns ("14×14×32"). */
+export const COLUMN_GAP = 80;
 const MIN_HEIGHT = 60;
 const EXTRA_HEIGHT = 110;
 const ROW_GAP = 40;
