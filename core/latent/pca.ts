@@ -6,6 +6,14 @@ export interface Projection2D {
   x: Float32Array;
   y: Float32Array;
   explained: [number, number];
+  /** What the points were projected with: the codes' mean and the two unit axes, as drawn (signs included). */
+  basis: PcaBasis;
+}
+
+/** A 2-D PCA plane in code space: a point (x, y) of the scatter is mean + x·axes[0] + y·axes[1]. */
+export interface PcaBasis {
+  mean: number[];
+  axes: [number[], number[]];
 }
 
 export function pca2d(data: Float32Array, n: number, d: number): Projection2D {
@@ -69,20 +77,45 @@ export function pca2d(data: Float32Array, n: number, d: number): Projection2D {
     y[i] = py;
   }
   // An axis has no sign of its own; give each the one that puts the long tail of the points on the positive side.
-  orient(x, components[0]);
-  orient(y, components[1]);
+  const axis = (k: 0 | 1, scores: Float32Array): number[] => {
+    const c = components[k];
+    if (!c) return new Array<number>(d).fill(0);
+    return orient(scores, c) ? Array.from(c, (v) => -v) : Array.from(c);
+  };
+  const basis: PcaBasis = { mean: Array.from(mean), axes: [axis(0, x), axis(1, y)] };
   const share = (l: number | undefined) => (total > 0 && l ? l / total : 0);
-  return { x, y, explained: [share(eigenvalues[0]), share(eigenvalues[1])] };
+  return { x, y, explained: [share(eigenvalues[0]), share(eigenvalues[1])], basis };
 }
 
 /**
- * Flips an axis's scores (in place) so the points' skew along it is positive. The skew belongs to
+ * The code at a point of the scatter: the point lifted back into code space, with every other
+ * principal component at the data's mean (the inverse of the projection on its plane).
+ */
+export function liftPoint(basis: PcaBasis, x: number, y: number): Float32Array {
+  const code = new Float32Array(basis.mean.length);
+  for (let j = 0; j < code.length; j++) code[j] = basis.mean[j]! + x * basis.axes[0][j]! + y * basis.axes[1][j]!;
+  return code;
+}
+
+/** A code's point on the scatter (its projection on the plane). */
+export function projectCode(basis: PcaBasis, code: ArrayLike<number>): [number, number] {
+  let x = 0;
+  let y = 0;
+  for (let j = 0; j < basis.mean.length; j++) {
+    const c = code[j]! - basis.mean[j]!;
+    x += c * basis.axes[0][j]!;
+    y += c * basis.axes[1][j]!;
+  }
+  return [x, y];
+}
+
+/**
+ * Flips an axis's scores (in place) so the points' skew along it is positive; says whether it did. The skew belongs to
  * the points, not to the code's coordinates: negating or rotating the code units, or an epoch
  * that turns the axis a little, leaves the scatter as it was. The largest-loading rule used before
  * flipped whenever two loadings swapped places. A nearly symmetric spread falls back to it.
  */
-function orient(scores: Float32Array, component: Float64Array | undefined): void {
-  if (!component) return;
+function orient(scores: Float32Array, component: Float64Array): boolean {
   const n = scores.length;
   let m2 = 0;
   let m3 = 0;
@@ -102,4 +135,5 @@ function orient(scores: Float32Array, component: Float64Array | undefined): void
     flip = component[big]! < 0;
   }
   if (flip) for (let i = 0; i < n; i++) scores[i] = -scores[i]!;
+  return flip;
 }
