@@ -13,4 +13,6 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; backend: BackendInfo }
   | { type: 'fatal'; message: string }
+  /** The run failed on a GPU fault: the worker's device is broken, so the host replaces the worker before the next run. */
+  | { type: 'device-fault' }
   | { type: 'event'; event: TrainEvent };
