@@ -4,9 +4,10 @@ import { registerCpuTrainingKernels, registerWasmTrainingKernels, registerWebgpu
 import { setParallelLauncher } from '../../core/train/parallel';
 import { graphicsApi, loadDawn, missingVulkan } from './dawn';
 import { launchFollower } from './parallelHost';
+import { BACKEND_NAMES, type BackendName } from './workerProtocol';
 
 interface Candidate {
-  label: string;
+  label: BackendName;
   /** On the GPU: passed over when the CPU is chosen. */
   gpu: boolean;
   /**
@@ -26,12 +27,11 @@ async function plain(load: () => Promise<unknown>, backend: string): Promise<{ a
   return {};
 }
 
-/** Fastest first: CUDA, then a GPU through WebGPU, then native TensorFlow, then WebAssembly, then plain JavaScript. */
-const CANDIDATES: Candidate[] = [
+/** How each backend starts; BACKEND_NAMES orders them fastest first: CUDA, a GPU through WebGPU, native TensorFlow, WebAssembly, plain JavaScript. */
+const STARTS: Record<BackendName, Omit<Candidate, 'label'>> = {
   // The GPU build registers the same backend name as tfjs-node: the label tells them apart.
-  { label: 'tfjs-node-gpu', gpu: true, start: () => plain(() => import('@tensorflow/tfjs-node-gpu' as string), 'tensorflow') },
-  {
-    label: 'webgpu',
+  'tfjs-node-gpu': { gpu: true, start: () => plain(() => import('@tensorflow/tfjs-node-gpu' as string), 'tensorflow') },
+  webgpu: {
     gpu: true,
     start: async (asked) => {
       const missing = missingVulkan();
@@ -46,9 +46,8 @@ const CANDIDATES: Candidate[] = [
       return { adapter: started.adapter };
     },
   },
-  { label: 'tfjs-node', gpu: false, start: () => plain(() => import('@tensorflow/tfjs-node' as string), 'tensorflow') },
-  {
-    label: 'wasm',
+  'tfjs-node': { gpu: false, start: () => plain(() => import('@tensorflow/tfjs-node' as string), 'tensorflow') },
+  wasm: {
     gpu: false,
     start: () =>
       plain(async () => {
@@ -57,8 +56,7 @@ const CANDIDATES: Candidate[] = [
         if (unoptimizedTraining()) restorePlainWasmKernels();
       }, 'wasm'),
   },
-  {
-    label: 'cpu',
+  cpu: {
     gpu: false,
     start: () =>
       plain(async () => {
@@ -66,10 +64,9 @@ const CANDIDATES: Candidate[] = [
         registerCpuTrainingKernels();
       }, 'cpu'),
   },
-];
+};
 
-/** The backends BOTTLENECK_BACKEND and --backend accept. */
-export const BACKEND_NAMES = CANDIDATES.map((c) => c.label);
+const CANDIDATES: Candidate[] = BACKEND_NAMES.map((label) => ({ label, ...STARTS[label] }));
 
 /**
  * BOTTLENECK_UNOPTIMIZED=1 trains the way plain tfjs does: its own wasm kernels wherever they work,
