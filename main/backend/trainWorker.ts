@@ -76,7 +76,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: Bac
   }
   // Epochs whose checkpoint is on disk, for a GPU fault's message (what is kept).
   let saved = resumeFrom?.epoch ?? 0;
-  const end = await trainAutoencoder({
+  await trainAutoencoder({
     runId: message.runId,
     graph: message.graph,
     dataset,
@@ -90,6 +90,8 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: Bac
     readEvery: unoptimizedTraining() ? 1 : undefined,
     emit: (event) => {
       if (event.type === 'epoch-end' && current) current.epoch = event.epoch;
+      // Before the run's end: the host replaces this worker (its device is broken) before it starts the next run.
+      if (event.type === 'run-failed' && gpu?.fault) post({ type: 'device-fault' });
       emit(event);
       if (event.type === 'epoch-end' && gpu && event.epoch === loseGpuAfterEpoch) gpu.device.destroy();
     },
@@ -102,8 +104,6 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: Bac
     },
   });
   current = null;
-  // This worker's device is broken: the host starts a fresh worker for the next run.
-  if (end.type === 'run-failed' && gpu?.fault) post({ type: 'device-fault' });
 }
 
 /**

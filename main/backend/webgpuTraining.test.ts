@@ -14,6 +14,7 @@ import { seededRandom } from '../../core/train/random';
 import { squaresDataset } from '../../core/train/testData';
 import { noSwiftShader, pointVulkanAtSwiftShader, webgpuTestName } from '../../core/train/testWebgpu';
 import { trainAutoencoder, type TrainOptions } from '../../core/train/train';
+import { currentDeviceWatch } from '../../core/train/webgpu';
 import { selectBackend } from './tfBackend';
 
 const IMAGE = { height: 12, width: 12, channels: 1 };
@@ -117,5 +118,29 @@ describe.skipIf(noSwiftShader)('training on webgpu (SwiftShader)', () => {
     for (const e of [1, 2, 3]) expect(uploads[e]!, `epoch ${e + 1}`).toBeLessThan(batchBytes);
     // One read of the six batches' losses, one of the evaluation, per epoch.
     for (const e of [1, 2, 3]) expect(reads[e], `epoch ${e + 1}`).toBe(2);
+  }, 120_000);
+
+  it(webgpuTestName('an error on the GPU mid-run (a buffer it refuses) fails the run before the next checkpoint'), async () => {
+    const watch = currentDeviceWatch()!;
+    const graph = small('undercomplete');
+    graph.training.epochs = 3;
+    const saved: number[] = [];
+    const events: TrainEvent[] = [];
+    const last = await trainAutoencoder({
+      runId: 'fault',
+      graph,
+      dataset: squaresDataset(48, 16, 7, 12),
+      backend: 'webgpu',
+      emit: (e) => events.push(e),
+      deviceFault: () => (watch.fault ? `GPU fault: ${watch.fault}` : null),
+      onEpochEnd: async (c) => {
+        saved.push(c.epoch);
+        // Larger than any device allows: Dawn reports a validation error to no one but its listeners.
+        if (c.epoch === 1) (watch.device as unknown as { createBuffer(d: { size: number; usage: number }): unknown }).createBuffer({ size: 2 ** 40, usage: 0x80 });
+      },
+    });
+    expect(last).toMatchObject({ type: 'run-failed', epoch: 2, message: expect.stringMatching(/^GPU fault: the GPU refused work \(GPUValidationError: Buffer size \(1099511627776\) exceeds the max buffer size limit/) });
+    expect(saved).toEqual([1]);
+    expect(events.filter((e) => e.type === 'epoch-end')).toHaveLength(1);
   }, 120_000);
 });
