@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject } from 'vitest';
 import type { BackendAdapter } from '../api';
-import { registerWebgpuTrainingKernels } from './kernels/register';
 import { installGpu, startWebGpu, type GpuLike } from './webgpu';
 
 /** The ICD file to point Vulkan at, or why the webgpu tests skip here. */
@@ -46,6 +45,5 @@ async function start(): Promise<BackendAdapter> {
   installGpu(gpu, globals);
   const started = await startWebGpu(gpu, { allowSoftware: true, api: 'Vulkan' });
   if ('skipped' in started) throw new Error(`SwiftShader is installed but webgpu did not start: ${started.skipped}`);
-  registerWebgpuTrainingKernels();
   return started.adapter;
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendAdapter } from '../api';
+import { registerWebgpuTrainingKernels } from './kernels/register';
 
 /** The slice of the WebGPU API used here (the DOM typings of this TypeScript lack WebGPU). */
 export interface GpuLike {
@@ -79,7 +80,7 @@ export function currentDeviceWatch(): DeviceWatch | null {
 
 /**
  * Requests a high-performance adapter and its device, and makes tfjs's webgpu backend current on
- * it. Returns why not instead when there is no adapter, or only a software one and `allowSoftware`
+ * it, with our training kernels. Returns why not instead when there is no adapter, or only a software one and `allowSoftware`
  * is false. `api` names the graphics API in the reason (Vulkan, Metal, D3D12).
  */
 export async function startWebGpu(gpu: GpuLike, opts: { allowSoftware: boolean; api: string }): Promise<{ adapter: BackendAdapter } | { skipped: string }> {
@@ -105,6 +106,7 @@ export async function startWebGpu(gpu: GpuLike, opts: { allowSoftware: boolean; 
     return { skipped: 'the webgpu backend failed to initialise' };
   }
   current = watch;
+  registerWebgpuTrainingKernels();
   return { adapter };
 }
 

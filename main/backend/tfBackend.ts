@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAdapter, BackendAttempt, BackendInfo, BackendPreference } from '../../core/api';
-import { registerCpuTrainingKernels, registerWasmTrainingKernels, registerWebgpuTrainingKernels, restorePlainWasmKernels } from '../../core/train/kernels/register';
+import { registerCpuTrainingKernels, registerWasmTrainingKernels, restorePlainWasmKernels } from '../../core/train/kernels/register';
 import { setParallelLauncher } from '../../core/train/parallel';
 import { graphicsApi, loadDawn, missingVulkan } from './dawn';
 import { launchFollower } from './parallelHost';
@@ -42,7 +42,6 @@ const STARTS: Record<BackendName, Omit<Candidate, 'label'>> = {
       installGpu(gpu, globals);
       const started = await startWebGpu(gpu, { allowSoftware: asked, api: graphicsApi() });
       if ('skipped' in started) throw new Skip(started.skipped);
-      registerWebgpuTrainingKernels();
       return { adapter: started.adapter };
     },
   },
