@@ -1,4 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { swiftShaderForTests } from './main/backend/dawn.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** SwiftShader's Vulkan ICD for the webgpu tests, or why they skip (core/train/testWebgpu.ts). */
+    webgpuTests: { icd: string } | { skip: string };
+  }
+}
 
 export default defineConfig({
   test: {
@@ -8,5 +16,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Training tests are CPU-bound: one file at a time keeps them from starving each other on 2 cores.
     fileParallelism: false,
+    provide: { webgpuTests: swiftShaderForTests() },
   },
 });

@@ -17,11 +17,25 @@ export interface BackendAttempt {
   reason: string;
 }
 
+/** The GPU a webgpu backend computes on, as its driver names it. */
+export interface BackendAdapter {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** A software or fallback adapter (SwiftShader, llvmpipe): slow, used only when asked for. */
+  fallback: boolean;
+}
+
+/** Where training runs: automatic (fastest found), a GPU first, or the CPU only. */
+export type BackendPreference = 'auto' | 'gpu' | 'cpu';
+
 export interface BackendInfo {
-  /** The tfjs backend in use: tensorflow-gpu, tensorflow, wasm or cpu. */
+  /** The backend in use: tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu. */
   name: string;
   /** The backends tried before it, with the reason each was passed over. */
   skipped: BackendAttempt[];
+  /** The GPU, when the backend is webgpu. */
+  adapter?: BackendAdapter;
 }
 
 export type DatasetInfo = DatasetSummary;
@@ -32,6 +46,8 @@ export interface AppInfo {
   shell: 'electron' | 'browser' | 'cli';
   /** Null until the trainer has chosen its backend. */
   backend: BackendInfo | null;
+  /** The user's choice of backend, remembered in the workspace (BOTTLENECK_BACKEND overrides it). */
+  backendPreference: BackendPreference;
   datasets: DatasetInfo[];
   workspace: string;
 }
@@ -211,6 +227,11 @@ export interface Channels {
   'dialog:open-graph': [Empty, { path: string | null }];
   'dialog:save-graph': [{ suggestedName: string }, { path: string | null }];
   'dialog:open-folder': [Empty, { path: string | null }];
+  /**
+   * Remembers where to train and restarts the trainer with it; resolves with the backend it chose.
+   * Rejects while a run trains or waits in the queue.
+   */
+  'app:set-backend-preference': [{ preference: BackendPreference }, BackendInfo];
   /** The window's commands that are enabled now, for the desktop app's menu bar (ignored in browser mode). */
   'app:menu-state': [{ enabled: Record<string, boolean> }, Empty];
 }

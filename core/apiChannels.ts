@@ -27,6 +27,7 @@ export const CHANNELS = [
   'datasets:browse',
   'dialog:open-folder',
   'app:menu-state',
+  'app:set-backend-preference',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is added to the contract but not listed here.

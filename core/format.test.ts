@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './format';
+import { backendLabel, formatDuration } from './format';
 
 describe('formatDuration', () => {
   it('shows seconds under a minute, then a clock, rounded down, hours only when there are any', () => {
@@ -13,5 +13,16 @@ describe('formatDuration', () => {
     expect(formatDuration(null, '-')).toBe('-');
     expect(formatDuration(Number.NaN)).toBe('–');
     expect(formatDuration(-5)).toBe('–');
+  });
+});
+
+describe('backendLabel', () => {
+  it('names the threads and the GPU', () => {
+    const gpu = { vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080', fallback: false };
+    expect(backendLabel({ name: 'wasm' })).toBe('wasm');
+    expect(backendLabel({ name: 'wasm', threads: 2 })).toBe('wasm ×2');
+    expect(backendLabel({ name: 'webgpu', threads: 1, adapter: gpu })).toBe('webgpu (nvidia ampere)');
+    // Some drivers leave vendor and architecture empty: the description stands in.
+    expect(backendLabel({ name: 'webgpu', adapter: { ...gpu, vendor: '', architecture: '' } })).toBe('webgpu (NVIDIA GeForce RTX 3080)');
   });
 });

@@ -1,4 +1,5 @@
-/** Numbers as the app shows them, the same in the desktop app, the browser and the CLI. */
+/** Numbers and names as the app shows them, the same in the desktop app, the browser and the CLI. */
+import type { BackendAdapter } from './api';
 
 /**
  * A duration, short enough for a table cell: 4.2s and 42s under a minute, then a clock, seconds
@@ -13,4 +14,15 @@ export function formatDuration(ms: number | null, empty = '–'): string {
   const minutes = Math.floor(total / 60) % 60;
   const hours = Math.floor(total / 3600);
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** A GPU in a few words, "nvidia ampere" (its driver's vendor and architecture), else its description. */
+export function adapterLabel(adapter: BackendAdapter): string {
+  return [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || adapter.description || 'unknown GPU';
+}
+
+/** "wasm", "wasm ×2" for batches split across two threads, "webgpu (nvidia ampere)" with its GPU. */
+export function backendLabel(backend: { name: string; threads?: number; adapter?: BackendAdapter }): string {
+  const threads = backend.threads && backend.threads > 1 ? ` ×${backend.threads}` : '';
+  return `${backend.name}${threads}${backend.adapter ? ` (${adapterLabel(backend.adapter)})` : ''}`;
 }

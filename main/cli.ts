@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDuration } from '../core/format';
+import { backendLabel, formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
@@ -18,15 +18,19 @@ import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
 import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
-import type { RunDetail, RunSummary } from '../core/api';
+import type { BackendInfo, RunDetail, RunSummary } from '../core/api';
+import { BACKEND_NAMES } from './backend/workerProtocol';
 
 const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
                    [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
-                   [--patience N] [--json]
+                   [--patience N] [--backend NAME] [--json]
       image folders: [--size HxW] [--channels 1|3] [--fit cover|contain|fill] [--validation-split X]
                      (defaults: the most common size up to 64×64, grayscale when every image is, cover, 0.1)
-  bottleneck train --resume RUN_ID [--json]     continue a stopped or interrupted run
+  bottleneck train --resume RUN_ID [--backend NAME] [--json]
+                                                 continue a stopped, interrupted or failed run
+      --backend: ${BACKEND_NAMES.join(', ')} (default: the fastest found;
+                 webgpu is chosen on a real GPU only, and accepts a software one when named)
   bottleneck runs [--json]                       list runs (★ starred; damaged folders with the reason)
   bottleneck runs show RUN_ID [--json]           a run's settings and its metrics per epoch
   bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
@@ -66,7 +70,15 @@ function loadGraph(template: string | undefined, graphFile: string | undefined, 
   return buildTemplate(name, image);
 }
 
-function describe(event: TrainEvent): string | null {
+/** The backend's line at a run's start: its name with threads and GPU, and why faster ones were passed over. */
+function backendLine(name: string, threads: number, info: BackendInfo | null): string {
+  const label = backendLabel({ name, threads, ...(info?.name === name && info.adapter && { adapter: info.adapter }) });
+  const adapter = info?.adapter ? `; ${info.adapter.description}${info.adapter.fallback ? ', a software adapter: slow' : ''}` : '';
+  const passed = (info?.skipped ?? []).filter((s) => s.reason !== 'not installed').map((s) => `${s.name}: ${s.reason}`);
+  return `backend ${label}${adapter}${passed.length ? ` (passed over ${passed.join('; ')})` : ''}`;
+}
+
+function describe(event: TrainEvent, backend: BackendInfo | null): string | null {
   switch (event.type) {
     case 'dataset-progress':
       return event.phase === 'decoding' && event.done === event.total ? `decoded ${event.total} images (${Math.round(event.filesPerSec)} files/s)` : null;
@@ -76,7 +88,7 @@ function describe(event: TrainEvent): string | null {
       return `dataset ${d.name}: ${d.height}×${d.width}×${d.channels}, ${d.trainCount} train + ${d.validationCount} validation; ${classes}${d.skippedCount ? `; ${d.skippedCount} files skipped (listed in run.json)` : ''}${d.fromCache ? ' (from cache)' : ''}`;
     }
     case 'run-started':
-      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters, backend ${event.backend}${event.threads > 1 ? ` (${event.threads} threads)` : ''}${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}${event.note ? `\nnote: ${event.note}` : ''}`;
+      return `run ${event.runId}: ${event.trainCount} training images, ${event.totalParams.toLocaleString('en')} parameters${event.startEpoch ? `, continuing after epoch ${event.startEpoch}` : ''}\n${backendLine(event.backend, event.threads, backend)}${event.note ? `\nnote: ${event.note}` : ''}`;
     case 'epoch-end': {
       const terms = ['recon_loss', 'sparsity_loss', 'kl_loss'].filter((k) => (event.metrics[k] ?? 0) !== 0).map((k) => `${k} ${event.metrics[k]!.toFixed(4)}`);
       return `epoch ${event.epoch}  loss ${event.loss.toFixed(4)}  val_loss ${event.val_loss.toFixed(4)}  ${terms.join('  ')}  ${Math.round(event.samplesPerSec)} samples/s`.replace(/ {3,}/g, '  ');
@@ -136,9 +148,15 @@ async function train(args: string[]): Promise<number> {
       channels: { type: 'string' },
       fit: { type: 'string' },
       'validation-split': { type: 'string' },
+      backend: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
+  if (values.backend !== undefined) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(values.backend)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${values.backend}"`);
+    // The trainer worker reads it when it chooses its backend, over the saved preference.
+    process.env.BOTTLENECK_BACKEND = values.backend;
+  }
   if (values.resume !== undefined) {
     const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
@@ -188,7 +206,7 @@ async function watch(json: boolean | undefined, start: (backend: BottleneckBacke
       if (e.type !== 'train' || (runId !== null && e.event.runId !== runId)) return;
       if (json) process.stdout.write(`${JSON.stringify(e.event)}\n`);
       else {
-        const line = describe(e.event);
+        const line = describe(e.event, backend.trainer.backend);
         if (line) console.log(line);
       }
       if (isTerminal(e.event)) resolve(e.event);

@@ -3,11 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CompiledModel } from '../compile/compile';
 import { imageAt, imageSize, type ImageDataset } from '../data/dataset';
 import { pca2d } from '../latent/pca';
-import { fillBatch } from './batches';
+import type { BatchSource } from './batches';
 import type { LatentProjection, ReconstructionGrid } from './events';
-import { LOSS_TERMS, lossTerms, toLossValues, type LossValues } from './losses';
+import { lossTerms, toLossValues, type LossValues } from './losses';
 
-const EVAL_BATCH = 256;
+/** Validation images per forward pass. */
+export const EVAL_BATCH = 256;
 
 export interface Evaluation {
   valLoss: number;
@@ -17,35 +18,44 @@ export interface Evaluation {
   recon: ReconstructionGrid | null;
 }
 
-/** Validation loss, the validation codes projected to 2-D, and the reconstruction grid (the last two only when `refresh`). */
-export async function evaluate(compiled: CompiledModel, dataset: ImageDataset, reconIndices: number[], klWeight: number, refresh: boolean): Promise<Evaluation> {
+/**
+ * Validation loss, the validation codes projected to 2-D, and the reconstruction grid (the last two
+ * only when `refresh`). Everything is computed where `source` keeps the images (on a GPU, the
+ * device) and read back once: the summed loss terms, the codes and the reconstructions together.
+ */
+export async function evaluate(compiled: CompiledModel, dataset: ImageDataset, source: BatchSource, reconIndices: number[], klWeight: number, refresh: boolean): Promise<Evaluation> {
   const size = imageSize(dataset);
-  const shape = [dataset.height, dataset.width, dataset.channels] as const;
   const split = dataset.validation;
   const n = split.count;
   const codeSize = compiled.analysis.codeSize!;
-  const codes = new Float32Array(n * codeSize);
-  const buffer = new Float32Array(EVAL_BATCH * size);
   const sequential = Uint32Array.from({ length: n }, (_, i) => i);
-  const sums: LossValues = { loss: 0, recon_loss: 0, sparsity_loss: 0, kl_loss: 0 };
+  let sums: tf.Tensor1D = tf.zeros([4]);
+  const codeParts: tf.Tensor[] = [];
   for (let from = 0; from < n; from += EVAL_BATCH) {
     const count = Math.min(EVAL_BATCH, n - from);
-    fillBatch(split, size, sequential, from, count, buffer);
-    const [terms, code] = tf.tidy(() => {
-      const xs = tf.tensor4d(buffer.subarray(0, count * size), [count, ...shape]);
+    const next = tf.tidy(() => {
+      const xs = source.batch(sequential, from, count);
       const outputs = compiled.trainModel.apply(xs, { training: false }) as tf.Tensor[];
       // The code to plot is the deterministic one: the mean for a VAE.
-      const plotted = outputs[2] ?? outputs[1]!;
-      return [lossTerms(compiled.loss, outputs, xs, klWeight), tf.clone(plotted)] as const;
+      if (refresh) codeParts.push(tf.keep(tf.reshape(outputs[2] ?? outputs[1]!, [-1])));
+      return tf.add(sums, tf.mul(lossTerms(compiled.loss, outputs, xs, klWeight), count)) as tf.Tensor1D;
     });
-    const values = toLossValues(await terms.data());
-    for (const key of LOSS_TERMS) sums[key] += values[key] * count;
-    codes.set(await code.data(), from * codeSize);
-    terms.dispose();
-    code.dispose();
+    sums.dispose();
+    sums = next;
   }
-  for (const key of LOSS_TERMS) sums[key] /= n;
-  if (!refresh) return { valLoss: sums.loss, terms: sums, latent: null, recon: null };
+  const m = refresh ? reconIndices.length : 0;
+  const all = tf.tidy(() => {
+    const parts: tf.Tensor[] = [tf.div(sums, n), ...codeParts];
+    if (m) parts.push(tf.reshape(compiled.model.apply(source.batch(reconIndices, 0, m), { training: false }) as tf.Tensor, [-1]));
+    return tf.concat(parts.map((p) => tf.reshape(p, [-1])));
+  });
+  tf.dispose([sums, ...codeParts]);
+  const values = await all.data<'float32'>();
+  all.dispose();
+  const terms = toLossValues(values.subarray(0, 4));
+  if (!refresh) return { valLoss: terms.loss, terms, latent: null, recon: null };
+  const codes = values.subarray(4, 4 + n * codeSize);
+  const reconValues = values.subarray(4 + n * codeSize);
   const labels = Array.from(split.labels.subarray(0, n));
   let latent: LatentProjection;
   if (codeSize === 2) {
@@ -61,12 +71,6 @@ export async function evaluate(compiled: CompiledModel, dataset: ImageDataset, r
     latent = { method: 'pca', x: Array.from(p.x), y: Array.from(p.y), labels, explained: p.explained };
   }
 
-  const m = reconIndices.length;
-  const reconBuffer = new Float32Array(m * size);
-  fillBatch(split, size, reconIndices, 0, m, reconBuffer);
-  const reconTensor = tf.tidy(() => compiled.model.apply(tf.tensor4d(reconBuffer, [m, ...shape]), { training: false }) as tf.Tensor);
-  const reconValues = await reconTensor.data();
-  reconTensor.dispose();
   const toBytes = (values: ArrayLike<number>, offset: number) =>
     Array.from({ length: size }, (_, k) => Math.round(Math.min(1, Math.max(0, values[offset + k]!)) * 255));
   const recon: ReconstructionGrid = {
@@ -77,5 +81,5 @@ export async function evaluate(compiled: CompiledModel, dataset: ImageDataset, r
     reconstructions: reconIndices.map((_, i) => toBytes(reconValues, i * size)),
     labels: reconIndices.map((idx) => split.labels[idx]!),
   };
-  return { valLoss: sums.loss, terms: sums, latent, recon };
+  return { valLoss: terms.loss, terms, latent, recon };
 }

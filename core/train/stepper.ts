@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CompiledModel } from '../compile/compile';
 import type { ImageSplit } from '../data/dataset';
 import type { GraphDoc } from '../graph/types';
-import { fillBatch } from './batches';
+import { fillBatch, HostBatchSource, type BatchSource } from './batches';
 import { lossTerms, toLossValues, type LossValues } from './losses';
 import { ParallelGroup } from './parallel';
 import type { SavedTensor } from './state';
@@ -51,25 +51,21 @@ interface StepperContext {
 }
 
 /**
- * This thread alone. Loss terms stay on the device and are read back together every `readEvery`
- * batches or when due, so the GPU or wasm queue is not drained after every step.
+ * This thread alone, on batches from `source` (host memory, or the GPU's). Loss terms stay on the
+ * device and are read back together every `readEvery` batches or when due, so the GPU or wasm queue
+ * is not drained after every step.
  */
 export class OneThreadStepper implements BatchStepper {
   private readonly pending: { terms: tf.Tensor1D; batch: number; count: number }[] = [];
-  private readonly size: number;
 
   constructor(
     private readonly ctx: StepperContext,
-    /** The buffer batches are cut into (a parallel group's shared one when taking over from it). */
-    private readonly buffer: Float32Array,
-  ) {
-    this.size = ctx.imageShape[0] * ctx.imageShape[1] * ctx.imageShape[2];
-  }
+    private readonly source: BatchSource,
+  ) {}
 
   async step(r: BatchRequest): Promise<BatchLoss[]> {
-    const { compiled, optimizer, split, imageShape } = this.ctx;
-    fillBatch(split, this.size, r.order, r.from, r.count, this.buffer);
-    const xs = tf.tensor4d(this.buffer.subarray(0, r.count * this.size), [r.count, ...imageShape]);
+    const { compiled, optimizer } = this.ctx;
+    const xs = this.source.batch(r.order, r.from, r.count);
     let terms: tf.Tensor1D | null = null;
     optimizer.minimize(() => {
       const outputs = compiled.trainModel.apply(xs, { training: true }) as tf.Tensor[];
@@ -120,7 +116,7 @@ export class ParallelStepper implements BatchStepper {
     if (this.group.broken) {
       this.onThreads(1, this.group.broken);
       this.group.close();
-      this.alone = new OneThreadStepper(this.ctx, this.group.batchBuffer);
+      this.alone = new OneThreadStepper(this.ctx, new HostBatchSource(this.ctx.split, this.ctx.imageShape, this.group.batchBuffer));
     }
     return [{ values, batch: r.batch, count: r.count }];
   }
@@ -133,10 +129,12 @@ export class ParallelStepper implements BatchStepper {
 
 /**
  * Two threads when asked for, the backend registered a launcher and the model allows it; else
- * this thread. Tells `onThreads` which, and why not two.
+ * this thread on `source`. Tells `onThreads` which, and why not two.
  */
 export async function chooseStepper(
   ctx: StepperContext & {
+    /** Batches for one thread: the host's or the device's (on a GPU, the only path). */
+    source: BatchSource;
     graph: GraphDoc;
     batchSize: number;
     backend: string;
@@ -146,7 +144,7 @@ export async function chooseStepper(
   },
   onThreads: (threads: number, reason: string | null) => void,
 ): Promise<BatchStepper> {
-  const alone = () => new OneThreadStepper(ctx, new Float32Array(ctx.batchSize * ctx.imageShape[0] * ctx.imageShape[1] * ctx.imageShape[2]));
+  const alone = () => new OneThreadStepper(ctx, ctx.source);
   if (!ctx.parallel) {
     onThreads(1, 'parallel training is off');
     return alone();

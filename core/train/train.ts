@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { compileGraph, type CompiledModel } from '../compile/compile';
 import type { ImageDataset } from '../data/dataset';
 import type { GraphDoc, TrainingSettings } from '../graph/types';
-import { pickReconIndices } from './batches';
-import { evaluate } from './evaluate';
+import { batchSources, keepsDataOnDevice, pickReconIndices } from './batches';
+import { EVAL_BATCH, evaluate } from './evaluate';
 import type { TrainEvent } from './events';
 import { klWeightAt, LOSS_TERMS, type LossValues } from './losses';
 import { seededRandom, shuffledIndices } from './random';
@@ -45,6 +45,14 @@ export interface TrainOptions {
   readEvery?: number;
   /** Told once whether the run trains on one thread or two, and why not two. */
   onThreads?: (threads: number, reason: string | null) => void;
+  /** The most bytes one device buffer may hold (the dataset is uploaded in chunks of this on a GPU). */
+  maxDeviceBufferBytes?: number;
+  /**
+   * The device's fault (a GPU lost, out of memory, a shader refused) as the run's failure message,
+   * or null while it works. Checked after every batch and before every checkpoint: a faulty
+   * device's numbers are never saved, and errors its failure causes are reported as it.
+   */
+  deviceFault?: () => string | null;
 }
 
 export interface EpochCheckpoint {
@@ -140,6 +148,7 @@ interface Loop {
   step: number;
   /** When the loop last let other tasks run: kept across epochs, so runs of short epochs yield too. */
   lastYield: number;
+  deviceFault: () => string | null;
 }
 
 type EpochResult =
@@ -181,6 +190,8 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
       klWeight: klWeightAt(loop.compiled.loss, loop.step, stepsPerEpoch),
       readBackDue: () => now() - lastEmit >= throttle || batch === stepsPerEpoch,
     });
+    const fault = loop.deviceFault();
+    if (fault) return { kind: 'failed', event: { type: 'run-failed', runId, epoch, batch, message: fault } };
     for (const r of read) {
       const loss = r.values.loss;
       if (!Number.isFinite(loss)) {
@@ -237,10 +248,12 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   const note = batchSize < graph.training.batchSize ? `batch size ${graph.training.batchSize} is larger than the ${trainCount} training images: using ${batchSize}` : undefined;
   const stepsPerEpoch = Math.ceil(trainCount / batchSize);
   let threads = 1;
+  const sources = batchSources(dataset, { onDevice: keepsDataOnDevice(opts.backend), batchSize, evalBatch: EVAL_BATCH, maxChunkBytes: opts.maxDeviceBufferBytes });
   const stepper = await chooseStepper(
     {
       compiled,
       optimizer,
+      source: sources.train,
       split: dataset.train,
       imageShape: [dataset.height, dataset.width, dataset.channels],
       readEvery: Math.max(1, opts.readEvery ?? 16),
@@ -290,6 +303,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     started,
     step: resume?.step ?? 0,
     lastYield: now(),
+    deviceFault: opts.deviceFault ?? (() => null),
   };
   let lastLoss: number | null = null;
   let lastValLoss: number | null = null;
@@ -307,7 +321,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         return event;
       }
       const refresh = epoch % refreshEvery === 0 || epoch === epochs;
-      const evaluation = await evaluate(compiled, dataset, reconIndices, klWeightAt(compiled.loss, loop.step, stepsPerEpoch), refresh);
+      const evaluation = await evaluate(compiled, dataset, sources.validation, reconIndices, klWeightAt(compiled.loss, loop.step, stepsPerEpoch), refresh);
       lastLoss = trained.terms.loss;
       lastValLoss = evaluation.valLoss;
       finishedEpochs = epoch;
@@ -317,6 +331,8 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         epochsSinceBest = 0;
       } else epochsSinceBest++;
       stoppedEarly = earlyStoppingPatience > 0 && epochsSinceBest >= earlyStoppingPatience && epoch < epochs;
+      const fault = loop.deviceFault();
+      if (fault) return fail({ type: 'run-failed', runId, epoch, message: fault });
       await opts.onEpochEnd?.({ compiled, optimizer, epoch, step: loop.step, bestValLoss, epochsSinceBest, improved });
       emit({
         type: 'epoch-end',
@@ -347,9 +363,13 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     emit(finished);
     return finished;
   } catch (err) {
-    return fail({ type: 'run-failed', runId, message: `training failed: ${(err as Error).message}` });
+    // A lost device fails the next read-back or upload: name the fault rather than its symptom.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return fail({ type: 'run-failed', runId, message: loop.deviceFault() ?? `training failed: ${(err as Error).message}` });
   } finally {
     stepper.close();
+    sources.train.dispose();
+    sources.validation.dispose();
     optimizer.dispose();
     compiled.dispose();
   }

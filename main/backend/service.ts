@@ -14,6 +14,7 @@ import { appRoot, runsDir, workspaceDir } from './paths';
 import { newRunId } from './runs/naming';
 import { ACTIVE_STATUSES } from './runs/format';
 import { RunStore } from './runs/store';
+import { Settings } from './settings';
 import { TrainerHost, type TrainJob } from './trainerHost';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };
@@ -34,6 +35,8 @@ export interface BackendOptions {
   shell: AppInfo['shell'];
   runsRoot?: string;
   graphsRoot?: string;
+  /** The workspace's settings.json (default: in the workspace folder). */
+  settingsPath?: string;
   dialogs?: NativeDialogs;
   menu?: NativeMenu;
 }
@@ -45,8 +48,9 @@ export interface BackendOptions {
  */
 export class BottleneckBackend implements BottleneckApi {
   readonly runs: RunStore;
-  readonly trainer = new TrainerHost();
+  readonly trainer: TrainerHost;
   readonly graphs: GraphFiles;
+  readonly settings: Settings;
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
   private readonly queue: TrainJob[] = [];
@@ -57,6 +61,9 @@ export class BottleneckBackend implements BottleneckApi {
   constructor(private readonly options: BackendOptions) {
     this.runs = new RunStore(options.runsRoot ?? runsDir());
     this.runs.markInterrupted();
+    this.settings = new Settings(options.settingsPath ?? join(workspaceDir(), 'settings.json'));
+    this.trainer = new TrainerHost(this.settings.backendPreference);
+    this.trainer.onBackend((backend) => this.broadcast({ type: 'backend-ready', backend }));
     this.graphs = new GraphFiles(options.graphsRoot ?? join(workspaceDir(), 'graphs'));
     const dialogs = () => {
       if (!options.dialogs) throw new Error('native dialogs exist only in the desktop app');
@@ -73,6 +80,7 @@ export class BottleneckBackend implements BottleneckApi {
         version: appVersion(),
         shell: this.options.shell,
         backend: this.trainer.backend,
+        backendPreference: this.settings.backendPreference,
         datasets: listDatasets(),
         workspace: workspaceDir(),
       }),
@@ -134,6 +142,12 @@ export class BottleneckBackend implements BottleneckApi {
       'dialog:open-graph': async () => chosen(await dialogs().openGraph()),
       'dialog:save-graph': async ({ suggestedName }) => chosen(await dialogs().saveGraph(suggestedName)),
       'dialog:open-folder': async () => ({ path: await dialogs().openFolder() }),
+      'app:set-backend-preference': async ({ preference }) => {
+        const busy = this.trainer.busyWith ?? this.queue[0]?.runId;
+        if (busy) throw new Error(`run ${busy} is ${this.trainer.busyWith ? 'training' : 'queued'}: change where to train once it ends`);
+        this.settings.setBackendPreference(preference);
+        return this.trainer.restart(preference);
+      },
       'app:menu-state': async ({ enabled }) => {
         this.options.menu?.setEnabled(enabled);
         return {};
@@ -163,10 +177,8 @@ export class BottleneckBackend implements BottleneckApi {
 
   /** Starts the trainer in the background so the backend is known before the first run. */
   warmUp(): void {
-    this.trainer.start().then(
-      (backend) => this.broadcast({ type: 'backend-ready', backend }),
-      () => {},
-    );
+    // Announced through onBackend, as is every later choice (a restart).
+    this.trainer.start().catch(() => {});
   }
 
   /**

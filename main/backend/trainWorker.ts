@@ -1,5 +1,6 @@
 /** The trainer's worker thread: picks a tfjs backend once, then trains one run at a time. */
-import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { BackendInfo } from '../../core/api';
 import type { ImageDataset } from '../../core/data/dataset';
 import type { TrainEvent } from '../../core/train/events';
 import { captureState, type TrainingState } from '../../core/train/state';
@@ -7,6 +8,8 @@ import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadAnyDataset, type LoadedDataset } from './datasets';
 import { selectBackend, unoptimizedTraining } from './tfBackend';
+import type { TrainerWorkerData } from './trainerHost';
+import { gpuFaultMessage, watchGpu, type GpuWatch } from './gpuFaults';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
@@ -35,7 +38,7 @@ const release = () => {
   wake = null;
 };
 
-async function train(message: Extract<ToWorker, { type: 'train' }>, backend: string) {
+async function train(message: Extract<ToWorker, { type: 'train' }>, backend: BackendInfo) {
   stopRequested = false;
   paused = false;
   current = { runId: message.runId, epoch: 0 };
@@ -71,27 +74,43 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: str
   } finally {
     loading = null;
   }
+  // Epochs whose checkpoint is on disk, for a GPU fault's message (what is kept).
+  let saved = resumeFrom?.epoch ?? 0;
   await trainAutoencoder({
     runId: message.runId,
     graph: message.graph,
     dataset,
-    backend,
+    backend: backend.name,
     control,
+    ...(gpu && {
+      deviceFault: () => (gpu!.fault ? gpuFaultMessage(gpu!, gpu!.fault, runId, saved) : null),
+      maxDeviceBufferBytes: gpu.maxBufferBytes,
+    }),
     resumeFrom,
     readEvery: unoptimizedTraining() ? 1 : undefined,
     emit: (event) => {
       if (event.type === 'epoch-end' && current) current.epoch = event.epoch;
+      // Before the run's end: the host replaces this worker (its device is broken) before it starts the next run.
+      if (event.type === 'run-failed' && gpu?.fault) post({ type: 'device-fault' });
       emit(event);
+      if (event.type === 'epoch-end' && gpu && event.epoch === loseGpuAfterEpoch) gpu.device.destroy();
     },
     // Last and best weights with the optimizer state, written before the epoch is reported.
     onEpochEnd: async (checkpoint) => {
       const state = await captureState(checkpoint);
       writeCheckpoint(message.runDir, 'last', state);
       if (checkpoint.improved) writeCheckpoint(message.runDir, 'best', state);
+      saved = checkpoint.epoch;
     },
   });
   current = null;
 }
+
+/**
+ * A test hook: destroys the GPU device after this epoch, as a driver reset or an unplugged GPU
+ * would lose it (main/backend/gpuFaults.test.ts).
+ */
+const loseGpuAfterEpoch = Number(process.env.BOTTLENECK_TEST_LOSE_GPU_AFTER_EPOCH) || null;
 
 /** Acts on one message from the host, from the port's listener or from the loop's poll. */
 function handle(message: ToWorker): void {
@@ -115,16 +134,19 @@ function handle(message: ToWorker): void {
       }
       return;
     case 'train':
-      void train(message, backendName);
+      void train(message, backendInfo!);
   }
 }
 
-let backendName = '';
+let backendInfo: BackendInfo | null = null;
+/** The GPU device training runs on, watched for faults; null on a CPU backend. */
+let gpu: GpuWatch | null = null;
 
 async function main() {
   try {
-    const backend = await selectBackend();
-    backendName = backend.name;
+    const backend = await selectBackend(undefined, (workerData as TrainerWorkerData | null)?.preference ?? 'auto');
+    backendInfo = backend;
+    gpu = await watchGpu(backend);
     post({ type: 'ready', backend });
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });

@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BackendInfo } from '../../core/api';
+import type { BackendInfo, BackendPreference } from '../../core/api';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { HERE } from './paths';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
 
+/** What the worker is started with. */
+export interface TrainerWorkerData {
+  preference: BackendPreference;
+}
+
 /** The bundled worker sits beside the bundle; from source it runs through tsx. */
-function spawnWorker(): Worker {
+function spawnWorker(workerData: TrainerWorkerData): Worker {
   const bundled = join(HERE, 'trainWorker.cjs');
-  if (existsSync(bundled)) return new Worker(bundled);
-  return new Worker(join(HERE, 'trainWorker.dev.mjs'));
+  return new Worker(existsSync(bundled) ? bundled : join(HERE, 'trainWorker.dev.mjs'), { workerData });
 }
 
 /**
@@ -24,7 +28,21 @@ export class TrainerHost {
   private ready: Promise<BackendInfo> | null = null;
   private activeRunId: string | null = null;
   private listeners = new Set<(event: TrainEvent) => void>();
+  private backendListeners = new Set<(backend: BackendInfo) => void>();
+  /** Set when the worker's GPU failed: the next run starts a fresh worker, which chooses its backend again. */
+  private restartDue = false;
   backend: BackendInfo | null = null;
+
+  constructor(
+    /** Where the worker is to train (BOTTLENECK_BACKEND, read by the worker, overrides it). */
+    public preference: BackendPreference = 'auto',
+  ) {}
+
+  /** Told each time a worker has chosen its backend (at start, after a restart). */
+  onBackend(listener: (backend: BackendInfo) => void): () => void {
+    this.backendListeners.add(listener);
+    return () => this.backendListeners.delete(listener);
+  }
 
   onEvent(listener: (event: TrainEvent) => void): () => void {
     this.listeners.add(listener);
@@ -38,13 +56,16 @@ export class TrainerHost {
   /** Starts the worker (once) and resolves when it has chosen its backend. */
   start(): Promise<BackendInfo> {
     if (this.ready) return this.ready;
-    const worker = spawnWorker();
+    const worker = spawnWorker({ preference: this.preference });
     this.worker = worker;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
           this.backend = message.backend;
           resolve(message.backend);
+          for (const listener of this.backendListeners) listener(message.backend);
+        } else if (message.type === 'device-fault') {
+          this.restartDue = true;
         } else if (message.type === 'fatal') {
           reject(new Error(message.message));
         } else {
@@ -72,10 +93,30 @@ export class TrainerHost {
     return this.ready;
   }
 
+  /**
+   * Ends the worker and starts a new one with `preference`: the backend is chosen again. Refused
+   * while a run trains. Resolves with the backend the new worker chose.
+   */
+  async restart(preference = this.preference): Promise<BackendInfo> {
+    if (this.activeRunId) throw new Error(`run ${this.activeRunId} is training: change the backend once it ends`);
+    this.preference = preference;
+    this.restartDue = false;
+    await this.dispose();
+    this.backend = null;
+    return this.start();
+  }
+
   async train(job: TrainJob): Promise<void> {
     if (this.activeRunId) throw new Error(`a run is already training (${this.activeRunId}): stop it first`);
     this.activeRunId = job.runId;
     try {
+      // A worker whose GPU failed keeps a broken device: a fresh one finds the GPU again, or the CPU.
+      if (this.restartDue) {
+        this.restartDue = false;
+        await this.dispose();
+        this.activeRunId = job.runId;
+        this.backend = null;
+      }
       await this.start();
     } catch (err) {
       this.activeRunId = null;

@@ -7,6 +7,7 @@ import { compileGraph } from '../../compile/compile';
 import type { BlockKind, GraphDoc } from '../../graph/types';
 import { chainGraph } from '../../templates/undercomplete';
 import { lossTerms } from '../losses';
+import { noSwiftShader, useSwiftShader, webgpuTestName } from '../testWebgpu';
 import { registerCpuTrainingKernels, registerWasmTrainingKernels } from './register';
 
 registerWasmTrainingKernels();
@@ -38,7 +39,8 @@ function everyBlock(): GraphDoc {
 
 /** The loss and its gradient for every weight, from the same weights and batch, on one backend. */
 async function gradients(backend: string, weights: Float32Array[], batch: Float32Array) {
-  await tf.setBackend(backend);
+  if (backend === 'webgpu') await useSwiftShader();
+  else await tf.setBackend(backend);
   const compiled = compileGraph(everyBlock());
   const variables = compiled.trainModel.trainableWeights.map((w) => w.read() as tf.Variable);
   compiled.trainModel.weights.forEach((w, i) => w.write(tf.tensor(weights[i]!, w.shape as number[])));
@@ -48,27 +50,46 @@ async function gradients(backend: string, weights: Float32Array[], batch: Float3
     return tf.reshape(tf.slice(lossTerms(compiled.loss, outputs, xs, 0), 0, 1), []) as tf.Scalar;
   }, variables);
   // Variable names get a per-process suffix; the layer weight's own name is the same on both backends.
-  const result = { loss: value.dataSync()[0]!, grads: Object.fromEntries(compiled.trainModel.trainableWeights.map((w, i) => [w.originalName, Array.from(grads[variables[i]!.name]!.dataSync())])) };
+  // Read back with data(): webgpu in Node has no synchronous read (it needs an OffscreenCanvas).
+  const named = await Promise.all(compiled.trainModel.trainableWeights.map(async (w, i) => [w.originalName, Array.from(await grads[variables[i]!.name]!.data())] as const));
+  const result = { loss: (await value.data())[0]!, grads: Object.fromEntries(named) };
   compiled.dispose();
+  tf.dispose([xs, value, ...Object.values(grads)]);
   return result;
+}
+
+/** The cpu backend's loss and gradients for the graph, from its initial weights and a random batch. */
+async function reference() {
+  await tf.setBackend('cpu');
+  const model = compileGraph(everyBlock());
+  const weights = model.trainModel.weights.map((w) => w.read().dataSync() as Float32Array);
+  model.dispose();
+  const batch = tf.randomUniform([4 * 12 * 12 * 2], 0, 1, 'float32', 3).dataSync() as Float32Array;
+  return { weights, batch, cpu: await gradients('cpu', weights, batch) };
+}
+
+/** Expects the same weights with gradients, the loss within `lossTolerance`, every gradient within 1e-3 of its largest value. */
+function expectSameGradients(other: Awaited<ReturnType<typeof gradients>>, cpu: Awaited<ReturnType<typeof gradients>>, lossTolerance: number) {
+  expect(Object.keys(other.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
+  expect(Object.keys(cpu.grads).length).toBeGreaterThanOrEqual(14);
+  expect(Math.abs(other.loss - cpu.loss)).toBeLessThan(lossTolerance);
+  for (const [name, expected] of Object.entries(cpu.grads)) {
+    const scale = Math.max(...expected.map(Math.abs), 1e-3);
+    const worst = Math.max(...other.grads[name]!.map((v, i) => Math.abs(v - expected[i]!)));
+    expect(worst / scale, name).toBeLessThan(1e-3);
+  }
 }
 
 describe('the wasm backend trains like the cpu backend', () => {
   it('gives the same loss and the same gradient for every weight of a graph with every deterministic block', async () => {
-    await tf.setBackend('cpu');
-    const reference = compileGraph(everyBlock());
-    const weights = reference.trainModel.weights.map((w) => w.read().dataSync() as Float32Array);
-    reference.dispose();
-    const batch = tf.randomUniform([4 * 12 * 12 * 2], 0, 1, 'float32', 3).dataSync() as Float32Array;
-    const cpu = await gradients('cpu', weights, batch);
-    const wasm = await gradients('wasm', weights, batch);
-    expect(Object.keys(wasm.grads).sort()).toEqual(Object.keys(cpu.grads).sort());
-    expect(Object.keys(cpu.grads).length).toBeGreaterThanOrEqual(14);
-    expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-5);
-    for (const [name, expected] of Object.entries(cpu.grads)) {
-      const scale = Math.max(...expected.map(Math.abs), 1e-3);
-      const worst = Math.max(...wasm.grads[name]!.map((v, i) => Math.abs(v - expected[i]!)));
-      expect(worst / scale, name).toBeLessThan(1e-3);
-    }
+    const { weights, batch, cpu } = await reference();
+    expectSameGradients(await gradients('wasm', weights, batch), cpu, 1e-5);
+  });
+});
+
+describe('the webgpu backend (on SwiftShader) trains like the cpu backend', () => {
+  it.skipIf(noSwiftShader)(webgpuTestName('gives the same loss and the same gradient for every weight of a graph with every deterministic block'), async () => {
+    const { weights, batch, cpu } = await reference();
+    expectSameGradients(await gradients('webgpu', weights, batch), cpu, 1e-5);
   });
 });

@@ -21,7 +21,14 @@ const runFileSchema = z.object({
   endedAt: z.string().nullable(),
   config: z.object({ epochs: z.number(), batchSize: z.number(), learningRate: z.number(), seed: z.number(), optimizer: z.string() }).passthrough(),
   dataset: z.object({ id: z.string(), name: z.string().optional() }).passthrough(),
-  backend: z.object({ name: z.string(), skipped: z.array(z.object({ name: z.string(), reason: z.string() })), threads: z.number().int().positive().optional() }).nullable(),
+  backend: z
+    .object({
+      name: z.string(),
+      skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+      threads: z.number().int().positive().optional(),
+      adapter: z.object({ vendor: z.string(), architecture: z.string(), description: z.string(), fallback: z.boolean() }).optional(),
+    })
+    .nullable(),
   epochsDone: z.number().int(),
   loss: z.number().nullable(),
   val_loss: z.number().nullable(),

@@ -6,7 +6,8 @@ import { parseGraphText } from '../../../core/graph/schema';
 import type { GraphDoc } from '../../../core/graph/types';
 import { epochsIn, METRICS_FILE, readMetrics } from './artifacts';
 import { readRunFile, RunReadError, type RunFile } from './format';
-import { backendLabel, datasetNameOf, describeGraph, isRunId, startOfId } from './naming';
+import { backendLabel } from '../../../core/format';
+import { datasetNameOf, describeGraph, isRunId, startOfId } from './naming';
 
 /**
  * When a run last wrote anything: the newer of run.json and metrics.jsonl (an epoch's end writes

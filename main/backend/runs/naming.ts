@@ -59,8 +59,3 @@ export function datasetNameOf(id: string): string {
   const subset = [parsed.train !== undefined && `train=${parsed.train}`, parsed.validation !== undefined && `validation=${parsed.validation}`].filter(Boolean);
   return subset.length ? `${name} (${subset.join(', ')})` : name;
 }
-
-/** "wasm", or "wasm ×2" for a run whose batches were split across two threads. */
-export function backendLabel(backend: { name: string; threads?: number }): string {
-  return backend.threads && backend.threads > 1 ? `${backend.name} ×${backend.threads}` : backend.name;
-}

@@ -1,4 +1,6 @@
 import { useMemo } from 'react';
+import type { BackendPreference } from '../../../core/api';
+import { backendLabel } from '../../../core/format';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../core/templates';
 import { command, COMMANDS, shortcutLabel } from '../commands';
 import { useApp, useAppStore } from '../store/context';
@@ -109,9 +111,19 @@ function GraphErrors() {
   );
 }
 
+const PREFERENCES: { id: BackendPreference; label: string; detail: string }[] = [
+  { id: 'auto', label: 'Automatic', detail: 'The fastest found: a GPU, else the CPU' },
+  { id: 'gpu', label: 'GPU', detail: 'A GPU (CUDA or WebGPU) when there is one' },
+  { id: 'cpu', label: 'CPU', detail: 'WebAssembly on the CPU, even with a GPU' },
+];
+
+/** The backend training runs on, with its GPU; a menu of where to train (not while a run trains). */
 function BackendBadge() {
+  const store = useAppStore();
   const backend = useApp((s) => s.backend);
+  const preference = useApp((s) => s.info?.backendPreference ?? 'auto');
   const connected = useApp((s) => s.connected);
+  const busy = useApp((s) => isTraining(s.training.status));
   if (!connected) {
     return (
       <span className="badge badge--warn" data-testid="connection-lost" title="The connection to the Bottleneck server was lost; it reconnects by itself.">
@@ -119,11 +131,21 @@ function BackendBadge() {
       </span>
     );
   }
-  return (
-    <span className="badge" data-testid="backend-badge" title={backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>
-      {backend ? backend.name : 'starting…'}
+  const gpu = backend?.adapter ? [`${backend.adapter.description}${backend.adapter.fallback ? ' (a software adapter: slow)' : ''}`] : [];
+  const title = [...gpu, ...(backend?.skipped.map((s) => `${s.name}: ${s.reason}`) ?? []), busy ? 'Where to train can be changed once the run ends' : 'Where to train: click to choose'].join('\n');
+  const entries: MenuEntry[] = PREFERENCES.map((p) => ({
+    id: `backend-${p.id}`,
+    label: `${p.id === preference ? '✓ ' : ''}${p.label}`,
+    detail: p.detail,
+    enabled: !busy,
+    run: () => void store.getState().setBackendPreference(p.id),
+  }));
+  const label = (
+    <span className="badge" data-testid="backend-badge">
+      {backend ? backendLabel(backend) : 'starting…'}
     </span>
   );
+  return <Menu label={label} testId="backend-menu" entries={entries} wide title={title} />;
 }
 
 /** Train, or while a run goes: Pause or Resume, and Stop. Each is its registered command. */

@@ -195,3 +195,28 @@ describe('training events reach the dashboard of the run this window started', (
     expect(app.state.training.message).toMatch(/Stopped after 1 epoch of 5/);
   });
 });
+
+describe('where to train', () => {
+  it('setBackendPreference asks the backend, then shows the backend it chose and the choice', async () => {
+    const gpu = { name: 'webgpu', skipped: [{ name: 'tfjs-node-gpu', reason: 'not installed' }], adapter: { vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080', fallback: false } };
+    app = await createTestApp(new FakeBackend().handle('app:set-backend-preference', () => gpu));
+    expect(app.state.info?.backendPreference).toBe('auto');
+    await app.state.setBackendPreference('gpu');
+    expect(app.backend.callsTo('app:set-backend-preference')).toEqual([{ preference: 'gpu' }]);
+    expect(app.state.backend).toEqual(gpu);
+    expect(app.state.info?.backendPreference).toBe('gpu');
+  });
+
+  it('a refusal (a run trains) leaves the backend as it was and says why', async () => {
+    app = await createTestApp(
+      new FakeBackend().handle('app:set-backend-preference', () => {
+        throw new Error('run r1 is training: change where to train once it ends');
+      }),
+    );
+    const before = app.state.backend;
+    await app.state.setBackendPreference('cpu');
+    expect(app.state.backend).toBe(before);
+    expect(app.state.info?.backendPreference).toBe('auto');
+    expect(app.state.notice).toMatchObject({ kind: 'error', text: 'Cannot change where to train: run r1 is training: change where to train once it ends' });
+  });
+});

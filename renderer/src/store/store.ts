@@ -1,5 +1,5 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand';
-import type { ApiEvent, AppInfo, BackendInfo, BottleneckApi } from '../../../core/api';
+import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi } from '../../../core/api';
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
@@ -53,6 +53,8 @@ export interface UiSlice {
   /** False while the browser's event connection is down (events may be missed until it returns). */
   connected: boolean;
   setInfo(info: AppInfo): void;
+  /** Where to train (automatic, GPU, CPU): remembered by the backend, which restarts its trainer with it. */
+  setBackendPreference(preference: BackendPreference): Promise<void>;
   setNotice(notice: Notice | null): void;
   confirm(request: ConfirmRequest): void;
   resolveConfirm(accepted: boolean): void;
@@ -94,6 +96,15 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
     setInfo: (info) => {
       set({ info, backend: info.backend ?? get().backend });
       get().restoreDataset(info);
+    },
+    setBackendPreference: async (preference) => {
+      try {
+        const backend = await deps.api.invoke('app:set-backend-preference', { preference });
+        const info = get().info;
+        set({ backend, ...(info && { info: { ...info, backend, backendPreference: preference } }) });
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: `Cannot change where to train: ${(err as Error).message}` });
+      }
     },
     setNotice: (notice) => set({ notice }),
     confirm: (request) => set({ pendingConfirm: request }),
