@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Channel, RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
+import { formatMegabytes, MAX_GRAPH_TEXT_BYTES, utf8Length } from './limits';
 
 const empty = z.object({}).strict();
 const graph = z.unknown().transform((value, ctx) => {
@@ -11,6 +12,11 @@ const graph = z.unknown().transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
     return z.NEVER;
   }
+});
+
+// Measured as stored (UTF-8 bytes), against the limit every transport can carry (core/limits.ts).
+const graphText = z.string().refine((text) => text.length <= MAX_GRAPH_TEXT_BYTES && utf8Length(text) <= MAX_GRAPH_TEXT_BYTES, {
+  message: `the graph text is larger than ${formatMegabytes(MAX_GRAPH_TEXT_BYTES)}`,
 });
 
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
@@ -29,7 +35,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'runs:continue': z.object({ runId: z.string().min(1) }).strict(),
   'graphs:list': empty,
   'graphs:read': z.object({ path: z.string().min(1).max(4096) }).strict(),
-  'graphs:write': z.object({ path: z.string().min(1).max(4096), text: z.string().max(16 * 1024 * 1024), overwrite: z.boolean() }).strict(),
+  'graphs:write': z.object({ path: z.string().min(1).max(4096), text: graphText, overwrite: z.boolean() }).strict(),
   'dialog:open-graph': empty,
   'dialog:save-graph': z.object({ suggestedName: z.string().max(255) }).strict(),
   'datasets:scan': z.object({ path: z.string().min(1).max(4096) }).strict(),

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { GraphFileInfo, GraphFileText } from '../../core/api';
+import { formatMegabytes, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
 import { writeFileAtomic } from './atomicFile';
 
 export const GRAPH_SUFFIX = '.bottleneck.json';
-const MAX_GRAPH_BYTES = 16 * 1024 * 1024;
 
 export class GraphFileStoreError extends Error {
   constructor(
@@ -54,7 +54,7 @@ export class GraphFiles {
   read(path: string): GraphFileText {
     const file = this.resolve(path);
     if (!existsSync(file)) throw new GraphFileStoreError(`${path}: no such file`, 'not-found');
-    if (statSync(file).size > MAX_GRAPH_BYTES) throw new GraphFileStoreError(`${path}: larger than 16 MB, not a graph file`, 'too-large');
+    if (statSync(file).size > MAX_GRAPH_TEXT_BYTES) throw new GraphFileStoreError(`${path}: larger than ${formatMegabytes(MAX_GRAPH_TEXT_BYTES)}, not a graph file`, 'too-large');
     return { path, text: readFileSync(file, 'utf8') };
   }
 
