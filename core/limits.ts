@@ -20,6 +20,8 @@ export const MAX_NESTING = 32;
 export const MAX_NAME_LENGTH = 200;
 /** Any other string inside a graph document (ids, kinds, parameter values). */
 export const MAX_GRAPH_STRING = 1_000;
+/** The longest error message that crosses the contract. */
+export const MAX_ERROR_LENGTH = 2_000;
 /** How much of a user's input an error message quotes. */
 export const EXCERPT_LENGTH = 60;
 
@@ -65,7 +67,7 @@ export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxS
     const entries: [string, unknown][] = Array.isArray(item.value) ? item.value.map((v, i) => [String(i), v]) : Object.entries(item.value);
     for (const [key, child] of entries) {
       const path = item.path ? `${item.path}.${excerpt(key, 40)}` : excerpt(key, 40);
-      if (key.length > limits.maxString) return tooLong(key, `${item.path || 'a key'}`);
+      if (key.length > Math.min(limits.maxString, MAX_GRAPH_STRING)) return `${item.path || 'the value'}: a key longer than ${Math.min(limits.maxString, MAX_GRAPH_STRING).toLocaleString('en')} characters`;
       stack.push({ value: child, depth: item.depth + 1, path });
     }
   }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { GraphFileInfo, GraphFileText } from '../../core/api';
-import { formatMegabytes, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
+import { excerpt, formatMegabytes, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
 import { writeFileAtomic } from './atomicFile';
 
 export const GRAPH_SUFFIX = '.bottleneck.json';
@@ -35,7 +35,7 @@ export class GraphFiles {
     }
     const name = path.endsWith(GRAPH_SUFFIX) ? path : `${path}${GRAPH_SUFFIX}`;
     if (basename(name) !== name || !/^[\w][\w .()-]*\.bottleneck\.json$/.test(name)) {
-      throw new GraphFileStoreError(`"${path}" is not a usable file name: use letters, digits, spaces, dots, dashes and underscores`, 'bad-name');
+      throw new GraphFileStoreError(`"${excerpt(path)}" is not a usable file name: use letters, digits, spaces, dots, dashes and underscores`, 'bad-name');
     }
     return join(this.dir, name);
   }
