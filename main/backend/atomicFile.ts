@@ -30,7 +30,7 @@ function tempPath(path: string): string {
  * Writes through a temp file and a rename, so a crash leaves either the old file or the new one,
  * whole. A write that fails (a full disk) removes its temp file and leaves the old file as it was.
  */
-export function writeFileAtomic(path: string, text: string, hooks: AtomicWriteHooks = {}): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array, hooks: AtomicWriteHooks = {}): void {
   const tmp = tempPath(path);
   try {
     const fd = openSync(tmp, 'w');

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SamplingState, SavedTensor, TrainingState } from '../../core/train/state';
+import { describeWriteError } from './diskErrors';
 
 export type CheckpointKind = 'last' | 'best';
 
@@ -31,21 +32,20 @@ function pack(tensors: SavedTensor[], start: number) {
 
 /**
  * Writes weights and optimizer state as one binary file plus a manifest, into a fresh folder that
- * then replaces the old one, so a crash mid-write leaves the previous checkpoint whole.
+ * then replaces the old one, so a crash mid-write leaves the previous checkpoint whole. A write the
+ * disk refuses removes the half-written folder (freeing its room for the run's failure to be
+ * recorded) and throws naming the checkpoint and the cause.
  */
 export function writeCheckpoint(runDir: string, kind: CheckpointKind, state: TrainingState): void {
   const root = join(runDir, 'checkpoints');
   const target = join(root, kind);
   const staging = join(root, `${kind}.tmp`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
   const weights = pack(state.weights, 0);
   const optimizer = pack(state.optimizer, weights.end);
   const all = new Float32Array(optimizer.end);
   for (const [list, entries] of [[state.weights, weights.entries], [state.optimizer, optimizer.entries]] as const) {
     list.forEach((t, i) => all.set(t.data, entries[i]!.offset));
   }
-  writeFileSync(join(staging, 'tensors.bin'), new Uint8Array(all.buffer));
   const manifest: Manifest = {
     format: 'bottleneck.checkpoint',
     version: CHECKPOINT_VERSION,
@@ -57,7 +57,15 @@ export function writeCheckpoint(runDir: string, kind: CheckpointKind, state: Tra
     optimizer: optimizer.entries,
     ...(state.sampling && { sampling: state.sampling }),
   };
-  writeFileSync(join(staging, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    writeFileSync(join(staging, 'tensors.bin'), new Uint8Array(all.buffer));
+    writeFileSync(join(staging, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`cannot save the ${kind} checkpoint of epoch ${state.epoch}: ${describeWriteError(err)}`);
+  }
   const old = join(root, `${kind}.old`);
   rmSync(old, { recursive: true, force: true });
   if (existsSync(target)) renameSync(target, old);

@@ -7,6 +7,7 @@ import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
+import { describeWriteError, isDiskError } from './diskErrors';
 import { checkDatasetId, listDatasets } from './datasets';
 import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
@@ -84,7 +85,11 @@ export class BottleneckBackend implements BottleneckApi {
         }
         checkDatasetId(datasetId);
         const runId = newRunId();
-        this.runs.create(runId, graph, datasetId);
+        try {
+          this.runs.create(runId, graph, datasetId);
+        } catch (err) {
+          throw isDiskError(err) ? new Error(`cannot save the run: ${describeWriteError(err)}`) : err;
+        }
         return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
       },
       'train:stop': async ({ runId }) => {
@@ -236,7 +241,13 @@ export class BottleneckBackend implements BottleneckApi {
 
   async invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
     const { request } = parseRequest<C>(channel, payload);
-    return (this.handlers[channel] as (r: RequestOf<C>) => Promise<ResponseOf<C>>)(request);
+    try {
+      return await (this.handlers[channel] as (r: RequestOf<C>) => Promise<ResponseOf<C>>)(request);
+    } catch (err) {
+      // A full or read-only disk is named as such, whichever handler met it.
+      if (isDiskError(err)) throw new Error(`${channel}: ${describeWriteError(err)}`);
+      throw err;
+    }
   }
 
   on(listener: (event: ApiEvent) => void): () => void {
@@ -304,13 +315,6 @@ export class RunControlError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A failed write in words: the cause a user can act on, then the system's message. */
-export function describeWriteError(err: unknown): string {
-  const { code, message } = err as NodeJS.ErrnoException;
-  const cause: Record<string, string> = { ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'the disk is read-only' };
-  return code && cause[code] ? `${cause[code]} (${message})` : String(message ?? err);
 }
 
 let version: string | null = null;

@@ -1,11 +1,11 @@
 /** A run's files besides run.json: metrics.jsonl, and the per-epoch latent/ projections and samples/ grids. */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LatentProjection, MetricPoint, ReconstructionGrid } from '../../../core/api';
 import { decodeProjection, encodeProjection } from '../../../core/latent/projectionFile';
 import type { EpochEndEvent } from '../../../core/train/events';
-import { appendDurable } from '../atomicFile';
+import { appendDurable, writeFileAtomic } from '../atomicFile';
 import { describeIssue, RunReadError } from './format';
 
 export const METRICS_FILE = 'metrics.jsonl';
@@ -62,10 +62,13 @@ export function closeTornMetricsLine(dir: string): void {
   }
 }
 
-/** An epoch's projection (binary) and reconstruction grid, when the epoch refreshed them. */
+/**
+ * An epoch's projection (binary) and reconstruction grid, when the epoch refreshed them. Each whole
+ * or not at all: a full disk leaves no half file that would read as damaged.
+ */
 export function writeEpochArtifacts(dir: string, event: Pick<EpochEndEvent, 'epoch' | 'latent' | 'recon'>): void {
-  if (event.latent) writeFileSync(join(dir, 'latent', epochFile(event.epoch, 'bin')), encodeProjection(event.latent));
-  if (event.recon) writeFileSync(join(dir, 'samples', epochFile(event.epoch)), JSON.stringify(event.recon));
+  if (event.latent) writeFileAtomic(join(dir, 'latent', epochFile(event.epoch, 'bin')), encodeProjection(event.latent));
+  if (event.recon) writeFileAtomic(join(dir, 'samples', epochFile(event.epoch)), JSON.stringify(event.recon));
 }
 
 /** The epochs with a file in latent/ or samples/, ascending. */
