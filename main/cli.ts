@@ -18,6 +18,8 @@ import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
 import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
+import { describeWriteError } from './backend/diskErrors';
+import { excerpt } from '../core/limits';
 import type { RunDetail, RunSummary } from '../core/api';
 
 const USAGE = `usage:
@@ -351,6 +353,12 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || coded) {
       console.error(`bottleneck: ${(err as Error).message}`);
       return 2;
+    }
+    // The file system refused (a path too long, a file that cannot be read, a full disk): its
+    // message names the file; a stack would only hide it.
+    if (/^E[A-Z]+$/.test(String((err as NodeJS.ErrnoException).code))) {
+      console.error(`bottleneck: ${excerpt(describeWriteError(err), 500)}`);
+      return 1;
     }
     console.error(`bottleneck: ${(err as Error).stack ?? err}`);
     return 1;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { appendDurable, writeFileAtomic } from './atomicFile';
+import { appendDurable, makeDirs, writeFileAtomic } from './atomicFile';
 import { smallDisks, SMALL_DISK_SKIP } from './testDisk';
 
 const smallDisk = smallDisks();
@@ -87,5 +87,17 @@ describe('appendDurable', () => {
     writeFileSync(file, 'a\n');
     appendDurable(file, 'b\n');
     expect(readFileSync(file, 'utf8')).toBe('a\nb\n');
+  });
+});
+
+describe('makeDirs', () => {
+  it('makes nested folders, accepts existing ones, and refuses at once where mkdir -p would spin (/proc)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dirs-'));
+    makeDirs(join(dir, 'a', 'b', 'c'));
+    makeDirs(join(dir, 'a', 'b'));
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['c']);
+    writeFileSync(join(dir, 'file'), '');
+    expect(() => makeDirs(join(dir, 'file'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+    if (process.platform === 'linux') expect(() => makeDirs('/proc/bottleneck/x')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export interface AtomicWriteHooks {
   /** Runs after the temp file is written and flushed, before the rename (tests simulate a crash here). */
@@ -84,5 +84,34 @@ export function appendDurable(path: string, text: string): void {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * mkdir -p that cannot spin: Node's recursive mkdir retries forever where mkdir answers ENOENT under
+ * a folder that exists (/proc, /sys). Finds the nearest folder that exists, then makes each missing
+ * one below it once; the first refusal is thrown as it is (its message names the folder).
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(at).isDirectory();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      missing.push(at);
+      if (dirname(at) === at) break;
+      continue;
+    }
+    if (!isDir) throw Object.assign(new Error(`ENOTDIR: not a folder, mkdir '${at}'`), { code: 'ENOTDIR', path: at });
+    break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }

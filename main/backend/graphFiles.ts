@@ -1,8 +1,8 @@
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { GraphFileInfo, GraphFileText } from '../../core/api';
 import { excerpt, formatMegabytes, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
-import { writeFileAtomic } from './atomicFile';
+import { makeDirs, writeFileAtomic } from './atomicFile';
 
 export const GRAPH_SUFFIX = '.bottleneck.json';
 /** The longest file name most file systems allow. */
@@ -92,7 +92,7 @@ export class GraphFiles {
   write(path: string, text: string, overwrite: boolean): { path: string } {
     const file = this.resolve(path);
     if (!overwrite && existsSync(file)) throw new GraphFileStoreError(`${basename(file)} already exists`, 'exists');
-    if (!isAbsolute(path)) mkdirSync(this.dir, { recursive: true });
+    if (!isAbsolute(path)) makeDirs(this.dir);
     writeFileAtomic(file, text);
     return { path: isAbsolute(path) ? path : basename(file) };
   }

@@ -4,7 +4,7 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, readFileSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, existsSync, readFileSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { decodeBmp } from '../../core/data/bmp';
 import { decodeSimplePng } from '../../core/data/png';
 import type { DatasetSummary, ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { defaultPreprocessing, IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
-import { writeAll } from './atomicFile';
+import { makeDirs, writeAll } from './atomicFile';
 import { describeWriteError, isDiskError } from './diskErrors';
 
 export interface ScannedFile {
@@ -289,7 +289,7 @@ async function buildCache(
 ): Promise<void> {
   const size = p.height * p.width * p.channels;
   const total = scan.files.length;
-  mkdirSync(opts.cacheDir, { recursive: true });
+  makeDirs(opts.cacheDir);
   const slots = slotStore(total, size, budget, `${cacheFile}.${process.pid}.slots`);
   try {
     const decodedOk = new Uint8Array(total);

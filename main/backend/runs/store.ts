@@ -11,6 +11,8 @@ import { serializeGraph } from '../../../core/graph/schema';
 import { excerpt } from '../../../core/limits';
 import type { GraphDoc } from '../../../core/graph/types';
 import type { TrainEvent } from '../../../core/train/events';
+import { makeDirs } from '../atomicFile';
+import { describeWriteError } from '../diskErrors';
 import { METRICS_FILE, readLatent, readMetrics, readSamples } from './artifacts';
 import { RunEventWriter } from './eventWriter';
 import { ACTIVE_STATUSES, readRunFile, RUN_FORMAT, RUN_VERSION, writeRunFile, type RunFile } from './format';
@@ -23,7 +25,12 @@ export class RunStore {
   private readonly writer = new RunEventWriter(this);
 
   constructor(readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    try {
+      makeDirs(root);
+    } catch (err) {
+      // The code stays: callers (the CLI) tell the file system's refusals from faults by it.
+      throw Object.assign(new Error(`cannot make the runs folder ${excerpt(root, 200)}: ${describeWriteError(err)}`), { code: (err as NodeJS.ErrnoException).code });
+    }
   }
 
   dir(runId: string): string {
