@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Channel, RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
-import { checkJsonBounds, excerpt, formatMegabytes, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, utf8Length } from './limits';
+import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, utf8Length } from './limits';
+import { formatBytes } from './format';
 
 const empty = z.object({}).strict();
 const graph = z.unknown().transform((value, ctx) => {
@@ -16,7 +17,7 @@ const graph = z.unknown().transform((value, ctx) => {
 
 // Measured as stored (UTF-8 bytes), against the limit every transport can carry (core/limits.ts).
 const graphText = z.string().refine((text) => text.length <= MAX_GRAPH_TEXT_BYTES && utf8Length(text) <= MAX_GRAPH_TEXT_BYTES, {
-  message: `the graph text is larger than ${formatMegabytes(MAX_GRAPH_TEXT_BYTES)}`,
+  message: `the graph text is larger than ${formatBytes(MAX_GRAPH_TEXT_BYTES)}`,
 });
 
 // Run ids are short (yyyymmddThhmmssZ-xxxx); paths and dataset ids (a folder's path and settings) are bounded too.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './format';
+import { formatBytes, formatDuration } from './format';
 
 describe('formatDuration', () => {
   it('shows seconds under a minute, then a clock, rounded down, hours only when there are any', () => {
@@ -13,5 +13,11 @@ describe('formatDuration', () => {
     expect(formatDuration(null, '-')).toBe('-');
     expect(formatDuration(Number.NaN)).toBe('–');
     expect(formatDuration(-5)).toBe('–');
+  });
+});
+
+describe('formatBytes', () => {
+  it('reads as kB, MB or GB', () => {
+    expect([formatBytes(100), formatBytes(640 * 1024), formatBytes(120 * 1024 ** 2), formatBytes(3.4 * 1024 ** 3), formatBytes(84 * 1024 ** 3)]).toEqual(['1 kB', '640 kB', '120 MB', '3.4 GB', '84 GB']);
   });
 });

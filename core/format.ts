@@ -14,3 +14,11 @@ export function formatDuration(ms: number | null, empty = '–'): string {
   const hours = Math.floor(total / 3600);
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
+
+/** A size as people read it: "640 kB", "120 MB", "3.4 GB" (binary units). */
+export function formatBytes(bytes: number): string {
+  const GB = 1024 ** 3;
+  if (bytes < 1024 ** 2) return `${Math.max(1, Math.round(bytes / 1024))} kB`;
+  if (bytes < GB) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  return `${(bytes / GB).toFixed(bytes < 10 * GB ? 1 : 0)} GB`;
+}

@@ -25,8 +25,6 @@ export const MAX_ERROR_LENGTH = 2_000;
 /** How much of a user's input an error message quotes. */
 export const EXCERPT_LENGTH = 60;
 
-const MB = 1024 * 1024;
-export const formatMegabytes = (bytes: number) => `${Math.round(bytes / MB)} MB`;
 
 /** The start of a text, for an error message: never the whole of a huge input. */
 export function excerpt(text: string, max = EXCERPT_LENGTH): string {

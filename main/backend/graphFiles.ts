@@ -1,8 +1,9 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { GraphFileInfo, GraphFileText } from '../../core/api';
-import { excerpt, formatMegabytes, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
+import { excerpt, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
 import { makeDirs, writeFileAtomic } from './atomicFile';
+import { formatBytes } from '../../core/format';
 
 export const GRAPH_SUFFIX = '.bottleneck.json';
 /** The longest file name most file systems allow. */
@@ -112,7 +113,7 @@ function readRegularFile(file: string, shown: string): string {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new GraphFileStoreError(`${excerpt(shown)}: not a regular file, not read`, 'not-allowed');
-    const tooLarge = () => new GraphFileStoreError(`${excerpt(shown)}: larger than ${formatMegabytes(MAX_GRAPH_TEXT_BYTES)}, not a graph file`, 'too-large');
+    const tooLarge = () => new GraphFileStoreError(`${excerpt(shown)}: larger than ${formatBytes(MAX_GRAPH_TEXT_BYTES)}, not a graph file`, 'too-large');
     if (stat.size > MAX_GRAPH_TEXT_BYTES) throw tooLarge();
     // Read at most one byte past the limit: a file that grew since fstat is still caught.
     const buffer = Buffer.alloc(Math.min(stat.size, MAX_GRAPH_TEXT_BYTES) + 1);

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
+import { estimateTrainingMemory, memoryLimit, memoryRefusal } from '../../core/shapes/memory';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { describeWriteError, isDiskError } from './diskErrors';
@@ -37,6 +39,8 @@ export interface BackendOptions {
   graphsRoot?: string;
   dialogs?: NativeDialogs;
   menu?: NativeMenu;
+  /** The machine's memory in bytes (os.totalmem() unless a test gives another). */
+  totalMemory?: () => number;
 }
 
 /**
@@ -84,6 +88,7 @@ export class BottleneckBackend implements BottleneckApi {
           throw new Error(`the graph has errors: ${first.nodeId ? `node "${first.nodeId}": ` : ''}${first.message}`);
         }
         checkDatasetId(datasetId);
+        await this.checkMemory(graph, analysis);
         const runId = newRunId();
         try {
           this.runs.create(runId, graph, datasetId);
@@ -166,6 +171,20 @@ export class BottleneckBackend implements BottleneckApi {
     };
   }
 
+  /**
+   * Refuses a graph whose training would not fit the backend's memory, from its shapes, before any
+   * run folder or tensor is made. Only a graph over the smallest limit (wasm's) waits for the
+   * trainer to name its backend.
+   */
+  private async checkMemory(graph: GraphDoc, analysis = analyzeGraph(graph)): Promise<void> {
+    const estimate = estimateTrainingMemory(graph, analysis);
+    const total = this.options.totalMemory?.() ?? totalmem();
+    if (!estimate || estimate.bytes <= memoryLimit('wasm', total)) return;
+    const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
+    const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
+    if (refusal) throw new Error(refusal);
+  }
+
   /** Starts the trainer in the background so the backend is known before the first run. */
   warmUp(): void {
     this.trainer.start().then(
@@ -185,6 +204,7 @@ export class BottleneckBackend implements BottleneckApi {
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
     const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    await this.checkMemory(graph);
     this.runs.reopen(runId);
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
   }

@@ -9,8 +9,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { BottleneckApi, Channel } from '../../core/api';
 import { errorEnvelope, isChannel, type Envelope } from '../../core/apiChannels';
 import { ContractError } from '../../core/apiSchema';
-import { excerpt, formatMegabytes, MAX_REQUEST_BYTES } from '../../core/limits';
+import { excerpt, MAX_REQUEST_BYTES } from '../../core/limits';
 import { allowedHosts, hostAllowed, isLoopback, newToken, originAllowed, requestToken, tokenCookie, tokensEqual } from './auth';
+import { formatBytes } from '../../core/format';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -206,7 +207,7 @@ async function handleApi(api: BottleneckApi, name: string, req: IncomingMessage,
   }
 }
 
-const tooLarge = () => new HttpError(413, `the request is larger than ${formatMegabytes(MAX_REQUEST_BYTES)}, the most this server reads`);
+const tooLarge = () => new HttpError(413, `the request is larger than ${formatBytes(MAX_REQUEST_BYTES)}, the most this server reads`);
 
 /**
  * The body as text, at most MAX_REQUEST_BYTES. A larger one is read to its end without being kept
