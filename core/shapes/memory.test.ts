@@ -5,27 +5,13 @@ import { compileGraph } from '../compile/compile';
 import { formatBytes } from '../format';
 import type { GraphDoc, OptimizerName } from '../graph/types';
 import { buildTemplate, type TemplateName } from '../templates';
-import { chainGraph } from '../templates/undercomplete';
 import { lossTerms } from '../train/losses';
 import { makeOptimizer } from '../train/train';
 import { estimateTrainingMemory, memoryLimit, memoryRefusal } from './memory';
+import { wideGraph as wide } from './wideGraph';
 
 const GB = 1024 ** 3;
 
-/** A dense autoencoder on an image of `side`×`side`×`channels` with one hidden layer of `units` each side. */
-function wide(side: number, channels: number, units: number): GraphDoc {
-  const pixels = side * side * channels;
-  return chainGraph('Wide', [
-    { kind: 'Input', params: { height: side, width: side, channels } },
-    { kind: 'Flatten' },
-    { kind: 'Dense', params: { units, activation: 'relu' } },
-    { kind: 'Bottleneck', params: { latentSize: 32, activation: 'linear' } },
-    { kind: 'Dense', params: { units: 64, activation: 'relu' } },
-    { kind: 'Dense', params: { units: pixels, activation: 'sigmoid' } },
-    { kind: 'Reshape', params: { targetShape: [side, side, channels] } },
-    { kind: 'Output', params: { loss: 'bce' } },
-  ]);
-}
 
 /** tf.profile's peak over what a run does with a graph: two training steps, then a validation batch. */
 async function measuredPeak(doc: GraphDoc): Promise<number> {

@@ -2,10 +2,9 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GraphDoc } from '../../core/graph/types';
-import { chainGraph } from '../../core/templates/undercomplete';
 import { BUILTIN_FASHION_MNIST } from './datasets';
 import { BottleneckBackend } from './service';
+import { wideGraph as wide } from '../../core/shapes/wideGraph';
 
 const GB = 1024 ** 3;
 const made: BottleneckBackend[] = [];
@@ -13,18 +12,6 @@ afterEach(async () => {
   await Promise.all(made.splice(0).map((b) => b.dispose()));
 });
 
-function wide(side: number, channels: number, units: number): GraphDoc {
-  const pixels = side * side * channels;
-  return chainGraph('Wide', [
-    { kind: 'Input', params: { height: side, width: side, channels } },
-    { kind: 'Flatten' },
-    { kind: 'Dense', params: { units, activation: 'relu' } },
-    { kind: 'Bottleneck', params: { latentSize: 32, activation: 'linear' } },
-    { kind: 'Dense', params: { units: pixels, activation: 'sigmoid' } },
-    { kind: 'Reshape', params: { targetShape: [side, side, channels] } },
-    { kind: 'Output', params: { loss: 'bce' } },
-  ]);
-}
 
 describe('memory guard', () => {
   it.each([
