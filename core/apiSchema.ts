@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Channel, RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
-import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, utf8Length } from './limits';
+import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, MAX_REQUEST_BYTES, utf8Length } from './limits';
 import { formatBytes } from './format';
 
 const empty = z.object({}).strict();
@@ -59,8 +59,9 @@ export class ContractError extends Error {
 /** Checks a request arriving from another process; throws ContractError naming the channel and field. */
 export function parseRequest<C extends Channel>(channel: unknown, payload: unknown): { channel: C; request: RequestOf<C> } {
   if (!isChannel(channel)) throw new ContractError(`unknown channel "${excerpt(String(channel))}"`);
-  // Before the schema: a hostile depth must not reach code that recurses (zod, JSON.stringify, structured clone).
-  const bounds = checkJsonBounds(payload, { maxDepth: MAX_NESTING, maxString: MAX_GRAPH_TEXT_BYTES });
+  // Before the schema: a hostile depth must not reach code that recurses (zod, JSON.stringify, structured
+  // clone). Strings are bounded here by what a request can carry; each field's own limit words its refusal.
+  const bounds = checkJsonBounds(payload, { maxDepth: MAX_NESTING, maxString: MAX_REQUEST_BYTES });
   if (bounds) throw new ContractError(`${channel}: ${bounds}`);
   const result = REQUEST_SCHEMAS[channel].safeParse(payload ?? {});
   if (!result.success) {

@@ -30,7 +30,7 @@ describe('input limits', () => {
 
   it('bounds every string: a graph name, a node id, a run id; the error quotes only an excerpt', () => {
     const named = { ...buildTemplate('undercomplete'), name: 'n'.repeat(50_000_000) };
-    expect(() => parseRequest('train:start', { graph: named, datasetId: 'builtin:fashion-mnist' })).toThrow('train:start: graph.name: longer than 8,388,608 characters (50,000,000)');
+    expect(() => parseRequest('train:start', { graph: named, datasetId: 'builtin:fashion-mnist' })).toThrow('train:start: graph.name: longer than 16,842,752 characters (50,000,000)');
     expect(() => validateGraphDoc({ ...named, name: 'n'.repeat(5000) })).toThrow('name: longer than 1,000 characters (5,000)');
     expect(() => validateGraphDoc({ ...named, name: 'n'.repeat(201) })).toThrow(/^name: .*200/);
     const longId = buildTemplate('undercomplete');

@@ -113,6 +113,28 @@ describe('browser-mode server', () => {
     }
   });
 
+  it('answers a header block too large with 431 and a request cut off mid-body without a fault', async () => {
+    const logged: string[] = [];
+    const own = await startServer({ api, staticDir: mkdtempSync(join(tmpdir(), 'static-')), port: 0, log: (m) => logged.push(m) });
+    try {
+      // (431 checked last: a 400 there would hide whether the cut-off request was logged)
+      const headers = await call('/', '', { 'x-big': 'x'.repeat(64 * 1024) }, { method: 'GET', server: own });
+      await new Promise<void>((resolve) => {
+        const url = new URL(own.url);
+        const req = request({ host: url.hostname, port: url.port, path: '/api/runs:list', method: 'POST', headers: { 'content-length': '1000', authorization: `token ${own.token}` } });
+        req.on('error', () => resolve());
+        req.write('{"partial":');
+        setTimeout(() => (req.destroy(), resolve()), 100);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      await alive(own);
+      expect(logged).toEqual([]);
+      expect(headers.status).toBe(431);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('answers a body over the limit with 413 and a message, not a reset connection', async () => {
     const huge = Buffer.alloc(MAX_REQUEST_BYTES + 1024, 0x20);
     const r = await call('/api/graphs:write', huge);

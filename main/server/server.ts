@@ -123,9 +123,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.end();
   };
 
-  server.on('clientError', (_err, socket: Duplex) => {
-    // Node's parser refused the request (bad header, oversize headers): answer if the socket still can.
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // Node's parser refused the request (a bad header, too many headers): answer if the socket still can.
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -225,7 +226,8 @@ function readBody(req: IncomingMessage): Promise<string> {
       else chunks.length = 0;
     });
     req.on('end', () => (size > MAX_REQUEST_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
+    // A client that goes away mid-body: nothing to answer, and not the server's fault.
+    req.on('error', () => reject(new HttpError(400, 'the request was cut off')));
   });
 }
 
