@@ -1,4 +1,5 @@
 import type { Channel } from './api';
+import { excerpt, MAX_ERROR_LENGTH } from './limits';
 
 /** The one IPC channel pushed events (ApiEvent) travel on, from main to the preload. */
 export const EVENT_CHANNEL = 'bottleneck:event';
@@ -54,7 +55,8 @@ export class ApiError extends Error {
 
 export function errorEnvelope(err: unknown): { ok: false; error: string; code?: string } {
   const code = (err as { code?: unknown })?.code;
-  const message = err instanceof Error ? err.message : String(err);
+  // A last bound: whatever an error quotes of the input, it crosses as a few lines at most.
+  const message = excerpt(err instanceof Error ? err.message : String(err), MAX_ERROR_LENGTH);
   return typeof code === 'string' ? { ok: false, error: message, code } : { ok: false, error: message };
 }
 

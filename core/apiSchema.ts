@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Channel, RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
+import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, MAX_REQUEST_BYTES, utf8Length } from './limits';
+import { formatBytes } from './format';
 
 const empty = z.object({}).strict();
 const graph = z.unknown().transform((value, ctx) => {
@@ -13,27 +15,36 @@ const graph = z.unknown().transform((value, ctx) => {
   }
 });
 
+// Measured as stored (UTF-8 bytes), against the limit every transport can carry (core/limits.ts).
+const graphText = z.string().refine((text) => text.length <= MAX_GRAPH_TEXT_BYTES && utf8Length(text) <= MAX_GRAPH_TEXT_BYTES, {
+  message: `the graph text is larger than ${formatBytes(MAX_GRAPH_TEXT_BYTES)}`,
+});
+
+// Run ids are short (yyyymmddThhmmssZ-xxxx); paths and dataset ids (a folder's path and settings) are bounded too.
+const runId = z.string().min(1).max(64);
+const path = z.string().min(1).max(4096);
+
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:info': empty,
-  'train:start': z.object({ graph, datasetId: z.string().min(1) }).strict(),
-  'train:stop': z.object({ runId: z.string().min(1) }).strict(),
-  'train:pause': z.object({ runId: z.string().min(1) }).strict(),
-  'train:resume': z.object({ runId: z.string().min(1) }).strict(),
+  'train:start': z.object({ graph, datasetId: z.string().min(1).max(16_384) }).strict(),
+  'train:stop': z.object({ runId }).strict(),
+  'train:pause': z.object({ runId }).strict(),
+  'train:resume': z.object({ runId }).strict(),
   'runs:list': empty,
-  'runs:detail': z.object({ runId: z.string().min(1) }).strict(),
-  'runs:latent': z.object({ runId: z.string().min(1), epoch: z.number().int().min(1) }).strict(),
-  'runs:samples': z.object({ runId: z.string().min(1), epoch: z.number().int().min(1) }).strict(),
-  'runs:update': z.object({ runId: z.string().min(1), name: z.string().trim().min(1).max(200).optional(), starred: z.boolean().optional() }).strict(),
-  'runs:delete': z.object({ runIds: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
-  'runs:restore': z.object({ runIds: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
-  'runs:continue': z.object({ runId: z.string().min(1) }).strict(),
+  'runs:detail': z.object({ runId }).strict(),
+  'runs:latent': z.object({ runId, epoch: z.number().int().min(1) }).strict(),
+  'runs:samples': z.object({ runId, epoch: z.number().int().min(1) }).strict(),
+  'runs:update': z.object({ runId, name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional(), starred: z.boolean().optional() }).strict(),
+  'runs:delete': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
+  'runs:restore': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
+  'runs:continue': z.object({ runId }).strict(),
   'graphs:list': empty,
-  'graphs:read': z.object({ path: z.string().min(1).max(4096) }).strict(),
-  'graphs:write': z.object({ path: z.string().min(1).max(4096), text: z.string().max(16 * 1024 * 1024), overwrite: z.boolean() }).strict(),
+  'graphs:read': z.object({ path }).strict(),
+  'graphs:write': z.object({ path, text: graphText, overwrite: z.boolean() }).strict(),
   'dialog:open-graph': empty,
   'dialog:save-graph': z.object({ suggestedName: z.string().max(255) }).strict(),
-  'datasets:scan': z.object({ path: z.string().min(1).max(4096) }).strict(),
-  'datasets:browse': z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
+  'datasets:scan': z.object({ path }).strict(),
+  'datasets:browse': z.object({ path: path.nullable() }).strict(),
   'dialog:open-folder': empty,
   'app:menu-state': z
     .object({ enabled: z.record(z.string().max(64), z.boolean()).refine((r) => Object.keys(r).length <= 200, 'at most 200 commands') })
@@ -48,12 +59,17 @@ export class ContractError extends Error {
 
 /** Checks a request arriving from another process; throws ContractError naming the channel and field. */
 export function parseRequest<C extends Channel>(channel: unknown, payload: unknown): { channel: C; request: RequestOf<C> } {
-  if (!isChannel(channel)) throw new ContractError(`unknown channel "${String(channel)}"`);
+  if (!isChannel(channel)) throw new ContractError(`unknown channel "${excerpt(String(channel))}"`);
+  // Before the schema: a hostile depth must not reach code that recurses (zod, JSON.stringify, structured
+  // clone). Strings are bounded here by what a request can carry; each field's own limit words its refusal.
+  const bounds = checkJsonBounds(payload, { maxDepth: MAX_NESTING, maxString: MAX_REQUEST_BYTES });
+  if (bounds) throw new ContractError(`${channel}: ${bounds}`);
   const result = REQUEST_SCHEMAS[channel].safeParse(payload ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new ContractError(`${channel}: ${where}${issue.message}`);
+    // zod quotes unknown keys and values: never more than an excerpt of them.
+    throw new ContractError(`${channel}: ${excerpt(`${where}${issue.message}`, 300)}`);
   }
   return { channel: channel as C, request: result.data as RequestOf<C> };
 }

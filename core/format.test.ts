@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendLabel, formatDuration } from './format';
+import { backendLabel, formatBytes, formatDuration } from './format';
 
 describe('formatDuration', () => {
   it('shows seconds under a minute, then a clock, rounded down, hours only when there are any', () => {
@@ -24,5 +24,11 @@ describe('backendLabel', () => {
     expect(backendLabel({ name: 'webgpu', threads: 1, adapter: gpu })).toBe('webgpu (nvidia ampere)');
     // Some drivers leave vendor and architecture empty: the description stands in.
     expect(backendLabel({ name: 'webgpu', adapter: { ...gpu, vendor: '', architecture: '' } })).toBe('webgpu (NVIDIA GeForce RTX 3080)');
+  });
+});
+
+describe('formatBytes', () => {
+  it('reads as kB, MB or GB', () => {
+    expect([formatBytes(100), formatBytes(640 * 1024), formatBytes(120 * 1024 ** 2), formatBytes(3.4 * 1024 ** 3), formatBytes(84 * 1024 ** 3)]).toEqual(['1 kB', '640 kB', '120 MB', '3.4 GB', '84 GB']);
   });
 });

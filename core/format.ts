@@ -26,3 +26,11 @@ export function backendLabel(backend: { name: string; threads?: number; adapter?
   const threads = backend.threads && backend.threads > 1 ? ` ×${backend.threads}` : '';
   return `${backend.name}${threads}${backend.adapter ? ` (${adapterLabel(backend.adapter)})` : ''}`;
 }
+
+/** A size as people read it: "640 kB", "120 MB", "3.4 GB" (binary units). */
+export function formatBytes(bytes: number): string {
+  const GB = 1024 ** 3;
+  if (bytes < 1024 ** 2) return `${Math.max(1, Math.round(bytes / 1024))} kB`;
+  if (bytes < GB) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  return `${(bytes / GB).toFixed(bytes < 10 * GB ? 1 : 0)} GB`;
+}

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -182,6 +182,47 @@ describe('bottleneck CLI', () => {
     ] as const) {
       const r = cli([...args], home);
       expect([r.status, r.stderr.trim()], args.join(' ')).toEqual([2, message]);
+    }
+  });
+
+  it('refuses targets it cannot make in one line, at once (Node\'s recursive mkdir spins under /proc)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-targets-'));
+    const store = new RunStore(join(home, 'runs'));
+    const id = newRunId();
+    store.create(id, buildTemplate('undercomplete'), 'builtin:fashion-mnist');
+    const quick = (args: string[], env: string) => {
+      const started = Date.now();
+      const r = cli(args, env);
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(30_000);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      return r;
+    };
+    if (process.platform === 'linux') {
+      const proc = quick(['runs'], '/proc/bottleneck-home');
+      expect([proc.status, proc.stderr.trim()]).toEqual([1, "bottleneck: cannot make the runs folder /proc/bottleneck-home/runs: ENOENT: no such file or directory, mkdir '/proc/bottleneck-home'"]);
+      const out = quick(['runs', 'export', id, '--out', '/proc/bottleneck-export'], home);
+      expect([out.status, out.stderr.trim()]).toEqual([2, "bottleneck: cannot make /proc/bottleneck-export: ENOENT: no such file or directory, mkdir '/proc/bottleneck-export'"]);
+    }
+    const long = quick(['runs', 'export', id, '--out', join(home, 'x'.repeat(300))], home);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toMatch(/^bottleneck: cannot make .*: ENAMETOOLONG: name too long/);
+    const file = join(home, 'a-file');
+    writeFileSync(file, '');
+    expect(quick(['runs'], file).stderr.trim()).toBe(`bottleneck: cannot make the runs folder ${file}/runs: ENOTDIR: not a directory, stat '${file}/runs'`);
+  });
+
+  it('a metrics file that cannot be read is named in one line, not a stack', () => {
+    const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-unreadable-'));
+    const store = new RunStore(join(home, 'runs'));
+    const id = newRunId();
+    store.create(id, buildTemplate('undercomplete'), 'builtin:fashion-mnist');
+    // Unreadable for root too: a folder where the file should be (EISDIR, as EACCES is for a user).
+    rmSync(join(home, 'runs', id, 'metrics.jsonl'));
+    mkdirSync(join(home, 'runs', id, 'metrics.jsonl'));
+    for (const args of [['runs', 'show', id], ['runs', 'export', id, '--out', join(home, 'out')]]) {
+      const r = cli(args, home);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim(), args.join(' ')).toBe(`bottleneck: run ${id}: metrics.jsonl cannot be read (EISDIR)`);
     }
   });
 });

@@ -20,6 +20,8 @@ import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
 import type { BackendInfo, RunDetail, RunSummary } from '../core/api';
 import { BACKEND_NAMES } from './backend/workerProtocol';
+import { describeWriteError } from './backend/diskErrors';
+import { excerpt } from '../core/limits';
 
 const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
@@ -369,6 +371,12 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || coded) {
       console.error(`bottleneck: ${(err as Error).message}`);
       return 2;
+    }
+    // The file system refused (a path too long, a file that cannot be read, a full disk): its
+    // message names the file; a stack would only hide it.
+    if (/^E[A-Z]+$/.test(String((err as NodeJS.ErrnoException).code))) {
+      console.error(`bottleneck: ${excerpt(describeWriteError(err), 500)}`);
+      return 1;
     }
     console.error(`bottleneck: ${(err as Error).stack ?? err}`);
     return 1;

@@ -4,6 +4,7 @@
  *   folder:<encoded absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42   an image folder with its settings
  */
 import { FIT_MODES, type FitMode, type Preprocessing } from './preprocessing';
+import { excerpt } from '../limits';
 
 export type DatasetRef = { kind: 'builtin'; name: string; train?: number; validation?: number } | { kind: 'folder'; path: string; preprocessing: Preprocessing };
 
@@ -41,11 +42,11 @@ export function parseDatasetId(id: string): DatasetRef {
   const q = new URLSearchParams(at < 0 ? '' : id.slice(at + 1));
   if (base.startsWith(BUILTIN_PREFIX)) {
     const name = base.slice(BUILTIN_PREFIX.length);
-    if (!name) throw new Error(`dataset "${id}": no built-in dataset named`);
+    if (!name) throw new Error(`dataset "${excerpt(id)}": no built-in dataset named`);
     const count = (key: 'train' | 'validation') => {
       if (!q.has(key)) return {};
       const n = Number(q.get(key));
-      if (!Number.isInteger(n) || n < 1) throw new Error(`dataset "${id}": ${key} must be a whole number ≥ 1`);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`dataset "${excerpt(id)}": ${key} must be a whole number ≥ 1`);
       return { [key]: n };
     };
     return { kind: 'builtin', name, ...count('train'), ...count('validation') };
@@ -66,7 +67,7 @@ export function parseDatasetId(id: string): DatasetRef {
     try {
       path = decodeURIComponent(base.slice(FOLDER_PREFIX.length));
     } catch {
-      throw new Error(`dataset "${id}": the folder path is not properly encoded`);
+      throw new Error(`dataset "${excerpt(id)}": the folder path is not properly encoded`);
     }
     return {
       kind: 'folder',
@@ -74,5 +75,5 @@ export function parseDatasetId(id: string): DatasetRef {
       preprocessing: { height: int('h', 28, 1, 512), width: int('w', 28, 1, 512), channels: channels as 1 | 3, fit, validationSplit: split, seed: int('seed', 42, 0, 2 ** 31 - 1) },
     };
   }
-  throw new Error(`unknown dataset "${id}": an id starts with ${BUILTIN_PREFIX} or ${FOLDER_PREFIX}`);
+  throw new Error(`unknown dataset "${excerpt(id)}": an id starts with ${BUILTIN_PREFIX} or ${FOLDER_PREFIX}`);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isBlockKind } from '../blocks/registry';
+import { checkJsonBounds, MAX_GRAPH_STRING, MAX_NAME_LENGTH, MAX_NESTING } from '../limits';
 import { findCycle } from './topology';
 import { checkTrainingValue, type NumericTrainingSetting } from './trainingBounds';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, OPTIMIZERS, type GraphDoc } from './types';
@@ -41,7 +42,7 @@ const edgeSchema = z.object({
 const graphSchema = z.object({
   format: z.literal(GRAPH_FORMAT),
   version: z.number().int().min(1),
-  name: z.string().default('Untitled'),
+  name: z.string().max(MAX_NAME_LENGTH).default('Untitled'),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema),
   training: trainingSchema.partial().default({}),
@@ -81,6 +82,9 @@ export function validateGraphDoc(value: unknown): GraphDoc {
       `made by a newer Bottleneck (graph version ${raw.version}; this app reads up to ${GRAPH_VERSION})`,
     );
   }
+  // Before the schema: a hostile depth or a huge string stops here, not in JSON.stringify or a run's files.
+  const bounds = checkJsonBounds(value, { maxDepth: MAX_NESTING, maxString: MAX_GRAPH_STRING });
+  if (bounds) throw new GraphFileError(bounds);
   const parsed = graphSchema.safeParse(migrate(raw));
   if (!parsed.success) {
     throw new GraphFileError(parsed.error.issues.slice(0, 3).map(describeZodIssue).join('; '));

@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { excerpt } from '../../core/limits';
 import type { SamplingState, SavedTensor, TrainingState } from '../../core/train/state';
+import { describeWriteError } from './diskErrors';
 
 export type CheckpointKind = 'last' | 'best';
 
@@ -31,21 +34,20 @@ function pack(tensors: SavedTensor[], start: number) {
 
 /**
  * Writes weights and optimizer state as one binary file plus a manifest, into a fresh folder that
- * then replaces the old one, so a crash mid-write leaves the previous checkpoint whole.
+ * then replaces the old one, so a crash mid-write leaves the previous checkpoint whole. A write the
+ * disk refuses removes the half-written folder (freeing its room for the run's failure to be
+ * recorded) and throws naming the checkpoint and the cause.
  */
 export function writeCheckpoint(runDir: string, kind: CheckpointKind, state: TrainingState): void {
   const root = join(runDir, 'checkpoints');
   const target = join(root, kind);
   const staging = join(root, `${kind}.tmp`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
   const weights = pack(state.weights, 0);
   const optimizer = pack(state.optimizer, weights.end);
   const all = new Float32Array(optimizer.end);
   for (const [list, entries] of [[state.weights, weights.entries], [state.optimizer, optimizer.entries]] as const) {
     list.forEach((t, i) => all.set(t.data, entries[i]!.offset));
   }
-  writeFileSync(join(staging, 'tensors.bin'), new Uint8Array(all.buffer));
   const manifest: Manifest = {
     format: 'bottleneck.checkpoint',
     version: CHECKPOINT_VERSION,
@@ -57,7 +59,15 @@ export function writeCheckpoint(runDir: string, kind: CheckpointKind, state: Tra
     optimizer: optimizer.entries,
     ...(state.sampling && { sampling: state.sampling }),
   };
-  writeFileSync(join(staging, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    writeFileSync(join(staging, 'tensors.bin'), new Uint8Array(all.buffer));
+    writeFileSync(join(staging, 'checkpoint.json'), `${JSON.stringify(manifest)}\n`);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`cannot save the ${kind} checkpoint of epoch ${state.epoch}: ${describeWriteError(err)}`);
+  }
   const old = join(root, `${kind}.old`);
   rmSync(old, { recursive: true, force: true });
   if (existsSync(target)) renameSync(target, old);
@@ -69,20 +79,52 @@ export function hasCheckpoint(runDir: string, kind: CheckpointKind = 'last'): bo
   return existsSync(join(runDir, 'checkpoints', kind, 'checkpoint.json'));
 }
 
+const tensorEntry = z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() });
+const manifestSchema = z.object({
+  format: z.literal('bottleneck.checkpoint'),
+  version: z.number().int(),
+  epoch: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative(),
+  bestValLoss: z.number().nullable(),
+  epochsSinceBest: z.number().int().nonnegative(),
+  weights: z.array(tensorEntry),
+  optimizer: z.array(tensorEntry),
+  sampling: z.array(z.object({ name: z.string(), calls: z.number().int().nonnegative() })).optional(),
+});
+
+/** A checkpoint that cannot be used to continue: the message names the file and what is wrong with it. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+  constructor(file: string, fault: string) {
+    super(`cannot continue from ${file}: ${fault}`);
+  }
+}
+
 export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): TrainingState {
   const dir = join(runDir, 'checkpoints', kind);
   // A crash between the two renames leaves only the old copy: use it.
   const source = existsSync(join(dir, 'checkpoint.json')) ? dir : join(runDir, 'checkpoints', `${kind}.old`);
   const manifestFile = join(source, 'checkpoint.json');
   if (!existsSync(manifestFile)) throw new Error(`no ${kind} checkpoint in ${runDir}: the run has no finished epoch`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-  if (manifest.format !== 'bottleneck.checkpoint') throw new Error(`${manifestFile}: not a checkpoint`);
-  if (manifest.version > CHECKPOINT_VERSION) throw new Error(`${manifestFile}: written by a newer Bottleneck (checkpoint version ${manifest.version}; this one reads up to ${CHECKPOINT_VERSION})`);
-  const bytes = readFileSync(join(source, 'tensors.bin'));
+  const manifest = parseManifest(manifestFile);
+  const tensorsFile = join(source, 'tensors.bin');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(tensorsFile);
+  } catch (err) {
+    throw new CheckpointError(tensorsFile, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const entries = [...manifest.weights, ...manifest.optimizer];
+  const floats = entries.reduce((end, e) => Math.max(end, e.offset + e.length), 0);
+  // Exactly the tensors the manifest lists: shorter is torn, longer belongs to another manifest.
+  if (bytes.byteLength !== floats * 4) {
+    throw new CheckpointError(tensorsFile, `${bytes.byteLength.toLocaleString('en')} bytes, but checkpoint.json lists ${(floats * 4).toLocaleString('en')} (${floats.toLocaleString('en')} floats): the file is ${bytes.byteLength < floats * 4 ? 'truncated' : 'not the one written with it'}`);
+  }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const unpack = (entries: Manifest['weights']): SavedTensor[] =>
-    entries.map((e) => {
-      if (e.offset + e.length > all.length) throw new Error(`${join(source, 'tensors.bin')}: truncated (${e.name} is missing)`);
+  const unpack = (list: z.infer<typeof tensorEntry>[]): SavedTensor[] =>
+    list.map((e) => {
+      const size = e.shape.reduce((a, b) => a * b, 1);
+      if (size !== e.length) throw new CheckpointError(manifestFile, `${e.name} has shape [${e.shape.join(', ')}] but ${e.length} values`);
       return { name: e.name, shape: e.shape, data: all.slice(e.offset, e.offset + e.length) };
     });
   return {
@@ -94,4 +136,25 @@ export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): T
     optimizer: unpack(manifest.optimizer),
     ...(manifest.sampling && { sampling: manifest.sampling }),
   };
+}
+
+function parseManifest(file: string): Manifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CheckpointError(file, code ? `cannot be read (${code})` : `not valid JSON (${excerpt((err as Error).message, 120)})`);
+  }
+  const head = value as { format?: unknown; version?: unknown } | null;
+  if (typeof head !== 'object' || head === null || head.format !== 'bottleneck.checkpoint') throw new CheckpointError(file, 'not a Bottleneck checkpoint');
+  if (typeof head.version === 'number' && head.version > CHECKPOINT_VERSION) {
+    throw new CheckpointError(file, `written by a newer Bottleneck (checkpoint version ${head.version}; this one reads up to ${CHECKPOINT_VERSION})`);
+  }
+  const parsed = manifestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CheckpointError(file, excerpt(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`, 200));
+  }
+  return parsed.data;
 }

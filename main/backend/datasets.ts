@@ -7,6 +7,7 @@ import { builtinDatasetId, parseDatasetId } from '../../core/data/datasetId';
 import type { DatasetProgressEvent, RunDataset } from '../../core/train/events';
 import { decodeFolder, scanFolder } from './imageFolder';
 import { assetsDir, workspaceDir } from './paths';
+import { excerpt } from '../../core/limits';
 
 export const BUILTIN_FASHION_MNIST = builtinDatasetId('fashion-mnist');
 
@@ -59,7 +60,7 @@ function readIdx(file: string) {
 export function loadDataset(id: string): ImageDataset {
   const ref = parseDatasetId(id);
   if (ref.kind !== 'builtin' || builtinDatasetId(ref.name) !== BUILTIN_FASHION_MNIST) {
-    throw new Error(`unknown dataset "${id}": the only dataset so far is ${BUILTIN_FASHION_MNIST}`);
+    throw new Error(`unknown dataset "${excerpt(id)}": the only dataset so far is ${BUILTIN_FASHION_MNIST}`);
   }
   const full = loadBuiltin();
   if (ref.train === undefined && ref.validation === undefined) return full;
@@ -72,9 +73,9 @@ export function checkDatasetId(id: string): void {
   try {
     ref = parseDatasetId(id);
   } catch (err) {
-    throw new Error((err as Error).message.startsWith('unknown dataset') ? `unknown dataset "${id}"` : (err as Error).message);
+    throw new Error((err as Error).message.startsWith('unknown dataset') ? `unknown dataset "${excerpt(id)}"` : (err as Error).message);
   }
-  if (ref.kind === 'builtin' && builtinDatasetId(ref.name) !== BUILTIN_FASHION_MNIST) throw new Error(`unknown dataset "${id}"`);
+  if (ref.kind === 'builtin' && builtinDatasetId(ref.name) !== BUILTIN_FASHION_MNIST) throw new Error(`unknown dataset "${excerpt(id)}"`);
 }
 
 export interface LoadedDataset {

@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { GraphFileInfo, GraphFileText } from '../../core/api';
-import { writeFileAtomic } from './atomicFile';
+import { excerpt, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
+import { makeDirs, writeFileAtomic } from './atomicFile';
+import { formatBytes } from '../../core/format';
 
 export const GRAPH_SUFFIX = '.bottleneck.json';
-const MAX_GRAPH_BYTES = 16 * 1024 * 1024;
+/** The longest file name most file systems allow. */
+const MAX_NAME_BYTES = 255;
 
 export class GraphFileStoreError extends Error {
   constructor(
@@ -30,40 +33,95 @@ export class GraphFiles {
 
   resolve(path: string): string {
     if (isAbsolute(path)) {
-      if (!this.allowed.has(path)) throw new GraphFileStoreError(`${path}: choose the file in the Open or Save dialog first`, 'not-allowed');
+      if (!this.allowed.has(path)) throw new GraphFileStoreError(`${excerpt(path)}: choose the file in the Open or Save dialog first`, 'not-allowed');
       return path;
     }
     const name = path.endsWith(GRAPH_SUFFIX) ? path : `${path}${GRAPH_SUFFIX}`;
     if (basename(name) !== name || !/^[\w][\w .()-]*\.bottleneck\.json$/.test(name)) {
-      throw new GraphFileStoreError(`"${path}" is not a usable file name: use letters, digits, spaces, dots, dashes and underscores`, 'bad-name');
+      throw new GraphFileStoreError(`"${excerpt(path)}" is not a usable file name: use letters, digits, spaces, dots, dashes and underscores`, 'bad-name');
+    }
+    // The name is ASCII (checked above): its length is its size, which no file system allows past 255.
+    if (name.length > MAX_NAME_BYTES) {
+      throw new GraphFileStoreError(`"${excerpt(path)}" is too long: a graph's name can have at most ${MAX_NAME_BYTES - GRAPH_SUFFIX.length} characters`, 'bad-name');
     }
     return join(this.dir, name);
   }
 
   list(): GraphFileInfo[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
       .filter((f) => f.endsWith(GRAPH_SUFFIX))
-      .map((f) => {
-        const stat = statSync(join(this.dir, f));
-        return { path: f, name: f.slice(0, -GRAPH_SUFFIX.length), modifiedAt: stat.mtime.toISOString(), size: stat.size };
+      .flatMap((f) => {
+        // Only regular files (a link is followed); a dangling link or a FIFO is not a graph.
+        let stat;
+        try {
+          stat = statSync(join(this.dir, f));
+        } catch {
+          return [];
+        }
+        return stat.isFile() ? [{ path: f, name: f.slice(0, -GRAPH_SUFFIX.length), modifiedAt: stat.mtime.toISOString(), size: stat.size }] : [];
       })
       .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
   }
 
+  /**
+   * Reads a graph file: a regular file, at most MAX_GRAPH_TEXT_BYTES, and for a name in the graphs
+   * folder one that really lies there (a link planted in the folder that leads out of it is refused).
+   */
   read(path: string): GraphFileText {
     const file = this.resolve(path);
-    if (!existsSync(file)) throw new GraphFileStoreError(`${path}: no such file`, 'not-found');
-    if (statSync(file).size > MAX_GRAPH_BYTES) throw new GraphFileStoreError(`${path}: larger than 16 MB, not a graph file`, 'too-large');
-    return { path, text: readFileSync(file, 'utf8') };
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new GraphFileStoreError(`${excerpt(path)}: no such file`, 'not-found');
+      throw new GraphFileStoreError(`${excerpt(path)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'not-allowed');
+    }
+    if (!isAbsolute(path)) {
+      const folder = realpathSync(this.dir);
+      if (dirname(real) !== folder) throw new GraphFileStoreError(`${excerpt(path)}: a link to a file outside the graphs folder; not read`, 'not-allowed');
+    }
+    return { path, text: readRegularFile(real, path) };
   }
 
   /** Writes atomically; an existing file is replaced only when asked to. */
   write(path: string, text: string, overwrite: boolean): { path: string } {
     const file = this.resolve(path);
     if (!overwrite && existsSync(file)) throw new GraphFileStoreError(`${basename(file)} already exists`, 'exists');
-    if (!isAbsolute(path)) mkdirSync(this.dir, { recursive: true });
+    if (!isAbsolute(path)) makeDirs(this.dir);
     writeFileAtomic(file, text);
     return { path: isAbsolute(path) ? path : basename(file) };
+  }
+}
+
+/**
+ * A regular file's text, at most MAX_GRAPH_TEXT_BYTES. Opened without blocking, so a FIFO (which
+ * would wait for a writer forever) or a device is seen for what it is and refused.
+ */
+function readRegularFile(file: string, shown: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new GraphFileStoreError(`${excerpt(shown)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'not-allowed');
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new GraphFileStoreError(`${excerpt(shown)}: not a regular file, not read`, 'not-allowed');
+    const tooLarge = () => new GraphFileStoreError(`${excerpt(shown)}: larger than ${formatBytes(MAX_GRAPH_TEXT_BYTES)}, not a graph file`, 'too-large');
+    if (stat.size > MAX_GRAPH_TEXT_BYTES) throw tooLarge();
+    // Read at most one byte past the limit: a file that grew since fstat is still caught.
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_GRAPH_TEXT_BYTES) + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_GRAPH_TEXT_BYTES) throw tooLarge();
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }

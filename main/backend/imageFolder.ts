@@ -4,7 +4,7 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, readFileSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
@@ -15,6 +15,8 @@ import { decodeBmp } from '../../core/data/bmp';
 import { decodeSimplePng } from '../../core/data/png';
 import type { DatasetSummary, ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { defaultPreprocessing, IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
+import { makeDirs, writeAll } from './atomicFile';
+import { describeWriteError, isDiskError } from './diskErrors';
 
 export interface ScannedFile {
   path: string;
@@ -226,8 +228,13 @@ function slotStore(count: number, size: number, budget: number, scratchFile: str
   const fd = openSync(scratchFile, 'w+');
   const scratch = new Uint8Array(size);
   return {
+    // A filling disk writes part and reports no error: write the rest, and the next write reports ENOSPC.
     write: (slot, data) =>
-      new Promise((resolve, reject) => write(fd, data, 0, data.length, slot * size, (err) => (err ? reject(err) : resolve()))),
+      new Promise((resolve, reject) => {
+        const from = (done: number) =>
+          write(fd, data, done, data.length - done, slot * size + done, (err, n) => (err ? reject(err) : done + n < data.length ? from(done + n) : resolve()));
+        from(0);
+      }),
     read: (slot) => {
       readSync(fd, scratch, 0, size, slot * size);
       return scratch;
@@ -282,7 +289,7 @@ async function buildCache(
 ): Promise<void> {
   const size = p.height * p.width * p.channels;
   const total = scan.files.length;
-  mkdirSync(opts.cacheDir, { recursive: true });
+  makeDirs(opts.cacheDir);
   const slots = slotStore(total, size, budget, `${cacheFile}.${process.pid}.slots`);
   try {
     const decodedOk = new Uint8Array(total);
@@ -347,29 +354,37 @@ async function buildCache(
   }
 }
 
-/** Writes through a temp file, in chunks (the images may not fit in memory), then renames it in place. */
+/**
+ * Writes through a temp file, in chunks (the images may not fit in memory), then renames it in place.
+ * A disk that refuses (full) leaves no temp file, and the error names the cache and the cause.
+ */
 function writeCacheFile(file: string, header: CacheHeader, labels: Uint8Array, count: number, size: number, imageAt: (i: number) => Uint8Array) {
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    const prefix = Buffer.alloc(4);
-    prefix.writeUInt32LE(headerBytes.length, 0);
-    writeSync(fd, prefix);
-    writeSync(fd, headerBytes);
-    writeSync(fd, labels);
-    const perChunk = Math.max(1, Math.floor(4 * 2 ** 20 / size));
-    const chunk = new Uint8Array(perChunk * size);
-    for (let from = 0; from < count; from += perChunk) {
-      const n = Math.min(perChunk, count - from);
-      for (let i = 0; i < n; i++) chunk.set(imageAt(from + i), i * size);
-      writeSync(fd, chunk, 0, n * size);
+    const fd = openSync(tmp, 'w');
+    try {
+      const prefix = Buffer.alloc(4);
+      prefix.writeUInt32LE(headerBytes.length, 0);
+      writeAll(fd, prefix);
+      writeAll(fd, headerBytes);
+      writeAll(fd, labels);
+      const perChunk = Math.max(1, Math.floor(4 * 2 ** 20 / size));
+      const chunk = new Uint8Array(perChunk * size);
+      for (let from = 0; from < count; from += perChunk) {
+        const n = Math.min(perChunk, count - from);
+        for (let i = 0; i < n; i++) chunk.set(imageAt(from + i), i * size);
+        writeAll(fd, chunk.subarray(0, n * size));
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw isDiskError(err) ? new Error(`cannot cache the decoded images in ${file}: ${describeWriteError(err)}`) : err;
   }
-  renameSync(tmp, file);
 }
 
 interface OpenedCache {

@@ -3,6 +3,9 @@ import { join, resolve } from 'node:path';
 import type { MetricPoint } from '../../core/api';
 import { EPOCH_FILE } from './runs/artifacts';
 import type { RunStore } from './runs/store';
+import { makeDirs } from './atomicFile';
+import { describeWriteError } from './diskErrors';
+import { excerpt } from '../../core/limits';
 
 /** The export was refused before anything was written (a user error: the CLI exits 2). */
 export class ExportRefused extends Error {}
@@ -29,7 +32,11 @@ export function exportRun(store: RunStore, runId: string, out: string): { dir: s
     if (!statSync(dir).isDirectory()) throw new ExportRefused(`${dir} exists and is not a folder`);
     if (readdirSync(dir).length > 0) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
   }
-  mkdirSync(dir, { recursive: true });
+  try {
+    makeDirs(dir);
+  } catch (err) {
+    throw new ExportRefused(`cannot make ${excerpt(dir, 200)}: ${describeWriteError(err)}`);
+  }
   const files: string[] = [];
   const copy = (rel: string) => {
     copyFileSync(join(src, rel), join(dir, rel), constants.COPYFILE_EXCL);

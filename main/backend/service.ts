@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
+import { estimateTrainingMemory, memoryLimit, memoryRefusal } from '../../core/shapes/memory';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
+import { describeWriteError, isDiskError } from './diskErrors';
 import { checkDatasetId, listDatasets } from './datasets';
 import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
@@ -39,6 +42,8 @@ export interface BackendOptions {
   settingsPath?: string;
   dialogs?: NativeDialogs;
   menu?: NativeMenu;
+  /** The machine's memory in bytes (os.totalmem() unless a test gives another). */
+  totalMemory?: () => number;
 }
 
 /**
@@ -91,8 +96,13 @@ export class BottleneckBackend implements BottleneckApi {
           throw new Error(`the graph has errors: ${first.nodeId ? `node "${first.nodeId}": ` : ''}${first.message}`);
         }
         checkDatasetId(datasetId);
+        await this.checkMemory(graph, analysis);
         const runId = newRunId();
-        this.runs.create(runId, graph, datasetId);
+        try {
+          this.runs.create(runId, graph, datasetId);
+        } catch (err) {
+          throw isDiskError(err) ? new Error(`cannot save the run: ${describeWriteError(err)}`) : err;
+        }
         return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
       },
       'train:stop': async ({ runId }) => {
@@ -175,6 +185,20 @@ export class BottleneckBackend implements BottleneckApi {
     };
   }
 
+  /**
+   * Refuses a graph whose training would not fit the backend's memory, from its shapes, before any
+   * run folder or tensor is made. Only a graph over the smallest limit (wasm's) waits for the
+   * trainer to name its backend.
+   */
+  private async checkMemory(graph: GraphDoc, analysis = analyzeGraph(graph)): Promise<void> {
+    const estimate = estimateTrainingMemory(graph, analysis);
+    const total = this.options.totalMemory?.() ?? totalmem();
+    if (!estimate || estimate.bytes <= memoryLimit('wasm', total)) return;
+    const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
+    const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
+    if (refusal) throw new Error(refusal);
+  }
+
   /** Starts the trainer in the background so the backend is known before the first run. */
   warmUp(): void {
     // Announced through onBackend, as is every later choice (a restart).
@@ -192,6 +216,7 @@ export class BottleneckBackend implements BottleneckApi {
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
     const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    await this.checkMemory(graph);
     this.runs.reopen(runId);
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
   }
@@ -248,7 +273,13 @@ export class BottleneckBackend implements BottleneckApi {
 
   async invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
     const { request } = parseRequest<C>(channel, payload);
-    return (this.handlers[channel] as (r: RequestOf<C>) => Promise<ResponseOf<C>>)(request);
+    try {
+      return await (this.handlers[channel] as (r: RequestOf<C>) => Promise<ResponseOf<C>>)(request);
+    } catch (err) {
+      // A full or read-only disk is named as such, whichever handler met it.
+      if (isDiskError(err)) throw new Error(`${channel}: ${describeWriteError(err)}`);
+      throw err;
+    }
   }
 
   on(listener: (event: ApiEvent) => void): () => void {
@@ -316,13 +347,6 @@ export class RunControlError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A failed write in words: the cause a user can act on, then the system's message. */
-export function describeWriteError(err: unknown): string {
-  const { code, message } = err as NodeJS.ErrnoException;
-  const cause: Record<string, string> = { ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'the disk is read-only' };
-  return code && cause[code] ? `${cause[code]} (${message})` : String(message ?? err);
 }
 
 let version: string | null = null;

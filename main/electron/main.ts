@@ -1,37 +1,40 @@
 /** The desktop shell: one window over the same backend the browser mode uses. Kept thin on purpose. */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, shell } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, shell, type WebContents } from 'electron';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BottleneckBackend } from '../backend/service';
 import { appRoot } from '../backend/paths';
 import { EVENT_CHANNEL } from '../../core/apiChannels';
 import { bindIpc } from './ipcAdapter';
 import { menuTemplate } from './menu';
+import { allowPermission, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedExternal, isAppUrl, rendererFile } from './security';
 
-const SCHEME = 'app';
-const ORIGIN = `${SCHEME}://bottleneck`;
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 function serveRenderer(root: string) {
-  protocol.handle(SCHEME, async (request) => {
-    const { pathname } = new URL(request.url);
-    const file = normalize(join(root, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
-    if (!file.startsWith(root + sep)) return new Response('forbidden', { status: 403 });
-    const response = await net.fetch(pathToFileURL(file).toString());
+  protocol.handle(APP_SCHEME, async (request) => {
+    const target = rendererFile(root, request.url);
+    if ('status' in target) return new Response(target.status === 400 ? 'malformed address' : 'forbidden', { status: target.status });
+    const response = await net.fetch(pathToFileURL(target.file).toString());
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CSP);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+/** Every web contents stays on the app's pages: no navigation, redirect or frame navigation elsewhere, no new windows. */
+function confine(contents: WebContents) {
+  const stay = (event: { preventDefault(): void }, url: string) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  };
+  contents.on('will-navigate', (event) => stay(event, event.url));
+  contents.on('will-redirect', (event) => stay(event, event.url));
+  contents.on('will-frame-navigate', (event) => stay(event, event.url));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  // Links to the documentation sites open in the system browser; nothing else opens at all.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+    return { action: 'deny' };
   });
 }
 
@@ -50,22 +53,19 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // A middle click would open a new window; the app has none to open.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
-  // No navigation away from the app and no new windows; external links open in the system browser.
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(ORIGIN)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  void win.loadURL(`${ORIGIN}/index.html`);
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
 }
 
 app.whenReady().then(() => {
+  // The app asks for no permission (camera, notifications, clipboard, …): refuse every request and check.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowPermission(permission, details.requestingUrl)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowPermission(permission, requestingOrigin));
   let win: BrowserWindow;
   const filters = [{ name: 'Bottleneck graph', extensions: ['bottleneck.json', 'json'] }];
   // The menu bar is built from the app's command list; a click asks the window to run the command.
@@ -99,7 +99,7 @@ app.whenReady().then(() => {
     (channel, event) => {
       if (!win.isDestroyed()) win.webContents.send(channel, event);
     },
-    (url) => url.startsWith(ORIGIN),
+    isAppUrl,
   );
   backend.warmUp();
   app.on('activate', () => {
@@ -110,6 +110,4 @@ app.whenReady().then(() => {
   });
 });
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
+app.on('web-contents-created', (_event, contents) => confine(contents));

@@ -1,11 +1,11 @@
 /** A run's files besides run.json: metrics.jsonl, and the per-epoch latent/ projections and samples/ grids. */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { LatentProjection, MetricPoint, ReconstructionGrid } from '../../../core/api';
 import { decodeProjection, encodeProjection } from '../../../core/latent/projectionFile';
 import type { EpochEndEvent } from '../../../core/train/events';
-import { appendDurable } from '../atomicFile';
+import { appendDurable, writeFileAtomic } from '../atomicFile';
 import { describeIssue, RunReadError } from './format';
 
 export const METRICS_FILE = 'metrics.jsonl';
@@ -31,11 +31,17 @@ export function parseMetrics(text: string): { metrics: MetricPoint[]; skipped: n
   return { metrics, skipped };
 }
 
-/** Every metric line of a run folder that can be read, and how many could not. */
+/** Every metric line of a run folder that can be read, and how many could not; a file that cannot be read is a RunReadError naming it. */
 export function readMetrics(dir: string): { metrics: MetricPoint[]; skipped: number } {
-  const file = join(dir, METRICS_FILE);
-  if (!existsSync(file)) return { metrics: [], skipped: 0 };
-  return parseMetrics(readFileSync(file, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(join(dir, METRICS_FILE), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { metrics: [], skipped: 0 };
+    throw new RunReadError(basename(dir), `${METRICS_FILE} cannot be read (${code ?? (err as Error).message})`);
+  }
+  return parseMetrics(text);
 }
 
 /** Appends metric lines and flushes them to disk. */
@@ -62,10 +68,13 @@ export function closeTornMetricsLine(dir: string): void {
   }
 }
 
-/** An epoch's projection (binary) and reconstruction grid, when the epoch refreshed them. */
+/**
+ * An epoch's projection (binary) and reconstruction grid, when the epoch refreshed them. Each whole
+ * or not at all: a full disk leaves no half file that would read as damaged.
+ */
 export function writeEpochArtifacts(dir: string, event: Pick<EpochEndEvent, 'epoch' | 'latent' | 'recon'>): void {
-  if (event.latent) writeFileSync(join(dir, 'latent', epochFile(event.epoch, 'bin')), encodeProjection(event.latent));
-  if (event.recon) writeFileSync(join(dir, 'samples', epochFile(event.epoch)), JSON.stringify(event.recon));
+  if (event.latent) writeFileAtomic(join(dir, 'latent', epochFile(event.epoch, 'bin')), encodeProjection(event.latent));
+  if (event.recon) writeFileAtomic(join(dir, 'samples', epochFile(event.epoch)), JSON.stringify(event.recon));
 }
 
 /** The epochs with a file in latent/ or samples/, ascending. */

@@ -32,10 +32,15 @@ export function markInterrupted(root: string, dirOf: (runId: string) => string, 
     }
     const owner = run.owner;
     if (owner && owner.pid !== process.pid && owner.host === hostname() && processAlive(owner.pid)) continue;
-    closeTornMetricsLine(dir);
-    // It ended when it last wrote (an epoch's end), not when this start noticed it.
-    writeRunFile(dir, { ...run, status: 'interrupted', endedAt: run.endedAt ?? new Date(lastWriteMs(dir)).toISOString() });
-    marked.push(run.id);
+    try {
+      closeTornMetricsLine(dir);
+      // It ended when it last wrote (an epoch's end), not when this start noticed it.
+      writeRunFile(dir, { ...run, status: 'interrupted', endedAt: run.endedAt ?? new Date(lastWriteMs(dir)).toISOString() });
+      marked.push(run.id);
+    } catch {
+      // A full or read-only disk: the run stays as it was, to be marked at a start that can write.
+      // Listing and reading go on, so the app and `bottleneck runs` still start.
+    }
   }
   return marked;
 }

@@ -3,13 +3,16 @@
  * once per epoch, graph.json as trained. The facade the backend uses; each job lives in its own
  * module beside this one (format, naming, eventWriter, listing, artifacts, interrupted, trash).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { BackendInfo, LatentProjection, MetricPoint, ReconstructionGrid, RunDetail, RunSummary } from '../../../core/api';
 import { serializeGraph } from '../../../core/graph/schema';
+import { excerpt } from '../../../core/limits';
 import type { GraphDoc } from '../../../core/graph/types';
 import type { TrainEvent } from '../../../core/train/events';
+import { makeDirs } from '../atomicFile';
+import { describeWriteError } from '../diskErrors';
 import { METRICS_FILE, readLatent, readMetrics, readSamples } from './artifacts';
 import { RunEventWriter } from './eventWriter';
 import { ACTIVE_STATUSES, readRunFile, RUN_FORMAT, RUN_VERSION, writeRunFile, type RunFile } from './format';
@@ -22,11 +25,16 @@ export class RunStore {
   private readonly writer = new RunEventWriter(this);
 
   constructor(readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    try {
+      makeDirs(root);
+    } catch (err) {
+      // The code stays: callers (the CLI) tell the file system's refusals from faults by it.
+      throw Object.assign(new Error(`cannot make the runs folder ${excerpt(root, 200)}: ${describeWriteError(err)}`), { code: (err as NodeJS.ErrnoException).code });
+    }
   }
 
   dir(runId: string): string {
-    if (!isRunId(runId)) throw new Error(`not a run id: "${runId}"`);
+    if (!isRunId(runId)) throw new Error(`not a run id: "${excerpt(runId)}"`);
     return join(this.root, runId);
   }
 
@@ -34,14 +42,14 @@ export class RunStore {
     return join(this.root, TRASH);
   }
 
+  /**
+   * Makes a run's folder. Everything is prepared before the folder exists, and a write that fails
+   * takes the folder away again: a refused or failed start leaves no orphan listed as damaged.
+   */
   create(runId: string, graph: GraphDoc, datasetId: string, datasetName = datasetNameOf(datasetId)): RunFile {
     const dir = this.dir(runId);
     const name = uniqueRunName(graph.name, this.list().map((r) => r.name));
-    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
-    mkdirSync(join(dir, 'latent'), { recursive: true });
-    mkdirSync(join(dir, 'samples'), { recursive: true });
-    writeFileSync(join(dir, 'graph.json'), serializeGraph(graph));
-    writeFileSync(join(dir, METRICS_FILE), '');
+    const graphText = serializeGraph(graph);
     const run: RunFile = {
       format: RUN_FORMAT,
       version: RUN_VERSION,
@@ -63,7 +71,15 @@ export class RunStore {
       starred: false,
       owner: { pid: process.pid, host: hostname() },
     };
-    this.write(run);
+    try {
+      for (const sub of ['checkpoints', 'latent', 'samples']) mkdirSync(join(dir, sub), { recursive: true });
+      writeFileSync(join(dir, 'graph.json'), graphText);
+      writeFileSync(join(dir, METRICS_FILE), '');
+      this.write(run);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     return run;
   }
 

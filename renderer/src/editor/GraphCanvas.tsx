@@ -14,13 +14,15 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { blockSpec, isBlockKind, withDefaults } from '../../../core/blocks/registry';
 import { formatShape } from '../../../core/blocks/types';
 import { connectionProblem } from '../../../core/graph/edits';
 import { nodeHeights } from '../../../core/graph/layout';
 import type { XY } from '../../../core/graph/types';
+import { formatBytes } from '../../../core/format';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
+import { estimateTrainingMemory } from '../../../core/shapes/memory';
 import { useApp, useAppStore } from '../store/context';
 import { isTraining } from '../store/store';
 import { BlockNode, type BlockFlowNode } from './BlockNode';
@@ -49,6 +51,7 @@ export function GraphCanvas() {
   const analysis = useApp((s) => s.analysis);
   const selection = useApp((s) => s.selection);
   const locked = useApp((s) => isTraining(s.training.status));
+  const memory = useMemo(() => estimateTrainingMemory(doc, analysis), [doc, analysis]);
   const { moveNodes, setSelection, addBlock, connect } = useAppStore().getState();
   const flow = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
@@ -208,6 +211,11 @@ export function GraphCanvas() {
             </span>
           )}
           {analysis.inputShape && <span>input {formatShape(analysis.inputShape)}</span>}
+          {memory && (
+            <span title="Estimated peak memory of training: weights, optimizer state, gradients and activations for one batch" data-testid="train-memory">
+              ≈ {formatBytes(memory.bytes)} to train
+            </span>
+          )}
         </div>
         <div className="canvas__flow" ref={flowArea}>
         <ReactFlow

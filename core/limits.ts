@@ -1,0 +1,73 @@
+/**
+ * Limits on what crosses the contract, shared by every adapter, the request schema and the graph
+ * files, so that what one side accepts the other can send. Pure: runs in Node and the browser.
+ */
+
+/**
+ * The largest graph text (UTF-8 bytes) the contract accepts and graphs:read returns: the one limit
+ * the others follow. Real graph files are a few kilobytes.
+ */
+export const MAX_GRAPH_TEXT_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest request body browser mode reads; a larger one is answered 413. Twice the graph text
+ * and some room: as a JSON string, a graph file's text escapes its quotes, backslashes and line
+ * breaks, which at most doubles it, so any graph text the schema allows can be sent.
+ */
+export const MAX_REQUEST_BYTES = 2 * MAX_GRAPH_TEXT_BYTES + 64 * 1024;
+/** How deep a request or a graph document may nest; real ones stay under 8 (deeper overflows JSON.stringify). */
+export const MAX_NESTING = 32;
+/** Names a user gives (a graph, a run): the same bound everywhere a name is stored. */
+export const MAX_NAME_LENGTH = 200;
+/** Any other string inside a graph document (ids, kinds, parameter values). */
+export const MAX_GRAPH_STRING = 1_000;
+/** The longest error message that crosses the contract. */
+export const MAX_ERROR_LENGTH = 2_000;
+/** How much of a user's input an error message quotes. */
+export const EXCERPT_LENGTH = 60;
+
+
+/** The start of a text, for an error message: never the whole of a huge input. */
+export function excerpt(text: string, max = EXCERPT_LENGTH): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length.toLocaleString('en')} characters)`;
+}
+
+/** A text's size in UTF-8 bytes, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Checks a parsed JSON value's nesting depth and the length of every string in it (keys too),
+ * without recursion, so a hostile 100,000-deep value cannot overflow the stack here. Returns what
+ * is wrong, naming where (a short path), or null.
+ */
+export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxString: number }): string | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  const tooLong = (s: string, path: string) => `${path || 'a string'}: longer than ${limits.maxString.toLocaleString('en')} characters (${s.length.toLocaleString('en')})`;
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item.value === 'string') {
+      if (item.value.length > limits.maxString) return tooLong(item.value, item.path);
+      continue;
+    }
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= limits.maxDepth) return `${item.path || 'the value'}: nested deeper than ${limits.maxDepth} levels`;
+    const entries: [string, unknown][] = Array.isArray(item.value) ? item.value.map((v, i) => [String(i), v]) : Object.entries(item.value);
+    for (const [key, child] of entries) {
+      const path = item.path ? `${item.path}.${excerpt(key, 40)}` : excerpt(key, 40);
+      if (key.length > Math.min(limits.maxString, MAX_GRAPH_STRING)) return `${item.path || 'the value'}: a key longer than ${Math.min(limits.maxString, MAX_GRAPH_STRING).toLocaleString('en')} characters`;
+      stack.push({ value: child, depth: item.depth + 1, path });
+    }
+  }
+  return null;
+}
