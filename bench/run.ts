@@ -18,7 +18,7 @@
  * Knobs: BENCH_EPOCHS (default 3), BENCH_REPEATS (default 3), BENCH_MODELS (comma-separated names),
  * BENCH_BACKENDS (comma-separated: wasm, webgpu, cpu, tfjs-node…; default wasm, plus webgpu where a
  * hardware adapter exists; webgpu on a software adapter only when listed and BENCH_MODELS is set),
- * BENCH_TORCH=0 to skip PyTorch, BENCH_TORCH_CUDA=0 to skip PyTorch on CUDA, BENCH_PYTHON (default:
+ * BENCH_TORCH=0 to skip PyTorch, BENCH_TORCH_CPU=0 / BENCH_TORCH_CUDA=0 to skip PyTorch on the CPU / on CUDA, BENCH_PYTHON (default:
  * /usr/bin/python3, else python3 on the PATH, whichever imports torch), BENCH_BEFORE=1 to add the
  * unoptimized path as a "before" column for wasm rows (BOTTLENECK_UNOPTIMIZED: tfjs's own kernels,
  * one thread, per-batch loss read-back).
@@ -72,6 +72,8 @@ function probeWebgpu(): WebgpuProbe {
 interface OursResult {
   /** The backend named in run-started: what actually trained. */
   reported: string;
+  /** Set when the trainer did not use the backend asked for: the run was stopped at its start, and gives no row. */
+  refused?: string;
   threads: number;
   info: BackendInfo | null;
   samplesPerSec: number;
@@ -89,6 +91,7 @@ async function ours(name: BenchModel, backendName: string, unoptimized = false):
   const graph = benchGraph(name);
   const epochs: EpochEndEvent[] = [];
   let started: RunStartedEvent | null = null;
+  let refused: string | null = null;
   const delay = monitorEventLoopDelay({ resolution: 10 });
   try {
     const last = await new Promise<TrainEvent>((resolve, reject) => {
@@ -100,6 +103,12 @@ async function ours(name: BenchModel, backendName: string, unoptimized = false):
         }
         if (e.event.type === 'run-started') {
           started = e.event;
+          const label = rowBackend(backendName, e.event.backend, backend.trainer.backend?.skipped);
+          if (!label.ok) {
+            // Not the backend asked for: stop here rather than time a row that will not be shown.
+            refused = label.reason;
+            backend.invoke('train:stop', { runId: e.event.runId }).catch(reject);
+          }
           delay.enable();
         }
         if (isTerminal(e.event)) resolve(e.event);
@@ -107,9 +116,12 @@ async function ours(name: BenchModel, backendName: string, unoptimized = false):
       backend.invoke('train:start', { graph, datasetId: BUILTIN_FASHION_MNIST }).catch(reject);
     });
     delay.disable();
-    if (last.type !== 'run-finished') throw new Error(`bench run ended with ${last.type}: ${JSON.stringify(last)}`);
     const info = backend.trainer.backend;
     const s = started as RunStartedEvent | null;
+    // Both are set in the listener, which TypeScript's narrowing does not follow.
+    const why = refused as string | null;
+    if (why !== null) return { reported: s?.backend ?? '?', refused: why, threads: s?.threads ?? 1, info, samplesPerSec: 0, valLoss: Number.NaN, loopDelayP99Ms: 0 };
+    if (last.type !== 'run-finished') throw new Error(`bench run ended with ${last.type}: ${JSON.stringify(last)}`);
     return {
       reported: s?.backend ?? info?.name ?? '?',
       threads: s?.threads ?? 1,
@@ -166,128 +178,137 @@ function pytorch(python: string, name: BenchModel, device: 'cpu' | 'cuda'): Torc
   return { samplesPerSec: steady(out.samples_per_sec), valLoss: out.val_loss, env: out.env };
 }
 
-// What runs: PyTorch (and its BLAS), and our backends.
-const loadAtStart = loadavg();
-const python = findPython();
-const torchEnv = python ? probeTorch(python) : null;
-const policy = ratioPolicy(torchEnv);
-const withCuda = Boolean(torchEnv?.cuda) && process.env.BENCH_TORCH_CUDA !== '0';
-const plan = planBackends({
-  listed: process.env.BENCH_BACKENDS,
-  legacy: process.env.BOTTLENECK_BACKEND,
-  probe: probeWebgpu,
-  modelsLimited: process.env.BENCH_MODELS !== undefined,
-});
-log(`backends: ${plan.backends.join(', ') || 'none'}${plan.notes.length ? `\n  ${plan.notes.join('\n  ')}` : ''}`);
-if (policy) log(`PyTorch ${torchEnv!.torch}: ${policy.line}${policy.refusal ? `\n  ${policy.refusal}` : ''}`);
+// One function, not top-level await: the device bundle is CommonJS (bench/bundle.mjs).
+async function main(): Promise<void> {
+  // What runs: PyTorch (and its BLAS), and our backends.
+  const loadAtStart = loadavg();
+  const python = findPython();
+  const torchEnv = python ? probeTorch(python) : null;
+  const policy = ratioPolicy(torchEnv);
+  const withCpu = python !== null && process.env.BENCH_TORCH_CPU !== '0';
+  const withCuda = Boolean(torchEnv?.cuda) && process.env.BENCH_TORCH_CUDA !== '0';
+  const plan = planBackends({
+    listed: process.env.BENCH_BACKENDS,
+    legacy: process.env.BOTTLENECK_BACKEND,
+    probe: probeWebgpu,
+    modelsLimited: process.env.BENCH_MODELS !== undefined,
+  });
+  log(`backends: ${plan.backends.join(', ') || 'none'}${plan.notes.length ? `\n  ${plan.notes.join('\n  ')}` : ''}`);
+  if (policy) log(`PyTorch ${torchEnv!.torch}: ${policy.line}${policy.refusal ? `\n  ${policy.refusal}` : ''}`);
 
-const refused = new Map<string, string>();
-const rows: Record<string, unknown>[] = [];
-const runs: Record<string, Record<string, number[]>> = {};
-for (const name of MODELS) {
-  const a = new Map<string, OursResult[]>(plan.backends.map((b) => [b, []]));
-  const before: OursResult[] = [];
-  const cpu: TorchResult[] = [];
-  const cuda: TorchResult[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    for (const b of plan.backends) {
-      if (refused.has(b)) continue;
-      if (BEFORE && b === 'wasm') before.push(await ours(name, b, true));
-      const result = await ours(name, b);
-      const label = rowBackend(b, result.reported, result.info?.skipped);
-      if (!label.ok) {
-        refused.set(b, label.reason);
-        log(`  ${label.reason}`);
-        continue;
+  const refused = new Map<string, string>();
+  const rows: Record<string, unknown>[] = [];
+  const runs: Record<string, Record<string, number[]>> = {};
+  for (const name of MODELS) {
+    const a = new Map<string, OursResult[]>(plan.backends.map((b) => [b, []]));
+    const before: OursResult[] = [];
+    const cpu: TorchResult[] = [];
+    const cuda: TorchResult[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      for (const b of plan.backends) {
+        if (refused.has(b)) continue;
+        if (BEFORE && b === 'wasm') before.push(await ours(name, b, true));
+        const result = await ours(name, b);
+        if (result.refused !== undefined) {
+          refused.set(b, result.refused);
+          log(`  ${result.refused}`);
+          continue;
+        }
+        a.get(b)!.push(result);
       }
-      a.get(b)!.push(result);
+      if (python && withCpu) cpu.push(pytorch(python, name, 'cpu'));
+      if (python && withCuda) cuda.push(pytorch(python, name, 'cuda'));
     }
-    if (python) cpu.push(pytorch(python, name, 'cpu'));
-    if (python && withCuda) cuda.push(pytorch(python, name, 'cuda'));
+    const torchSpeed = cpu.length ? median(cpu.map((x) => x.samplesPerSec)) : null;
+    const cudaSpeed = cuda.length ? median(cuda.map((x) => x.samplesPerSec)) : null;
+    runs[name] = { pytorch: cpu.map((x) => Math.round(x.samplesPerSec)), ...(cuda.length && { pytorchCuda: cuda.map((x) => Math.round(x.samplesPerSec)) }) };
+    for (const [b, results] of a) {
+      if (!results.length) continue;
+      runs[name]![b] = results.map((x) => Math.round(x.samplesPerSec));
+      const first = results[0]!;
+      const adapter = adapterOf(first.info);
+      const speed = median(results.map((x) => x.samplesPerSec));
+      const beforeSpeed = b === 'wasm' && before.length ? median(before.map((x) => x.samplesPerSec)) : null;
+      if (beforeSpeed !== null) runs[name]!.before = before.map((x) => Math.round(x.samplesPerSec));
+      rows.push({
+        model: name,
+        backend: first.reported,
+        ...(adapter && { adapter }),
+        threads: first.threads,
+        ...(beforeSpeed !== null && {
+          samplesPerSecBefore: Math.round(beforeSpeed),
+          ...(torchSpeed && policy?.ratio && { speedRatioBefore: round3(beforeSpeed / torchSpeed) }),
+          valLossBefore: round4(median(before.map((x) => x.valLoss))),
+        }),
+        samplesPerSecOurs: Math.round(speed),
+        // On the reference BLAS the figure is kept under a name that says so, and no ratio is made from it.
+        ...(torchSpeed !== null && (policy?.ratio ? { samplesPerSecPyTorch: Math.round(torchSpeed), speedRatio: round3(speed / torchSpeed) } : { [policy?.blas === 'reference' ? 'samplesPerSecPyTorchReferenceBlas' : 'samplesPerSecPyTorchUnknownBlas']: Math.round(torchSpeed) })),
+        ...(cudaSpeed !== null && { samplesPerSecPyTorchCuda: Math.round(cudaSpeed), speedRatioCuda: round3(speed / cudaSpeed) }),
+        valLossOurs: round4(median(results.map((x) => x.valLoss))),
+        ...(cpu.length && { valLossPyTorch: round4(median(cpu.map((x) => x.valLoss))) }),
+        ...(cuda.length && { valLossPyTorchCuda: round4(median(cuda.map((x) => x.valLoss))) }),
+        eventLoopDelayP99Ms: Number(median(results.map((x) => x.loopDelayP99Ms)).toFixed(1)),
+      });
+    }
   }
-  const torchSpeed = cpu.length ? median(cpu.map((x) => x.samplesPerSec)) : null;
-  const cudaSpeed = cuda.length ? median(cuda.map((x) => x.samplesPerSec)) : null;
-  runs[name] = { pytorch: cpu.map((x) => Math.round(x.samplesPerSec)), ...(cuda.length && { pytorchCuda: cuda.map((x) => Math.round(x.samplesPerSec)) }) };
-  for (const [b, results] of a) {
-    if (!results.length) continue;
-    runs[name]![b] = results.map((x) => Math.round(x.samplesPerSec));
-    const first = results[0]!;
-    const adapter = adapterOf(first.info);
-    const speed = median(results.map((x) => x.samplesPerSec));
-    const beforeSpeed = b === 'wasm' && before.length ? median(before.map((x) => x.samplesPerSec)) : null;
-    if (beforeSpeed !== null) runs[name]!.before = before.map((x) => Math.round(x.samplesPerSec));
-    rows.push({
-      model: name,
-      backend: first.reported,
-      ...(adapter && { adapter }),
-      threads: first.threads,
-      ...(beforeSpeed !== null && {
-        samplesPerSecBefore: Math.round(beforeSpeed),
-        ...(torchSpeed && policy?.ratio && { speedRatioBefore: round3(beforeSpeed / torchSpeed) }),
-        valLossBefore: round4(median(before.map((x) => x.valLoss))),
-      }),
-      samplesPerSecOurs: Math.round(speed),
-      // On the reference BLAS the figure is kept under a name that says so, and no ratio is made from it.
-      ...(torchSpeed !== null && (policy?.ratio ? { samplesPerSecPyTorch: Math.round(torchSpeed), speedRatio: round3(speed / torchSpeed) } : { [policy?.blas === 'reference' ? 'samplesPerSecPyTorchReferenceBlas' : 'samplesPerSecPyTorchUnknownBlas']: Math.round(torchSpeed) })),
-      ...(cudaSpeed !== null && { samplesPerSecPyTorchCuda: Math.round(cudaSpeed), speedRatioCuda: round3(speed / cudaSpeed) }),
-      valLossOurs: round4(median(results.map((x) => x.valLoss))),
-      ...(cpu.length && { valLossPyTorch: round4(median(cpu.map((x) => x.valLoss))) }),
-      ...(cuda.length && { valLossPyTorchCuda: round4(median(cuda.map((x) => x.valLoss))) }),
-      eventLoopDelayP99Ms: Number(median(results.map((x) => x.loopDelayP99Ms)).toFixed(1)),
-    });
-  }
+  const loadAtEnd = loadavg();
+
+  /** The console's table: short headers, the PyTorch column named for what it is. */
+  const torchHeader = policy?.ratio ? 'PyTorch CPU/s' : `PyTorch CPU/s (${policy?.blas ?? '?'} BLAS: no ratio)`;
+  const display = rows.map((r) => ({
+    model: r.model,
+    backend: `${r.backend}${Number(r.threads) > 1 ? ` ×${r.threads}` : ''}`,
+    ...(r.samplesPerSecBefore !== undefined && { 'before/s': r.samplesPerSecBefore }),
+    'samples/s': r.samplesPerSecOurs,
+    ...(withCpu && { [torchHeader]: r.samplesPerSecPyTorch ?? r.samplesPerSecPyTorchReferenceBlas ?? r.samplesPerSecPyTorchUnknownBlas }),
+    ...(withCpu && policy?.ratio && { ratio: r.speedRatio }),
+    ...(withCuda && { 'PyTorch CUDA/s': r.samplesPerSecPyTorchCuda, 'ratio CUDA': r.speedRatioCuda }),
+    'val loss': r.valLossOurs,
+    ...(withCpu && { 'val loss PyTorch': r.valLossPyTorch }),
+    ...(withCuda && { 'val loss CUDA': r.valLossPyTorchCuda }),
+    'loop p99 ms': r.eventLoopDelayP99Ms,
+  }));
+
+  const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(
+    `\nBottleneck bench: ${EPOCHS} epochs of the built-in Fashion-MNIST subset (10,000 images), batch 128, Adam 1e-3; samples/s excludes the first epoch; each figure the median of ${REPEATS} runs`,
+  );
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end`);
+  console.log(
+    torchEnv
+      ? `PyTorch reference: torch ${torchEnv.torch} (${torchEnv.python}, ${torchEnv.threads} threads, OPENBLAS_NUM_THREADS=1)${torchEnv.cuda ? `; CUDA: ${torchEnv.cuda_device}${withCuda ? '' : ' (not timed: BENCH_TORCH_CUDA=0)'}` : '; CUDA: not available'}`
+      : 'PyTorch reference: not run',
+  );
+  if (policy) console.log(policy.line);
+  if (withCpu && policy?.refusal) console.log(`NO RATIO: ${policy.refusal}`);
+  for (const note of plan.notes) console.log(note);
+  for (const reason of refused.values()) console.log(`refused: ${reason}`);
+  if (display.length) console.table(display);
+  else console.log('no rows');
+  mkdirSync('.bench', { recursive: true });
+  writeFileSync(
+    join('.bench', 'results.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        epochs: EPOCHS,
+        repeats: REPEATS,
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd },
+        torch: torchEnv?.torch ?? null,
+        pytorch: torchEnv && policy ? { env: torchEnv, blas: policy.blas, ratio: policy.ratio, refusal: policy.refusal, cpuTimed: withCpu, cudaTimed: withCuda } : null,
+        backends: plan.backends,
+        backendNotes: plan.notes,
+        refused: Object.fromEntries(refused),
+        rows,
+        runs,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
-const loadAtEnd = loadavg();
 
-/** The console's table: short headers, the PyTorch column named for what it is. */
-const torchHeader = policy?.ratio ? 'PyTorch CPU/s' : `PyTorch CPU/s (${policy?.blas ?? '?'} BLAS: no ratio)`;
-const display = rows.map((r) => ({
-  model: r.model,
-  backend: `${r.backend}${Number(r.threads) > 1 ? ` ×${r.threads}` : ''}`,
-  ...(r.samplesPerSecBefore !== undefined && { 'before/s': r.samplesPerSecBefore }),
-  'samples/s': r.samplesPerSecOurs,
-  ...(python && { [torchHeader]: r.samplesPerSecPyTorch ?? r.samplesPerSecPyTorchReferenceBlas ?? r.samplesPerSecPyTorchUnknownBlas }),
-  ...(policy?.ratio && { ratio: r.speedRatio }),
-  ...(withCuda && { 'PyTorch CUDA/s': r.samplesPerSecPyTorchCuda, 'ratio CUDA': r.speedRatioCuda }),
-  'val loss': r.valLossOurs,
-  ...(python && { 'val loss PyTorch': r.valLossPyTorch }),
-  ...(withCuda && { 'val loss CUDA': r.valLossPyTorchCuda }),
-  'loop p99 ms': r.eventLoopDelayP99Ms,
-}));
-
-const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-console.log(
-  `\nBottleneck bench: ${EPOCHS} epochs of the built-in Fashion-MNIST subset (10,000 images), batch 128, Adam 1e-3; samples/s excludes the first epoch; each figure the median of ${REPEATS} runs`,
-);
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end`);
-console.log(
-  torchEnv
-    ? `PyTorch reference: torch ${torchEnv.torch} (${torchEnv.python}, ${torchEnv.threads} threads, OPENBLAS_NUM_THREADS=1)${torchEnv.cuda ? `; CUDA: ${torchEnv.cuda_device}${withCuda ? '' : ' (not timed: BENCH_TORCH_CUDA=0)'}` : '; CUDA: not available'}`
-    : 'PyTorch reference: not run',
-);
-if (policy) console.log(policy.line);
-if (policy?.refusal) console.log(`NO RATIO: ${policy.refusal}`);
-for (const note of plan.notes) console.log(note);
-for (const reason of refused.values()) console.log(`refused: ${reason}`);
-console.table(display);
-mkdirSync('.bench', { recursive: true });
-writeFileSync(
-  join('.bench', 'results.json'),
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      epochs: EPOCHS,
-      repeats: REPEATS,
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd },
-      torch: torchEnv?.torch ?? null,
-      pytorch: torchEnv && policy ? { env: torchEnv, blas: policy.blas, ratio: policy.ratio, refusal: policy.refusal, cudaTimed: withCuda } : null,
-      backends: plan.backends,
-      backendNotes: plan.notes,
-      refused: Object.fromEntries(refused),
-      rows,
-      runs,
-    },
-    null,
-    2,
-  )}\n`,
-);
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
