@@ -79,24 +79,24 @@ describe('planBackends', () => {
   };
 
   it('runs wasm, and webgpu only on a hardware adapter, by default', () => {
-    expect(planBackends({ probe: () => hardware, modelsLimited: false }).backends).toEqual(['wasm', 'webgpu']);
-    const noGpu = planBackends({ probe: () => none, modelsLimited: false });
+    expect(planBackends({ probe: () => hardware, scaledDown: false }).backends).toEqual(['wasm', 'webgpu']);
+    const noGpu = planBackends({ probe: () => none, scaledDown: false });
     expect(noGpu.backends).toEqual(['wasm']);
     expect(noGpu.notes.join()).toContain('Dawn found no adapter');
-    expect(planBackends({ probe: () => swiftshader, modelsLimited: true }).backends).toEqual(['wasm']);
+    expect(planBackends({ probe: () => swiftshader, scaledDown: true }).backends).toEqual(['wasm']);
   });
 
   it('runs a software adapter only when listed and the models are limited', () => {
-    const full = planBackends({ listed: 'wasm,webgpu', probe: () => swiftshader, modelsLimited: false });
+    const full = planBackends({ listed: 'wasm,webgpu', probe: () => swiftshader, scaledDown: false });
     expect(full.backends).toEqual(['wasm']);
     expect(full.notes.join()).toMatch(/too slow.*BENCH_MODELS/);
-    expect(planBackends({ listed: 'webgpu', probe: () => swiftshader, modelsLimited: true }).backends).toEqual(['webgpu']);
+    expect(planBackends({ listed: 'webgpu', probe: () => swiftshader, scaledDown: true }).backends).toEqual(['webgpu']);
   });
 
   it('does not probe when webgpu is not wanted, and honours the older BOTTLENECK_BACKEND', () => {
-    expect(planBackends({ listed: 'wasm, cpu,wasm', probe: never, modelsLimited: false }).backends).toEqual(['wasm', 'cpu']);
-    expect(planBackends({ legacy: 'cpu', probe: never, modelsLimited: false }).backends).toEqual(['cpu']);
-    expect(planBackends({ listed: 'wasm', legacy: 'cpu', probe: never, modelsLimited: false }).backends).toEqual(['wasm']);
+    expect(planBackends({ listed: 'wasm, cpu,wasm', probe: never, scaledDown: false }).backends).toEqual(['wasm', 'cpu']);
+    expect(planBackends({ legacy: 'cpu', probe: never, scaledDown: false }).backends).toEqual(['cpu']);
+    expect(planBackends({ listed: 'wasm', legacy: 'cpu', probe: never, scaledDown: false }).backends).toEqual(['wasm']);
   });
 });
 

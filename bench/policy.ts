@@ -119,9 +119,9 @@ export interface BackendPlan {
  * older knob) names one; without either: wasm, plus webgpu when a hardware adapter exists. A
  * software adapter is too slow for the full bench (SwiftShader: ~0.8 s a batch of 128 for the
  * undercomplete template, ~36 s for the convolutional one), so webgpu on one runs only when it is
- * listed explicitly and BENCH_MODELS limits the models.
+ * listed explicitly and BENCH_MODELS or BENCH_IMAGES scales the bench down (`scaledDown`).
  */
-export function planBackends(opts: { listed?: string; legacy?: string; probe: () => WebgpuProbe; modelsLimited: boolean }): BackendPlan {
+export function planBackends(opts: { listed?: string; legacy?: string; probe: () => WebgpuProbe; scaledDown: boolean }): BackendPlan {
   const notes: string[] = [];
   const explicit = opts.listed?.trim()
     ? [...new Set(opts.listed.split(',').map((s) => s.trim()).filter(Boolean))]
@@ -137,11 +137,11 @@ export function planBackends(opts: { listed?: string; legacy?: string; probe: ()
     keep = false;
     notes.push(`webgpu: skipped, ${adapter}`);
   } else if (isSoftwareAdapter(probe)) {
-    keep = explicit !== null && opts.modelsLimited;
+    keep = explicit !== null && opts.scaledDown;
     notes.push(
       keep
         ? `webgpu: on a software adapter, ${adapter}: slow, the figures are for the record only`
-        : `webgpu: skipped, only a software adapter, ${adapter}: too slow for the full bench (SwiftShader takes ~36 s a batch of the convolutional template); list it in BENCH_BACKENDS and limit BENCH_MODELS (e.g. BENCH_MODELS=undercomplete) to run it anyway`,
+        : `webgpu: skipped, only a software adapter, ${adapter}: too slow for the full bench (SwiftShader takes ~36 s a batch of the convolutional template); list it in BENCH_BACKENDS and limit BENCH_MODELS or BENCH_IMAGES (e.g. BENCH_MODELS=undercomplete BENCH_IMAGES=1024) to run it anyway`,
     );
   } else {
     keep = true;

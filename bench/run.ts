@@ -16,8 +16,10 @@
  * - Where PyTorch sees CUDA, it is timed there too, as a column of its own.
  *
  * Knobs: BENCH_EPOCHS (default 3), BENCH_REPEATS (default 3), BENCH_MODELS (comma-separated names),
+ * BENCH_IMAGES (train on the first N images, validate on the first N/4: for a slow adapter; default all),
  * BENCH_BACKENDS (comma-separated: wasm, webgpu, cpu, tfjs-node…; default wasm, plus webgpu where a
- * hardware adapter exists; webgpu on a software adapter only when listed and BENCH_MODELS is set),
+ * hardware adapter exists; webgpu on a software adapter only when listed and BENCH_MODELS or
+ * BENCH_IMAGES scales the bench down),
  * BENCH_TORCH=0 to skip PyTorch, BENCH_TORCH_CPU=0 / BENCH_TORCH_CUDA=0 to skip PyTorch on the CPU / on CUDA, BENCH_PYTHON (default:
  * /usr/bin/python3, else python3 on the PATH, whichever imports torch), BENCH_BEFORE=1 to add the
  * unoptimized path as a "before" column for wasm rows (BOTTLENECK_UNOPTIMIZED: tfjs's own kernels,
@@ -31,7 +33,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BackendInfo } from '../core/api';
 import type { EpochEndEvent, RunStartedEvent, TrainEvent } from '../core/train/events';
 import { isTerminal } from '../core/train/events';
-import { BUILTIN_FASHION_MNIST } from '../main/backend/datasets';
+import { builtinDatasetId } from '../core/data/datasetId';
 import { assetsDir } from '../main/backend/paths';
 import { BottleneckBackend } from '../main/backend/service';
 import { BENCH_MODELS, type BenchModel } from './models';
@@ -42,6 +44,9 @@ const HERE = import.meta.dirname;
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 3);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const BEFORE = process.env.BENCH_BEFORE === '1';
+const IMAGES = process.env.BENCH_IMAGES ? Number(process.env.BENCH_IMAGES) : null;
+const VALIDATION = IMAGES === null ? null : Math.max(1, Math.floor(IMAGES / 4));
+const DATASET = builtinDatasetId('fashion-mnist', IMAGES === null ? {} : { train: IMAGES, validation: VALIDATION! });
 const MODELS = (process.env.BENCH_MODELS ?? Object.keys(BENCH_MODELS).join(',')).split(',') as BenchModel[];
 for (const m of MODELS) if (!(m in BENCH_MODELS)) throw new Error(`unknown bench model ${m}: one of ${Object.keys(BENCH_MODELS).join(', ')}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -113,7 +118,7 @@ async function ours(name: BenchModel, backendName: string, unoptimized = false):
         }
         if (isTerminal(e.event)) resolve(e.event);
       });
-      backend.invoke('train:start', { graph, datasetId: BUILTIN_FASHION_MNIST }).catch(reject);
+      backend.invoke('train:start', { graph, datasetId: DATASET }).catch(reject);
     });
     delay.disable();
     const info = backend.trainer.backend;
@@ -169,6 +174,7 @@ function pytorch(python: string, name: BenchModel, device: 'cpu' | 'cuda'): Torc
     seed: 42,
     threads: 2,
     device,
+    ...(IMAGES !== null && { train: IMAGES, validation: VALIDATION }),
     warmup_epochs: vae ? Number(vae.params.klWarmupEpochs ?? 0) : 0,
   };
   log(`  ${name}: PyTorch reference on ${device}…`);
@@ -191,7 +197,7 @@ async function main(): Promise<void> {
     listed: process.env.BENCH_BACKENDS,
     legacy: process.env.BOTTLENECK_BACKEND,
     probe: probeWebgpu,
-    modelsLimited: process.env.BENCH_MODELS !== undefined,
+    scaledDown: process.env.BENCH_MODELS !== undefined || IMAGES !== null,
   });
   log(`backends: ${plan.backends.join(', ') || 'none'}${plan.notes.length ? `\n  ${plan.notes.join('\n  ')}` : ''}`);
   if (policy) log(`PyTorch ${torchEnv!.torch}: ${policy.line}${policy.refusal ? `\n  ${policy.refusal}` : ''}`);
@@ -271,7 +277,7 @@ async function main(): Promise<void> {
 
   const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(
-    `\nBottleneck bench: ${EPOCHS} epochs of the built-in Fashion-MNIST subset (10,000 images), batch 128, Adam 1e-3; samples/s excludes the first epoch; each figure the median of ${REPEATS} runs`,
+    `\nBottleneck bench: ${EPOCHS} epochs of the built-in Fashion-MNIST subset (${IMAGES === null ? '10,000 images' : `first ${IMAGES} images, ${VALIDATION} for validation`}), batch 128, Adam 1e-3; samples/s excludes the first epoch; each figure the median of ${REPEATS} runs`,
   );
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end`);
   console.log(
@@ -293,6 +299,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString(),
         epochs: EPOCHS,
         repeats: REPEATS,
+        dataset: DATASET,
         machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd },
         torch: torchEnv?.torch ?? null,
         pytorch: torchEnv && policy ? { env: torchEnv, blas: policy.blas, ratio: policy.ratio, refusal: policy.refusal, cpuTimed: withCpu, cudaTimed: withCuda } : null,
