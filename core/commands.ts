@@ -47,6 +47,7 @@ export const COMMAND_INFO: readonly CommandInfo[] = [
   { id: 'mirror', label: 'Mirror decoder', shortcut: 'Mod+Shift+M', menu: 'edit', group: 2 },
   { id: 'view-editor', label: 'Design', shortcut: 'Mod+1', menu: 'view', group: 0 },
   { id: 'view-runs', label: 'Runs', shortcut: 'Mod+2', menu: 'view', group: 0 },
+  { id: 'view-explore', label: 'Explore', shortcut: 'Mod+3', menu: 'view', group: 0 },
   { id: 'fit-view', label: 'Fit graph to window', shortcut: 'Mod+0', menu: 'view', group: 1 },
   { id: 'train', label: 'Train', shortcut: 'Mod+Enter', menu: 'run', group: 0 },
   { id: 'pause', label: 'Pause', shortcut: 'Mod+P', menu: 'run', group: 0 },

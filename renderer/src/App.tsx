@@ -2,6 +2,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { COMMANDS, commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
+import { ExploreView } from './explore/ExploreView';
 import { Inspector } from './editor/Inspector';
 import { DatasetDialog } from './panels/DatasetDialog';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
@@ -85,6 +86,8 @@ export function App() {
       <NoticeBar />
       {view === 'runs' ? (
         <RunsView />
+      ) : view === 'explore' ? (
+        <ExploreView />
       ) : (
         <main className="workspace">
           <section className="canvas-area" aria-label="Graph editor">

@@ -39,6 +39,7 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   mirror: { enabled: editing, run: (s) => s.mirror() },
   'view-editor': { enabled: () => true, run: (s) => s.setView('editor') },
   'view-runs': { enabled: () => true, run: (s) => s.setView('runs') },
+  'view-explore': { enabled: () => true, run: (s) => void s.openExplore() },
   'fit-view': { enabled: inEditor, run: (s) => s.fitView() },
   train: {
     enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s),

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LatentProjection, ReconstructionGrid, RunDetail } from '../../../core/api';
 import { compareSettings, diffGraphs } from '../../../core/runs/diff';
+import { download } from '../plots/images';
 import { LatentScatter } from '../plots/LatentScatter';
 import { paint } from '../plots/ReconGrid';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
@@ -183,15 +184,6 @@ function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolea
       </tbody>
     </table>
   );
-}
-
-function download(name: string, blob: Blob) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** Every metric of the compared runs, one row per value. */

@@ -2,7 +2,7 @@ import { formatDuration } from '../../../core/format';
 import { LatentScatter } from '../plots/LatentScatter';
 import { LossChart } from '../plots/LossChart';
 import { ReconGrid } from '../plots/ReconGrid';
-import { useApp } from '../store/context';
+import { useApp, useAppStore } from '../store/context';
 import { isTraining } from '../store/store';
 import type { TrainingState } from '../store/trainingReducer';
 import { SkipReport } from './DatasetDialog';
@@ -51,6 +51,7 @@ function RunLabel({ t }: { t: TrainingState }) {
 }
 
 export function TrainingDashboard() {
+  const store = useAppStore();
   const t = useApp((s) => s.training);
   const info = useApp((s) => s.info);
   const chosen = useApp((s) => s.dataset);
@@ -108,6 +109,11 @@ export function TrainingDashboard() {
       <section className="card card--wide">
         <header className="card__header">
           <h2 className="card__title">Latent space</h2>
+          {t.runId && t.epochsDone > 0 && (
+            <button type="button" className="btn btn--ghost btn--small" data-testid="dashboard-explore" title="Explore this run's latent space: hover, click, decode anywhere, interpolate, sample" onClick={() => void store.getState().openExplore(t.runId)}>
+              Explore ›
+            </button>
+          )}
           <span className="muted">
             {t.latent ? `${t.latent.x.length.toLocaleString('en')} validation images · ${t.latent.method === 'pca' ? 'PCA' : 'raw 2-D code'} · epoch ${t.latentEpoch ?? '–'}` : ''}
           </span>

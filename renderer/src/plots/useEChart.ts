@@ -1,24 +1,32 @@
 import { LineChart, ScatterChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import { BrushComponent, DataZoomComponent, GraphicComponent, GridComponent, LegendComponent, TitleComponent, ToolboxComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, type RefObject } from 'react';
 
-echarts.use([LineChart, ScatterChart, GridComponent, TitleComponent, TooltipComponent, LegendComponent, DataZoomComponent, CanvasRenderer]);
+echarts.use([LineChart, ScatterChart, GridComponent, TitleComponent, TooltipComponent, LegendComponent, DataZoomComponent, BrushComponent, ToolboxComponent, GraphicComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
+export type EChart = echarts.ECharts;
 
-/** One echarts instance per element, resized with it, updated in place as the option changes. */
-export function useEChart(option: ChartOption): RefObject<HTMLDivElement | null> {
+/**
+ * One echarts instance per element, resized with it, updated in place as the option changes.
+ * `onInit` wires events to the instance once (and may return their teardown).
+ */
+export function useEChart(option: ChartOption, onInit?: (chart: echarts.ECharts) => (() => void) | void): RefObject<HTMLDivElement | null> {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const init = useRef(onInit);
+  init.current = onInit;
   useEffect(() => {
     const el = ref.current!;
     const instance = echarts.init(el, undefined, { renderer: 'canvas' });
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el);
+    const teardown = init.current?.(instance);
     return () => {
+      teardown?.();
       observer.disconnect();
       instance.dispose();
       chart.current = null;

@@ -3,6 +3,7 @@ import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi }
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createExploreSlice, type ExploreSlice } from './exploreSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
@@ -69,7 +70,7 @@ export interface UiSlice {
   runCommand(id: string): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice creator with the injected dependencies. */
@@ -146,6 +147,9 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
         case 'menu-command':
           get().runCommand(event.id);
           return;
+        case 'job-progress':
+          get().onJobProgress(event);
+          return;
         case 'scan-progress':
           return;
       }
@@ -178,6 +182,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createTrainingSlice(deps)(...a),
     ...createDatasetSlice(deps)(...a),
     ...createRunsSlice(deps)(...a),
+    ...createExploreSlice(deps)(...a),
   }));
   // A warning that the graph no longer fits the data goes once the graph is fixed.
   store.subscribe((s, before) => {
