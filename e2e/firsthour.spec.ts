@@ -26,6 +26,8 @@ test('every menu item is on top where the user sees it, at 1024, 1440 and 1920 p
   await expect(page.getByTestId('train-start')).toBeEnabled();
   for (const size of [{ width: 1024, height: 680 }, ...SIZES]) {
     await page.setViewportSize(size);
+    // A menu closes when the window is resized: let the resize land before opening one.
+    await page.waitForTimeout(300);
     for (const id of ['file-menu', 'edit-menu', 'templates-menu', 'help-menu'] as MenuId[]) {
       await clickAsUser(page.getByTestId(id));
       await expect(page.getByTestId(`${id}-list`)).toBeVisible();

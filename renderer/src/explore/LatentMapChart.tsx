@@ -107,6 +107,18 @@ export function LatentMapChart({ map, classNames, marks, onPick, onBrush, onHove
       }
       handlers.current.onBrush(positions);
     });
+    // Where some points are drawn, in page pixels of the chart: what a pointer must reach to hover one
+    // (the e2e tests move the mouse there, as a user aims at a visible dot).
+    chart.on('finished', () => {
+      const m = handlers.current.map;
+      const el = chart.getDom();
+      const spots: [number, number, number][] = [];
+      for (let i = 0; i < Math.min(m.x.length, 12); i++) {
+        const [px, py] = chart.convertToPixel({ gridIndex: 0 }, [m.x[i]!, m.y[i]!]) as [number, number];
+        spots.push([Math.round(px), Math.round(py), i]);
+      }
+      el.dataset.spots = JSON.stringify(spots);
+    });
     const zr = chart.getZr();
     const onMove = (e: { offsetX: number; offsetY: number; target?: unknown }) => {
       const { map: m, onHoverCode: hover } = handlers.current;
