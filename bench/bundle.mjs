@@ -72,7 +72,8 @@ await build({
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname' },
 });
 
-for (const file of ['webgpuProbe.mjs', 'reference_torch.py']) copyFileSync(join(root, 'bench', file), join(out, file));
+copyFileSync(join(root, 'main', 'backend', 'webgpuProbe.mjs'), join(out, 'webgpuProbe.mjs'));
+copyFileSync(join(root, 'bench', 'reference_torch.py'), join(out, 'reference_torch.py'));
 copyFileSync(join(root, 'bench', 'deviceRun.sh'), join(out, 'run.sh'));
 chmodSync(join(out, 'run.sh'), 0o755);
 

@@ -34,6 +34,7 @@ import type { BackendInfo } from '../core/api';
 import type { EpochEndEvent, RunStartedEvent, TrainEvent } from '../core/train/events';
 import { isTerminal } from '../core/train/events';
 import { builtinDatasetId } from '../core/data/datasetId';
+import { probeScript } from '../main/backend/dawn';
 import { assetsDir } from '../main/backend/paths';
 import { BottleneckBackend } from '../main/backend/service';
 import { BENCH_MODELS, type BenchModel } from './models';
@@ -63,7 +64,7 @@ function benchGraph(name: BenchModel) {
 
 /** Dawn's adapter, looked for in a child process with this environment, so a crash there cannot end the bench. */
 function probeWebgpu(): WebgpuProbe {
-  const r = spawnSync(process.execPath, [join(HERE, 'webgpuProbe.mjs')], { encoding: 'utf8', env: process.env, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [probeScript()], { encoding: 'utf8', env: process.env, timeout: 60_000 });
   const last = r.stdout?.trim().split('\n').pop();
   try {
     if (last) return JSON.parse(last) as WebgpuProbe;

@@ -1,7 +1,7 @@
 // Builds everything into dist/: the Node side with esbuild (CommonJS bundles of our own code,
 // dependencies left in node_modules), the preload as one sandbox-safe file, the renderer with Vite.
 import { build as esbuild } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
 
@@ -34,6 +34,9 @@ await esbuild({
   logLevel: 'warning',
   ...esmShims,
 });
+
+// The GPU probe runs as a plain script in a child process (main/backend/dawn.ts): beside the bundles.
+copyFileSync(`${root}main/backend/webgpuProbe.mjs`, `${root}dist/main/webgpuProbe.mjs`);
 
 await esbuild({
   absWorkingDir: root,

@@ -3,13 +3,11 @@
 // or there is no display, it says so in one line and serves the same app to the browser instead.
 // `npm run serve` (--browser) goes straight to browser mode. Options: --port N, --host H.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const browserOnly = args.includes('--browser');
 const serveArgs = args.filter((a) => a !== '--browser');
@@ -34,13 +32,17 @@ function ensureBuilt() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/**
+ * The Electron binary if it is there. Read from the package's path.txt rather than require('electron'):
+ * since Electron 42, requiring it starts a download of its own when the binary is missing, which prints
+ * an error here and would be tried twice.
+ */
 function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const dir = join(root, 'node_modules', 'electron');
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 /** npm install skips Electron's download script (package.json allowScripts); fetch the binary on first start. */

@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendAdapter } from '../api';
 import { registerWebgpuTrainingKernels } from './kernels/register';
+import { softwareAdapter } from './adapters';
+
+export { softwareAdapter } from './adapters';
 
 /** The slice of the WebGPU API used here (the DOM typings of this TypeScript lack WebGPU). */
 export interface GpuLike {
@@ -30,14 +33,6 @@ export function adapterOf(info: AdapterLike['info']): BackendAdapter {
   return { vendor: info.vendor ?? '', architecture: info.architecture ?? '', description: info.description ?? '', fallback: info.isFallbackAdapter === true };
 }
 
-/** The software renderer an adapter is (SwiftShader, llvmpipe, lavapipe), or null for a real GPU. */
-export function softwareAdapter(a: BackendAdapter): string | null {
-  const text = `${a.vendor} ${a.architecture} ${a.description}`.toLowerCase();
-  for (const name of ['SwiftShader', 'llvmpipe', 'lavapipe', 'WARP']) {
-    if (new RegExp(`\\b${name.toLowerCase()}\\b`).test(text)) return name;
-  }
-  return a.fallback ? 'a fallback adapter' : null;
-}
 
 /** Watches a device for what would otherwise fail silently: loss, and errors no one captured. */
 export class DeviceWatch {

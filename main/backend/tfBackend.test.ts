@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noSwiftShader, swiftShader, webgpuTestName } from '../../core/train/testWebgpu';
-import { missingVulkan } from './dawn';
+import { missingVulkan, probeAdapter } from './dawn';
 import { selectBackend } from './tfBackend';
 
 const icd = process.env.VK_ICD_FILENAMES;
@@ -26,6 +26,16 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(reasonFor(info, 'webgpu')).toBe('no GPU adapter (Vulkan found none)');
     expect(info.adapter).toBeUndefined();
+    // The adapter was looked for in a child process: Dawn (and the warnings the Vulkan loader prints
+    // without a GPU) never came into this one, whose globals it would have extended.
+    expect((globalThis as Record<string, unknown>).GPUBufferUsage).toBeUndefined();
+  });
+
+  it.skipIf(noSwiftShader)(webgpuTestName('the probe reports an adapter, or why there is none'), async () => {
+    process.env.VK_ICD_FILENAMES = '/nonexistent/no_icd.json';
+    expect(await probeAdapter()).toMatchObject({ available: false, noAdapter: true });
+    process.env.VK_ICD_FILENAMES = (swiftShader() as { icd: string }).icd;
+    expect(await probeAdapter()).toMatchObject({ available: true, adapter: { vendor: 'google', architecture: 'swiftshader' } });
   });
 
   it.skipIf(noSwiftShader)(webgpuTestName('never chooses a software adapter by itself, but does when webgpu is asked for'), async () => {

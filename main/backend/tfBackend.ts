@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAdapter, BackendAttempt, BackendInfo, BackendPreference } from '../../core/api';
 import { registerCpuTrainingKernels, registerWasmTrainingKernels, restorePlainWasmKernels } from '../../core/train/kernels/register';
 import { setParallelLauncher } from '../../core/train/parallel';
-import { graphicsApi, loadDawn, missingVulkan } from './dawn';
+import { softwareAdapter } from '../../core/train/adapters';
+import { graphicsApi, loadDawn, missingVulkan, probeAdapter } from './dawn';
 import { launchFollower } from './parallelHost';
 import { BACKEND_NAMES, type BackendName } from './workerProtocol';
 
@@ -36,6 +37,14 @@ const STARTS: Record<BackendName, Omit<Candidate, 'label'>> = {
     start: async (asked) => {
       const missing = missingVulkan();
       if (missing) throw new Skip(missing);
+      // Looked for in a child first, so a machine without a GPU never loads Dawn (nor prints its
+      // warnings) here. Electron has no plain Node to run it in (its run-as-node fuse is off).
+      if (!asked && !process.versions.electron) {
+        const probe = await probeAdapter();
+        if (!probe.available) throw new Skip(probe.noAdapter ? `no GPU adapter (${graphicsApi()} found none)` : `no GPU adapter (${probe.reason})`);
+        const software = softwareAdapter(probe.adapter);
+        if (software) throw new Skip(`only a software adapter (${software}): set BOTTLENECK_BACKEND=webgpu to use it`);
+      }
       const { gpu, globals } = await loadDawn();
       // Loaded here only: a worker on the CPU never loads the webgpu backend.
       const { installGpu, startWebGpu } = await import('../../core/train/webgpu');

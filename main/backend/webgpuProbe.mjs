@@ -1,7 +1,9 @@
-// `node bench/webgpuProbe.mjs`: does Dawn (npm `webgpu`) find a WebGPU adapter in this environment?
-// Prints one JSON line (bench/policy.ts's WebgpuProbe). The bench runs it in a child process with
+// `node main/backend/webgpuProbe.mjs`: does Dawn (npm `webgpu`) find a WebGPU adapter in this environment?
+// Prints one JSON line ({ available, vendor, architecture, description, isFallbackAdapter } or { available:
+// false, reason }). The trainer (main/backend/dawn.ts) and the bench run it in a child process with
 // its own environment (VK_ICD_FILENAMES and all), so a missing package, a missing Vulkan loader or
-// a driver that crashes the process cannot take the bench down with it.
+// a driver that crashes the process cannot take them down, and what the Vulkan loader prints on a
+// machine without a GPU stays out of the user's terminal.
 const print = (result) => {
   process.stdout.write(`${JSON.stringify(result)}\n`);
   // Dawn keeps the event loop alive; the answer is all we need.
@@ -19,7 +21,7 @@ try {
   Object.assign(globalThis, webgpu.globals);
   const gpu = webgpu.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) print({ available: false, reason: 'Dawn found no adapter (no GPU, or no Vulkan driver for it)' });
+  if (!adapter) print({ available: false, noAdapter: true, reason: 'Dawn found no adapter (no GPU, or no Vulkan driver for it)' });
   const info = adapter.info ?? {};
   print({
     available: true,
