@@ -191,6 +191,149 @@ export interface FolderListing {
   imageCount: number;
 }
 
+/** Which weights of a run to use: the best validation epoch's (default) or the last finished one's. */
+export type CheckpointChoice = 'best' | 'last';
+
+export interface ModelRef {
+  runId: string;
+  checkpoint?: CheckpointChoice;
+}
+
+/** A trained model as the Explore view and the lab see it. */
+export interface ModelInfo {
+  runId: string;
+  runName: string;
+  checkpoint: CheckpointChoice;
+  /** The epoch those weights were saved at. */
+  epoch: number;
+  codeSize: number;
+  /** A variational bottleneck: codes are Gaussian, and sampling from N(0, I) is what it is built for. */
+  variational: boolean;
+  height: number;
+  width: number;
+  channels: number;
+  classNames: string[];
+  datasetId: string;
+  datasetName: string;
+  /** Images of the validation split the map and the lab draw from. */
+  count: number;
+}
+
+/**
+ * Images as they cross the boundary: pixels 0..255, HWC, image after image, base64 (compact in JSON,
+ * painted straight into a canvas).
+ */
+export interface ImageBatch {
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  pixels: string;
+}
+
+export type LatentMethod = 'pca' | 'umap' | 'tsne';
+
+export interface LatentMapRequest extends ModelRef {
+  method: LatentMethod;
+}
+
+/** A 2-D PCA plane in code space (core/latent/pca.ts): point (x, y) is mean + x·axes[0] + y·axes[1]. */
+export interface LatentPlane {
+  mean: number[];
+  axes: [number[], number[]];
+}
+
+/** The validation images in 2-D, with what the map needs to answer a hover or a click at once. */
+export interface LatentMap {
+  runId: string;
+  epoch: number;
+  method: LatentMethod;
+  x: number[];
+  y: number[];
+  labels: number[];
+  /** Index of each point in the validation split. */
+  indices: number[];
+  /** Each point's reconstruction error (mean squared error per pixel, pixels in [0, 1]). */
+  errors: number[];
+  /** File names, for image folders; null for built-in data. */
+  files: string[] | null;
+  /** The points' images, for hover tooltips without a round trip. */
+  images: ImageBatch;
+  /** The code of each point (n × codeSize, row-major), for interpolation and picking. */
+  codes: number[];
+  codeSize: number;
+  /** How a point of the map lifts back to a code: the PCA plane, or the code itself when it is 2-D; null for UMAP and t-SNE (no inverse). */
+  plane: LatentPlane | null;
+  /** The map is the code itself (a 2-D code). */
+  raw: boolean;
+  fromCache: boolean;
+  /** What the user should know (a subsample for t-SNE, no decoding off the points for UMAP). */
+  note: string | null;
+}
+
+export interface DecodeRequest extends ModelRef {
+  /** Codes to decode, n × codeSize (at most 256). */
+  codes: number[][];
+}
+
+export interface PointRef extends ModelRef {
+  /** Index into the validation split. */
+  index: number;
+}
+
+/** One validation image, its reconstruction and its error. */
+export interface PointDetail {
+  index: number;
+  label: number;
+  file: string | null;
+  error: number;
+  /** [original, reconstruction]. */
+  images: ImageBatch;
+  code: number[];
+}
+
+export type InterpolationPath = 'linear' | 'spherical';
+
+export interface InterpolateRequest extends ModelRef {
+  /** Each end: a validation image (by index) or a code. */
+  from: { index: number } | { code: number[] };
+  to: { index: number } | { code: number[] };
+  steps: number;
+  path: InterpolationPath;
+}
+
+export interface SampleRequest extends ModelRef {
+  count: number;
+  seed: number;
+  /** Scales the spread of the Gaussian (1: as it is). */
+  temperature: number;
+}
+
+export interface SampleResult {
+  images: ImageBatch;
+  codes: number[][];
+  /** 'prior': N(0, I), what a VAE is trained to decode; 'fitted': a Gaussian fitted to the training codes of a plain autoencoder. */
+  source: 'prior' | 'fitted';
+  note: string | null;
+}
+
+export interface TraverseRequest extends ModelRef {
+  /** The code to vary (default: the mean code). */
+  base?: { index: number } | { code: number[] };
+  /** Dimensions to vary (default: the 8 with the widest spread). */
+  dims?: number[];
+  steps: number;
+  /** How far each way, in standard deviations of that dimension. */
+  range: number;
+}
+
+export interface TraverseResult {
+  dims: number[];
+  /** One image batch per dimension, `steps` images each. */
+  rows: ImageBatch[];
+  sigma: number[];
+}
+
 /** channel -> [request, response] */
 export interface Channels {
   'app:info': [Empty, AppInfo];
@@ -234,6 +377,17 @@ export interface Channels {
   'app:set-backend-preference': [{ preference: BackendPreference }, BackendInfo];
   /** The window's commands that are enabled now, for the desktop app's menu bar (ignored in browser mode). */
   'app:menu-state': [{ enabled: Record<string, boolean> }, Empty];
+  /** A run's trained model, loaded once and kept (LRU): what it is, or why it cannot be used (no checkpoint, no bottleneck). */
+  'model:info': [ModelRef, ModelInfo];
+  /** The validation images mapped to 2-D by PCA, UMAP or t-SNE (the last two computed in the background with progress, cached per run and epoch). */
+  'model:map': [LatentMapRequest, LatentMap];
+  /** Cancels a UMAP or t-SNE map being computed: its model:map request rejects with code "cancelled". */
+  'model:cancel-map': [LatentMapRequest, { cancelled: boolean }];
+  'model:decode': [DecodeRequest, ImageBatch];
+  'model:point': [PointRef, PointDetail];
+  'model:interpolate': [InterpolateRequest, { images: ImageBatch; codes: number[][] }];
+  'model:sample': [SampleRequest, SampleResult];
+  'model:traverse': [TraverseRequest, TraverseResult];
 }
 
 export type Channel = keyof Channels;
@@ -251,7 +405,9 @@ export type ApiEvent =
   /** From the transport, not the backend: the event connection was lost or is back (events may have been missed). */
   | { type: 'connection'; connected: boolean }
   /** From the desktop shell's menu bar: run this registered command (core/commands.ts). */
-  | { type: 'menu-command'; id: string };
+  | { type: 'menu-command'; id: string }
+  /** A long computation for a view (a UMAP or t-SNE map): how far it is. */
+  | { type: 'job-progress'; job: string; runId: string; phase: string; done: number; total: number };
 
 export interface BottleneckApi {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;

@@ -28,6 +28,14 @@ export const CHANNELS = [
   'datasets:browse',
   'dialog:open-folder',
   'app:menu-state',
+  'model:info',
+  'model:map',
+  'model:cancel-map',
+  'model:decode',
+  'model:point',
+  'model:interpolate',
+  'model:sample',
+  'model:traverse',
   'app:set-backend-preference',
 ] as const satisfies readonly Channel[];
 

@@ -24,6 +24,11 @@ const graphText = z.string().refine((text) => text.length <= MAX_GRAPH_TEXT_BYTE
 const runId = z.string().min(1).max(64);
 const path = z.string().min(1).max(4096);
 
+// A code crosses as plain numbers; sizes are bounded by the largest code a block allows (core/blocks/dense.ts).
+const code = z.array(z.number().refine(Number.isFinite, 'must be a finite number')).min(1).max(65_536);
+const model = { runId, checkpoint: z.enum(['best', 'last']).optional() };
+const end = z.union([z.object({ index: z.number().int().min(0) }).strict(), z.object({ code }).strict()]);
+
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:info': empty,
   'train:start': z.object({ graph, datasetId: z.string().min(1).max(16_384) }).strict(),
@@ -50,6 +55,16 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
     .object({ enabled: z.record(z.string().max(64), z.boolean()).refine((r) => Object.keys(r).length <= 200, 'at most 200 commands') })
     .strict(),
   'app:set-backend-preference': z.object({ preference: z.enum(['auto', 'gpu', 'cpu']) }).strict(),
+  'model:info': z.object(model).strict(),
+  'model:map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),
+  'model:cancel-map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),
+  'model:decode': z.object({ ...model, codes: z.array(code).min(1).max(256) }).strict(),
+  'model:point': z.object({ ...model, index: z.number().int().min(0) }).strict(),
+  'model:interpolate': z.object({ ...model, from: end, to: end, steps: z.number().int().min(2).max(64), path: z.enum(['linear', 'spherical']) }).strict(),
+  'model:sample': z.object({ ...model, count: z.number().int().min(1).max(256), seed: z.number().int().min(0).max(2 ** 31 - 1), temperature: z.number().min(0).max(5) }).strict(),
+  'model:traverse': z
+    .object({ ...model, base: end.optional(), dims: z.array(z.number().int().min(0)).max(64).optional(), steps: z.number().int().min(2).max(32), range: z.number().gt(0).max(10) })
+    .strict(),
 };
 
 
