@@ -48,7 +48,7 @@ export class ModelHost {
           this.pending.delete(message.id);
           this.idle();
           if (message.ok) call.resolve(message.result);
-          else call.reject(message.code ? new ModelError(message.message, message.code) : new Error(message.message));
+          else call.reject(new ModelError(message.message, message.code ?? 'failed'));
         }
       });
       const died = (cause: string) => {
@@ -58,7 +58,7 @@ export class ModelHost {
         reject(new Error(`the inference worker could not start: ${cause}`));
         const calls = [...this.pending.values()];
         this.pending.clear();
-        for (const call of calls) call.reject(new Error(`the inference worker stopped: ${cause}`));
+        for (const call of calls) call.reject(new ModelError(`the inference worker stopped: ${cause}`, 'failed'));
       };
       worker.on('error', (err) => died(err.message));
       worker.on('exit', (code) => died(`it exited with code ${code}`));

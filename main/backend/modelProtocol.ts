@@ -93,7 +93,7 @@ export interface ModelWorkerData {
 
 /**
  * Why a run's model cannot be used; `code` crosses the contract so the view can tell the cases apart:
- * not-found, deleted, unreadable, no-bottleneck, no-checkpoint, bad-request, cancelled.
+ * not-found, deleted, unreadable, no-bottleneck, no-checkpoint, bad-request, cancelled, failed (a fault).
  */
 export class ModelError extends Error {
   override name = 'ModelError';
