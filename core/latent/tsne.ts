@@ -1,9 +1,10 @@
 /**
  * t-SNE to 2-D, Barnes-Hut (van der Maaten 2014): affinities from each point's 3·perplexity nearest
- * neighbours (exact, by brute force: codes are small), repulsion through a quadtree, so an iteration
+ * neighbours (exact: neighbours.ts), repulsion through a quadtree, so an iteration
  * costs O(n log n) instead of O(n²). Seeded, so the same codes give the same map. Written here
  * because the npm t-SNE packages are exact (O(n²) per iteration: minutes for a few thousand points).
  */
+import { nearestNeighbours } from './neighbours';
 import { normalDraws } from './sample';
 
 export interface TsneOptions {
@@ -94,56 +95,14 @@ export function tsne(data: ArrayLike<number>, n: number, d: number, options: Tsn
  * nearest neighbours at the given perplexity, then (p_j|i + p_i|j) / 2n.
  */
 function affinities(data: ArrayLike<number>, n: number, d: number, perplexity: number, progress: (done: number) => void) {
-  const k = Math.min(n - 1, Math.floor(3 * perplexity));
+  const { k, indices, distances } = nearestNeighbours(data, n, d, Math.floor(3 * perplexity), progress);
   const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
-  const dist = new Float64Array(n);
-  const order = new Int32Array(k);
-  const heapD = new Float64Array(k);
   const target = Math.log(perplexity);
   const p = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let a = 0; a < d; a++) {
-        const v = data[i * d + a]! - data[j * d + a]!;
-        s += v * v;
-      }
-      dist[j] = s;
-    }
-    // The k nearest (a max-heap of the best so far).
-    let size = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const v = dist[j]!;
-      if (size < k) {
-        let c = size++;
-        while (c > 0) {
-          const parent = (c - 1) >> 1;
-          if (heapD[parent]! >= v) break;
-          heapD[c] = heapD[parent]!;
-          order[c] = order[parent]!;
-          c = parent;
-        }
-        heapD[c] = v;
-        order[c] = j;
-      } else if (v < heapD[0]!) {
-        let c = 0;
-        for (;;) {
-          const l = 2 * c + 1;
-          if (l >= k) break;
-          const m = l + 1 < k && heapD[l + 1]! > heapD[l]! ? l + 1 : l;
-          if (heapD[m]! <= v) break;
-          heapD[c] = heapD[m]!;
-          order[c] = order[m]!;
-          c = m;
-        }
-        heapD[c] = v;
-        order[c] = j;
-      }
-    }
+    const dist = distances.subarray(i * k, (i + 1) * k);
     // Binary search on the precision β so the distribution's entropy is ln(perplexity).
-    let minD = Infinity;
-    for (let e = 0; e < k; e++) minD = Math.min(minD, heapD[e]!);
+    const minD = dist[0] ?? 0;
     let beta = 1;
     let lo = 0;
     let hi = Infinity;
@@ -151,10 +110,10 @@ function affinities(data: ArrayLike<number>, n: number, d: number, perplexity: n
       let sum = 0;
       let weighted = 0;
       for (let e = 0; e < k; e++) {
-        const w = Math.exp(-beta * (heapD[e]! - minD));
+        const w = Math.exp(-beta * (dist[e]! - minD));
         p[e] = w;
         sum += w;
-        weighted += w * (heapD[e]! - minD);
+        weighted += w * (dist[e]! - minD);
       }
       const entropy = Math.log(sum) + (beta * weighted) / sum;
       for (let e = 0; e < k; e++) p[e]! /= sum;
@@ -168,12 +127,11 @@ function affinities(data: ArrayLike<number>, n: number, d: number, perplexity: n
       }
     }
     for (let e = 0; e < k; e++) {
-      const j = order[e]!;
+      const j = indices[i * k + e]!;
       const v = p[e]! / (2 * n);
       rows[i]!.set(j, (rows[i]!.get(j) ?? 0) + v);
       rows[j]!.set(i, (rows[j]!.get(i) ?? 0) + v);
     }
-    if (i % 100 === 99 || i === n - 1) progress(i + 1);
   }
   const rowStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i]! + rows[i]!.size;

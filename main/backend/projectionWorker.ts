@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
+import { nearestNeighbours } from '../../core/latent/neighbours';
 import { tsne } from '../../core/latent/tsne';
 import { seededRandom } from '../../core/train/random';
 
@@ -33,8 +34,24 @@ function umap({ codes, n, d, seed }: ProjectionJob): { x: Float32Array; y: Float
     return { x, y };
   }
   const data = Array.from({ length: n }, (_, i) => Array.from(codes.subarray(i * d, (i + 1) * d)));
-  const model = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, n - 1), random: seededRandom(seed) });
-  post({ type: 'progress', phase: 'neighbours', done: 0, total: 1 });
+  const nNeighbors = Math.min(15, n - 1);
+  const model = new UMAP({ nComponents: 2, nNeighbors, random: seededRandom(seed) });
+  // Exact neighbours, given to UMAP: faster here than its own approximate search, and with progress.
+  // UMAP counts each point as its own nearest neighbour, at distance 0.
+  let lastNeighbours = 0;
+  const knn = nearestNeighbours(codes, n, d, nNeighbors - 1, (done, total) => {
+    const now = Date.now();
+    if (now - lastNeighbours < 200 && done < total) return;
+    lastNeighbours = now;
+    post({ type: 'progress', phase: 'neighbours', done, total });
+  });
+  const near = (i: number) => [knn.indices.subarray(i * knn.k, (i + 1) * knn.k), knn.distances.subarray(i * knn.k, (i + 1) * knn.k)] as const;
+  model.setPrecomputedKNN(
+    Array.from({ length: n }, (_, i) => [i, ...near(i)[0]]),
+    Array.from({ length: n }, (_, i) => [0, ...Array.from(near(i)[1], Math.sqrt)]),
+  );
+  // umap-js builds its fuzzy graph without a callback: about half the time for 10,000 points.
+  post({ type: 'progress', phase: 'graph', done: 0, total: 1 });
   const epochs = model.initializeFit(data);
   let last = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
