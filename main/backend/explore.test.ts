@@ -19,8 +19,9 @@ const events: ApiEvent[] = [];
 let ae: string;
 let vae: string;
 
-async function train(b: BottleneckBackend, template: TemplateName): Promise<string> {
+async function train(b: BottleneckBackend, template: TemplateName, codeSize?: number): Promise<string> {
   const graph = buildTemplate(template);
+  if (codeSize) graph.nodes.find((n) => n.kind === 'VariationalBottleneck' || n.kind === 'Bottleneck')!.params.latentSize = codeSize;
   graph.training = { ...graph.training, epochs: 1, batchSize: 64 };
   const finished = new Promise<string>((resolve, reject) =>
     b.on((e) => {
@@ -79,6 +80,15 @@ describe('a trained model through the contract', () => {
     // Decoding its code gives its reconstruction, pixel for pixel.
     const decoded = await backend.invoke('model:decode', { runId: ae, codes: [point.code] });
     expect(pixels(decoded, 0)).toEqual(pixels(point.images, 1));
+  });
+
+  it('a 2-D code is its own map: raw, on the identity plane, so lifting a point gives the code at that point', async () => {
+    const flat = await train(backend, 'variational', 2);
+    const map = await backend.invoke('model:map', { runId: flat, method: 'pca' });
+    expect([map.raw, map.plane, map.codeSize]).toEqual([true, { mean: [0, 0], axes: [[1, 0], [0, 1]] }, 2]);
+    expect(map.note).toBe('The code is 2-D: the map is the code itself.');
+    map.x.forEach((x, i) => expect([x, map.y[i]]).toEqual([map.codes[2 * i], map.codes[2 * i + 1]]));
+    expect(Array.from(liftPoint(map.plane!, 0.25, -1.5))).toEqual([0.25, -1.5]);
   });
 
   it('interpolation: the ends decode the two codes, linear or spherical', async () => {

@@ -29,12 +29,19 @@ interface Job {
   cancel: () => void;
 }
 
+export interface MapLimits {
+  maxPoints: number;
+  maxImageBytes: number;
+  tsneMaxPoints: number;
+}
+
 export class LatentMaps {
   private readonly jobs = new Map<string, Job>();
 
   constructor(
-    private readonly host: ModelHost,
+    private readonly host: Pick<ModelHost, 'call'>,
     private readonly broadcast: (event: ApiEvent) => void,
+    private readonly limits: MapLimits = { maxPoints: MAP_MAX_POINTS, maxImageBytes: MAP_MAX_IMAGE_BYTES, tsneMaxPoints: TSNE_MAX_POINTS },
   ) {}
 
   /** The map; a request for one already being computed waits for that one. */
@@ -50,10 +57,11 @@ export class LatentMaps {
       if (!cancelled) this.broadcast({ type: 'job-progress', job: `map:${method}`, runId: source.runId, phase, done, total });
     };
     const work = async (): Promise<LatentMap> => {
-      const base = await this.host.call('mapBase', source, { maxPoints: MAP_MAX_POINTS, maxImageBytes: MAP_MAX_IMAGE_BYTES }, progress);
+      const { maxPoints, maxImageBytes, tsneMaxPoints } = this.limits;
+      const base = await this.host.call('mapBase', source, { maxPoints, maxImageBytes }, progress);
       if (cancelled) throw cancelledError();
       if (method === 'pca') return assemble(base, method, null, false);
-      const picked = method === 'tsne' ? evenSubsample(base.indices.length, TSNE_MAX_POINTS) : null;
+      const picked = method === 'tsne' && base.indices.length > tsneMaxPoints ? evenSubsample(base.indices.length, tsneMaxPoints) : null;
       const codes = picked ? pick(base.codes, picked, base.info.codeSize) : base.codes;
       const indices = picked ? Int32Array.from(picked, (p) => base.indices[p]!) : base.indices;
       const file = join(source.runDir, 'explore', `${method}-e${base.info.epoch}.bin`);
