@@ -12,14 +12,10 @@ import { decodeLayout, encodeLayout, type CachedLayout } from '../../core/latent
 import { evenSubsample } from '../../core/latent/tsne';
 import { makeDirs, writeFileAtomic } from './atomicFile';
 import type { ModelHost } from './modelHost';
-import type { MapBase, ModelSource } from './modelProtocol';
+import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, type MapBase, type ModelSource } from './modelProtocol';
 import type { FromProjectionWorker, ProjectionJob } from './projectionWorker';
 import { workerFile } from './workerFile';
 
-/** Points on a map at most: UMAP of 10,000 codes takes about 15 s here. */
-export const MAP_MAX_POINTS = 10_000;
-/** The map's images travel with it for hover tooltips: at most this many bytes of them (fewer points for large images). */
-export const MAP_MAX_IMAGE_BYTES = 24 * 2 ** 20;
 /** t-SNE (Barnes-Hut, O(n log n) per iteration) takes about 6 s for 3,000 points here. */
 export const TSNE_MAX_POINTS = 3_000;
 const SEED = 42;

@@ -14,6 +14,11 @@ export interface ModelSource {
   validationCount?: number;
 }
 
+/** Points on a map at most: UMAP of 10,000 codes takes about 15 s here. */
+export const MAP_MAX_POINTS = 10_000;
+/** The map's images travel with it for hover tooltips: at most this many bytes of them (fewer points for large images). */
+export const MAP_MAX_IMAGE_BYTES = 24 * 2 ** 20;
+
 /** Everything of a latent map but its 2-D layout for UMAP and t-SNE: the points, their codes and the PCA. */
 export interface MapBase {
   info: ModelInfo;

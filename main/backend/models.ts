@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, TraverseRequest, TraverseResult } from '../../core/api';
+import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
 import { compileGraph, type CompiledModel } from '../../core/compile/compile';
 import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
 import { parseGraphText } from '../../core/graph/schema';
@@ -20,7 +21,7 @@ import { restoreWeights } from '../../core/train/state';
 import { ByteLru } from './byteLru';
 import { CheckpointError, readCheckpoint } from './checkpoints';
 import { loadAnyDataset } from './datasets';
-import { ModelError, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
+import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, ModelError, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
 
 /** Images per encoder or decoder call: large enough to amortise a call, small enough to yield often. */
 const BATCH = 128;
@@ -66,6 +67,8 @@ const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolv
 
 export class ModelService {
   readonly cache: ByteLru<Entry>;
+  /** Loads and encodings under way, by key: a second request for one waits for it instead of repeating it. */
+  private readonly pending = new Map<string, Promise<unknown>>();
 
   constructor(maxBytes: number) {
     this.cache = new ByteLru<Entry>(maxBytes, (_key, entry) => {
@@ -116,12 +119,6 @@ export class ModelService {
   /** The run's model, from the cache while its checkpoint is unchanged; loaded (and the cache trimmed) otherwise. */
   model(source: ModelSource): LoadedModel {
     const { runId, runDir } = source;
-    let graphText: string;
-    try {
-      graphText = readFileSync(join(runDir, 'graph.json'), 'utf8');
-    } catch (err) {
-      throw new ModelError(`the graph of run ${runId} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'unreadable');
-    }
     const checkpoint = source.checkpoint === 'best' && !checkpointStamp(runDir, 'best') && checkpointStamp(runDir, 'last') ? 'last' : source.checkpoint;
     const stamp = checkpointStamp(runDir, checkpoint);
     const key = modelKey(runDir, checkpoint);
@@ -130,11 +127,12 @@ export class ModelService {
     if (cached?.kind === 'model' && (cached.stamp === stamp || stamp === null)) return cached;
     let graph;
     try {
-      graph = parseGraphText(graphText);
+      graph = parseGraphText(readFileSync(join(runDir, 'graph.json'), 'utf8'));
     } catch (err) {
-      throw new ModelError(`the graph of run ${runId} cannot be read: ${(err as Error).message}`, 'unreadable');
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ModelError(`the graph of run ${runId} cannot be read${code ? ` (${code})` : `: ${(err as Error).message}`}`, 'unreadable');
     }
-    const bottleneck = graph.nodes.some((n) => n.kind === 'Bottleneck' || n.kind === 'VariationalBottleneck');
+    const bottleneck = graph.nodes.some((n) => BOTTLENECK_KINDS.includes(n.kind));
     if (!bottleneck) throw new ModelError(`the graph of run ${runId} has no bottleneck: there is no latent space to explore`, 'no-bottleneck');
     if (stamp === null) throw new ModelError(`run ${runId} has no checkpoint yet: it has not finished an epoch`, 'no-checkpoint');
     let state;
@@ -195,11 +193,23 @@ export class ModelService {
     };
   }
 
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const running = this.pending.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const promise = make().finally(() => this.pending.delete(key));
+    this.pending.set(key, promise);
+    return promise;
+  }
+
   /** The validation images of the run's dataset, cached per dataset (runs on one dataset share them). */
   private async images(m: LoadedModel): Promise<LoadedImages> {
     const key = `images|${m.source.datasetId}`;
     const cached = this.cache.get(key);
     if (cached?.kind === 'images') return cached;
+    return this.once(key, () => this.loadImages(m, key));
+  }
+
+  private async loadImages(m: LoadedModel, key: string): Promise<LoadedImages> {
     let loaded;
     try {
       loaded = await loadAnyDataset(m.source.datasetId);
@@ -309,12 +319,14 @@ export class ModelService {
     const limit = Math.max(1, Math.min(maxPoints, Math.floor(maxImageBytes / images.size)));
     const indices = evenSubsample(images.validation.count, limit);
     const key = `${limit}`;
-    if (m.points?.key !== key) {
+    if (m.points?.key === key) return m.points;
+    const entry = modelKey(m.source.runDir, m.checkpoint);
+    return this.once(`${entry}|${m.stamp}|points|${key}`, async () => {
       const { codes, errors } = await this.encodeValidation(m, images, indices, progress);
       m.points = { key, indices, codes, errors };
-      this.cache.resize(modelKey(m.source.runDir, m.checkpoint), m.weightBytes + codes.byteLength + errors.byteLength + indices.length * 8);
-    }
-    return m.points;
+      this.cache.resize(entry, m.weightBytes + codes.byteLength + errors.byteLength + indices.length * 8);
+      return m.points;
+    });
   }
 
   private async mapBase(m: LoadedModel, maxPoints: number, maxImageBytes: number, progress: Progress): Promise<MapBase> {
@@ -399,6 +411,10 @@ export class ModelService {
   /** A plain autoencoder's Gaussian: fitted once per checkpoint to the codes of (up to 20,000) training images. */
   private async fitted(m: LoadedModel, progress: Progress): Promise<Gaussian> {
     if (m.fitted) return m.fitted;
+    return this.once(`${modelKey(m.source.runDir, m.checkpoint)}|${m.stamp}|fit`, () => this.fit(m, progress));
+  }
+
+  private async fit(m: LoadedModel, progress: Progress): Promise<Gaussian> {
     let loaded;
     try {
       loaded = await loadAnyDataset(m.source.datasetId);
@@ -426,7 +442,8 @@ export class ModelService {
 
   private async traverse(m: LoadedModel, r: Pick<TraverseRequest, 'base' | 'dims' | 'steps' | 'range'>, progress: Progress): Promise<TraverseResult> {
     const images = await this.images(m);
-    const points = await this.points(m, images, 10_000, 64 * 2 ** 20, progress);
+    // σ from the map's points (the same ones, so they are encoded once).
+    const points = await this.points(m, images, MAP_MAX_POINTS, MAP_MAX_IMAGE_BYTES, progress);
     const { mean, sigma } = spread(points.codes, points.indices.length, m.codeSize);
     for (const dim of r.dims ?? []) {
       if (dim >= m.codeSize) throw new ModelError(`dimension ${dim} is out of range: the codes of run ${m.source.runId} have ${m.codeSize} (0 to ${m.codeSize - 1})`, 'bad-request');
