@@ -151,7 +151,10 @@ export async function encode(args: string[]): Promise<number> {
       if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found`);
       datasetId = folderDatasetId(scan.root, preprocessingOf(info, source));
     }
-    const encoded = await backend.models.call('encodeDataset', source, { datasetId, split });
+    // On a terminal, how far the encoding is, on one line rewritten in place.
+    const progress = process.stderr.isTTY ? (phase: string, done: number, total: number) => process.stderr.write(`\r${phase} ${done.toLocaleString('en')}/${total.toLocaleString('en')}  `) : undefined;
+    const encoded = await backend.models.call('encodeDataset', source, { datasetId, split }, progress);
+    if (progress) process.stderr.write('\r\x1b[K');
     if (/\.npy$/i.test(out)) {
       const labels = out.replace(/\.npy$/i, '.labels.csv');
       writeFileSync(out, npy(encoded.codes, encoded.count, encoded.codeSize));

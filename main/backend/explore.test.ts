@@ -115,6 +115,8 @@ describe('a trained model through the contract', () => {
     const fitted = await backend.invoke('model:sample', { runId: ae, count: 8, seed: 11, temperature: 0.5 });
     expect(fitted.source).toBe('fitted');
     expect(fitted.note).toMatch(/only a VAE’s latent space is trained to be sampled/);
+    // The fit encoded the 256 training images once, with progress.
+    expect(events.filter((e) => e.type === 'job-progress' && e.job === 'sample' && e.runId === ae).at(-1)).toMatchObject({ phase: 'fitting', done: 256, total: 256 });
     expect((await backend.invoke('model:sample', { runId: ae, count: 8, seed: 11, temperature: 0.5 })).images.pixels).toBe(fitted.images.pixels);
   });
 

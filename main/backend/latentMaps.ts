@@ -36,6 +36,7 @@ export class LatentMaps {
 
   constructor(
     private readonly host: Pick<ModelHost, 'call'>,
+    /** job-progress events (job "map:pca", "map:umap", "map:tsne"). */
     private readonly broadcast: (event: ApiEvent) => void,
     private readonly limits: MapLimits = { maxPoints: MAP_MAX_POINTS, maxImageBytes: MAP_MAX_IMAGE_BYTES, tsneMaxPoints: TSNE_MAX_POINTS },
   ) {}

@@ -179,9 +179,10 @@ export class BottleneckBackend implements BottleneckApi {
       'model:decode': async ({ codes, ...ref }) => this.models.call('decode', this.modelSource(ref), { codes }),
       'model:point': async ({ index, ...ref }) => this.models.call('point', this.modelSource(ref), { index }),
       'model:interpolate': async ({ from, to, steps, path, ...ref }) => this.models.call('interpolate', this.modelSource(ref), { from, to, steps, path }),
-      'model:sample': async ({ count, seed, temperature, ...ref }) => this.models.call('sample', this.modelSource(ref), { count, seed, temperature }),
+      // A plain autoencoder's first samples fit a Gaussian to its training codes, a first traversal encodes the map's points: both report progress.
+      'model:sample': async ({ count, seed, temperature, ...ref }) => this.models.call('sample', this.modelSource(ref), { count, seed, temperature }, this.jobProgress('sample', ref.runId)),
       'model:traverse': async ({ base, dims, steps, range, ...ref }) =>
-        this.models.call('traverse', this.modelSource(ref), { ...(base && { base }), ...(dims && { dims }), steps, range }),
+        this.models.call('traverse', this.modelSource(ref), { ...(base && { base }), ...(dims && { dims }), steps, range }, this.jobProgress('traverse', ref.runId)),
       'datasets:browse': async ({ path }) => browseFolder(path),
       'datasets:scan': async ({ path }) => {
         // A new scan replaces one still running (the user picked another folder).
@@ -217,6 +218,11 @@ export class BottleneckBackend implements BottleneckApi {
     const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
     const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
     if (refusal) throw new Error(refusal);
+  }
+
+  /** Progress of a computation for a view, as job-progress events. */
+  private jobProgress(job: string, runId: string) {
+    return (phase: string, done: number, total: number) => this.broadcast({ type: 'job-progress', job, runId, phase, done, total });
   }
 
   /**
