@@ -22,6 +22,10 @@ import type { BackendInfo, RunDetail, RunSummary } from '../core/api';
 import { BACKEND_NAMES } from './backend/workerProtocol';
 import { describeWriteError } from './backend/diskErrors';
 import { excerpt } from '../core/limits';
+import { ContractError } from '../core/apiSchema';
+import { UsageError } from './cliErrors';
+import { encode, EXPLORE_USAGE, interpolate, sample } from './cliExplore';
+import { ModelError } from './backend/modelProtocol';
 
 const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
@@ -37,10 +41,10 @@ const USAGE = `usage:
   bottleneck runs show RUN_ID [--json]           a run's settings and its metrics per epoch
   bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
                                                  and samples/ into DIR (a new or empty folder)
+${EXPLORE_USAGE}
 templates: ${TEMPLATE_NAMES.join(', ')}
 runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder)`;
 
-class UsageError extends Error {}
 
 /** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
 function settingOption(option: string, setting: NumericTrainingSetting, text: string | undefined): number | undefined {
@@ -360,6 +364,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'train') return await train(rest);
     if (command === 'runs') return await runs(rest);
+    if (command === 'sample') return await sample(rest);
+    if (command === 'interpolate') return await interpolate(rest);
+    if (command === 'encode') return await encode(rest);
     if (command === undefined || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command ? 0 : 2;
@@ -371,6 +378,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || coded) {
       console.error(`bottleneck: ${(err as Error).message}`);
       return 2;
+    }
+    // A run whose model cannot be used (deleted, no checkpoint, no bottleneck), a request out of range.
+    if (err instanceof ModelError || err instanceof ContractError) {
+      console.error(`bottleneck: ${excerpt((err as Error).message, 500)}`);
+      return 1;
     }
     // The file system refused (a path too long, a file that cannot be read, a full disk): its
     // message names the file; a stack would only hide it.

@@ -22,6 +22,8 @@ await esbuild({
     cli: 'main/cli.ts',
     trainWorker: 'main/backend/trainWorker.ts',
     parallelWorker: 'main/backend/parallelWorker.ts',
+    modelWorker: 'main/backend/modelWorker.ts',
+    projectionWorker: 'main/backend/projectionWorker.ts',
   },
   outdir: 'dist/main',
   outExtension: { '.js': '.cjs' },

@@ -95,7 +95,10 @@ const manifestSchema = z.object({
 /** A checkpoint that cannot be used to continue: the message names the file and what is wrong with it. */
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
-  constructor(file: string, fault: string) {
+  constructor(
+    readonly file: string,
+    readonly fault: string,
+  ) {
     super(`cannot continue from ${file}: ${fault}`);
   }
 }

@@ -5,7 +5,7 @@ import { parseIdx, subsetDataset, type ImageDataset } from '../../core/data/data
 import type { DatasetInfo } from '../../core/api';
 import { builtinDatasetId, parseDatasetId } from '../../core/data/datasetId';
 import type { DatasetProgressEvent, RunDataset } from '../../core/train/events';
-import { decodeFolder, scanFolder } from './imageFolder';
+import { decodeFolder, scanFolder, type SplitFiles } from './imageFolder';
 import { assetsDir, workspaceDir } from './paths';
 import { excerpt } from '../../core/limits';
 
@@ -83,6 +83,8 @@ export interface LoadedDataset {
   /** What run.json records about it. */
   record: RunDataset;
   fromCache: boolean;
+  /** Image folders: each split's file names (relative to the folder), in image order. */
+  files?: SplitFiles | null;
 }
 
 export type LoadProgress = Omit<DatasetProgressEvent, 'type' | 'runId'>;
@@ -119,6 +121,7 @@ export async function loadAnyDataset(id: string, opts: { signal?: AbortSignal; o
   return {
     dataset,
     fromCache: decoded.fromCache,
+    files: decoded.files,
     record: {
       ...shapeOf(dataset),
       counts: decoded.counts,

@@ -133,7 +133,7 @@ export async function suggestPreprocessing(scan: FolderScan, seed = 42): Promise
 }
 
 /** Decodes one file to exactly height × width × channels bytes. */
-async function decodeOne(file: string, p: Preprocessing): Promise<Uint8Array> {
+export async function decodeOne(file: string, p: Preprocessing): Promise<Uint8Array> {
   let image: Sharp;
   const ext = extname(file).toLowerCase();
   if (ext === '.bmp') {
@@ -183,6 +183,13 @@ export interface DecodedFolder {
   fromCache: boolean;
   /** True when the images stay on disk and each batch is read from the cache file. */
   streamed: boolean;
+  /** Each split's file names, relative to the folder, in the order of its images; null if they cannot be matched. */
+  files: SplitFiles | null;
+}
+
+export interface SplitFiles {
+  train: string[];
+  validation: string[];
 }
 
 export function fingerprint(scan: FolderScan, p: Preprocessing): string {
@@ -277,7 +284,25 @@ export async function decodeFolder(
     counts: header.counts,
     fromCache,
     streamed,
+    files: splitFiles(scan, header, p),
   };
+}
+
+/**
+ * The cache keeps no file names: they are derived again as buildCache ordered the images (the scan's
+ * order less the skipped files, split by the same seeded rule). The fingerprint ties the cache to
+ * this scan, so the order is the same; counts that differ anyway give null rather than wrong names.
+ */
+function splitFiles(scan: FolderScan, header: CacheHeader, p: Preprocessing): SplitFiles | null {
+  const skipped = new Set(header.skipped.map((s) => s.path));
+  const kept = scan.files.filter((f) => !skipped.has(f.path));
+  const labelIndex = new Map(header.classNames.map((c, i) => [c, i]));
+  const labels = kept.map((f) => labelIndex.get(f.label) ?? -1);
+  if (labels.includes(-1)) return null;
+  const split = stratifiedSplit(labels, p.validationSplit, p.seed);
+  if (split.train.length !== header.trainCount || split.validation.length !== header.validationCount) return null;
+  const name = (i: number) => relative(scan.root, kept[i]!.path).split(sep).join('/');
+  return { train: split.train.map(name), validation: split.validation.map(name) };
 }
 
 async function buildCache(

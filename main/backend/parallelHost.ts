@@ -3,23 +3,13 @@
  * on one core (wasm, cpu). BOTTLENECK_THREADS=1 keeps training on one thread. The bundled app needs
  * parallelWorker.cjs beside the bundle; without it training stays on one thread.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FollowerHandle, FollowerInit, ParallelLauncher } from '../../core/train/parallel';
-import { HERE } from './paths';
-
-function workerFile(): string | null {
-  for (const name of ['parallelWorker.cjs', 'parallelWorker.dev.mjs']) {
-    const file = join(HERE, name);
-    if (existsSync(file)) return file;
-  }
-  return null;
-}
+import { workerFile } from './workerFile';
 
 export const launchFollower: ParallelLauncher = (init: FollowerInit) => {
   if (process.env.BOTTLENECK_THREADS === '1') return Promise.resolve(null);
-  const file = workerFile();
+  const file = workerFile('parallelWorker');
   if (!file) return Promise.resolve(null);
   const worker = new Worker(file, { workerData: init });
   // After start-up a follower's faults reach the leader through the shared failure flag, not here.

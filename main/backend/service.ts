@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
+import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
@@ -13,6 +13,9 @@ import { describeWriteError, isDiskError } from './diskErrors';
 import { checkDatasetId, listDatasets } from './datasets';
 import { browseFolder, summarizeFolder } from './folderBrowser';
 import { GraphFiles } from './graphFiles';
+import { LatentMaps } from './latentMaps';
+import { ModelHost } from './modelHost';
+import { ModelError, type ModelSource } from './modelProtocol';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { newRunId } from './runs/naming';
 import { ACTIVE_STATUSES } from './runs/format';
@@ -44,6 +47,8 @@ export interface BackendOptions {
   menu?: NativeMenu;
   /** The machine's memory in bytes (os.totalmem() unless a test gives another). */
   totalMemory?: () => number;
+  /** The model cache's bound in bytes (default: modelCacheBytes()). */
+  modelCacheBytes?: number;
 }
 
 /**
@@ -56,6 +61,9 @@ export class BottleneckBackend implements BottleneckApi {
   readonly trainer: TrainerHost;
   readonly graphs: GraphFiles;
   readonly settings: Settings;
+  /** The model cache's inference worker (DESIGN.md: a run's checkpoint loaded once, encode / decode / sample here). */
+  readonly models: ModelHost;
+  private readonly maps: LatentMaps;
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
   private readonly queue: TrainJob[] = [];
@@ -70,6 +78,8 @@ export class BottleneckBackend implements BottleneckApi {
     this.trainer = new TrainerHost(this.settings.backendPreference);
     this.trainer.onBackend((backend) => this.broadcast({ type: 'backend-ready', backend }));
     this.graphs = new GraphFiles(options.graphsRoot ?? join(workspaceDir(), 'graphs'));
+    this.models = new ModelHost(options.modelCacheBytes);
+    this.maps = new LatentMaps(this.models, (event) => this.broadcast(event));
     const dialogs = () => {
       if (!options.dialogs) throw new Error('native dialogs exist only in the desktop app');
       return options.dialogs;
@@ -137,6 +147,7 @@ export class BottleneckBackend implements BottleneckApi {
       },
       'runs:delete': async ({ runIds }) => {
         const deleted = this.runs.delete(runIds, (id) => this.isActive(id));
+        for (const id of deleted) this.models.forget(this.runs.dir(id));
         this.broadcast({ type: 'runs-changed' });
         return { deleted };
       },
@@ -171,6 +182,16 @@ export class BottleneckBackend implements BottleneckApi {
         this.options.menu?.setEnabled(enabled);
         return {};
       },
+      'model:info': async (ref) => this.models.call('info', this.modelSource(ref), {}),
+      'model:map': async ({ method, ...ref }) => this.maps.map(this.modelSource(ref), method),
+      'model:cancel-map': async ({ method, runId, checkpoint }) => ({ cancelled: this.maps.cancel({ runDir: this.runs.dir(runId), checkpoint: checkpoint ?? 'best' }, method) }),
+      'model:decode': async ({ codes, ...ref }) => this.models.call('decode', this.modelSource(ref), { codes }),
+      'model:point': async ({ index, ...ref }) => this.models.call('point', this.modelSource(ref), { index }),
+      'model:interpolate': async ({ from, to, steps, path, ...ref }) => this.models.call('interpolate', this.modelSource(ref), { from, to, steps, path }),
+      // A plain autoencoder's first samples fit a Gaussian to its training codes, a first traversal encodes the map's points: both report progress.
+      'model:sample': async ({ count, seed, temperature, ...ref }) => this.models.call('sample', this.modelSource(ref), { count, seed, temperature }, this.jobProgress('sample', ref.runId)),
+      'model:traverse': async ({ base, dims, steps, range, ...ref }) =>
+        this.models.call('traverse', this.modelSource(ref), { ...(base && { base }), ...(dims && { dims }), steps, range }, this.jobProgress('traverse', ref.runId)),
       'datasets:browse': async ({ path }) => browseFolder(path),
       'datasets:scan': async ({ path }) => {
         // A new scan replaces one still running (the user picked another folder).
@@ -206,6 +227,45 @@ export class BottleneckBackend implements BottleneckApi {
     const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
     const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
     if (refusal) throw new Error(refusal);
+  }
+
+  /** Progress of a computation for a view, as job-progress events. */
+  private jobProgress(job: string, runId: string) {
+    return (phase: string, done: number, total: number) => this.broadcast({ type: 'job-progress', job, runId, phase, done, total });
+  }
+
+  /**
+   * A run as the inference worker loads it, or why it cannot be: an unknown or deleted run, a
+   * run.json that cannot be read. The worker finds the rest (no bottleneck, no checkpoint yet).
+   */
+  modelSource({ runId, checkpoint = 'best' }: ModelRef): ModelSource {
+    let dir: string;
+    try {
+      dir = this.runs.dir(runId);
+    } catch (err) {
+      throw new ModelError((err as Error).message, 'not-found');
+    }
+    if (!existsSync(dir)) {
+      if (this.runs.isDeleted(runId)) throw new ModelError(`run ${runId} was deleted: restore it from the trash to explore it`, 'deleted');
+      throw new ModelError(`no run ${runId}`, 'not-found');
+    }
+    let run;
+    try {
+      run = this.runs.read(runId);
+    } catch (err) {
+      throw new ModelError((err as Error).message, 'unreadable');
+    }
+    const dataset = run.dataset as { id: string; name?: string; classNames?: string[]; validationCount?: number };
+    return {
+      runId,
+      runDir: dir,
+      runName: run.name,
+      datasetId: dataset.id,
+      datasetName: dataset.name ?? dataset.id,
+      checkpoint,
+      ...(Array.isArray(dataset.classNames) && { classNames: dataset.classNames }),
+      ...(typeof dataset.validationCount === 'number' && { validationCount: dataset.validationCount }),
+    };
   }
 
   /** Starts the trainer in the background so the backend is known before the first run. */
@@ -297,7 +357,8 @@ export class BottleneckBackend implements BottleneckApi {
   }
 
   async dispose(): Promise<void> {
-    await this.trainer.dispose();
+    this.maps.dispose();
+    await Promise.all([this.trainer.dispose(), this.models.dispose()]);
   }
 
   private async enqueue(job: TrainJob): Promise<TrainStartResult> {

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../../core/api';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { HERE } from './paths';
+import { workerFile } from './workerFile';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
@@ -15,8 +15,7 @@ export interface TrainerWorkerData {
 
 /** The bundled worker sits beside the bundle; from source it runs through tsx. */
 function spawnWorker(workerData: TrainerWorkerData): Worker {
-  const bundled = join(HERE, 'trainWorker.cjs');
-  return new Worker(existsSync(bundled) ? bundled : join(HERE, 'trainWorker.dev.mjs'), { workerData });
+  return new Worker(workerFile('trainWorker') ?? join(HERE, 'trainWorker.dev.mjs'), { workerData });
 }
 
 /**

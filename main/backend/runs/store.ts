@@ -19,7 +19,7 @@ import { ACTIVE_STATUSES, readRunFile, RUN_FORMAT, RUN_VERSION, writeRunFile, ty
 import { markInterrupted } from './interrupted';
 import { durationOf, lastWriteMs, listRuns, runDetail, summarizeRun, toSummary } from './listing';
 import { datasetNameOf, describeGraph, isRunId, uniqueRunName } from './naming';
-import { moveToTrash, restoreFromTrash, TRASH } from './trash';
+import { inTrash, moveToTrash, restoreFromTrash, TRASH } from './trash';
 
 export class RunStore {
   private readonly writer = new RunEventWriter(this);
@@ -40,6 +40,11 @@ export class RunStore {
 
   get trashDir(): string {
     return join(this.root, TRASH);
+  }
+
+  /** Deleted: its folder waits in the trash. */
+  isDeleted(runId: string): boolean {
+    return inTrash(this.trashDir, runId);
   }
 
   /**

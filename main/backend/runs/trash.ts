@@ -16,6 +16,11 @@ function trashNames(trashDir: string, id: string): string[] {
   return names.filter((name) => name === id || (name.startsWith(`${id}~`) && /^\d+$/.test(name.slice(id.length + 1)))).sort((a, b) => n(a) - n(b));
 }
 
+/** Whether a run is in the trash (deleted, not restored). */
+export function inTrash(trashDir: string, id: string): boolean {
+  return trashNames(trashDir, id).length > 0;
+}
+
 function freeTrashName(trashDir: string, id: string): string {
   const names = trashNames(trashDir, id);
   if (names.length === 0) return id;

@@ -1,0 +1,59 @@
+/**
+ * Codes written for other tools (dimensionality reduction, feature extraction): a CSV with one row
+ * per image, or a NumPy .npy float32 array with the rows' labels in a CSV beside it.
+ */
+import type { EncodedDataset } from './modelProtocol';
+
+/** The shortest decimal that reads back as the same float32 (at most 9 significant digits). */
+export function float32Text(v: number): string {
+  for (let digits = 6; digits < 9; digits++) {
+    const text = String(Number(v.toPrecision(digits)));
+    if (Math.fround(Number(text)) === v) return text;
+  }
+  return String(Number(v.toPrecision(9)));
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The columns that say which image a row is: index (in its split), split, file (image folders), label, class. */
+function rowHeads(e: EncodedDataset): { header: string[]; row: (i: number) => string[] } {
+  return {
+    header: ['index', 'split', ...(e.files ? ['file'] : []), 'label', 'class'],
+    row: (i) => [String(e.index[i]), e.split[i]!, ...(e.files ? [csvField(e.files[i]!)] : []), String(e.labels[i]), csvField(e.classNames[e.labels[i]!] ?? '')],
+  };
+}
+
+function lines(header: string[], count: number, row: (i: number) => string[]): string {
+  const out = [header.join(',')];
+  for (let i = 0; i < count; i++) out.push(row(i).join(','));
+  return `${out.join('\n')}\n`;
+}
+
+/** index, split, [file,] label, class, z0 … z(d−1): one row per image. */
+export function codesCsv(e: EncodedDataset): string {
+  const heads = rowHeads(e);
+  const z = Array.from({ length: e.codeSize }, (_, j) => `z${j}`);
+  return lines([...heads.header, ...z], e.count, (i) => [...heads.row(i), ...Array.from(e.codes.subarray(i * e.codeSize, (i + 1) * e.codeSize), float32Text)]);
+}
+
+/** The rows' labels for a .npy file: the same columns as the CSV, without the codes. */
+export function labelsCsv(e: EncodedDataset): string {
+  const heads = rowHeads(e);
+  return lines(heads.header, e.count, heads.row);
+}
+
+/** A NumPy .npy (format 1.0) of float32 rows × columns, little-endian. */
+export function npy(data: Float32Array, rows: number, columns: number): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`;
+  // Magic (6) + version (2) + length (2) + header, padded with spaces and a newline to 64 bytes.
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  const body = new DataView(out.buffer, 10 + header.length);
+  for (let i = 0; i < data.length; i++) body.setFloat32(i * 4, data[i]!, true);
+  return out;
+}

@@ -1,0 +1,111 @@
+/** Messages between the model host (main thread) and the inference worker (modelWorker.ts). */
+import type { BackendInfo, CheckpointChoice, ImageBatch, InterpolateRequest, LatentPlane, ModelInfo, PointDetail, SampleResult, TraverseRequest, TraverseResult } from '../../core/api';
+
+/** A run as the worker loads it: the main thread has checked that it exists and read its run.json. */
+export interface ModelSource {
+  runId: string;
+  runDir: string;
+  runName: string;
+  datasetId: string;
+  datasetName: string;
+  checkpoint: CheckpointChoice;
+  /** From run.json's dataset record, so model:info need not load the images; absent in runs that never loaded them. */
+  classNames?: string[];
+  validationCount?: number;
+}
+
+/** Points on a map at most: UMAP of 10,000 codes takes about 15 s here. */
+export const MAP_MAX_POINTS = 10_000;
+/** The map's images travel with it for hover tooltips: at most this many bytes of them (fewer points for large images). */
+export const MAP_MAX_IMAGE_BYTES = 24 * 2 ** 20;
+
+/** Everything of a latent map but its 2-D layout for UMAP and t-SNE: the points, their codes and the PCA. */
+export interface MapBase {
+  info: ModelInfo;
+  indices: Int32Array;
+  labels: Uint8Array;
+  errors: Float32Array;
+  files: string[] | null;
+  images: ImageBatch;
+  /** points × codeSize, row-major. */
+  codes: Float32Array;
+  /** PCA, or the code itself for a 2-D code (raw). */
+  x: Float32Array;
+  y: Float32Array;
+  plane: LatentPlane;
+  raw: boolean;
+  /** The map shows `indices.length` of `total` validation images. */
+  total: number;
+}
+
+export type EncodeSplit = 'train' | 'validation' | 'all';
+
+/** Every image of a dataset encoded: one row per image. */
+export interface EncodedDataset {
+  codeSize: number;
+  count: number;
+  codes: Float32Array;
+  split: ('train' | 'validation')[];
+  /** Index within its split. */
+  index: Int32Array;
+  labels: Uint8Array;
+  classNames: string[];
+  files: string[] | null;
+}
+
+export interface LoadedModelMemory {
+  key: string;
+  kind: 'model' | 'images';
+  bytes: number;
+  /** For a model: its weights, and its validation codes once computed. */
+  weightBytes?: number;
+  codeBytes?: number;
+}
+
+/** op -> [request, result]. Each request also carries the source. */
+export interface ModelOps {
+  info: [Record<string, never>, ModelInfo];
+  mapBase: [{ maxPoints: number; maxImageBytes: number }, MapBase];
+  decode: [{ codes: number[][] }, ImageBatch];
+  point: [{ index: number }, PointDetail];
+  interpolate: [Pick<InterpolateRequest, 'from' | 'to' | 'steps' | 'path'>, { images: ImageBatch; codes: number[][] }];
+  sample: [{ count: number; seed: number; temperature: number }, SampleResult];
+  traverse: [Pick<TraverseRequest, 'base' | 'dims' | 'steps' | 'range'>, TraverseResult];
+  /** Images given as bytes (HWC, the model's shape), e.g. files the CLI resized. */
+  encodeImages: [{ pixels: Uint8Array; count: number }, number[][]];
+  encodeDataset: [{ datasetId: string; split: EncodeSplit }, EncodedDataset];
+  memory: [Record<string, never>, { entries: LoadedModelMemory[]; total: number; limit: number }];
+}
+export type ModelOp = keyof ModelOps;
+
+export type ToModelWorker =
+  | { type: 'call'; id: number; op: ModelOp; source: ModelSource | null; request: unknown }
+  /** A run was deleted or changed: drop what is cached of it. */
+  | { type: 'forget'; runDir: string };
+
+export type FromModelWorker =
+  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'fatal'; message: string }
+  | { type: 'progress'; id: number; phase: string; done: number; total: number }
+  | { type: 'result'; id: number; ok: true; result: unknown }
+  | { type: 'result'; id: number; ok: false; message: string; code?: string };
+
+/** What the worker is started with. */
+export interface ModelWorkerData {
+  /** The cache's bound in bytes (weights, codes and images). */
+  maxBytes: number;
+}
+
+/**
+ * Why a run's model cannot be used; `code` crosses the contract so the view can tell the cases apart:
+ * not-found, deleted, unreadable, no-bottleneck, no-checkpoint, bad-request, cancelled, failed (a fault).
+ */
+export class ModelError extends Error {
+  override name = 'ModelError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,541 @@
+/**
+ * The model cache of DESIGN.md, inside the inference worker: a run's graph compiled once with its
+ * checkpoint's weights, the validation images of its dataset, and what is derived from them (the
+ * codes of the map's points, the Gaussian fitted to the training codes), kept in one LRU bounded by
+ * bytes. Every operation of the Explore view runs here: encode, decode, sample, interpolate, traverse.
+ * For a VAE the code is the mean μ (the encoder's deterministic output), and decode takes codes in
+ * that space.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, TraverseRequest, TraverseResult } from '../../core/api';
+import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
+import { compileGraph, type CompiledModel } from '../../core/compile/compile';
+import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
+import { parseGraphText } from '../../core/graph/schema';
+import { pca2d } from '../../core/latent/pca';
+import { fitGaussian, lerpPath, sampleGaussian, slerpPath, standardNormal, traversal, type Gaussian } from '../../core/latent/sample';
+import { evenSubsample } from '../../core/latent/tsne';
+import { restoreWeights } from '../../core/train/state';
+import { ByteLru } from './byteLru';
+import { CheckpointError, readCheckpoint } from './checkpoints';
+import { loadAnyDataset } from './datasets';
+import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, ModelError, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
+
+/** Images per encoder or decoder call: large enough to amortise a call, small enough to yield often. */
+const BATCH = 128;
+/** Training images a plain autoencoder's Gaussian is fitted to, at most (evenly spaced). */
+const FIT_MAX_IMAGES = 20_000;
+
+export const SAMPLE_NOTE =
+  'These codes come from a Gaussian fitted to the training codes: only a VAE’s latent space is trained to be sampled, so a plain autoencoder’s codes leave gaps where decoded samples look worse.';
+
+interface LoadedModel {
+  kind: 'model';
+  source: ModelSource;
+  checkpoint: CheckpointChoice;
+  /** checkpoint.json's mtime and size when loaded: a newer epoch's checkpoint replaces it. */
+  stamp: string;
+  epoch: number;
+  compiled: CompiledModel;
+  codeSize: number;
+  variational: boolean;
+  height: number;
+  width: number;
+  channels: number;
+  weightBytes: number;
+  /** The map's points: their indices in the validation split, codes and reconstruction errors. */
+  points?: { key: string; indices: number[]; codes: Float32Array; errors: Float32Array };
+  fitted?: Gaussian;
+}
+
+interface LoadedImages {
+  kind: 'images';
+  validation: ImageSplit;
+  files: string[] | null;
+  classNames: string[];
+  size: number;
+  bytes: number;
+}
+
+type Entry = LoadedModel | LoadedImages;
+
+export type Progress = (phase: string, done: number, total: number) => void;
+
+const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class ModelService {
+  readonly cache: ByteLru<Entry>;
+  /** Loads and encodings under way, by key: a second request for one waits for it instead of repeating it. */
+  private readonly pending = new Map<string, Promise<unknown>>();
+
+  constructor(maxBytes: number) {
+    this.cache = new ByteLru<Entry>(maxBytes, (_key, entry) => {
+      if (entry.kind === 'model') entry.compiled.dispose();
+    });
+  }
+
+  /** Runs one operation of the protocol. */
+  async run<O extends keyof ModelOps>(op: O, source: ModelSource | null, request: ModelOps[O][0], progress: Progress = () => {}): Promise<ModelOps[O][1]> {
+    if (op === 'memory') return this.memory() as ModelOps[O][1];
+    if (!source) throw new ModelError(`${op} needs a run`, 'bad-request');
+    const handlers: { [K in Exclude<keyof ModelOps, 'memory'>]: (m: LoadedModel, r: ModelOps[K][0]) => Promise<ModelOps[K][1]> } = {
+      info: async (m) => this.info(m),
+      mapBase: (m, r) => this.mapBase(m, r.maxPoints, r.maxImageBytes, progress),
+      decode: async (m, r) => this.decode(m, r.codes),
+      point: (m, r) => this.point(m, r.index),
+      interpolate: (m, r) => this.interpolate(m, r),
+      sample: (m, r) => this.sample(m, r, progress),
+      traverse: (m, r) => this.traverse(m, r, progress),
+      encodeImages: async (m, r) => rows(this.encode(m, toFloats(r.pixels), r.count), m.codeSize),
+      encodeDataset: (m, r) => this.encodeDataset(m, r.datasetId, r.split, progress),
+    };
+    const model = this.model(source);
+    const key = modelKey(source.runDir, model.checkpoint);
+    const release = this.cache.pin(key);
+    try {
+      return await (handlers[op as Exclude<O, 'memory'>] as (m: LoadedModel, r: unknown) => Promise<ModelOps[O][1]>)(model, request);
+    } finally {
+      release();
+    }
+  }
+
+  /** Drops a run's models (deleted, or its checkpoint replaced by a continued run). */
+  forget(runDir: string): void {
+    for (const key of this.cache.keys()) if (key.startsWith(`${runDir}|`)) this.cache.delete(key);
+  }
+
+  memory(): { entries: LoadedModelMemory[]; total: number; limit: number } {
+    const entries = this.cache.keys().map((key): LoadedModelMemory => {
+      const entry = this.cache.peek(key)!;
+      const bytes = this.cache.bytesOf(key)!;
+      if (entry.kind === 'images') return { key, kind: 'images', bytes };
+      return { key, kind: 'model', bytes, weightBytes: entry.weightBytes, codeBytes: bytes - entry.weightBytes };
+    });
+    return { entries, total: this.cache.bytes, limit: this.cache.maxBytes };
+  }
+
+  /** The run's model, from the cache while its checkpoint is unchanged; loaded (and the cache trimmed) otherwise. */
+  model(source: ModelSource): LoadedModel {
+    const { runId, runDir } = source;
+    const checkpoint = source.checkpoint === 'best' && !checkpointStamp(runDir, 'best') && checkpointStamp(runDir, 'last') ? 'last' : source.checkpoint;
+    const stamp = checkpointStamp(runDir, checkpoint);
+    const key = modelKey(runDir, checkpoint);
+    const cached = this.cache.get(key);
+    // Between the two renames of a checkpoint being replaced there is none on disk: keep the one loaded.
+    if (cached?.kind === 'model' && (cached.stamp === stamp || stamp === null)) return cached;
+    let graph;
+    try {
+      graph = parseGraphText(readFileSync(join(runDir, 'graph.json'), 'utf8'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ModelError(`the graph of run ${runId} cannot be read${code ? ` (${code})` : `: ${(err as Error).message}`}`, 'unreadable');
+    }
+    const bottleneck = graph.nodes.some((n) => BOTTLENECK_KINDS.includes(n.kind));
+    if (!bottleneck) throw new ModelError(`the graph of run ${runId} has no bottleneck: there is no latent space to explore`, 'no-bottleneck');
+    if (stamp === null) throw new ModelError(`run ${runId} has no checkpoint yet: it has not finished an epoch`, 'no-checkpoint');
+    let state;
+    try {
+      state = readCheckpoint(runDir, checkpoint);
+    } catch (err) {
+      const fault = err instanceof CheckpointError ? `${err.file}: ${err.fault}` : (err as Error).message;
+      throw new ModelError(`the ${checkpoint} checkpoint of run ${runId} cannot be read: ${fault}`, 'unreadable');
+    }
+    let compiled: CompiledModel;
+    try {
+      compiled = compileGraph(graph);
+    } catch (err) {
+      throw new ModelError(`the graph of run ${runId} cannot be compiled: ${(err as Error).message}`, 'unreadable');
+    }
+    try {
+      restoreWeights(compiled, state.weights);
+    } catch (err) {
+      compiled.dispose();
+      throw new ModelError(`the ${checkpoint} checkpoint of run ${runId} does not fit its graph: ${(err as Error).message}`, 'unreadable');
+    }
+    const [height, width, channels] = compiled.analysis.inputShape as [number, number, number];
+    const weightBytes = state.weights.reduce((sum, w) => sum + w.data.byteLength, 0);
+    const model: LoadedModel = {
+      kind: 'model',
+      source,
+      checkpoint,
+      stamp,
+      epoch: state.epoch,
+      compiled,
+      codeSize: compiled.analysis.codeSize!,
+      variational: compiled.loss.variational !== null,
+      height,
+      width,
+      channels,
+      weightBytes,
+    };
+    this.cache.set(key, model, weightBytes);
+    return model;
+  }
+
+  private info(m: LoadedModel, images?: LoadedImages): ModelInfo {
+    const s = m.source;
+    return {
+      runId: s.runId,
+      runName: s.runName,
+      checkpoint: m.checkpoint,
+      epoch: m.epoch,
+      codeSize: m.codeSize,
+      variational: m.variational,
+      height: m.height,
+      width: m.width,
+      channels: m.channels,
+      classNames: images?.classNames ?? s.classNames ?? [],
+      datasetId: s.datasetId,
+      datasetName: s.datasetName,
+      count: images?.validation.count ?? s.validationCount ?? 0,
+    };
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const running = this.pending.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const promise = make().finally(() => this.pending.delete(key));
+    this.pending.set(key, promise);
+    return promise;
+  }
+
+  /** The validation images of the run's dataset, cached per dataset (runs on one dataset share them). */
+  private async images(m: LoadedModel): Promise<LoadedImages> {
+    const key = `images|${m.source.datasetId}`;
+    const cached = this.cache.get(key);
+    if (cached?.kind === 'images') return cached;
+    return this.once(key, () => this.loadImages(m, key));
+  }
+
+  private async loadImages(m: LoadedModel, key: string): Promise<LoadedImages> {
+    let loaded;
+    try {
+      loaded = await loadAnyDataset(m.source.datasetId);
+    } catch (err) {
+      throw new ModelError(`the images of run ${m.source.runId} cannot be loaded: ${(err as Error).message}`, 'unreadable');
+    }
+    const { dataset } = loaded;
+    if (dataset.height !== m.height || dataset.width !== m.width || dataset.channels !== m.channels) {
+      throw new ModelError(`the dataset of run ${m.source.runId} is now ${dataset.height}×${dataset.width}×${dataset.channels}; the model takes ${m.height}×${m.width}×${m.channels}`, 'unreadable');
+    }
+    const size = imageSize(dataset);
+    const split = dataset.validation;
+    // A copy, so the training images (often the same buffer) can be freed; a streamed split stays on disk.
+    const validation: ImageSplit = split.readImage ? split : { images: split.images.slice(0, split.count * size), labels: split.labels.slice(), count: split.count };
+    const images: LoadedImages = { kind: 'images', validation, files: loaded.files?.validation ?? null, classNames: dataset.classNames, size, bytes: validation.images.byteLength + validation.labels.byteLength };
+    this.cache.set(key, images, images.bytes);
+    return images;
+  }
+
+  /** Codes of images (bytes scaled to [0, 1]), batch by batch. */
+  private encode(m: LoadedModel, x: Float32Array, count: number): Float32Array {
+    const out = new Float32Array(count * m.codeSize);
+    const size = m.height * m.width * m.channels;
+    for (let from = 0; from < count; from += BATCH) {
+      const n = Math.min(BATCH, count - from);
+      const codes = tf.tidy(() => {
+        const input = tf.tensor4d(x.subarray(from * size, (from + n) * size), [n, m.height, m.width, m.channels]);
+        return m.compiled.encoder.predict(input) as tf.Tensor;
+      });
+      out.set(codes.dataSync() as Float32Array, from * m.codeSize);
+      codes.dispose();
+    }
+    return out;
+  }
+
+  /** Images decoded from codes (count × codeSize), as floats in the model's output range. */
+  private decodeFloats(m: LoadedModel, codes: Float32Array, count: number): Float32Array {
+    const size = m.height * m.width * m.channels;
+    const out = new Float32Array(count * size);
+    for (let from = 0; from < count; from += BATCH * 2) {
+      const n = Math.min(BATCH * 2, count - from);
+      const images = tf.tidy(() => m.compiled.decoder.predict(tf.tensor2d(codes.subarray(from * m.codeSize, (from + n) * m.codeSize), [n, m.codeSize])) as tf.Tensor);
+      out.set(images.dataSync() as Float32Array, from * size);
+      images.dispose();
+    }
+    return out;
+  }
+
+  private decode(m: LoadedModel, codes: ArrayLike<number>[]): ImageBatch {
+    return this.batch(m, this.decodeFloats(m, this.checkCodes(m, codes), codes.length), codes.length);
+  }
+
+  private checkCodes(m: LoadedModel, codes: ArrayLike<number>[]): Float32Array {
+    const flat = new Float32Array(codes.length * m.codeSize);
+    codes.forEach((code, i) => {
+      if (code.length !== m.codeSize) throw new ModelError(`a code has ${code.length} values; the codes of run ${m.source.runId} have ${m.codeSize}`, 'bad-request');
+      flat.set(code, i * m.codeSize);
+    });
+    return flat;
+  }
+
+  private batch(m: LoadedModel, floats: Float32Array, count: number): ImageBatch {
+    const bytes = new Uint8Array(floats.length);
+    for (let i = 0; i < floats.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, floats[i]!)) * 255);
+    return { count, height: m.height, width: m.width, channels: m.channels, pixels: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+  }
+
+  private checkIndex(m: LoadedModel, images: LoadedImages, index: number): void {
+    if (index >= images.validation.count) {
+      throw new ModelError(`image ${index} is out of range: run ${m.source.runId} has ${images.validation.count} validation images (0 to ${images.validation.count - 1})`, 'bad-request');
+    }
+  }
+
+  /** Validation images as floats in [0, 1]. */
+  private floatsOf(images: LoadedImages, indices: number[]): Float32Array {
+    const x = new Float32Array(indices.length * images.size);
+    indices.forEach((index, i) => {
+      const bytes = imageAt(images.validation, images.size, index);
+      for (let k = 0; k < images.size; k++) x[i * images.size + k] = bytes[k]! / 255;
+    });
+    return x;
+  }
+
+  /** Codes and reconstruction errors of validation images, a batch at a time, yielding between batches so decodes are answered meanwhile. */
+  private async encodeValidation(m: LoadedModel, images: LoadedImages, indices: number[], progress: Progress): Promise<{ codes: Float32Array; errors: Float32Array }> {
+    const codes = new Float32Array(indices.length * m.codeSize);
+    const errors = new Float32Array(indices.length);
+    for (let from = 0; from < indices.length; from += BATCH) {
+      const part = indices.slice(from, from + BATCH);
+      const x = this.floatsOf(images, part);
+      const c = this.encode(m, x, part.length);
+      const recon = this.decodeFloats(m, c, part.length);
+      codes.set(c, from * m.codeSize);
+      for (let i = 0; i < part.length; i++) {
+        let sum = 0;
+        for (let k = 0; k < images.size; k++) sum += (recon[i * images.size + k]! - x[i * images.size + k]!) ** 2;
+        errors[from + i] = sum / images.size;
+      }
+      progress('encoding', Math.min(from + BATCH, indices.length), indices.length);
+      await yieldToMessages();
+    }
+    return { codes, errors };
+  }
+
+  /** The map's points (at most `maxPoints`, and no more images than `maxImageBytes`), encoded once per checkpoint. */
+  private async points(m: LoadedModel, images: LoadedImages, maxPoints: number, maxImageBytes: number, progress: Progress) {
+    const limit = Math.max(1, Math.min(maxPoints, Math.floor(maxImageBytes / images.size)));
+    const indices = evenSubsample(images.validation.count, limit);
+    const key = `${limit}`;
+    if (m.points?.key === key) return m.points;
+    const entry = modelKey(m.source.runDir, m.checkpoint);
+    return this.once(`${entry}|${m.stamp}|points|${key}`, async () => {
+      const { codes, errors } = await this.encodeValidation(m, images, indices, progress);
+      m.points = { key, indices, codes, errors };
+      this.cache.resize(entry, m.weightBytes + codes.byteLength + errors.byteLength + indices.length * 8);
+      return m.points;
+    });
+  }
+
+  private async mapBase(m: LoadedModel, maxPoints: number, maxImageBytes: number, progress: Progress): Promise<MapBase> {
+    const images = await this.images(m);
+    if (images.validation.count === 0) throw new ModelError(`run ${m.source.runId} has no validation images to map`, 'unreadable');
+    const points = await this.points(m, images, maxPoints, maxImageBytes, progress);
+    const n = points.indices.length;
+    const d = m.codeSize;
+    const pixels = new Uint8Array(n * images.size);
+    points.indices.forEach((index, i) => pixels.set(imageAt(images.validation, images.size, index), i * images.size));
+    const raw = d === 2;
+    let x: Float32Array;
+    let y: Float32Array;
+    let plane: MapBase['plane'];
+    if (raw) {
+      x = Float32Array.from({ length: n }, (_, i) => points.codes[2 * i]!);
+      y = Float32Array.from({ length: n }, (_, i) => points.codes[2 * i + 1]!);
+      plane = { mean: [0, 0], axes: [[1, 0], [0, 1]] };
+    } else {
+      const p = pca2d(points.codes, n, d);
+      ({ x, y } = p);
+      plane = p.basis;
+    }
+    return {
+      info: this.info(m, images),
+      indices: Int32Array.from(points.indices),
+      labels: Uint8Array.from(points.indices, (i) => images.validation.labels[i]!),
+      errors: points.errors.slice(),
+      files: images.files ? points.indices.map((i) => images.files![i]!) : null,
+      images: { count: n, height: m.height, width: m.width, channels: m.channels, pixels: Buffer.from(pixels.buffer).toString('base64') },
+      codes: points.codes.slice(),
+      x,
+      y,
+      plane,
+      raw,
+      total: images.validation.count,
+    };
+  }
+
+  private async point(m: LoadedModel, index: number): Promise<PointDetail> {
+    const images = await this.images(m);
+    this.checkIndex(m, images, index);
+    const x = this.floatsOf(images, [index]);
+    const code = this.encode(m, x, 1);
+    const recon = this.decodeFloats(m, code, 1);
+    let sum = 0;
+    for (let k = 0; k < images.size; k++) sum += (recon[k]! - x[k]!) ** 2;
+    const both = new Float32Array(2 * images.size);
+    both.set(x, 0);
+    both.set(recon, images.size);
+    return {
+      index,
+      label: images.validation.labels[index]!,
+      file: images.files?.[index] ?? null,
+      error: sum / images.size,
+      images: this.batch(m, both, 2),
+      code: Array.from(code),
+    };
+  }
+
+  /** A path end as a code: a validation image's, or the code given. */
+  private async endCode(m: LoadedModel, end: { index: number } | { code: number[] }): Promise<Float32Array> {
+    if ('code' in end) return this.checkCodes(m, [end.code]);
+    const images = await this.images(m);
+    this.checkIndex(m, images, end.index);
+    return this.encode(m, this.floatsOf(images, [end.index]), 1);
+  }
+
+  private async interpolate(m: LoadedModel, r: Pick<InterpolateRequest, 'from' | 'to' | 'steps' | 'path'>) {
+    const a = await this.endCode(m, r.from);
+    const b = await this.endCode(m, r.to);
+    const path = (r.path === 'spherical' ? slerpPath : lerpPath)(a, b, r.steps);
+    return { images: this.decode(m, path), codes: path.map((c) => Array.from(c)) };
+  }
+
+  private async sample(m: LoadedModel, r: { count: number; seed: number; temperature: number }, progress: Progress): Promise<SampleResult> {
+    const gaussian = m.variational ? standardNormal(m.codeSize) : await this.fitted(m, progress);
+    const codes = sampleGaussian(gaussian, r.count, r.seed, r.temperature);
+    return { images: this.decode(m, codes), codes: codes.map((c) => Array.from(c)), source: m.variational ? 'prior' : 'fitted', note: m.variational ? null : SAMPLE_NOTE };
+  }
+
+  /** A plain autoencoder's Gaussian: fitted once per checkpoint to the codes of (up to 20,000) training images. */
+  private async fitted(m: LoadedModel, progress: Progress): Promise<Gaussian> {
+    if (m.fitted) return m.fitted;
+    return this.once(`${modelKey(m.source.runDir, m.checkpoint)}|${m.stamp}|fit`, () => this.fit(m, progress));
+  }
+
+  private async fit(m: LoadedModel, progress: Progress): Promise<Gaussian> {
+    let loaded;
+    try {
+      loaded = await loadAnyDataset(m.source.datasetId);
+    } catch (err) {
+      throw new ModelError(`the training images of run ${m.source.runId} cannot be loaded to fit the samples' Gaussian: ${(err as Error).message}`, 'unreadable');
+    }
+    const train = loaded.dataset.train;
+    const size = imageSize(loaded.dataset);
+    const indices = evenSubsample(train.count, FIT_MAX_IMAGES);
+    const codes = new Float32Array(indices.length * m.codeSize);
+    for (let from = 0; from < indices.length; from += BATCH) {
+      const part = indices.slice(from, from + BATCH);
+      const x = new Float32Array(part.length * size);
+      part.forEach((index, i) => {
+        const bytes = imageAt(train, size, index);
+        for (let k = 0; k < size; k++) x[i * size + k] = bytes[k]! / 255;
+      });
+      codes.set(this.encode(m, x, part.length), from * m.codeSize);
+      progress('fitting', Math.min(from + BATCH, indices.length), indices.length);
+      await yieldToMessages();
+    }
+    m.fitted = fitGaussian(codes, indices.length, m.codeSize);
+    return m.fitted;
+  }
+
+  private async traverse(m: LoadedModel, r: Pick<TraverseRequest, 'base' | 'dims' | 'steps' | 'range'>, progress: Progress): Promise<TraverseResult> {
+    const images = await this.images(m);
+    // σ from the map's points (the same ones, so they are encoded once).
+    const points = await this.points(m, images, MAP_MAX_POINTS, MAP_MAX_IMAGE_BYTES, progress);
+    const { mean, sigma } = spread(points.codes, points.indices.length, m.codeSize);
+    for (const dim of r.dims ?? []) {
+      if (dim >= m.codeSize) throw new ModelError(`dimension ${dim} is out of range: the codes of run ${m.source.runId} have ${m.codeSize} (0 to ${m.codeSize - 1})`, 'bad-request');
+    }
+    const dims = r.dims ?? widest(sigma, 8);
+    const base = r.base ? await this.endCode(m, r.base) : mean;
+    const grid = traversal(base, sigma, dims, r.steps, r.range);
+    const flat = grid.flat();
+    const floats = this.decodeFloats(m, this.checkCodes(m, flat), flat.length);
+    const size = m.height * m.width * m.channels;
+    const rowsOut = dims.map((_, row) => this.batch(m, floats.subarray(row * r.steps * size, (row + 1) * r.steps * size), r.steps));
+    return { dims, rows: rowsOut, sigma: dims.map((d) => sigma[d]!) };
+  }
+
+  private async encodeDataset(m: LoadedModel, datasetId: string, split: EncodeSplit, progress: Progress): Promise<EncodedDataset> {
+    let loaded;
+    try {
+      loaded = await loadAnyDataset(datasetId, { onProgress: (p) => progress(p.phase, p.done, p.total) });
+    } catch (err) {
+      throw new ModelError((err as Error).message, 'bad-request');
+    }
+    const { dataset } = loaded;
+    if (dataset.height !== m.height || dataset.width !== m.width || dataset.channels !== m.channels) {
+      throw new ModelError(`the images are ${dataset.height}×${dataset.width}×${dataset.channels}; the model of run ${m.source.runId} takes ${m.height}×${m.width}×${m.channels}`, 'bad-request');
+    }
+    const size = imageSize(dataset);
+    const parts = (split === 'all' ? (['train', 'validation'] as const) : [split]).map((name) => ({ name, split: dataset[name], files: loaded.files?.[name] ?? null }));
+    const count = parts.reduce((s, p) => s + p.split.count, 0);
+    const codes = new Float32Array(count * m.codeSize);
+    const out: EncodedDataset = { codeSize: m.codeSize, count, codes, split: [], index: new Int32Array(count), labels: new Uint8Array(count), classNames: dataset.classNames, files: loaded.files ? [] : null };
+    let row = 0;
+    for (const part of parts) {
+      for (let from = 0; from < part.split.count; from += BATCH) {
+        const n = Math.min(BATCH, part.split.count - from);
+        const x = new Float32Array(n * size);
+        for (let i = 0; i < n; i++) {
+          const bytes = imageAt(part.split, size, from + i);
+          for (let k = 0; k < size; k++) x[i * size + k] = bytes[k]! / 255;
+          out.split.push(part.name);
+          out.index[row + i] = from + i;
+          out.labels[row + i] = part.split.labels[from + i]!;
+          out.files?.push(part.files?.[from + i] ?? '');
+        }
+        codes.set(this.encode(m, x, n), row * m.codeSize);
+        row += n;
+        progress('encoding', row, count);
+        await yieldToMessages();
+      }
+    }
+    return out;
+  }
+}
+
+export function modelKey(runDir: string, checkpoint: CheckpointChoice): string {
+  return `${runDir}|${checkpoint}`;
+}
+
+/** checkpoint.json's mtime and size, or null when there is none (the run has not finished an epoch). */
+function checkpointStamp(runDir: string, kind: CheckpointChoice): string | null {
+  for (const dir of [kind, `${kind}.old`]) {
+    try {
+      const s = statSync(join(runDir, 'checkpoints', dir, 'checkpoint.json'));
+      return `${s.mtimeMs}:${s.size}`;
+    } catch {
+      // Not there: try the copy a crash mid-replace leaves, then give up.
+    }
+  }
+  return null;
+}
+
+function toFloats(bytes: Uint8Array): Float32Array {
+  return Float32Array.from(bytes, (v) => v / 255);
+}
+
+function rows(flat: Float32Array, d: number): number[][] {
+  return Array.from({ length: flat.length / d }, (_, i) => Array.from(flat.subarray(i * d, (i + 1) * d)));
+}
+
+/** Each code unit's mean and standard deviation over n codes. */
+export function spread(codes: Float32Array, n: number, d: number): { mean: Float32Array; sigma: Float32Array } {
+  const mean = new Float32Array(d);
+  const sigma = new Float32Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += codes[i * d + j]! / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sigma[j]! += (codes[i * d + j]! - mean[j]!) ** 2 / Math.max(n - 1, 1);
+  for (let j = 0; j < d; j++) sigma[j] = Math.sqrt(sigma[j]!);
+  return { mean, sigma };
+}
+
+/** The `count` dimensions with the widest spread, widest first. */
+export function widest(sigma: ArrayLike<number>, count: number): number[] {
+  return Array.from(sigma, (s, d) => [s, d] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, count)
+    .map(([, d]) => d);
+}

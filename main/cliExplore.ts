@@ -1,0 +1,169 @@
+/**
+ * `bottleneck sample`, `interpolate` and `encode`: a trained model used headless, through the same
+ * backend and model cache as the Explore view.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CheckpointChoice, InterpolationPath, ModelInfo } from '../core/api';
+import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId } from '../core/data/datasetId';
+import type { Preprocessing } from '../core/data/preprocessing';
+import { codesCsv, labelsCsv, npy } from './backend/codesFile';
+import { decodeOne, scanFolder } from './backend/imageFolder';
+import { writeGridPng } from './backend/imageGrid';
+import type { EncodeSplit, ModelSource } from './backend/modelProtocol';
+import { BottleneckBackend } from './backend/service';
+import { UsageError } from './cliErrors';
+
+export const EXPLORE_USAGE = `  bottleneck sample RUN_ID [--n 64] [--seed S] [--temperature T] [--checkpoint best|last] --out grid.png
+                                                 new images: a VAE's from N(0, I), a plain autoencoder's
+                                                 from a Gaussian fitted to its training codes
+  bottleneck interpolate RUN_ID --from IMG --to IMG [--steps 10] [--path linear|spherical]
+                   [--checkpoint best|last] --out strip.png
+                                                 decoded images along the path between two codes; IMG is a
+                                                 validation image's index or an image file (resized to the
+                                                 model's input); default path: spherical for a VAE
+  bottleneck encode RUN_ID [--data DIR|builtin:...] [--split all|train|validation] [--checkpoint best|last]
+                   --out codes.csv|codes.npy
+                                                 one code per image (default data: the run's own); .csv: index,
+                                                 split, file (image folders), label, class, z0…; .npy: float32
+                                                 images × code size, with those columns in codes.labels.csv`;
+
+const common = { checkpoint: { type: 'string' }, out: { type: 'string' } } as const;
+
+/** A whole number option within bounds, or its default. */
+function intOption(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max.toLocaleString('en')}, got "${text}"`);
+  return v;
+}
+
+function checkpointOption(text: string | undefined): CheckpointChoice {
+  if (text === undefined) return 'best';
+  if (text !== 'best' && text !== 'last') throw new UsageError(`--checkpoint must be best or last, got "${text}"`);
+  return text;
+}
+
+function runArgs(name: string, positionals: string[], out: string | undefined, extension: RegExp, what: string): { runId: string; out: string } {
+  const [runId, ...extra] = positionals;
+  if (!runId) throw new UsageError(`${name} needs a run id (see "bottleneck runs")`);
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!out) throw new UsageError(`${name} needs --out ${what}`);
+  if (!extension.test(out)) throw new UsageError(`--out must name ${what}, got "${out}"`);
+  return { runId, out: resolve(out) };
+}
+
+/** Runs `body` with a backend for the CLI, disposed after. */
+async function withBackend<T>(body: (backend: BottleneckBackend) => Promise<T>): Promise<T> {
+  const backend = new BottleneckBackend({ shell: 'cli' });
+  try {
+    return await body(backend);
+  } finally {
+    await backend.dispose();
+  }
+}
+
+export async function sample(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, n: { type: 'string' }, seed: { type: 'string' }, temperature: { type: 'string' } } });
+  const { runId, out } = runArgs('sample', positionals, values.out, /\.png$/i, 'a .png file');
+  const count = intOption('n', values.n, 64, 1, 256);
+  const seed = intOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
+  const temperature = values.temperature === undefined ? 1 : Number(values.temperature);
+  if (!(temperature >= 0 && temperature <= 5) || values.temperature?.trim() === '') throw new UsageError(`--temperature must be a number from 0 to 5, got "${values.temperature}"`);
+  const checkpoint = checkpointOption(values.checkpoint);
+  return withBackend(async (backend) => {
+    const result = await backend.invoke('model:sample', { runId, checkpoint, count, seed, temperature });
+    await writeGridPng(result.images, Math.ceil(Math.sqrt(count)), out);
+    console.log(`wrote ${count} samples of run ${runId} (${result.source === 'prior' ? 'N(0, I)' : 'a Gaussian fitted to the training codes'}, seed ${seed}, temperature ${temperature}) to ${out}`);
+    if (result.note) console.log(`note: ${result.note}`);
+    return 0;
+  });
+}
+
+/** The run's image settings for files and folders: the model's size, the run's fit and split when it trained on a folder. */
+function preprocessingOf(info: ModelInfo, source: ModelSource): Preprocessing {
+  let fromRun: Preprocessing | null = null;
+  try {
+    const ref = parseDatasetId(source.datasetId);
+    if (ref.kind === 'folder') fromRun = ref.preprocessing;
+  } catch {
+    // An id this version cannot read: the defaults below.
+  }
+  return { height: info.height, width: info.width, channels: info.channels === 3 ? 3 : 1, fit: fromRun?.fit ?? 'cover', validationSplit: fromRun?.validationSplit ?? 0.1, seed: fromRun?.seed ?? 42 };
+}
+
+/** An interpolation end: a validation image's index, or an image file encoded by the model. */
+async function endOf(backend: BottleneckBackend, option: string, text: string, info: ModelInfo, source: ModelSource): Promise<{ index: number } | { code: number[] }> {
+  if (/^\d+$/.test(text)) return { index: Number(text) };
+  const file = resolve(text);
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`--${option} ${text}: not a file`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--${option} must be a validation image's index or an image file, got "${text}" (no such file)`);
+  }
+  let pixels: Uint8Array;
+  try {
+    pixels = await decodeOne(file, preprocessingOf(info, source));
+  } catch (err) {
+    throw new UsageError(`--${option} ${text}: cannot read the image (${String((err as Error).message).split('\n')[0]})`);
+  }
+  const [code] = await backend.models.call('encodeImages', source, { pixels, count: 1 });
+  return { code: code! };
+}
+
+export async function interpolate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' }, path: { type: 'string' } } });
+  const { runId, out } = runArgs('interpolate', positionals, values.out, /\.png$/i, 'a .png file');
+  if (values.from === undefined || values.to === undefined) throw new UsageError('interpolate needs --from IMG and --to IMG (a validation index or an image file)');
+  const steps = intOption('steps', values.steps, 10, 2, 64);
+  if (values.path !== undefined && values.path !== 'linear' && values.path !== 'spherical') throw new UsageError(`--path must be linear or spherical, got "${values.path}"`);
+  const checkpoint = checkpointOption(values.checkpoint);
+  return withBackend(async (backend) => {
+    const source = backend.modelSource({ runId, checkpoint });
+    const info = await backend.invoke('model:info', { runId, checkpoint });
+    const from = await endOf(backend, 'from', values.from!, info, source);
+    const to = await endOf(backend, 'to', values.to!, info, source);
+    const path: InterpolationPath = (values.path as InterpolationPath | undefined) ?? (info.variational ? 'spherical' : 'linear');
+    const strip = await backend.invoke('model:interpolate', { runId, checkpoint, from, to, steps, path });
+    await writeGridPng(strip.images, steps, out);
+    console.log(`wrote ${steps} images of run ${runId} along the ${path} path to ${out}`);
+    return 0;
+  });
+}
+
+export async function encode(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, data: { type: 'string' }, split: { type: 'string' } } });
+  const { runId, out } = runArgs('encode', positionals, values.out, /\.(csv|npy)$/i, 'a .csv or .npy file');
+  const split = (values.split ?? 'all') as EncodeSplit;
+  if (!['all', 'train', 'validation'].includes(split)) throw new UsageError(`--split must be all, train or validation, got "${values.split}"`);
+  const checkpoint = checkpointOption(values.checkpoint);
+  return withBackend(async (backend) => {
+    const source = backend.modelSource({ runId, checkpoint });
+    const info = await backend.invoke('model:info', { runId, checkpoint });
+    let datasetId = values.data ?? source.datasetId;
+    if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
+      // A folder: its images at the model's size, with the run's fit and split when it trained on a folder.
+      const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
+        throw new UsageError(err.message);
+      });
+      if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found`);
+      datasetId = folderDatasetId(scan.root, preprocessingOf(info, source));
+    }
+    // On a terminal, how far the encoding is, on one line rewritten in place.
+    const progress = process.stderr.isTTY ? (phase: string, done: number, total: number) => process.stderr.write(`\r${phase} ${done.toLocaleString('en')}/${total.toLocaleString('en')}  `) : undefined;
+    const encoded = await backend.models.call('encodeDataset', source, { datasetId, split }, progress);
+    if (progress) process.stderr.write('\r\x1b[K');
+    if (/\.npy$/i.test(out)) {
+      const labels = out.replace(/\.npy$/i, '.labels.csv');
+      writeFileSync(out, npy(encoded.codes, encoded.count, encoded.codeSize));
+      writeFileSync(labels, labelsCsv(encoded));
+      console.log(`wrote ${encoded.count.toLocaleString('en')} codes of ${encoded.codeSize} values (float32, ${encoded.count} × ${encoded.codeSize}) to ${out}, and each row's ${encoded.files ? 'index, split, file, label and class' : 'index, split, label and class'} to ${labels}`);
+    } else {
+      writeFileSync(out, codesCsv(encoded));
+      console.log(`wrote ${encoded.count.toLocaleString('en')} codes of ${encoded.codeSize} values to ${out}`);
+    }
+    return 0;
+  });
+}
