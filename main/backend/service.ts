@@ -163,15 +163,6 @@ export class BottleneckBackend implements BottleneckApi {
       'dialog:open-graph': async () => chosen(await dialogs().openGraph()),
       'dialog:save-graph': async ({ suggestedName }) => chosen(await dialogs().saveGraph(suggestedName)),
       'dialog:open-folder': async () => ({ path: await dialogs().openFolder() }),
-      // TEMPORARY until the model service (branch explore15) is merged: the renderer is built against the contract.
-      'model:info': async () => { throw new Error('the model service is not built yet'); },
-      'model:map': async () => { throw new Error('the model service is not built yet'); },
-      'model:cancel-map': async () => ({ cancelled: false }),
-      'model:decode': async () => { throw new Error('the model service is not built yet'); },
-      'model:point': async () => { throw new Error('the model service is not built yet'); },
-      'model:interpolate': async () => { throw new Error('the model service is not built yet'); },
-      'model:sample': async () => { throw new Error('the model service is not built yet'); },
-      'model:traverse': async () => { throw new Error('the model service is not built yet'); },
       'app:set-backend-preference': async ({ preference }) => {
         const busy = this.trainer.busyWith ?? this.queue[0]?.runId;
         if (busy) throw new Error(`run ${busy} is ${this.trainer.busyWith ? 'training' : 'queued'}: change where to train once it ends`);
