@@ -117,9 +117,9 @@ export function ExploreView() {
         <RunPicker />
         <MethodSwitch />
         {info && (
-          <span className="muted explore__facts" data-testid="explore-facts">
+          <span className="muted explore__facts" data-testid="explore-facts" title={`${info.datasetName}, ${info.checkpoint} checkpoint`}>
             epoch {info.epoch} · code {info.codeSize}
-            {info.variational ? ' · variational' : ''} · {info.count.toLocaleString('en')} validation images of {info.datasetName}
+            {info.variational ? ' · variational' : ''} · {info.count.toLocaleString('en')} validation images
           </span>
         )}
       </header>

@@ -54,7 +54,7 @@ export function LatentMapChart({ map, classNames, marks, onPick, onBrush, onHove
     return {
       animation: false,
       grid: { left: 36, right: 120, top: 36, bottom: 36 },
-      legend: { right: 0, top: 'middle', orient: 'vertical', itemGap: 6, textStyle: { color: '#c3cad4', fontSize: 11 }, itemWidth: 9, itemHeight: 9 },
+      legend: { data: classNames, right: 0, top: 'middle', orient: 'vertical', itemGap: 6, textStyle: { color: '#c3cad4', fontSize: 11 }, itemWidth: 9, itemHeight: 9 },
       tooltip: { trigger: 'item', confine: true, formatter: tooltip, backgroundColor: '#1c222b', borderColor: '#2a313c', padding: 6, textStyle: { color: '#e6eaf0' } },
       toolbox: {
         right: 8,
