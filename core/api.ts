@@ -334,6 +334,67 @@ export interface TraverseResult {
   sigma: number[];
 }
 
+export interface ScoreRequest extends ModelRef {
+  /** What to score: a dataset id (an image folder, a built-in set); default the run's own validation split. */
+  datasetId?: string;
+  /** How many of the most and least anomalous images come back with their reconstructions and error maps. */
+  extremes?: number;
+}
+
+/** Images with their reconstructions and per-pixel error maps, index for index. */
+export interface ScoredImages {
+  /** Positions in the score's arrays. */
+  positions: number[];
+  inputs: ImageBatch;
+  reconstructions: ImageBatch;
+  /** Per-pixel squared error, 0..255 (scaled so the batch's largest is 255), one channel. */
+  errorMaps: ImageBatch;
+}
+
+/** Every image of a dataset scored by its reconstruction error: the higher, the less like the training data. */
+export interface ScoreResult {
+  runId: string;
+  datasetId: string;
+  datasetName: string;
+  count: number;
+  /** Mean squared error per pixel (pixels in [0, 1]), one per image. */
+  errors: number[];
+  labels: number[];
+  classNames: string[];
+  /** File names for image folders; null for built-in data. */
+  files: string[] | null;
+  /** Index of each image in the dataset's split. */
+  indices: number[];
+  perClass: { label: number; count: number; mean: number; median: number }[];
+  /** Classes the run did not train on (its Data settings left them out): the "anomalies" to find. */
+  heldOut: number[];
+  /** Held-out classes against the rest, when there are both: the area under the ROC curve, and the curve ([fpr, tpr] points). */
+  roc: { auc: number; points: [number, number][] } | null;
+  /** The most anomalous images first. */
+  highest: ScoredImages;
+  /** The least anomalous first. */
+  lowest: ScoredImages;
+}
+
+export interface ReconstructRequest extends ModelRef {
+  /** Images already the model's input size (the lab's corrupted images). */
+  images: ImageBatch;
+}
+
+export interface PrepareImageRequest extends ModelRef {
+  /** An image file: a path the backend can read (desktop, CLI), or the file's bytes, base64 (a file dropped on a browser). */
+  path?: string;
+  bytes?: string;
+  name?: string;
+}
+
+/** A user's image made ready for the model: resized and converted to its input. */
+export interface PreparedImage {
+  image: ImageBatch;
+  /** Set when the image was changed to fit: "resized from 640×480 RGB to 28×28 grayscale". */
+  note: string | null;
+}
+
 /** channel -> [request, response] */
 export interface Channels {
   'app:info': [Empty, AppInfo];
@@ -388,6 +449,12 @@ export interface Channels {
   'model:interpolate': [InterpolateRequest, { images: ImageBatch; codes: number[][] }];
   'model:sample': [SampleRequest, SampleResult];
   'model:traverse': [TraverseRequest, TraverseResult];
+  /** Scores every image of a dataset by reconstruction error (anomaly detection), with the extremes and, for held-out classes, the ROC curve. */
+  'model:score': [ScoreRequest, ScoreResult];
+  /** The model's output for given images (the lab: corrupted in the window, reconstructed here). */
+  'model:reconstruct': [ReconstructRequest, ImageBatch];
+  /** An image file resized and converted to the model's input, with a note of what changed. */
+  'model:prepare-image': [PrepareImageRequest, PreparedImage];
 }
 
 export type Channel = keyof Channels;

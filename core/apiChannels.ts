@@ -36,6 +36,9 @@ export const CHANNELS = [
   'model:interpolate',
   'model:sample',
   'model:traverse',
+  'model:score',
+  'model:reconstruct',
+  'model:prepare-image',
   'app:set-backend-preference',
 ] as const satisfies readonly Channel[];
 

@@ -29,6 +29,17 @@ const code = z.array(z.number().refine(Number.isFinite, 'must be a finite number
 const model = { runId, checkpoint: z.enum(['best', 'last']).optional() };
 const end = z.union([z.object({ index: z.number().int().min(0) }).strict(), z.object({ code }).strict()]);
 
+// An image batch as it crosses: bounded by the largest input a graph takes (512×512×3) times 256 images.
+const imageBatch = z
+  .object({
+    count: z.number().int().min(1).max(256),
+    height: z.number().int().min(1).max(512),
+    width: z.number().int().min(1).max(512),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    pixels: z.string().max(Math.ceil((256 * 512 * 512 * 3) / 3) * 4 + 4),
+  })
+  .strict();
+
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:info': empty,
   'train:start': z.object({ graph, datasetId: z.string().min(1).max(16_384) }).strict(),
@@ -62,6 +73,12 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'model:point': z.object({ ...model, index: z.number().int().min(0) }).strict(),
   'model:interpolate': z.object({ ...model, from: end, to: end, steps: z.number().int().min(2).max(64), path: z.enum(['linear', 'spherical']) }).strict(),
   'model:sample': z.object({ ...model, count: z.number().int().min(1).max(256), seed: z.number().int().min(0).max(2 ** 31 - 1), temperature: z.number().min(0).max(5) }).strict(),
+  'model:score': z.object({ ...model, datasetId: z.string().min(1).max(16_384).optional(), extremes: z.number().int().min(0).max(64).optional() }).strict(),
+  'model:reconstruct': z.object({ ...model, images: imageBatch }).strict(),
+  'model:prepare-image': z
+    .object({ ...model, path: path.optional(), bytes: z.string().max(Math.ceil((32 * 1024 * 1024) / 3) * 4 + 4).optional(), name: z.string().max(255).optional() })
+    .strict()
+    .refine((r) => (r.path === undefined) !== (r.bytes === undefined), 'give either a path or the file\'s bytes'),
   'model:traverse': z
     .object({ ...model, base: end.optional(), dims: z.array(z.number().int().min(0)).max(64).optional(), steps: z.number().int().min(2).max(32), range: z.number().gt(0).max(10) })
     .strict(),
