@@ -9,12 +9,12 @@ import { backendLabel, formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
-import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
+import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from '../core/data/datasetId';
 import { FIT_MODES, type FitMode, type Preprocessing } from '../core/data/preprocessing';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
 import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
 import { isTerminal, type TrainEvent } from '../core/train/events';
-import { BUILTIN_FASHION_MNIST } from './backend/datasets';
+import { BUILTIN_FASHION_MNIST, listDatasets } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
 import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
@@ -24,15 +24,18 @@ import { describeWriteError } from './backend/diskErrors';
 import { excerpt } from '../core/limits';
 import { ContractError } from '../core/apiSchema';
 import { UsageError } from './cliErrors';
-import { encode, EXPLORE_USAGE, interpolate, sample } from './cliExplore';
+import { table } from './cliTable';
+import { encode, EXPLORE_USAGE, interpolate, sample, score } from './cliExplore';
 import { ModelError } from './backend/modelProtocol';
 
 const USAGE = `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
                    [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
-                   [--patience N] [--backend NAME] [--json]
+                   [--patience N] [--classes 0,1,2 | --exclude 3] [--backend NAME] [--json]
       image folders: [--size HxW] [--channels 1|3] [--fit cover|contain|fill] [--validation-split X]
                      (defaults: the most common size up to 64×64, grayscale when every image is, cover, 0.1)
+      --classes, --exclude: train on those classes only, or on all but those (numbers or names); the
+                 validation split keeps every class, so "bottleneck score" ranks a held-out one
   bottleneck train --resume RUN_ID [--backend NAME] [--json]
                                                  continue a stopped, interrupted or failed run
       --backend: ${BACKEND_NAMES.join(', ')} (default: the fastest found;
@@ -135,6 +138,38 @@ function folderSettings(suggested: Preprocessing, values: { size?: string; chann
   return out;
 }
 
+/** The class names of a dataset id given to --data (a folder's as its scan finds them), for --classes and --exclude. */
+async function classNamesOf(datasetId: string): Promise<string[]> {
+  let ref;
+  try {
+    ref = parseDatasetId(datasetId);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (ref.kind === 'builtin') return listDatasets()[0]!.classNames;
+  const scan = await scanFolder(ref.path).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  return scan.classNames;
+}
+
+/** The classes to train on from --classes or --exclude (numbers or names, comma-separated); null: all of them. */
+function chosenClasses(classes: string | undefined, exclude: string | undefined, names: string[]): number[] | null {
+  const option = classes !== undefined ? 'classes' : 'exclude';
+  const listed = (classes ?? exclude)!.split(',').map((item) => {
+    const text = item.trim();
+    const byName = names.findIndex((n) => n.toLowerCase() === text.toLowerCase());
+    if (byName >= 0) return byName;
+    const index = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (index < names.length) return index;
+    const known = names.map((n, i) => `${i} ${n}`).join(', ');
+    throw new UsageError(Number.isNaN(index) ? `--${option}: no class "${excerpt(text)}" (the classes: ${known})` : `--${option}: class ${index} is out of range (the classes: ${known})`);
+  });
+  const kept = option === 'classes' ? [...new Set(listed)] : names.map((_, c) => c).filter((c) => !listed.includes(c));
+  if (kept.length === 0) throw new UsageError('--exclude leaves no class to train on');
+  return kept.length === names.length ? null : kept;
+}
+
 async function train(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -154,6 +189,8 @@ async function train(args: string[]): Promise<number> {
       channels: { type: 'string' },
       fit: { type: 'string' },
       'validation-split': { type: 'string' },
+      classes: { type: 'string' },
+      exclude: { type: 'string' },
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -164,13 +201,14 @@ async function train(args: string[]): Promise<number> {
     process.env.BOTTLENECK_BACKEND = values.backend;
   }
   if (values.resume !== undefined) {
-    const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience', 'classes', 'exclude'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
     return watch(values.json, (backend) => backend.continueRun(values.resume!));
   }
   // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
   let datasetId = values.data!;
   let image: ImageSize | undefined;
+  let classNames: string[] | null = null;
   if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
     const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
       throw new UsageError(err.message);
@@ -178,8 +216,14 @@ async function train(args: string[]): Promise<number> {
     if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found (${scan.skipped.length} other files skipped)`);
     const settings = folderSettings(await suggestPreprocessing(scan), values);
     datasetId = folderDatasetId(scan.root, settings);
+    classNames = scan.classNames;
     image = { height: settings.height, width: settings.width, channels: settings.channels };
     if (!values.json) console.log(`${scan.root}: ${scan.files.length} images in ${scan.classNames.length} classes (${scan.classNames.map((c) => `${c} ${scan.counts[c]}`).join(', ')}), as ${image.height}×${image.width}×${image.channels}`);
+  }
+  if (values.classes !== undefined || values.exclude !== undefined) {
+    if (values.classes !== undefined && values.exclude !== undefined) throw new UsageError('give either --classes or --exclude, not both');
+    classNames ??= await classNamesOf(datasetId);
+    datasetId = withClasses(datasetId, chosenClasses(values.classes, values.exclude, classNames));
   }
   const graph = loadGraph(values.template, values.graph, image);
   const epochs = settingOption('epochs', 'epochs', values.epochs);
@@ -243,11 +287,6 @@ function formatCount(n: number | null): string {
 }
 
 const loss = (v: number | null) => (v === null ? '-' : v.toFixed(4));
-
-function table(rows: string[][], rightAligned: (col: number) => boolean): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
-}
 
 function listLines(list: RunSummary[]): string[] {
   const rows = [['', 'ID', 'STATUS', 'EPOCHS', 'TIME', 'TOPOLOGY', 'CODE', 'PARAMS', 'DATASET', 'BEST VAL', 'BACKEND', 'NAME']];
@@ -367,6 +406,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'sample') return await sample(rest);
     if (command === 'interpolate') return await interpolate(rest);
     if (command === 'encode') return await encode(rest);
+    if (command === 'score') return await score(rest);
     if (command === undefined || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command ? 0 : 2;

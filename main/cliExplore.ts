@@ -1,19 +1,20 @@
 /**
- * `bottleneck sample`, `interpolate` and `encode`: a trained model used headless, through the same
- * backend and model cache as the Explore view.
+ * `bottleneck sample`, `interpolate`, `encode` and `score`: a trained model used headless, through
+ * the same backend and model cache as the Explore and Score views.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckpointChoice, InterpolationPath, ModelInfo } from '../core/api';
-import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId } from '../core/data/datasetId';
-import type { Preprocessing } from '../core/data/preprocessing';
-import { codesCsv, labelsCsv, npy } from './backend/codesFile';
+import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
+import { codesCsv, labelsCsv, npy, scoresCsv } from './backend/codesFile';
 import { decodeOne, scanFolder } from './backend/imageFolder';
 import { writeGridPng } from './backend/imageGrid';
 import type { EncodeSplit, ModelSource } from './backend/modelProtocol';
+import { modelPreprocessing } from './backend/prepareImage';
 import { BottleneckBackend } from './backend/service';
 import { UsageError } from './cliErrors';
+import { table } from './cliTable';
 
 export const EXPLORE_USAGE = `  bottleneck sample RUN_ID [--n 64] [--seed S] [--temperature T] [--checkpoint best|last] --out grid.png
                                                  new images: a VAE's from N(0, I), a plain autoencoder's
@@ -27,7 +28,14 @@ export const EXPLORE_USAGE = `  bottleneck sample RUN_ID [--n 64] [--seed S] [--
                    --out codes.csv|codes.npy
                                                  one code per image (default data: the run's own); .csv: index,
                                                  split, file (image folders), label, class, z0…; .npy: float32
-                                                 images × code size, with those columns in codes.labels.csv`;
+                                                 images × code size, with those columns in codes.labels.csv
+  bottleneck score RUN_ID [--data DIR|builtin:...] [--threshold X] [--checkpoint best|last] --out scores.csv
+                                                 anomaly detection: every image ranked by reconstruction error
+                                                 (mean squared per pixel; default data: the run's validation
+                                                 split, a folder other than the run's is scored whole); CSV:
+                                                 index, file (image folders), label, class, error, anomalous
+                                                 (error > X); prints each class's mean error, the ROC AUC of
+                                                 classes held out of training, and how many are over X`;
 
 const common = { checkpoint: { type: 'string' }, out: { type: 'string' } } as const;
 
@@ -81,18 +89,6 @@ export async function sample(args: string[]): Promise<number> {
   });
 }
 
-/** The run's image settings for files and folders: the model's size, the run's fit and split when it trained on a folder. */
-function preprocessingOf(info: ModelInfo, source: ModelSource): Preprocessing {
-  let fromRun: Preprocessing | null = null;
-  try {
-    const ref = parseDatasetId(source.datasetId);
-    if (ref.kind === 'folder') fromRun = ref.preprocessing;
-  } catch {
-    // An id this version cannot read: the defaults below.
-  }
-  return { height: info.height, width: info.width, channels: info.channels === 3 ? 3 : 1, fit: fromRun?.fit ?? 'cover', validationSplit: fromRun?.validationSplit ?? 0.1, seed: fromRun?.seed ?? 42 };
-}
-
 /** An interpolation end: a validation image's index, or an image file encoded by the model. */
 async function endOf(backend: BottleneckBackend, option: string, text: string, info: ModelInfo, source: ModelSource): Promise<{ index: number } | { code: number[] }> {
   if (/^\d+$/.test(text)) return { index: Number(text) };
@@ -105,7 +101,7 @@ async function endOf(backend: BottleneckBackend, option: string, text: string, i
   }
   let pixels: Uint8Array;
   try {
-    pixels = await decodeOne(file, preprocessingOf(info, source));
+    pixels = await decodeOne(file, modelPreprocessing(info, source.datasetId));
   } catch (err) {
     throw new UsageError(`--${option} ${text}: cannot read the image (${String((err as Error).message).split('\n')[0]})`);
   }
@@ -133,6 +129,22 @@ export async function interpolate(args: string[]): Promise<number> {
   });
 }
 
+/** --data as a dataset id: a built-in or folder id as given; a folder path at the model's size, with the run's fit and split when it trained on a folder. */
+async function dataOption(data: string | undefined, info: ModelInfo, source: ModelSource): Promise<string | null> {
+  if (data === undefined) return null;
+  if (isBuiltinDatasetId(data) || isFolderDatasetId(data)) return data;
+  const scan = await scanFolder(resolve(data)).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found`);
+  return folderDatasetId(scan.root, modelPreprocessing(info, source.datasetId));
+}
+
+/** On a terminal, how far a long call is, on one line rewritten in place (clear it with "\r\x1b[K"). */
+function terminalProgress(): ((phase: string, done: number, total: number) => void) | undefined {
+  return process.stderr.isTTY ? (phase, done, total) => process.stderr.write(`\r${phase} ${done.toLocaleString('en')}/${total.toLocaleString('en')}  `) : undefined;
+}
+
 export async function encode(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, data: { type: 'string' }, split: { type: 'string' } } });
   const { runId, out } = runArgs('encode', positionals, values.out, /\.(csv|npy)$/i, 'a .csv or .npy file');
@@ -142,17 +154,8 @@ export async function encode(args: string[]): Promise<number> {
   return withBackend(async (backend) => {
     const source = backend.modelSource({ runId, checkpoint });
     const info = await backend.invoke('model:info', { runId, checkpoint });
-    let datasetId = values.data ?? source.datasetId;
-    if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
-      // A folder: its images at the model's size, with the run's fit and split when it trained on a folder.
-      const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
-        throw new UsageError(err.message);
-      });
-      if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found`);
-      datasetId = folderDatasetId(scan.root, preprocessingOf(info, source));
-    }
-    // On a terminal, how far the encoding is, on one line rewritten in place.
-    const progress = process.stderr.isTTY ? (phase: string, done: number, total: number) => process.stderr.write(`\r${phase} ${done.toLocaleString('en')}/${total.toLocaleString('en')}  `) : undefined;
+    const datasetId = await dataOption(values.data, info, source) ?? source.datasetId;
+    const progress = terminalProgress();
     const encoded = await backend.models.call('encodeDataset', source, { datasetId, split }, progress);
     if (progress) process.stderr.write('\r\x1b[K');
     if (/\.npy$/i.test(out)) {
@@ -163,6 +166,40 @@ export async function encode(args: string[]): Promise<number> {
     } else {
       writeFileSync(out, codesCsv(encoded));
       console.log(`wrote ${encoded.count.toLocaleString('en')} codes of ${encoded.codeSize} values to ${out}`);
+    }
+    return 0;
+  });
+}
+
+export async function score(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, data: { type: 'string' }, threshold: { type: 'string' } } });
+  const { runId, out } = runArgs('score', positionals, values.out, /\.csv$/i, 'a .csv file');
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && (values.threshold!.trim() === '' || !(threshold >= 0) || !Number.isFinite(threshold))) {
+    throw new UsageError(`--threshold must be a number ≥ 0 (a mean squared error per pixel, pixels in [0, 1]), got "${values.threshold}"`);
+  }
+  const checkpoint = checkpointOption(values.checkpoint);
+  return withBackend(async (backend) => {
+    const source = backend.modelSource({ runId, checkpoint });
+    const info = await backend.invoke('model:info', { runId, checkpoint });
+    const datasetId = await dataOption(values.data, info, source);
+    const progress = terminalProgress();
+    const unsubscribe = backend.on((e) => {
+      if (e.type === 'job-progress' && e.job === 'score' && e.runId === runId) progress?.(e.phase, e.done, e.total);
+    });
+    const result = await backend.invoke('model:score', { runId, checkpoint, ...(datasetId !== null && { datasetId }), extremes: 0 }).finally(unsubscribe);
+    if (progress) process.stderr.write('\r\x1b[K');
+    writeFileSync(out, scoresCsv(result, threshold));
+    console.log(`scored ${result.count.toLocaleString('en')} images of ${result.datasetName} with run ${runId} (${checkpoint} checkpoint, epoch ${info.epoch}); wrote the ranking to ${out}`);
+    const rows = [['label', 'class', 'images', 'mean error', 'median', ...(result.heldOut.length ? ['held out'] : [])]];
+    for (const c of result.perClass) {
+      rows.push([String(c.label), result.classNames[c.label] ?? '', String(c.count), c.mean.toFixed(5), c.median.toFixed(5), ...(result.heldOut.length ? [result.heldOut.includes(c.label) ? 'yes' : ''] : [])]);
+    }
+    for (const line of table(rows, (col) => col === 0 || col === 2 || col === 3 || col === 4)) console.log(line);
+    if (result.roc) console.log(`ROC AUC ${result.roc.auc.toFixed(4)}: ${result.heldOut.map((c) => result.classNames[c] ?? c).join(', ')} (held out of training) against the rest`);
+    if (threshold !== undefined) {
+      const over = result.errors.filter((e) => e > threshold).length;
+      console.log(`${over.toLocaleString('en')} of ${result.count.toLocaleString('en')} images over the threshold ${threshold} (${((100 * over) / result.count).toFixed(1)} %)`);
     }
     return 0;
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillBatch } from '../train/batches';
-import { imageAt, subsetDataset, type ImageDataset, type ImageSplit } from './dataset';
+import { imageAt, keepClasses, subsetDataset, type ImageDataset, type ImageSplit } from './dataset';
 
 const size = 4;
 const bytes = Uint8Array.from({ length: 5 * size }, (_, i) => (i * 37) % 256);
@@ -33,5 +33,14 @@ describe('image splits in memory and streamed', () => {
     const sub = subsetDataset(ds, 2, 3);
     expect([sub.train.count, sub.validation.count, sub.train.labels.length]).toEqual([2, 3, 2]);
     expect(Array.from(imageAt(sub.train, size, 1))).toEqual(Array.from(bytes.subarray(size, 2 * size)));
+  });
+
+  it('keep chosen classes the same way in memory and streamed: the images of those labels, in order', () => {
+    for (const split of [inMemory, streamed]) {
+      const kept = keepClasses(split, size, [1, 2]);
+      expect([kept.count, Array.from(kept.labels)]).toEqual([3, [1, 1, 2]]);
+      expect(Boolean(kept.readImage)).toBe(Boolean(split.readImage));
+      [1, 3, 4].forEach((from, to) => expect(Array.from(imageAt(kept, size, to))).toEqual(Array.from(bytes.subarray(from * size, (from + 1) * size))));
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface DatasetIdentity {
   width: number;
   channels: number;
   classNames: string[];
+  /** The classes the training split keeps when it is not all of them (the dataset id's `classes`). */
+  trainedClasses?: number[];
 }
 
 /** A dataset's identity with the size of each split: what lists, run records and caches keep. */
@@ -79,4 +81,24 @@ export function subsetDataset(ds: ImageDataset, trainCount: number, validationCo
     return { images: split.images.subarray(0, n * size), labels: split.labels.subarray(0, n), count: n };
   };
   return { ...ds, id: `${ds.id}?train=${trainCount}&validation=${validationCount}`, train: cut(ds.train, trainCount), validation: cut(ds.validation, validationCount) };
+}
+
+/** A split with the images of `classes` only, in their order: copied, or read through for a streamed split. */
+export function keepClasses(split: ImageSplit, size: number, classes: readonly number[]): ImageSplit {
+  const wanted = new Set(classes);
+  const kept: number[] = [];
+  for (let i = 0; i < split.count; i++) if (wanted.has(split.labels[i]!)) kept.push(i);
+  const labels = Uint8Array.from(kept, (i) => split.labels[i]!);
+  if (split.readImage) {
+    const read = split.readImage;
+    return { images: new Uint8Array(0), labels, count: kept.length, readImage: (index) => read(kept[index]!) };
+  }
+  const images = new Uint8Array(kept.length * size);
+  kept.forEach((from, to) => images.set(split.images.subarray(from * size, (from + 1) * size), to * size));
+  return { images, labels, count: kept.length };
+}
+
+/** "9 of 10 classes": what a dataset's name adds when its training split keeps some classes only. */
+export function classesNote(kept: number, total: number): string {
+  return `${kept} of ${total} classes`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinDatasetId, folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId } from './datasetId';
+import { builtinDatasetId, folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from './datasetId';
 import type { Preprocessing } from './preprocessing';
 
 const settings: Preprocessing = { height: 32, width: 24, channels: 3, fit: 'contain', validationSplit: 0.25, seed: 7 };
@@ -25,6 +25,21 @@ describe('dataset ids', () => {
     expect(parseDatasetId('folder:%2Fd')).toEqual({ kind: 'folder', path: '/d', preprocessing: { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 } });
   });
 
+  it('carries the classes training keeps, sorted and without repeats, and round-trips with them', () => {
+    const id = builtinDatasetId('fashion-mnist', { train: 512 }, [3, 0, 2, 3]);
+    expect(id).toBe('builtin:fashion-mnist?train=512&classes=0,2,3');
+    expect(parseDatasetId(id)).toEqual({ kind: 'builtin', name: 'fashion-mnist', train: 512, classes: [0, 2, 3] });
+    expect(builtinDatasetId('fashion-mnist', {}, [1])).toBe('builtin:fashion-mnist?classes=1');
+    const folder = folderDatasetId('/data/my pets', settings, [1, 0]);
+    expect(parseDatasetId(folder)).toEqual({ kind: 'folder', path: '/data/my pets', preprocessing: settings, classes: [0, 1] });
+    // Set, replaced and removed on any id, the rest kept.
+    expect(withClasses('builtin:fashion-mnist?train=512&validation=64', [0, 1, 2, 4])).toBe('builtin:fashion-mnist?train=512&validation=64&classes=0,1,2,4');
+    expect(withClasses(id, [5])).toBe('builtin:fashion-mnist?train=512&classes=5');
+    expect(withClasses(id, null)).toBe('builtin:fashion-mnist?train=512');
+    expect(withClasses(folder, null)).toBe(folderDatasetId('/data/my pets', settings));
+    expect(parseDatasetId(withClasses(folderDatasetId('/odd/a?b&classes=1', settings), [2]))).toMatchObject({ path: '/odd/a?b&classes=1', classes: [2] });
+  });
+
   it('names what is wrong with a bad id', () => {
     expect(() => parseDatasetId('mnist')).toThrow('unknown dataset "mnist": an id starts with builtin: or folder:');
     expect(() => parseDatasetId('builtin:')).toThrow('no built-in dataset named');
@@ -35,5 +50,6 @@ describe('dataset ids', () => {
     expect(() => parseDatasetId('folder:%2Fd?split=0.95')).toThrow('split must be between 0 and 0.9');
     expect(() => parseDatasetId('folder:%2Fd?h=513')).toThrow('h must be a whole number from 1 to 512');
     expect(() => parseDatasetId('folder:%E0%A4%A?h=8')).toThrow('the folder path is not properly encoded');
+    for (const bad of ['', '1,,2', '-1', '1.5', 'a', '10000']) expect(() => parseDatasetId(`builtin:fashion-mnist?classes=${bad}`)).toThrow('classes must be class numbers from 0 to 9999, separated by commas');
   });
 });

@@ -2,28 +2,45 @@
  * Dataset ids, the one place that writes and reads them:
  *   builtin:<name>[?train=N&validation=M]   the first N training and M validation images of a built-in set
  *   folder:<encoded absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42   an image folder with its settings
+ * Either may end in `&classes=0,2,3`: the classes the training split keeps (by index in the class
+ * names); the validation split keeps every class, so a class held out of training can be scored.
  */
 import { FIT_MODES, type FitMode, type Preprocessing } from './preprocessing';
 import { excerpt } from '../limits';
 
-export type DatasetRef = { kind: 'builtin'; name: string; train?: number; validation?: number } | { kind: 'folder'; path: string; preprocessing: Preprocessing };
+export type DatasetRef = ({ kind: 'builtin'; name: string; train?: number; validation?: number } | { kind: 'folder'; path: string; preprocessing: Preprocessing }) & {
+  /** The classes the training split keeps, ascending; absent: all. */
+  classes?: number[];
+};
 
 const BUILTIN_PREFIX = 'builtin:';
 const FOLDER_PREFIX = 'folder:';
 
 /** `folder:<absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42`: a dataset id carries its settings. */
-export function folderDatasetId(path: string, p: Preprocessing): string {
+export function folderDatasetId(path: string, p: Preprocessing, classes?: readonly number[]): string {
   const q = new URLSearchParams({ h: String(p.height), w: String(p.width), c: String(p.channels), fit: p.fit, split: String(p.validationSplit), seed: String(p.seed) });
-  return `${FOLDER_PREFIX}${encodeURIComponent(path)}?${q.toString()}`;
+  return `${FOLDER_PREFIX}${encodeURIComponent(path)}${query(q, classes)}`;
 }
 
 /** `builtin:<name>`, with `?train=N&validation=M` for a subset. */
-export function builtinDatasetId(name: string, subset: { train?: number; validation?: number } = {}): string {
+export function builtinDatasetId(name: string, subset: { train?: number; validation?: number } = {}, classes?: readonly number[]): string {
   const q = new URLSearchParams();
   if (subset.train !== undefined) q.set('train', String(subset.train));
   if (subset.validation !== undefined) q.set('validation', String(subset.validation));
-  const query = q.toString();
-  return `${BUILTIN_PREFIX}${name}${query ? `?${query}` : ''}`;
+  return `${BUILTIN_PREFIX}${name}${query(q, classes)}`;
+}
+
+/** `?…` with `classes` last and its commas as they are (readable in run.json and on a command line). */
+function query(q: URLSearchParams, classes: readonly number[] | undefined): string {
+  const parts = [q.toString(), classes ? `classes=${[...new Set(classes)].sort((a, b) => a - b).join(',')}` : ''].filter(Boolean);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** The same dataset training on `classes` only, or on every class (null). */
+export function withClasses(id: string, classes: readonly number[] | null): string {
+  const ref = parseDatasetId(id);
+  const kept = classes ?? undefined;
+  return ref.kind === 'builtin' ? builtinDatasetId(ref.name, ref, kept) : folderDatasetId(ref.path, ref.preprocessing, kept);
 }
 
 export function isFolderDatasetId(id: string): boolean {
@@ -49,7 +66,7 @@ export function parseDatasetId(id: string): DatasetRef {
       if (!Number.isInteger(n) || n < 1) throw new Error(`dataset "${excerpt(id)}": ${key} must be a whole number ≥ 1`);
       return { [key]: n };
     };
-    return { kind: 'builtin', name, ...count('train'), ...count('validation') };
+    return { kind: 'builtin', name, ...count('train'), ...count('validation'), ...classesOf(id, q) };
   }
   if (base.startsWith(FOLDER_PREFIX)) {
     const int = (key: string, fallback: number, min: number, max: number) => {
@@ -73,7 +90,21 @@ export function parseDatasetId(id: string): DatasetRef {
       kind: 'folder',
       path,
       preprocessing: { height: int('h', 28, 1, 512), width: int('w', 28, 1, 512), channels: channels as 1 | 3, fit, validationSplit: split, seed: int('seed', 42, 0, 2 ** 31 - 1) },
+      ...classesOf(id, q),
     };
   }
   throw new Error(`unknown dataset "${excerpt(id)}": an id starts with ${BUILTIN_PREFIX} or ${FOLDER_PREFIX}`);
+}
+
+/** Class indices can exceed any real dataset's count only by a typo: bounded so a huge list is refused early. */
+const MAX_CLASS_INDEX = 9_999;
+
+function classesOf(id: string, q: URLSearchParams): { classes?: number[] } {
+  if (!q.has('classes')) return {};
+  const text = q.get('classes')!;
+  const classes = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  if (classes.some((c) => !Number.isInteger(c) || c < 0 || c > MAX_CLASS_INDEX)) {
+    throw new Error(`dataset "${excerpt(id)}": classes must be class numbers from 0 to ${MAX_CLASS_INDEX}, separated by commas`);
+  }
+  return { classes: [...new Set(classes)].sort((a, b) => a - b) };
 }

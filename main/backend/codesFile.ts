@@ -1,7 +1,9 @@
 /**
  * Codes written for other tools (dimensionality reduction, feature extraction): a CSV with one row
- * per image, or a NumPy .npy float32 array with the rows' labels in a CSV beside it.
+ * per image, or a NumPy .npy float32 array with the rows' labels in a CSV beside it. And the
+ * ranking of a score (anomaly detection) as a CSV.
  */
+import type { ScoreResult } from '../../core/api';
 import type { EncodedDataset } from './modelProtocol';
 
 /** The shortest decimal that reads back as the same float32 (at most 9 significant digits). */
@@ -56,4 +58,25 @@ export function npy(data: Float32Array, rows: number, columns: number): Uint8Arr
   const body = new DataView(out.buffer, 10 + header.length);
   for (let i = 0; i < data.length; i++) body.setFloat32(i * 4, data[i]!, true);
   return out;
+}
+
+/**
+ * A score's ranking, the most anomalous first: index, [file,] label, class, error (mean squared per
+ * pixel), and with a threshold, anomalous (1 when the error is over it).
+ */
+export function scoresCsv(s: ScoreResult, threshold?: number): string {
+  const order = s.errors.map((_, i) => i).sort((a, b) => s.errors[b]! - s.errors[a]! || a - b);
+  const header = ['index', ...(s.files ? ['file'] : []), 'label', 'class', 'error', ...(threshold === undefined ? [] : ['anomalous'])];
+  return lines(header, order.length, (r) => {
+    const i = order[r]!;
+    const error = s.errors[i]!;
+    return [
+      String(s.indices[i]),
+      ...(s.files ? [csvField(s.files[i]!)] : []),
+      String(s.labels[i]),
+      csvField(s.classNames[s.labels[i]!] ?? ''),
+      float32Text(error),
+      ...(threshold === undefined ? [] : [error > threshold ? '1' : '0']),
+    ];
+  });
 }

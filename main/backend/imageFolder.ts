@@ -4,7 +4,7 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, readFileSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
@@ -113,19 +113,23 @@ export async function probeImages(scan: FolderScan, sample = 64): Promise<ImageP
   for (let i = 0; i < scan.files.length && probes.length < sample; i += step) {
     const file = scan.files[i]!;
     try {
-      if (extname(file.path).toLowerCase() === '.bmp') {
-        const bmp = decodeBmp(new Uint8Array(await readFile(file.path)));
-        probes.push({ width: bmp.width, height: bmp.height, channels: 3 });
-        continue;
-      }
-      const m = await sharp(file.path).metadata();
-      const colour = m.space === 'b-w' || m.channels === 1 || (m.channels === 2 && m.hasAlpha) ? 1 : 3;
-      probes.push({ width: m.width ?? 0, height: m.height ?? 0, channels: colour });
+      probes.push(await imageHeader(await readFile(file.path), extname(file.path).toLowerCase()));
     } catch {
       // Unreadable files are reported when decoding.
     }
   }
   return probes;
+}
+
+/** An image's size and colour channels (alpha apart) from its bytes; `ext` (".bmp") picks the BMP decoder sharp lacks. */
+export async function imageHeader(bytes: Buffer, ext: string): Promise<ImageProbe & { alpha: boolean }> {
+  if (ext === '.bmp') {
+    const bmp = decodeBmp(new Uint8Array(bytes));
+    return { width: bmp.width, height: bmp.height, channels: 3, alpha: false };
+  }
+  const m = await sharp(bytes, { pages: 1 }).metadata();
+  const colour = m.space === 'b-w' || m.channels === 1 || (m.channels === 2 && m.hasAlpha) ? 1 : 3;
+  return { width: m.width ?? 0, height: m.height ?? 0, channels: colour, alpha: Boolean(m.hasAlpha) };
 }
 
 export async function suggestPreprocessing(scan: FolderScan, seed = 42): Promise<Preprocessing> {
@@ -134,23 +138,26 @@ export async function suggestPreprocessing(scan: FolderScan, seed = 42): Promise
 
 /** Decodes one file to exactly height × width × channels bytes. */
 export async function decodeOne(file: string, p: Preprocessing): Promise<Uint8Array> {
+  return decodeImage(await readFile(file), extname(file).toLowerCase(), p);
+}
+
+/** An image file's bytes decoded to exactly height × width × channels bytes; `ext` (".bmp", ".png") as decodeOne. */
+export async function decodeImage(bytes: Buffer, ext: string, p: Preprocessing): Promise<Uint8Array> {
   let image: Sharp;
-  const ext = extname(file).toLowerCase();
   if (ext === '.bmp') {
-    const bmp = decodeBmp(new Uint8Array(await readFile(file)));
+    const bmp = decodeBmp(new Uint8Array(bytes));
     image = sharp(Buffer.from(bmp.rgb), { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
-  } else if (ext === '.png') {
-    // Plain 8-bit PNGs already at the chosen size need no resampling: decode them here, fast.
-    const bytes = readFileSync(file);
-    const png = decodeSimplePng(bytes, inflateSync);
-    if (png && png.width === p.width && png.height === p.height) {
-      if (png.channels === p.channels) return png.pixels;
-      if (png.channels === 1) return grayToRgb(png.pixels);
-    }
-    image = sharp(bytes, { failOn: 'truncated', limitInputPixels: 50_000_000 });
   } else {
+    if (ext === '.png') {
+      // Plain 8-bit PNGs already at the chosen size need no resampling: decode them here, fast.
+      const png = decodeSimplePng(bytes, inflateSync);
+      if (png && png.width === p.width && png.height === p.height) {
+        if (png.channels === p.channels) return png.pixels;
+        if (png.channels === 1) return grayToRgb(png.pixels);
+      }
+    }
     // Only the first frame of an animation; refuse truncated files instead of decoding half an image.
-    image = sharp(file, { failOn: 'truncated', pages: 1, limitInputPixels: 50_000_000 });
+    image = sharp(bytes, { failOn: 'truncated', pages: 1, limitInputPixels: 50_000_000 });
   }
   image = image.flatten({ background: '#000000' }).resize(p.width, p.height, { fit: p.fit, background: '#000000' });
   image = p.channels === 1 ? image.grayscale() : image.toColourspace('srgb');

@@ -1,5 +1,5 @@
 /** Messages between the model host (main thread) and the inference worker (modelWorker.ts). */
-import type { BackendInfo, CheckpointChoice, ImageBatch, InterpolateRequest, LatentPlane, ModelInfo, PointDetail, SampleResult, TraverseRequest, TraverseResult } from '../../core/api';
+import type { BackendInfo, CheckpointChoice, ImageBatch, InterpolateRequest, LatentPlane, ModelInfo, PointDetail, SampleResult, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
 
 /** A run as the worker loads it: the main thread has checked that it exists and read its run.json. */
 export interface ModelSource {
@@ -12,6 +12,8 @@ export interface ModelSource {
   /** From run.json's dataset record, so model:info need not load the images; absent in runs that never loaded them. */
   classNames?: string[];
   validationCount?: number;
+  /** The classes it trained on, when the Data option kept some only (the dataset id's `classes`). */
+  trainedClasses?: number[];
 }
 
 /** Points on a map at most: UMAP of 10,000 codes takes about 15 s here. */
@@ -74,6 +76,9 @@ export interface ModelOps {
   /** Images given as bytes (HWC, the model's shape), e.g. files the CLI resized. */
   encodeImages: [{ pixels: Uint8Array; count: number }, number[][]];
   encodeDataset: [{ datasetId: string; split: EncodeSplit }, EncodedDataset];
+  /** datasetId null: the run's own validation split. */
+  score: [{ datasetId: string | null; extremes: number }, ScoreResult];
+  reconstruct: [{ images: ImageBatch }, ImageBatch];
   memory: [Record<string, never>, { entries: LoadedModelMemory[]; total: number; limit: number }];
 }
 export type ModelOp = keyof ModelOps;

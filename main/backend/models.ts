@@ -2,21 +2,24 @@
  * The model cache of DESIGN.md, inside the inference worker: a run's graph compiled once with its
  * checkpoint's weights, the validation images of its dataset, and what is derived from them (the
  * codes of the map's points, the Gaussian fitted to the training codes), kept in one LRU bounded by
- * bytes. Every operation of the Explore view runs here: encode, decode, sample, interpolate, traverse.
+ * bytes. Every operation of the Explore view runs here (encode, decode, sample, interpolate, traverse),
+ * and those of using a model: scoring a dataset by reconstruction error, reconstructing given images.
  * For a VAE the code is the mean μ (the encoder's deterministic output), and decode takes codes in
  * that space.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, TraverseRequest, TraverseResult } from '../../core/api';
+import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
 import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
 import { compileGraph, type CompiledModel } from '../../core/compile/compile';
 import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
+import { parseDatasetId, withClasses } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
 import { pca2d } from '../../core/latent/pca';
 import { fitGaussian, lerpPath, sampleGaussian, slerpPath, standardNormal, traversal, type Gaussian } from '../../core/latent/sample';
 import { evenSubsample } from '../../core/latent/tsne';
+import { errorMaps, extremes, meanSquaredErrors, perClassStats, roc } from '../../core/score';
 import { restoreWeights } from '../../core/train/state';
 import { ByteLru } from './byteLru';
 import { CheckpointError, readCheckpoint } from './checkpoints';
@@ -50,11 +53,13 @@ interface LoadedModel {
   fitted?: Gaussian;
 }
 
+/** A dataset's images as the model uses them: the validation split, or every image of a folder scored whole. */
 interface LoadedImages {
   kind: 'images';
-  validation: ImageSplit;
+  split: ImageSplit;
   files: string[] | null;
   classNames: string[];
+  name: string;
   size: number;
   bytes: number;
 }
@@ -90,6 +95,8 @@ export class ModelService {
       traverse: (m, r) => this.traverse(m, r, progress),
       encodeImages: async (m, r) => rows(this.encode(m, toFloats(r.pixels), r.count), m.codeSize),
       encodeDataset: (m, r) => this.encodeDataset(m, r.datasetId, r.split, progress),
+      score: (m, r) => this.score(m, r.datasetId, r.extremes, progress),
+      reconstruct: async (m, r) => this.reconstructBatch(m, r.images),
     };
     const model = this.model(source);
     const key = modelKey(source.runDir, model.checkpoint);
@@ -189,7 +196,7 @@ export class ModelService {
       classNames: images?.classNames ?? s.classNames ?? [],
       datasetId: s.datasetId,
       datasetName: s.datasetName,
-      count: images?.validation.count ?? s.validationCount ?? 0,
+      count: images?.split.count ?? s.validationCount ?? 0,
     };
   }
 
@@ -202,29 +209,46 @@ export class ModelService {
   }
 
   /** The validation images of the run's dataset, cached per dataset (runs on one dataset share them). */
-  private async images(m: LoadedModel): Promise<LoadedImages> {
-    const key = `images|${m.source.datasetId}`;
-    const cached = this.cache.get(key);
-    if (cached?.kind === 'images') return cached;
-    return this.once(key, () => this.loadImages(m, key));
+  private images(m: LoadedModel): Promise<LoadedImages> {
+    return this.datasetImages(m, m.source.datasetId, false, true, () => {});
   }
 
-  private async loadImages(m: LoadedModel, key: string): Promise<LoadedImages> {
+  /**
+   * A dataset's validation split, or every image (`whole`), cached by dataset: the classes a run
+   * trained on do not change the validation split, so runs holding out different classes share it.
+   * `own`: the run's dataset (a fault loading it is the run's), or one the user chose.
+   */
+  private async datasetImages(m: LoadedModel, datasetId: string, whole: boolean, own: boolean, progress: Progress): Promise<LoadedImages> {
+    let id = datasetId;
+    try {
+      id = withClasses(datasetId, null);
+    } catch {
+      // An id this version cannot read: loading it says why.
+    }
+    const key = `images|${whole ? 'all' : 'validation'}|${id}`;
+    const cached = this.cache.get(key);
+    if (cached?.kind === 'images') return cached;
+    return this.once(key, () => this.loadImages(m, key, id, whole, own, progress));
+  }
+
+  private async loadImages(m: LoadedModel, key: string, datasetId: string, whole: boolean, own: boolean, progress: Progress): Promise<LoadedImages> {
     let loaded;
     try {
-      loaded = await loadAnyDataset(m.source.datasetId);
+      loaded = await loadAnyDataset(datasetId, { onProgress: (p) => progress(p.phase, p.done, p.total) });
     } catch (err) {
-      throw new ModelError(`the images of run ${m.source.runId} cannot be loaded: ${(err as Error).message}`, 'unreadable');
+      if (own) throw new ModelError(`the images of run ${m.source.runId} cannot be loaded: ${(err as Error).message}`, 'unreadable');
+      throw new ModelError((err as Error).message, 'bad-request');
     }
     const { dataset } = loaded;
     if (dataset.height !== m.height || dataset.width !== m.width || dataset.channels !== m.channels) {
-      throw new ModelError(`the dataset of run ${m.source.runId} is now ${dataset.height}×${dataset.width}×${dataset.channels}; the model takes ${m.height}×${m.width}×${m.channels}`, 'unreadable');
+      if (own) throw new ModelError(`the dataset of run ${m.source.runId} is now ${dataset.height}×${dataset.width}×${dataset.channels}; the model takes ${m.height}×${m.width}×${m.channels}`, 'unreadable');
+      throw new ModelError(`the images are ${dataset.height}×${dataset.width}×${dataset.channels}; the model of run ${m.source.runId} takes ${m.height}×${m.width}×${m.channels}`, 'bad-request');
     }
     const size = imageSize(dataset);
-    const split = dataset.validation;
-    // A copy, so the training images (often the same buffer) can be freed; a streamed split stays on disk.
-    const validation: ImageSplit = split.readImage ? split : { images: split.images.slice(0, split.count * size), labels: split.labels.slice(), count: split.count };
-    const images: LoadedImages = { kind: 'images', validation, files: loaded.files?.validation ?? null, classNames: dataset.classNames, size, bytes: validation.images.byteLength + validation.labels.byteLength };
+    // Copies, so the training images (often the same buffer) can be freed; a streamed split stays on disk.
+    const split = whole ? joinSplits(dataset.train, dataset.validation, size) : copySplit(dataset.validation, size);
+    const files = loaded.files ? (whole ? [...loaded.files.train, ...loaded.files.validation] : loaded.files.validation) : null;
+    const images: LoadedImages = { kind: 'images', split, files, classNames: dataset.classNames, name: dataset.name, size, bytes: split.images.byteLength + split.labels.byteLength };
     this.cache.set(key, images, images.bytes);
     return images;
   }
@@ -278,8 +302,8 @@ export class ModelService {
   }
 
   private checkIndex(m: LoadedModel, images: LoadedImages, index: number): void {
-    if (index >= images.validation.count) {
-      throw new ModelError(`image ${index} is out of range: run ${m.source.runId} has ${images.validation.count} validation images (0 to ${images.validation.count - 1})`, 'bad-request');
+    if (index >= images.split.count) {
+      throw new ModelError(`image ${index} is out of range: run ${m.source.runId} has ${images.split.count} validation images (0 to ${images.split.count - 1})`, 'bad-request');
     }
   }
 
@@ -287,7 +311,7 @@ export class ModelService {
   private floatsOf(images: LoadedImages, indices: number[]): Float32Array {
     const x = new Float32Array(indices.length * images.size);
     indices.forEach((index, i) => {
-      const bytes = imageAt(images.validation, images.size, index);
+      const bytes = imageAt(images.split, images.size, index);
       for (let k = 0; k < images.size; k++) x[i * images.size + k] = bytes[k]! / 255;
     });
     return x;
@@ -301,13 +325,8 @@ export class ModelService {
       const part = indices.slice(from, from + BATCH);
       const x = this.floatsOf(images, part);
       const c = this.encode(m, x, part.length);
-      const recon = this.decodeFloats(m, c, part.length);
       codes.set(c, from * m.codeSize);
-      for (let i = 0; i < part.length; i++) {
-        let sum = 0;
-        for (let k = 0; k < images.size; k++) sum += (recon[i * images.size + k]! - x[i * images.size + k]!) ** 2;
-        errors[from + i] = sum / images.size;
-      }
+      errors.set(meanSquaredErrors(x, this.decodeFloats(m, c, part.length), part.length, images.size), from);
       progress('encoding', Math.min(from + BATCH, indices.length), indices.length);
       await yieldToMessages();
     }
@@ -317,7 +336,7 @@ export class ModelService {
   /** The map's points (at most `maxPoints`, and no more images than `maxImageBytes`), encoded once per checkpoint. */
   private async points(m: LoadedModel, images: LoadedImages, maxPoints: number, maxImageBytes: number, progress: Progress) {
     const limit = Math.max(1, Math.min(maxPoints, Math.floor(maxImageBytes / images.size)));
-    const indices = evenSubsample(images.validation.count, limit);
+    const indices = evenSubsample(images.split.count, limit);
     const key = `${limit}`;
     if (m.points?.key === key) return m.points;
     const entry = modelKey(m.source.runDir, m.checkpoint);
@@ -331,12 +350,12 @@ export class ModelService {
 
   private async mapBase(m: LoadedModel, maxPoints: number, maxImageBytes: number, progress: Progress): Promise<MapBase> {
     const images = await this.images(m);
-    if (images.validation.count === 0) throw new ModelError(`run ${m.source.runId} has no validation images to map`, 'unreadable');
+    if (images.split.count === 0) throw new ModelError(`run ${m.source.runId} has no validation images to map`, 'unreadable');
     const points = await this.points(m, images, maxPoints, maxImageBytes, progress);
     const n = points.indices.length;
     const d = m.codeSize;
     const pixels = new Uint8Array(n * images.size);
-    points.indices.forEach((index, i) => pixels.set(imageAt(images.validation, images.size, index), i * images.size));
+    points.indices.forEach((index, i) => pixels.set(imageAt(images.split, images.size, index), i * images.size));
     const raw = d === 2;
     let x: Float32Array;
     let y: Float32Array;
@@ -353,7 +372,7 @@ export class ModelService {
     return {
       info: this.info(m, images),
       indices: Int32Array.from(points.indices),
-      labels: Uint8Array.from(points.indices, (i) => images.validation.labels[i]!),
+      labels: Uint8Array.from(points.indices, (i) => images.split.labels[i]!),
       errors: points.errors.slice(),
       files: images.files ? points.indices.map((i) => images.files![i]!) : null,
       images: { count: n, height: m.height, width: m.width, channels: m.channels, pixels: Buffer.from(pixels.buffer).toString('base64') },
@@ -362,7 +381,7 @@ export class ModelService {
       y,
       plane,
       raw,
-      total: images.validation.count,
+      total: images.split.count,
     };
   }
 
@@ -372,16 +391,14 @@ export class ModelService {
     const x = this.floatsOf(images, [index]);
     const code = this.encode(m, x, 1);
     const recon = this.decodeFloats(m, code, 1);
-    let sum = 0;
-    for (let k = 0; k < images.size; k++) sum += (recon[k]! - x[k]!) ** 2;
     const both = new Float32Array(2 * images.size);
     both.set(x, 0);
     both.set(recon, images.size);
     return {
       index,
-      label: images.validation.labels[index]!,
+      label: images.split.labels[index]!,
       file: images.files?.[index] ?? null,
-      error: sum / images.size,
+      error: meanSquaredErrors(x, recon, 1, images.size)[0]!,
       images: this.batch(m, both, 2),
       code: Array.from(code),
     };
@@ -458,6 +475,75 @@ export class ModelService {
     return { dims, rows: rowsOut, sigma: dims.map((d) => sigma[d]!) };
   }
 
+  /** The model's output for images given as floats in [0, 1]: encoded, then decoded. */
+  private reconstruct(m: LoadedModel, x: Float32Array, count: number): Float32Array {
+    return this.decodeFloats(m, this.encode(m, x, count), count);
+  }
+
+  /** Images sent by a view (the lab's corrupted images), reconstructed. */
+  private reconstructBatch(m: LoadedModel, images: ImageBatch): ImageBatch {
+    if (images.height !== m.height || images.width !== m.width || images.channels !== m.channels) {
+      throw new ModelError(`the images are ${images.height}×${images.width}×${images.channels}; the model of run ${m.source.runId} takes ${m.height}×${m.width}×${m.channels}`, 'bad-request');
+    }
+    const bytes = Buffer.from(images.pixels, 'base64');
+    const size = m.height * m.width * m.channels;
+    if (bytes.length !== images.count * size) throw new ModelError(`the pixels hold ${bytes.length} bytes; ${images.count} images of ${m.height}×${m.width}×${m.channels} take ${images.count * size}`, 'bad-request');
+    return this.batch(m, this.reconstruct(m, toFloats(bytes), images.count), images.count);
+  }
+
+  /**
+   * Every image of a dataset scored by its reconstruction error, a batch at a time: the run's
+   * validation split by default, a built-in set's validation split, every image of another folder.
+   */
+  private async score(m: LoadedModel, datasetId: string | null, count: number, progress: Progress): Promise<ScoreResult> {
+    const id = datasetId ?? m.source.datasetId;
+    const whole = scoresWhole(m.source.datasetId, id);
+    const own = datasetId === null || (!whole && sameImages(m.source.datasetId, id));
+    const images = await this.datasetImages(m, id, whole, own, progress);
+    const n = images.split.count;
+    if (n === 0) throw new ModelError(`${images.name} has no images to score`, 'bad-request');
+    const errors = new Float32Array(n);
+    for (let from = 0; from < n; from += BATCH) {
+      const part = Array.from({ length: Math.min(BATCH, n - from) }, (_, i) => from + i);
+      const x = this.floatsOf(images, part);
+      errors.set(meanSquaredErrors(x, this.reconstruct(m, x, part.length), part.length, images.size), from);
+      progress('scoring', from + part.length, n);
+      await yieldToMessages();
+    }
+    const labels = Array.from(images.split.labels);
+    const heldOut = heldOutClasses(m.source, images.classNames);
+    const ends = extremes(errors, count);
+    return {
+      runId: m.source.runId,
+      datasetId: id,
+      datasetName: images.name,
+      count: n,
+      errors: Array.from(errors),
+      labels,
+      classNames: images.classNames,
+      files: images.files,
+      indices: Array.from({ length: n }, (_, i) => i),
+      perClass: perClassStats(errors, labels),
+      heldOut,
+      roc: heldOut.length ? roc(errors, labels.map((label) => heldOut.includes(label))) : null,
+      highest: this.scored(m, images, ends.highest),
+      lowest: this.scored(m, images, ends.lowest),
+    };
+  }
+
+  /** Images of a scored set with their reconstructions and error maps (scaled to this batch's largest error). */
+  private scored(m: LoadedModel, images: LoadedImages, positions: number[]): ScoredImages {
+    const x = this.floatsOf(images, positions);
+    const out = this.reconstruct(m, x, positions.length);
+    const maps = errorMaps(x, out, positions.length, m.height * m.width, m.channels);
+    return {
+      positions,
+      inputs: this.batch(m, x, positions.length),
+      reconstructions: this.batch(m, out, positions.length),
+      errorMaps: { count: positions.length, height: m.height, width: m.width, channels: 1, pixels: Buffer.from(maps.buffer, maps.byteOffset, maps.byteLength).toString('base64') },
+    };
+  }
+
   private async encodeDataset(m: LoadedModel, datasetId: string, split: EncodeSplit, progress: Progress): Promise<EncodedDataset> {
     let loaded;
     try {
@@ -512,6 +598,62 @@ function checkpointStamp(runDir: string, kind: CheckpointChoice): string | null 
     }
   }
   return null;
+}
+
+/** A split's images and labels copied out of the dataset's buffers; a streamed split as it is. */
+function copySplit(split: ImageSplit, size: number): ImageSplit {
+  return split.readImage ? split : { images: split.images.slice(0, split.count * size), labels: split.labels.slice(), count: split.count };
+}
+
+/** One split of both, training images first: copied, or read through when either is streamed. */
+function joinSplits(a: ImageSplit, b: ImageSplit, size: number): ImageSplit {
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels.subarray(0, a.count));
+  labels.set(b.labels.subarray(0, b.count), a.count);
+  const count = a.count + b.count;
+  if (a.readImage || b.readImage) return { images: new Uint8Array(0), labels, count, readImage: (i) => (i < a.count ? imageAt(a, size, i) : imageAt(b, size, i - a.count)) };
+  const images = new Uint8Array(count * size);
+  images.set(a.images.subarray(0, a.count * size));
+  images.set(b.images.subarray(0, b.count * size), a.count * size);
+  return { images, labels, count };
+}
+
+/**
+ * Whether a score covers every image of a dataset: an image folder other than the run's own is new
+ * to the model, all of it; a built-in set (whose training images runs train on) and the run's own
+ * folder are scored on their validation split.
+ */
+export function scoresWhole(runDatasetId: string, datasetId: string): boolean {
+  try {
+    const ref = parseDatasetId(datasetId);
+    if (ref.kind === 'builtin') return false;
+    const own = parseDatasetId(runDatasetId);
+    return !(own.kind === 'folder' && own.path === ref.path);
+  } catch {
+    return false;
+  }
+}
+
+/** The same validation images: the ids differ at most in the classes training kept. */
+function sameImages(a: string, b: string): boolean {
+  try {
+    return withClasses(a, null) === withClasses(b, null);
+  } catch {
+    return a === b;
+  }
+}
+
+/**
+ * The classes of a scored set that the run did not train on: none unless it trained on chosen
+ * classes; matched by name, so another folder with the same class names is judged the same way.
+ */
+export function heldOutClasses(source: Pick<ModelSource, 'trainedClasses' | 'classNames'>, classNames: string[]): number[] {
+  const trained = source.trainedClasses;
+  if (!trained) return [];
+  const names = source.classNames;
+  if (!names) return classNames.map((_, c) => c).filter((c) => !trained.includes(c));
+  const trainedNames = new Set(trained.map((c) => names[c]));
+  return classNames.map((name, c) => (trainedNames.has(name) ? -1 : c)).filter((c) => c >= 0);
 }
 
 function toFloats(bytes: Uint8Array): Float32Array {

@@ -3,6 +3,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
+import { parseDatasetId } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
@@ -16,6 +17,7 @@ import { GraphFiles } from './graphFiles';
 import { LatentMaps } from './latentMaps';
 import { ModelHost } from './modelHost';
 import { ModelError, type ModelSource } from './modelProtocol';
+import { modelPreprocessing, prepareImage } from './prepareImage';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { newRunId } from './runs/naming';
 import { ACTIVE_STATUSES } from './runs/format';
@@ -183,6 +185,24 @@ export class BottleneckBackend implements BottleneckApi {
       'model:sample': async ({ count, seed, temperature, ...ref }) => this.models.call('sample', this.modelSource(ref), { count, seed, temperature }, this.jobProgress('sample', ref.runId)),
       'model:traverse': async ({ base, dims, steps, range, ...ref }) =>
         this.models.call('traverse', this.modelSource(ref), { ...(base && { base }), ...(dims && { dims }), steps, range }, this.jobProgress('traverse', ref.runId)),
+      // Scoring a whole dataset reports its loading and its batches.
+      'model:score': async ({ datasetId, extremes, ...ref }) => {
+        if (datasetId !== undefined) {
+          try {
+            checkDatasetId(datasetId);
+          } catch (err) {
+            throw new ModelError((err as Error).message, 'bad-request');
+          }
+        }
+        return this.models.call('score', this.modelSource(ref), { datasetId: datasetId ?? null, extremes: extremes ?? 24 }, this.jobProgress('score', ref.runId));
+      },
+      'model:reconstruct': async ({ images, ...ref }) => this.models.call('reconstruct', this.modelSource(ref), { images }),
+      'model:prepare-image': async ({ path, bytes, name, ...ref }) => {
+        const source = this.modelSource(ref);
+        // The model's input, and why it cannot be used (no checkpoint), before the file is read.
+        const info = await this.models.call('info', source, {});
+        return prepareImage({ ...(path !== undefined && { path }), ...(bytes !== undefined && { bytes }), ...(name !== undefined && { name }) }, modelPreprocessing(info, source.datasetId));
+      },
       'datasets:browse': async ({ path }) => browseFolder(path),
       'datasets:scan': async ({ path }) => {
         // A new scan replaces one still running (the user picked another folder).
@@ -246,7 +266,8 @@ export class BottleneckBackend implements BottleneckApi {
     } catch (err) {
       throw new ModelError((err as Error).message, 'unreadable');
     }
-    const dataset = run.dataset as { id: string; name?: string; classNames?: string[]; validationCount?: number };
+    const dataset = run.dataset as { id: string; name?: string; classNames?: string[]; validationCount?: number; trainedClasses?: number[] };
+    const trainedClasses = Array.isArray(dataset.trainedClasses) ? dataset.trainedClasses : classesOfId(dataset.id);
     return {
       runId,
       runDir: dir,
@@ -256,6 +277,7 @@ export class BottleneckBackend implements BottleneckApi {
       checkpoint,
       ...(Array.isArray(dataset.classNames) && { classNames: dataset.classNames }),
       ...(typeof dataset.validationCount === 'number' && { validationCount: dataset.validationCount }),
+      ...(trainedClasses && { trainedClasses }),
     };
   }
 
@@ -407,6 +429,15 @@ export class RunControlError extends Error {
     readonly code: 'not-active' | 'queued',
   ) {
     super(message);
+  }
+}
+
+/** The classes a dataset id keeps for training (a run whose dataset record is not written yet). */
+function classesOfId(id: string): number[] | undefined {
+  try {
+    return parseDatasetId(id).classes;
+  } catch {
+    return undefined;
   }
 }
 

@@ -54,8 +54,10 @@ export function datasetNameOf(id: string): string {
   } catch {
     return id;
   }
-  if (parsed.kind === 'folder') return basename(parsed.path) || id;
+  // Training on chosen classes: which, until the load names them "9 of 10 classes".
+  const classes = parsed.classes ? `, classes ${parsed.classes.join(',')}` : '';
+  if (parsed.kind === 'folder') return `${basename(parsed.path) || id}${classes}`;
   const name = parsed.name === 'fashion-mnist' ? 'Fashion-MNIST' : parsed.name;
   const subset = [parsed.train !== undefined && `train=${parsed.train}`, parsed.validation !== undefined && `validation=${parsed.validation}`].filter(Boolean);
-  return subset.length ? `${name} (${subset.join(', ')})` : name;
+  return `${subset.length ? `${name} (${subset.join(', ')})` : name}${classes}`;
 }

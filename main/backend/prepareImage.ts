@@ -1,0 +1,87 @@
+/**
+ * A user's image file made ready for a model (model:prepare-image, the CLI's image arguments):
+ * decoded with sharp, resized and converted to the model's input, with a note saying what changed.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { PreparedImage } from '../../core/api';
+import { parseDatasetId } from '../../core/data/datasetId';
+import type { FitMode, Preprocessing } from '../../core/data/preprocessing';
+import { decodeImage, imageHeader } from './imageFolder';
+import { ModelError } from './modelProtocol';
+
+/** The largest image file taken: what the contract lets a dropped file's bytes be. */
+export const MAX_IMAGE_FILE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How images are fitted to a model: its input size and channels, with the fit (and split) of the
+ * run's image folder when it trained on one, else cover.
+ */
+export function modelPreprocessing(model: { height: number; width: number; channels: number }, datasetId: string): Preprocessing {
+  let fromRun: Preprocessing | null = null;
+  try {
+    const ref = parseDatasetId(datasetId);
+    if (ref.kind === 'folder') fromRun = ref.preprocessing;
+  } catch {
+    // An id this version cannot read: the defaults below.
+  }
+  return { height: model.height, width: model.width, channels: model.channels === 3 ? 3 : 1, fit: fromRun?.fit ?? 'cover', validationSplit: fromRun?.validationSplit ?? 0.1, seed: fromRun?.seed ?? 42 };
+}
+
+const colourName = (channels: number, alpha = false) => (channels === 1 ? (alpha ? 'grayscale with alpha' : 'grayscale') : alpha ? 'RGBA' : 'RGB');
+
+const FIT_NOTE: Record<FitMode, string> = {
+  cover: 'cropped to keep its proportions',
+  contain: 'padded with black to keep its proportions',
+  fill: 'stretched',
+};
+
+/** "resized from 640×480 RGB to 28×28 grayscale", or null when the image already was the model's input. */
+export function fitNote(from: { width: number; height: number; channels: number; alpha: boolean }, to: Preprocessing): string | null {
+  const resized = from.width !== to.width || from.height !== to.height;
+  if (!resized && from.channels === to.channels && !from.alpha) return null;
+  const note = `${resized ? 'resized' : 'converted'} from ${from.width}×${from.height} ${colourName(from.channels, from.alpha)} to ${to.width}×${to.height} ${colourName(to.channels)}`;
+  // Another shape: the fit decides what happens to the rest.
+  return from.width * to.height !== from.height * to.width ? `${note}, ${FIT_NOTE[to.fit]}` : note;
+}
+
+/** Reads an image file (a path, or a dropped file's bytes in base64 with its name) and fits it to `to`; a one-line error names the file. */
+export async function prepareImage(input: { path?: string; bytes?: string; name?: string }, to: Preprocessing): Promise<PreparedImage> {
+  const label = input.path ?? input.name ?? 'the dropped file';
+  const fail = (why: string) => new ModelError(`${label}: ${why}`, 'bad-request');
+  let bytes: Buffer;
+  if (input.path !== undefined) {
+    let size: number;
+    try {
+      const info = await stat(input.path);
+      if (!info.isFile()) throw fail('not a file');
+      size = info.size;
+    } catch (err) {
+      if (err instanceof ModelError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw fail(code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (err as Error).message})`);
+    }
+    if (size > MAX_IMAGE_FILE_BYTES) throw fail(`the file is ${(size / 2 ** 20).toFixed(0)} MB; images up to ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MB can be used`);
+    bytes = await readFile(input.path).catch((err: NodeJS.ErrnoException) => {
+      throw fail(`cannot be read (${err.code ?? err.message})`);
+    });
+  } else {
+    bytes = Buffer.from(input.bytes ?? '', 'base64');
+  }
+  if (bytes.length === 0) throw fail('the file is empty');
+  const ext = extname(input.name ?? input.path ?? '').toLowerCase();
+  let header;
+  let pixels;
+  try {
+    header = await imageHeader(bytes, ext);
+    pixels = await decodeImage(bytes, ext, to);
+  } catch (err) {
+    // sharp's reason ("unsupported image format", "VipsJpeg: premature end of input file") on one line.
+    const reason = String((err as Error).message).split('\n')[0]!.replace(/^Input buffer contains /, '');
+    throw fail(`not an image that can be read (${reason})`);
+  }
+  return {
+    image: { count: 1, height: to.height, width: to.width, channels: to.channels, pixels: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength).toString('base64') },
+    note: fitNote(header, to),
+  };
+}
