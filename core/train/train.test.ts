@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../graph/types';
+import { buildTemplate } from '../templates';
 import { chainGraph } from '../templates/undercomplete';
 import type { TrainEvent } from './events';
 import { squaresDataset } from './testData';
@@ -179,5 +180,14 @@ describe('trainAutoencoder', () => {
     const a = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
     const b = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
     expect(b).toEqual(a);
+  });
+
+  it.each(['denoising', 'overcomplete'] as const)('%s: the same seed gives the same run, every batch loss equal (noise and dropout seeded per step)', async (name) => {
+    const graph = buildTemplate(name, { height: 8, width: 8, channels: 1 });
+    graph.training = { ...graph.training, epochs: 2, batchSize: 64, seed: 9 };
+    const losses = async () => (await run(graph)).events.flatMap((e) => (e.type === 'batch-end' ? [e.loss] : []));
+    const a = await losses();
+    expect(a).toHaveLength(2 * (512 / 64));
+    expect(await losses()).toEqual(a);
   });
 });
