@@ -5,11 +5,14 @@ import type { GraphDoc } from '../graph/types';
 import { buildTemplate } from '../templates';
 import { chainGraph } from '../templates/undercomplete';
 import type { TrainEvent } from './events';
+import { registerWasmTrainingKernels } from './kernels/register';
 import { squaresDataset } from './testData';
 import { trainAutoencoder, type TrainControl } from './train';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
+  // Convolution gradients on wasm (the inpainting template), as the trainer registers them.
+  registerWasmTrainingKernels();
 });
 
 function smallGraph(loss: 'bce' | 'mse' = 'bce', lastActivation = 'sigmoid'): GraphDoc {
@@ -182,7 +185,7 @@ describe('trainAutoencoder', () => {
     expect(b).toEqual(a);
   });
 
-  it.each(['denoising', 'overcomplete'] as const)('%s: the same seed gives the same run, every batch loss equal (noise and dropout seeded per step)', async (name) => {
+  it.each(['denoising', 'inpainting', 'overcomplete'] as const)('%s: the same seed gives the same run, every batch loss equal (noise, masks, dropout seeded per step)', async (name) => {
     const graph = buildTemplate(name, { height: 8, width: 8, channels: 1 });
     graph.training = { ...graph.training, epochs: 2, batchSize: 64, seed: 9 };
     const losses = async () => (await run(graph)).events.flatMap((e) => (e.type === 'batch-end' ? [e.loss] : []));
