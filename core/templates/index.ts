@@ -95,7 +95,7 @@ export function denoising(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
     { kind: 'GaussianNoise', params: { stddev: 0.3 } },
     { kind: 'Flatten' },
     { kind: 'Dense', params: { units: 256, activation: 'relu' } },
-    { kind: 'Bottleneck', params: { latentSize: 32 } },
+    { kind: 'Bottleneck', params: { latentSize: 64 } },
     ...denseDecoder(im, 256),
   ]);
 }
