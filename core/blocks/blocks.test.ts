@@ -8,6 +8,8 @@ import { reshapeBlock } from './reshape';
 import { conv2dBlock } from './conv2d';
 import { conv2dTransposeBlock } from './conv2dTranspose';
 import { maxPool2dBlock, upSampling2dBlock } from './pooling';
+import { randomMaskBlock } from './randomMask';
+import { blockSpec, PALETTE } from './registry';
 import { activationBlock, batchNormBlock, dropoutBlock, gaussianNoiseBlock } from './regularizers';
 import { variationalBottleneckBlock } from './variationalBottleneck';
 
@@ -104,5 +106,34 @@ describe('block shape rules and parameter counts', () => {
     expect(denseBlock.checkParams({ units: 2.5, activation: 'relu' })).toEqual(['Units must be a whole number']);
     expect(denseBlock.checkParams({ units: 4, activation: 'swish' as never })[0]).toMatch(/^Activation must be one of/);
     expect(outputBlock.checkParams({ loss: 'l1' as never })[0]).toMatch(/^Reconstruction loss/);
+  });
+
+  it('RandomMask passes an image through, refuses a vector, trains only and checks its bounds', () => {
+    expect(randomMaskBlock.outputShape([28, 28, 1], randomMaskBlock.defaults)).toEqual({ ok: true, shape: [28, 28, 1] });
+    expect(randomMaskBlock.outputShape([784], randomMaskBlock.defaults)).toMatchObject({ ok: false, error: expect.stringMatching(/expects an image/) });
+    expect(randomMaskBlock.paramCount([28, 28, 1], randomMaskBlock.defaults)).toBe(0);
+    expect(randomMaskBlock.trainingOnly).toBe(true);
+    expect(randomMaskBlock.summary(randomMaskBlock.defaults)).toBe('2 rects · 25%');
+    expect(randomMaskBlock.checkParams({ ...randomMaskBlock.defaults, count: 17, size: 0.9, shape: 'stars' as never })).toEqual([
+      'Hole shape must be one of rectangles, blotches',
+      'Holes per image must be between 1 and 16',
+      'Hole size must be between 0.05 and 0.8',
+    ]);
+    expect(PALETTE.find((g) => g.group === 'Encoder')!.kinds).toContain('RandomMask');
+  });
+});
+
+describe('teaching text', () => {
+  it('every field of every block has a one-line help', () => {
+    for (const { kinds } of PALETTE) {
+      for (const kind of kinds) {
+        for (const field of blockSpec(kind).fields) {
+          const where = `${kind}.${field.name}`;
+          expect(field.help.trim().length, where).toBeGreaterThan(20);
+          expect(field.help.length, where).toBeLessThanOrEqual(160);
+          expect(field.help, where).not.toMatch(/\n/);
+        }
+      }
+    }
   });
 });

@@ -17,12 +17,12 @@ export interface BottleneckParams {
 }
 
 const fields: ParamField[] = [
-  { name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS },
-  { name: 'activation', label: 'Code activation', type: 'enum', options: CODE_ACTIVATIONS },
+  { name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS, help: 'Numbers per image in the code: smaller compresses more but blurs; as large as the input, it can learn to copy.' },
+  { name: 'activation', label: 'Code activation', type: 'enum', options: CODE_ACTIVATIONS, help: 'linear is usual; sigmoid keeps the code in (0, 1), which KL sparsity needs.' },
   { name: 'sparsity', label: 'Sparsity', type: 'enum', options: SPARSITY_KINDS, help: 'L1: penalise code magnitudes. KL: push each unit\'s mean activation to ρ (needs a sigmoid code).' },
-  { name: 'l1Weight', label: 'L1 weight', type: 'float', min: 0, max: 10, visible: (p) => p.sparsity === 'l1' },
-  { name: 'rho', label: 'Target activation ρ', type: 'float', min: 0.001, max: 0.999, visible: (p) => p.sparsity === 'kl' },
-  { name: 'klWeight', label: 'KL weight', type: 'float', min: 0, max: 100, visible: (p) => p.sparsity === 'kl' },
+  { name: 'l1Weight', label: 'L1 weight', type: 'float', min: 0, max: 10, visible: (p) => p.sparsity === 'l1', help: 'How hard code magnitudes are penalised: higher gives sparser codes and blurrier reconstructions.' },
+  { name: 'rho', label: 'Target activation ρ', type: 'float', min: 0.001, max: 0.999, visible: (p) => p.sparsity === 'kl', help: "The target mean activation of each code unit over the images: 0.05 means on for about 5 % of them." },
+  { name: 'klWeight', label: 'KL weight', type: 'float', min: 0, max: 100, visible: (p) => p.sparsity === 'kl', help: "How hard each unit's mean activation is pulled to ρ; too high switches units off for good." },
 ];
 
 /** The latent code: a Dense layer whose output is what the encoder model returns. */

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, needsImage, PADDINGS, windowOutput, type Activation, type Padding, type ParamField, defineBlock } from './types';
+import { ACTIVATION_HELP, ACTIVATIONS, needsImage, PADDING_HELP, PADDINGS, windowOutput, type Activation, type Padding, type ParamField, defineBlock } from './types';
 
 export interface ConvParams {
   filters: number;
@@ -8,13 +8,16 @@ export interface ConvParams {
   activation: Activation;
 }
 
-export const convFields: ParamField[] = [
-  { name: 'filters', label: 'Filters', type: 'int', min: 1, max: 4096 },
-  { name: 'kernelSize', label: 'Kernel size', type: 'int', min: 1, max: 15 },
-  { name: 'strides', label: 'Stride', type: 'int', min: 1, max: 8 },
-  { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS },
-  { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS },
-];
+/** The fields of Conv2D and Conv2DTranspose; only the stride's meaning differs. */
+export function convFields(strideHelp: string): ParamField[] {
+  return [
+    { name: 'filters', label: 'Filters', type: 'int', min: 1, max: 4096, help: 'Feature maps it learns: more filters see more patterns, at more parameters and memory.' },
+    { name: 'kernelSize', label: 'Kernel size', type: 'int', min: 1, max: 15, help: 'Each filter looks at a k×k patch; 3 is usual, larger sees wider context at k² the weights.' },
+    { name: 'strides', label: 'Stride', type: 'int', min: 1, max: 8, help: strideHelp },
+    { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS, help: PADDING_HELP },
+    { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS, help: ACTIVATION_HELP },
+  ];
+}
 
 export const convSummary = (p: ConvParams) => `${p.filters} · ${p.kernelSize}×${p.kernelSize}${p.strides > 1 ? ` /${p.strides}` : ''} · ${p.activation}`;
 
@@ -30,7 +33,7 @@ export const conv2dBlock = defineBlock<ConvParams>({
   description: 'Learned filters over the image; stride > 1 downsamples.',
   inputs: 1,
   defaults: { filters: 16, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
-  fields: convFields,
+  fields: convFields('Step between patches: 1 keeps the size, 2 halves height and width (a learned downsampling).'),
   outputShape: (input, p) => {
     const bad = needsImage(input);
     if (bad) return bad;

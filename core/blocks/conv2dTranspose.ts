@@ -13,7 +13,7 @@ export const conv2dTransposeBlock = defineBlock<ConvParams>({
   description: 'Learned upsampling: stride s multiplies height and width by s.',
   inputs: 1,
   defaults: { filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
-  fields: convFields,
+  fields: convFields('Upsampling factor: 2 doubles height and width; the decoder uses it to climb back to the image size.'),
   outputShape: (input, p) => {
     const bad = needsImage(input);
     if (bad) return bad;

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, type Activation, type ParamField, type Shape, type ShapeResult, defineBlock } from './types';
+import { ACTIVATION_HELP, ACTIVATIONS, type Activation, type ParamField, type Shape, type ShapeResult, defineBlock } from './types';
 
 export interface DenseParams {
   units: number;
@@ -22,8 +22,8 @@ export function denseParamCount(input: Shape, units: number): number {
 }
 
 const fields: ParamField[] = [
-  { name: 'units', label: 'Units', type: 'int', min: 1, max: MAX_UNITS },
-  { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS },
+  { name: 'units', label: 'Units', type: 'int', min: 1, max: MAX_UNITS, help: 'Outputs of the layer; each is connected to every input, so parameters grow as inputs × units.' },
+  { name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS, help: ACTIVATION_HELP },
 ];
 
 export const denseBlock = defineBlock<DenseParams>({

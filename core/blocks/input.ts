@@ -7,9 +7,9 @@ export interface InputParams {
 }
 
 const fields: ParamField[] = [
-  { name: 'height', label: 'Height', type: 'int', min: 1, max: 1024 },
-  { name: 'width', label: 'Width', type: 'int', min: 1, max: 1024 },
-  { name: 'channels', label: 'Channels', type: 'int', min: 1, max: 4 },
+  { name: 'height', label: 'Height', type: 'int', min: 1, max: 1024, help: "The images' height in pixels; choosing a dataset sets it." },
+  { name: 'width', label: 'Width', type: 'int', min: 1, max: 1024, help: "The images' width in pixels; choosing a dataset sets it." },
+  { name: 'channels', label: 'Channels', type: 'int', min: 1, max: 4, help: '1 for grayscale, 3 for colour (RGB), 4 with transparency.' },
 ];
 
 export const inputBlock = defineBlock<InputParams>({

@@ -8,7 +8,7 @@ export interface OutputParams {
 }
 
 const fields: ParamField[] = [
-  { name: 'loss', label: 'Reconstruction loss', type: 'enum', options: RECONSTRUCTION_LOSSES, help: 'BCE expects outputs in [0, 1] (a sigmoid before it).' },
+  { name: 'loss', label: 'Reconstruction loss', type: 'enum', options: RECONSTRUCTION_LOSSES, help: 'How the output is compared with the clean image: BCE (needs a sigmoid before it) usually gives sharper images, MSE is the plain squared error.' },
 ];
 
 /** The reconstruction: passes its input through; the graph check compares it with the Input's shape. */

@@ -1,4 +1,4 @@
-import { needsImage, PADDINGS, windowOutput, type Padding, type ParamField, defineBlock } from './types';
+import { needsImage, PADDING_HELP, PADDINGS, windowOutput, type Padding, type ParamField, defineBlock } from './types';
 
 export interface MaxPoolParams {
   poolSize: number;
@@ -7,9 +7,9 @@ export interface MaxPoolParams {
 }
 
 const poolFields: ParamField[] = [
-  { name: 'poolSize', label: 'Pool size', type: 'int', min: 1, max: 8 },
-  { name: 'strides', label: 'Stride', type: 'int', min: 1, max: 8 },
-  { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS },
+  { name: 'poolSize', label: 'Pool size', type: 'int', min: 1, max: 8, help: 'Window whose largest value is kept: 2 keeps one value in four.' },
+  { name: 'strides', label: 'Stride', type: 'int', min: 1, max: 8, help: 'Step between windows; equal to the pool size, windows do not overlap and size 2 halves the image.' },
+  { name: 'padding', label: 'Padding', type: 'enum', options: PADDINGS, help: PADDING_HELP },
 ];
 
 export const maxPool2dBlock = defineBlock<MaxPoolParams>({
@@ -37,7 +37,7 @@ export interface UpSamplingParams {
   size: number;
 }
 
-const upFields: ParamField[] = [{ name: 'size', label: 'Factor', type: 'int', min: 1, max: 8 }];
+const upFields: ParamField[] = [{ name: 'size', label: 'Factor', type: 'int', min: 1, max: 8, help: 'Repeats each pixel factor × factor times (no weights); a convolution after it smooths the blocks.' }];
 
 export const upSampling2dBlock = defineBlock<UpSamplingParams>({
   kind: 'UpSampling2D',

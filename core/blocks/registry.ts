@@ -8,6 +8,7 @@ import { inputBlock } from './input';
 import { outputBlock } from './output';
 import { maxPool2dBlock, upSampling2dBlock } from './pooling';
 import { activationBlock, batchNormBlock, dropoutBlock, gaussianNoiseBlock } from './regularizers';
+import { randomMaskBlock } from './randomMask';
 import { reshapeBlock } from './reshape';
 import type { BlockSpec } from './types';
 import { variationalBottleneckBlock } from './variationalBottleneck';
@@ -19,6 +20,7 @@ const REGISTRY: Record<BlockKind, BlockSpec<any>> = {
   MaxPool2D: maxPool2dBlock,
   Dropout: dropoutBlock,
   GaussianNoise: gaussianNoiseBlock,
+  RandomMask: randomMaskBlock,
   Bottleneck: bottleneckBlock,
   VariationalBottleneck: variationalBottleneckBlock,
   Conv2DTranspose: conv2dTransposeBlock,
@@ -45,7 +47,7 @@ export function withDefaults(kind: BlockKind, params: Record<string, unknown>): 
 
 /** The palette's sections, in the order a model reads. */
 export const PALETTE: { group: string; kinds: BlockKind[] }[] = [
-  { group: 'Encoder', kinds: ['Input', 'Dense', 'Conv2D', 'MaxPool2D', 'Dropout', 'GaussianNoise'] },
+  { group: 'Encoder', kinds: ['Input', 'Dense', 'Conv2D', 'MaxPool2D', 'Dropout', 'GaussianNoise', 'RandomMask'] },
   { group: 'Bottleneck', kinds: ['Bottleneck', 'VariationalBottleneck'] },
   { group: 'Decoder', kinds: ['Conv2DTranspose', 'UpSampling2D', 'Reshape', 'Output'] },
   { group: 'Utility', kinds: ['Flatten', 'BatchNorm', 'Activation'] },

@@ -1,11 +1,11 @@
-import { ACTIVATIONS, type Activation, type ParamField, defineBlock } from './types';
+import { ACTIVATION_HELP, ACTIVATIONS, type Activation, type ParamField, defineBlock } from './types';
 
 const passThrough = (input: readonly number[] | null) => (input ? { ok: true as const, shape: input } : { ok: false as const, error: 'needs an input' });
 
 export interface DropoutParams {
   rate: number;
 }
-const dropoutFields: ParamField[] = [{ name: 'rate', label: 'Rate', type: 'float', min: 0, max: 0.95 }];
+const dropoutFields: ParamField[] = [{ name: 'rate', label: 'Rate', type: 'float', min: 0, max: 0.95, help: 'Share of values zeroed at random each training step (the rest scaled up); 0.1–0.3 is usual, too much slows learning.' }];
 
 export const dropoutBlock = defineBlock<DropoutParams>({
   kind: 'Dropout',
@@ -24,7 +24,7 @@ export const dropoutBlock = defineBlock<DropoutParams>({
 export interface GaussianNoiseParams {
   stddev: number;
 }
-const noiseFields: ParamField[] = [{ name: 'stddev', label: 'Noise σ', type: 'float', min: 0, max: 5 }];
+const noiseFields: ParamField[] = [{ name: 'stddev', label: 'Noise σ', type: 'float', min: 0, max: 5, help: 'Standard deviation of the noise added to pixels in [0, 1]: 0.3 is strong; too much leaves nothing to recover.' }];
 
 /** Denoising corruption: noise on the input while training only; the target stays clean. */
 export const gaussianNoiseBlock = defineBlock<GaussianNoiseParams>({
@@ -58,7 +58,7 @@ export const batchNormBlock = defineBlock<Record<string, never>>({
 export interface ActivationParams {
   activation: Activation;
 }
-const activationFields: ParamField[] = [{ name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS }];
+const activationFields: ParamField[] = [{ name: 'activation', label: 'Activation', type: 'enum', options: ACTIVATIONS, help: ACTIVATION_HELP }];
 
 export const activationBlock = defineBlock<ActivationParams>({
   kind: 'Activation',

@@ -18,7 +18,7 @@ export const reshapeBlock = defineBlock<ReshapeParams>({
   description: 'Gives a vector the shape of an image (same number of values).',
   inputs: 1,
   defaults: { targetShape: [28, 28, 1] },
-  fields: [{ name: 'targetShape', label: 'Target shape', type: 'shape' }],
+  fields: [{ name: 'targetShape', label: 'Target shape', type: 'shape', help: 'Height × width × channels to give the vector; the number of values must stay the same.' }],
   check: (p) => checkTarget(p.targetShape),
   outputShape: (input, p) => {
     if (!input) return { ok: false, error: 'needs an input' };

@@ -10,7 +10,8 @@ interface FieldBase {
   label: string;
   /** Shown only when this holds (e.g. the L1 weight only for L1 sparsity). */
   visible?: (params: Record<string, unknown>) => boolean;
-  help?: string;
+  /** One line for the Inspector: what the setting does and what to watch. */
+  help: string;
 }
 
 export type ParamField =
@@ -47,6 +48,7 @@ export interface BlockSpec<P extends object = Record<string, unknown>> {
 }
 
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'selu'] as const;
+export const ACTIVATION_HELP = 'The non-linearity after the layer: relu inside the network, sigmoid where outputs must be in [0, 1] (pixels for BCE).';
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export function product(shape: Shape): number {
@@ -94,6 +96,7 @@ export function windowOutput(length: number, window: number, stride: number, pad
 }
 
 export const PADDINGS = ['same', 'valid'] as const;
+export const PADDING_HELP = "same pads the edges so the size is only divided by the stride; valid uses whole windows and shrinks the image.";
 export type Padding = (typeof PADDINGS)[number];
 
 export function needsImage(input: Shape | null): ShapeResult | null {

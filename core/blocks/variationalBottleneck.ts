@@ -10,9 +10,9 @@ export interface VariationalBottleneckParams {
 }
 
 const fields: ParamField[] = [
-  { name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS },
-  { name: 'beta', label: 'β (KL weight)', type: 'float', min: 0, max: 100 },
-  { name: 'klWarmupEpochs', label: 'KL warm-up epochs', type: 'int', min: 0, max: 1000 },
+  { name: 'latentSize', label: 'Code size', type: 'int', min: 1, max: MAX_UNITS, help: 'Dimensions of the latent space; 2 can be plotted as is, more are projected.' },
+  { name: 'beta', label: 'β (KL weight)', type: 'float', min: 0, max: 100, help: 'Trades reconstruction for a smoother latent space: higher gives blurrier images but better samples and paths.' },
+  { name: 'klWarmupEpochs', label: 'KL warm-up epochs', type: 'int', min: 0, max: 1000, help: 'Epochs over which the KL weight rises from 0 to β, so the code learns to reconstruct before it is pulled to the prior.' },
 ];
 
 /**

@@ -7,11 +7,14 @@ import type { OutputParams, ReconstructionLoss } from '../blocks/output';
 import type { MaxPoolParams, UpSamplingParams } from '../blocks/pooling';
 import { BOTTLENECK_KINDS, withDefaults } from '../blocks/registry';
 import type { ActivationParams, DropoutParams, GaussianNoiseParams } from '../blocks/regularizers';
+import type { RandomMaskParams } from '../blocks/randomMask';
 import type { ReshapeParams } from '../blocks/reshape';
 import { product } from '../blocks/types';
 import type { VariationalBottleneckParams } from '../blocks/variationalBottleneck';
 import type { GraphDoc, GraphNode } from '../graph/types';
 import { analyzeGraph, hasErrors, type GraphAnalysis } from '../shapes/infer';
+import type { Corruption } from '../train/corruption';
+import { CorruptionLayer } from './noise';
 import { Sampling } from './sampling';
 
 /** What the loss is made of, read from the graph's Output and bottleneck blocks. */
@@ -34,11 +37,44 @@ export interface CompiledModel {
   decoder: tfl.LayersModel;
   loss: LossSpec;
   analysis: GraphAnalysis;
+  /**
+   * The training-only corruptions applied to the input image itself (GaussianNoise, RandomMask right
+   * after the Input), in order: what evaluation applies to show the corrupted input. Empty otherwise.
+   */
+  inputCorruptions: Corruption[];
   dispose(): void;
 }
 
 export class CompileError extends Error {
   override name = 'CompileError';
+}
+
+/** The corruption a training-only block applies, or null for any other block. */
+function corruptionOf(node: GraphNode): Corruption | null {
+  const params = withDefaults(node.kind, node.params);
+  switch (node.kind) {
+    case 'Dropout':
+      return { kind: 'dropout', rate: (params as unknown as DropoutParams).rate };
+    case 'GaussianNoise':
+      return { kind: 'gaussian', stddev: (params as unknown as GaussianNoiseParams).stddev };
+    case 'RandomMask': {
+      const p = params as unknown as RandomMaskParams;
+      return { kind: 'mask', shape: p.shape, count: p.count, size: p.size, fill: p.fill };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The noise and mask blocks that act on the image as read (after the Input, or a Flatten of it). */
+function inputCorruptions(chain: GraphNode[]): Corruption[] {
+  const out: Corruption[] = [];
+  for (const node of chain.slice(chain.findIndex((n) => n.kind === 'Input') + 1)) {
+    if (node.kind === 'Flatten') continue;
+    if (node.kind !== 'GaussianNoise' && node.kind !== 'RandomMask') break;
+    out.push(corruptionOf(node)!);
+  }
+  return out;
 }
 
 function makeLayer(node: GraphNode, seed: number): tfl.layers.Layer | null {
@@ -74,10 +110,11 @@ function makeLayer(node: GraphNode, seed: number): tfl.layers.Layer | null {
     }
     case 'UpSampling2D':
       return tfl.layers.upSampling2d({ name, size: [(params as unknown as UpSamplingParams).size, (params as unknown as UpSamplingParams).size] });
+    // Not tfjs' Dropout (the same mask on every call) nor GaussianNoise (Math.random): see noise.ts.
     case 'Dropout':
-      return tfl.layers.dropout({ name, rate: (params as unknown as DropoutParams).rate, seed });
     case 'GaussianNoise':
-      return tfl.layers.gaussianNoise({ name, stddev: (params as unknown as GaussianNoiseParams).stddev });
+    case 'RandomMask':
+      return new CorruptionLayer({ name, seed, corruption: corruptionOf(node)! });
     case 'BatchNorm':
       return tfl.layers.batchNormalization({ name });
     case 'Activation':
@@ -151,6 +188,7 @@ export function compileGraph(doc: GraphDoc, seed = doc.training.seed): CompiledM
     decoder,
     loss: lossSpec(bottleneck, outputNode, product(analysis.inputShape!)),
     analysis,
+    inputCorruptions: inputCorruptions(chain),
     // A layer counts the models it was applied in: the decoder's layers were applied twice (model and
     // decoder), so both must let go before those weights are freed. The other models add no weights.
     dispose: () => {

@@ -38,7 +38,9 @@ export const MAX_ROW_COLUMNS = 5;
  * Left to right by depth from the Input (longest path): encoder, bottleneck, decoder; blocks at the
  * same depth stack vertically, every column centred on its row. A long graph folds at the bottleneck
  * into a U: the decoder runs back right to left under the encoder, so mirrored layers line up and the
- * whole graph stays legible at a readable zoom. Unconnected blocks go last.
+ * whole graph stays legible at a readable zoom. An encoder longer than its decoder (a corruption block
+ * before it) folds one column earlier, the code then turning the corner, when that is narrower.
+ * Unconnected blocks go last.
  */
 export function autoLayout(doc: GraphDoc, analysis: GraphAnalysis = analyzeGraph(doc)): GraphDoc {
   const depth = new Map<string, number>();
@@ -53,7 +55,9 @@ export function autoLayout(doc: GraphDoc, analysis: GraphAnalysis = analyzeGraph
   for (const n of doc.nodes) columns.set(depth.get(n.id)!, [...(columns.get(depth.get(n.id)!) ?? []), n.id]);
   const columnCount = Math.max(...depth.values()) + 1;
   const bottleneckDepth = doc.nodes.filter((n) => BOTTLENECK_KINDS.includes(n.kind)).map((n) => depth.get(n.id)!)[0];
-  const fold = columnCount > MAX_ROW_COLUMNS && bottleneckDepth !== undefined ? bottleneckDepth : null;
+  const width = (at: number) => Math.max(at + 1, columnCount - at - 1);
+  const fold =
+    columnCount > MAX_ROW_COLUMNS && bottleneckDepth !== undefined ? (bottleneckDepth > 0 && width(bottleneckDepth - 1) < width(bottleneckDepth) ? bottleneckDepth - 1 : bottleneckDepth) : null;
   const tallest = Math.max(...Object.values(heights));
   const step = NODE_WIDTH + COLUMN_GAP;
   const positions: Record<string, XY> = {};

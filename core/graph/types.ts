@@ -9,6 +9,7 @@ export type BlockKind =
   | 'MaxPool2D'
   | 'Dropout'
   | 'GaussianNoise'
+  | 'RandomMask'
   | 'Bottleneck'
   | 'VariationalBottleneck'
   | 'Conv2DTranspose'

@@ -151,6 +151,7 @@ function explainOvercomplete(doc: GraphDoc, bottleneck: GraphDoc['nodes'][number
   if (params.sparsity === 'l1') guards.push('an L1 sparsity penalty');
   if (params.sparsity === 'kl') guards.push('a KL sparsity penalty');
   if (doc.nodes.some((n) => n.kind === 'GaussianNoise')) guards.push('input noise');
+  if (doc.nodes.some((n) => n.kind === 'RandomMask')) guards.push('input masking');
   if (doc.nodes.some((n) => n.kind === 'Dropout')) guards.push('dropout');
   const what = `Overcomplete: the code (${codeSize}) is ${codeSize === inputSize ? 'as large as' : 'larger than'} the input (${inputSize})`;
   return guards.length

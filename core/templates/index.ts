@@ -48,8 +48,8 @@ function poolings(im: ImageSize): number {
   return n;
 }
 
-/** Conv + pool down to a small map, a dense code, and transposed convolutions back up. */
-export function convolutional(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
+/** Conv + pool down to a small map, a dense code, and transposed convolutions back up: the blocks after the Input. */
+function convolutionalBlocks(im: ImageSize): Block[] {
   const n = poolings(im);
   const filters = [16, 32].slice(0, Math.max(n, 1));
   const h = im.height / 2 ** n;
@@ -63,8 +63,7 @@ export function convolutional(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
     kind: 'Conv2DTranspose' as const,
     params: { filters: f, kernelSize: 3, strides: i < n ? 2 : 1, padding: 'same', activation: 'relu' },
   }));
-  return chainGraph('Convolutional autoencoder', [
-    { kind: 'Input', params: { ...im } },
+  return [
     ...encoder,
     { kind: 'Flatten' },
     { kind: 'Bottleneck', params: { latentSize: 32 } },
@@ -73,6 +72,19 @@ export function convolutional(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
     ...decoder,
     { kind: 'Conv2D', params: { filters: im.channels, kernelSize: 3, strides: 1, padding: 'same', activation: 'sigmoid' } },
     { kind: 'Output', params: { loss: 'bce' } },
+  ];
+}
+
+export function convolutional(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
+  return chainGraph('Convolutional autoencoder', [{ kind: 'Input', params: { ...im } }, ...convolutionalBlocks(im)]);
+}
+
+/** The convolutional model behind a RandomMask: holes cut while training, the clean image as target. */
+export function inpainting(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
+  return chainGraph('Inpainting autoencoder', [
+    { kind: 'Input', params: { ...im } },
+    { kind: 'RandomMask', params: { shape: 'blotches', count: 2, size: 0.3, fill: 'zeros' } },
+    ...convolutionalBlocks(im),
   ]);
 }
 
@@ -83,7 +95,7 @@ export function denoising(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
     { kind: 'GaussianNoise', params: { stddev: 0.3 } },
     { kind: 'Flatten' },
     { kind: 'Dense', params: { units: 256, activation: 'relu' } },
-    { kind: 'Bottleneck', params: { latentSize: 32 } },
+    { kind: 'Bottleneck', params: { latentSize: 64 } },
     ...denseDecoder(im, 256),
   ]);
 }
@@ -101,14 +113,106 @@ export function variational(im: ImageSize = DEFAULT_IMAGE): GraphDoc {
 
 const DEFAULT_IMAGE: ImageSize = { height: 28, width: 28, channels: 1 };
 
+/** Where in the app a template's use is shown: the latent space, anomaly scores, the denoising and inpainting lab, or runs side by side. */
+export type TemplatePlace = 'explore' | 'score' | 'lab' | 'compare';
+
+/** What a template teaches, in plain sentences (the lesson's types of autoencoder). */
+export interface TemplateAbout {
+  /** What it is. */
+  what: string;
+  /** What it is used for. */
+  usedFor: string;
+  /** What to watch for while training it. */
+  watch: string;
+  tryIn: TemplatePlace;
+}
+
+export interface TemplateInfo {
+  label: string;
+  description: string;
+  about: TemplateAbout;
+  build: (image?: ImageSize) => GraphDoc;
+}
+
 export const TEMPLATES = {
-  undercomplete: { label: 'Undercomplete', description: 'A code narrower than the input: it must keep what matters.', build: undercomplete },
-  overcomplete: { label: 'Overcomplete', description: 'A code wider than the input, kept honest by L1 sparsity and dropout.', build: overcomplete },
-  sparse: { label: 'Sparse', description: 'Few code units active per image (KL sparsity).', build: sparse },
-  convolutional: { label: 'Convolutional', description: 'Convolutions and pooling down, transposed convolutions up.', build: convolutional },
-  denoising: { label: 'Denoising', description: 'Reconstructs clean images from noisy ones.', build: denoising },
-  variational: { label: 'Variational', description: 'A VAE: mean, log-variance and sampling; KL-regularised code.', build: variational },
-} as const satisfies Record<string, { label: string; description: string; build: (image?: ImageSize) => GraphDoc }>;
+  undercomplete: {
+    label: 'Undercomplete',
+    description: 'A code narrower than the input: it must keep what matters.',
+    about: {
+      what: 'By structure, undercomplete: the code is narrower than the image, so the network must keep only what matters most to rebuild it.',
+      usedFor: 'Dimensionality reduction, features and compression, and anomaly detection: images unlike the training data rebuild badly.',
+      watch: 'Too small a code blurs the details; one as large as the input stops compressing.',
+      tryIn: 'score',
+    },
+    build: undercomplete,
+  },
+  overcomplete: {
+    label: 'Overcomplete',
+    description: 'A code wider than the input, kept honest by L1 sparsity and dropout.',
+    about: {
+      what: 'By structure, overcomplete: the code is wider than the image.',
+      usedFor: 'Rich, sparse features for other models.',
+      watch: 'With no regulariser it can learn to copy its input and nothing else; here an L1 penalty and dropout prevent that, and the graph check warns when both are gone.',
+      tryIn: 'compare',
+    },
+    build: overcomplete,
+  },
+  sparse: {
+    label: 'Sparse',
+    description: 'Few code units active per image (KL sparsity).',
+    about: {
+      what: 'By function, sparse: a KL penalty keeps most code units off for any one image.',
+      usedFor: 'Features that are easier to read: each unit tends to stand for one part or style.',
+      watch: "ρ is the target mean activation (0.05: each unit on for about 5 % of images); too large a KL weight switches units off for good.",
+      tryIn: 'explore',
+    },
+    build: sparse,
+  },
+  convolutional: {
+    label: 'Convolutional',
+    description: 'Convolutions and pooling down, transposed convolutions up.',
+    about: {
+      what: 'By function, convolutional: filters slide over the image and share their weights, so it keeps local structure with far fewer parameters than dense layers.',
+      usedFor: 'Images, especially larger ones: sharper reconstructions, and the base of the inpainting model.',
+      watch: 'Each 2× pooling halves the image, and the decoder must land on its exact size; compare its loss and parameters with a dense model.',
+      tryIn: 'compare',
+    },
+    build: convolutional,
+  },
+  denoising: {
+    label: 'Denoising',
+    description: 'Reconstructs clean images from noisy ones.',
+    about: {
+      what: 'By function, denoising: Gaussian noise is added to each training image while the loss compares the output with the clean one.',
+      usedFor: 'Removing noise from images, and features robust to small changes.',
+      watch: 'σ sets the noise: too little teaches nothing new, too much leaves nothing to recover; the dashboard shows noisy input, output and clean target.',
+      tryIn: 'lab',
+    },
+    build: denoising,
+  },
+  variational: {
+    label: 'Variational',
+    description: 'A VAE: mean, log-variance and sampling; KL-regularised code.',
+    about: {
+      what: 'By function, variational (a VAE): the encoder gives a mean and a variance per image, the decoder learns from samples of them, and a KL term pulls the codes towards a standard normal.',
+      usedFor: 'Generating new images by sampling the code, and smooth paths between images.',
+      watch: 'β trades reconstruction for a smoother latent space (higher: blurrier images, better samples); KL warm-up lets the reconstruction start before the KL term pulls.',
+      tryIn: 'explore',
+    },
+    build: variational,
+  },
+  inpainting: {
+    label: 'Inpainting',
+    description: 'Fills holes: random blotches are hidden while training, the target stays whole.',
+    about: {
+      what: 'By function, inpainting: random holes are cut in each training image while the loss compares the output with the whole clean image.',
+      usedFor: 'Filling holes and removing scratches, marks and watermarks.',
+      watch: 'Hole size and count set the difficulty: holes larger than the objects leave nothing to infer, and the filled parts come out the blurriest.',
+      tryIn: 'lab',
+    },
+    build: inpainting,
+  },
+} as const satisfies Record<string, TemplateInfo>;
 
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

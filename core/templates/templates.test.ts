@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../compile/compile';
 import { analyzeGraph, hasErrors } from '../shapes/infer';
-import { buildTemplate, TEMPLATE_NAMES } from './index';
+import { buildTemplate, TEMPLATE_NAMES, TEMPLATES, templateOf } from './index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -47,5 +47,26 @@ describe('templates', () => {
     const note = analyzeGraph(doc).diagnostics.find((d) => d.nodeId === 'bottleneck-5');
     expect(note?.severity).toBe('warning');
     expect(note?.message).toMatch(/can learn to copy the input/);
+  });
+
+  it.each(TEMPLATE_NAMES)('%s says what it is, what it is for and what to watch, in one sentence each, and where to try it', (name) => {
+    const { about } = TEMPLATES[name];
+    for (const text of [about.what, about.usedFor, about.watch]) {
+      expect(text.length, text).toBeGreaterThan(20);
+      expect(text.length, text).toBeLessThanOrEqual(220);
+      expect(text, text).toMatch(/\.$/);
+      // One sentence: no full stop followed by a new sentence inside.
+      expect(text, text).not.toMatch(/[.!?]\s+[A-Z]/);
+    }
+    expect(['explore', 'score', 'lab', 'compare']).toContain(about.tryIn);
+  });
+
+  it('the inpainting template is the convolutional one behind a RandomMask, recognised for any image size', () => {
+    for (const size of SIZES) {
+      const inpainting = buildTemplate('inpainting', size);
+      const convolutional = buildTemplate('convolutional', size);
+      expect(inpainting.nodes.map((n) => n.kind)).toEqual(['Input', 'RandomMask', ...convolutional.nodes.slice(1).map((n) => n.kind)]);
+      expect(templateOf(inpainting, size)).toBe('inpainting');
+    }
   });
 });

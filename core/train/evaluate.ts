@@ -4,11 +4,18 @@ import type { CompiledModel } from '../compile/compile';
 import { imageAt, imageSize, type ImageDataset } from '../data/dataset';
 import { pca2d } from '../latent/pca';
 import type { BatchSource } from './batches';
+import { bytePixels, corruptImage, mixSeed, unitPixels } from './corruption';
 import type { LatentProjection, ReconstructionGrid } from './events';
 import { lossTerms, toLossValues, type LossValues } from './losses';
 
 /** Validation images per forward pass. */
 export const EVAL_BATCH = 256;
+
+/**
+ * The seed of the grid's corruption: fixed, so every epoch (and every run of the same graph on the
+ * same data, in Compare) shows the same noisy or masked inputs.
+ */
+export const GRID_CORRUPTION_SEED = 16;
 
 export interface Evaluation {
   valLoss: number;
@@ -44,9 +51,11 @@ export async function evaluate(compiled: CompiledModel, dataset: ImageDataset, s
     sums = next;
   }
   const m = refresh ? reconIndices.length : 0;
+  const corrupted = m && compiled.inputCorruptions.length ? corruptGrid(compiled, dataset, reconIndices) : null;
   const all = tf.tidy(() => {
     const parts: tf.Tensor[] = [tf.div(sums, n), ...codeParts];
-    if (m) parts.push(tf.reshape(compiled.model.apply(source.batch(reconIndices, 0, m), { training: false }) as tf.Tensor, [-1]));
+    const gridInput = corrupted ? tf.tensor4d(concat(corrupted), [m, dataset.height, dataset.width, dataset.channels]) : m ? source.batch(reconIndices, 0, m) : null;
+    if (gridInput) parts.push(tf.reshape(compiled.model.apply(gridInput, { training: false }) as tf.Tensor, [-1]));
     return tf.concat(parts.map((p) => tf.reshape(p, [-1])));
   });
   tf.dispose([sums, ...codeParts]);
@@ -71,15 +80,33 @@ export async function evaluate(compiled: CompiledModel, dataset: ImageDataset, s
     latent = { method: 'pca', x: Array.from(p.x), y: Array.from(p.y), labels, explained: p.explained };
   }
 
-  const toBytes = (values: ArrayLike<number>, offset: number) =>
-    Array.from({ length: size }, (_, k) => Math.round(Math.min(1, Math.max(0, values[offset + k]!)) * 255));
   const recon: ReconstructionGrid = {
     height: dataset.height,
     width: dataset.width,
     channels: dataset.channels,
     originals: reconIndices.map((idx) => Array.from(imageAt(split, size, idx))),
-    reconstructions: reconIndices.map((_, i) => toBytes(reconValues, i * size)),
+    reconstructions: reconIndices.map((_, i) => Array.from(bytePixels(reconValues.subarray(i * size, (i + 1) * size)))),
     labels: reconIndices.map((idx) => split.labels[idx]!),
+    ...(corrupted && { corrupted: corrupted.map((pixels) => Array.from(bytePixels(pixels))) }),
   };
   return { valLoss: terms.loss, terms, latent, recon };
+}
+
+/**
+ * The grid's validation images as the model's input corruptions would leave them, the same every
+ * epoch: image i of the grid always draws from (GRID_CORRUPTION_SEED, i).
+ */
+function corruptGrid(compiled: CompiledModel, dataset: ImageDataset, indices: number[]): Float32Array[] {
+  const size = imageSize(dataset);
+  return indices.map((idx, i) => corruptImage(unitPixels(imageAt(dataset.validation, size, idx)), dataset, compiled.inputCorruptions, mixSeed(GRID_CORRUPTION_SEED, i)).pixels);
+}
+
+function concat(images: Float32Array[]): Float32Array {
+  const out = new Float32Array(images.reduce((n, im) => n + im.length, 0));
+  let at = 0;
+  for (const im of images) {
+    out.set(im, at);
+    at += im.length;
+  }
+  return out;
 }

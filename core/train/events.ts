@@ -53,10 +53,17 @@ export interface ReconstructionGrid {
   height: number;
   width: number;
   channels: number;
-  /** Pixels in 0..255, HWC, one array per image. */
+  /** Pixels in 0..255, HWC, one array per image: the clean validation images (the loss's target). */
   originals: number[][];
+  /** The model's output for each image: from `corrupted` when present, else from `originals`. */
   reconstructions: number[][];
   labels: number[];
+  /**
+   * Set for a model whose input is corrupted while training (GaussianNoise, RandomMask after the
+   * Input): each image as that corruption leaves it, 0..255, HWC, the same shape as `originals`.
+   * Drawn from a fixed seed, so the same every epoch. Absent in grids recorded before.
+   */
+  corrupted?: number[][];
 }
 
 export interface RunStartedEvent {

@@ -11,18 +11,18 @@
  * still reading step s never sees step s+1 being written.
  *
  * Only losses that are means over the batch's images split this way; models whose loss or layers
- * depend on the batch as a whole (BatchNorm, KL sparsity) or draw noise we cannot reproduce per row
- * (Dropout, GaussianNoise) train on one thread: `parallelBlocker` says why. The VAE's sampling draws
- * ε for the whole batch and slices it (Sampling.window), so its results match one thread.
+ * depend on the batch as a whole (BatchNorm, KL sparsity) train on one thread: `parallelBlocker`
+ * says why. Noise layers (the VAE's sampling, Dropout, GaussianNoise, RandomMask) draw each row's
+ * noise as it would be drawn unsplit (SeededNoiseLayer.window), so their results match one thread.
  *
  * Pure TypeScript: the thread itself is started by a launcher the Node side registers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { compileGraph, type CompiledModel } from '../compile/compile';
-import { samplingLayers } from '../compile/sampling';
+import { noiseLayers } from '../compile/noise';
 import type { GraphDoc } from '../graph/types';
 import { lossTerms } from './losses';
-import { captureSampling, restoreOptimizer, restoreSampling, restoreWeights, type SamplingState, type SavedTensor } from './state';
+import { captureNoise, restoreNoise, restoreOptimizer, restoreWeights, type NoiseState, type SavedTensor } from './state';
 
 /** What a follower needs to mirror the leader. */
 export interface FollowerInit {
@@ -35,8 +35,8 @@ export interface FollowerInit {
   backend: string;
   weights: SavedTensor[];
   optimizer: SavedTensor[];
-  /** The leader's noise streams (a resumed VAE's are not at zero): the follower's must draw the same ε. */
-  sampling: SamplingState[];
+  /** The leader's noise streams (a resumed run's are not at zero): the follower's must draw the same noise. */
+  sampling: NoiseState[];
 }
 
 export interface FollowerHandle {
@@ -62,8 +62,6 @@ export function getParallelLauncher(): ParallelLauncher | null {
 export function parallelBlocker(graph: GraphDoc): string | null {
   for (const node of graph.nodes) {
     if (node.kind === 'BatchNorm') return 'BatchNorm uses whole-batch statistics';
-    if (node.kind === 'Dropout') return 'Dropout masks cannot be reproduced per thread';
-    if (node.kind === 'GaussianNoise') return 'GaussianNoise is not seeded';
     if (node.kind === 'Bottleneck' && node.params.sparsity === 'kl') return 'KL sparsity depends on the whole batch';
   }
   return null;
@@ -171,14 +169,14 @@ class Replica {
 
   /** Gradients of the loss over rows [from, from + count) of a batch of `rows`, written to `out`; returns the 4 loss terms. */
   share(from: number, count: number, rows: number, klWeight: number, out: Float32Array): Float32Array {
-    const sampling = samplingLayers(this.compiled.trainModel);
+    const noise = noiseLayers(this.compiled.trainModel);
     if (count === 0) {
       out.fill(0);
-      for (const s of sampling) s.calls++;
+      for (const s of noise) s.calls++;
       return new Float32Array(4);
     }
     const size = this.imageShape[0] * this.imageShape[1] * this.imageShape[2];
-    for (const s of sampling) s.window = { rows, offset: from };
+    for (const s of noise) s.window = { rows, offset: from };
     const xs = tf.tensor4d(this.views.batch.subarray(from * size, (from + count) * size), [count, ...this.imageShape]);
     let terms: tf.Tensor1D | null = null;
     try {
@@ -198,7 +196,7 @@ class Replica {
       tf.dispose(grads);
       return (terms as tf.Tensor1D | null)!.dataSync() as Float32Array;
     } finally {
-      for (const s of sampling) s.window = null;
+      for (const s of noise) s.window = null;
       (terms as tf.Tensor1D | null)?.dispose();
       xs.dispose();
     }
@@ -275,7 +273,7 @@ export class ParallelGroup {
       backend: args.backend,
       weights: args.weights,
       optimizer: args.optimizerState,
-      sampling: captureSampling(args.compiled),
+      sampling: captureNoise(args.compiled),
     });
     if (!handle) return { reason: 'the second thread could not start' };
     return new ParallelGroup(args.compiled, views, replica, handle);
@@ -299,7 +297,7 @@ export class ParallelGroup {
     } catch (err) {
       // The follower is gone: finish this step on this thread alone and stay there.
       this.broken = (err as Error).message;
-      for (const layer of samplingLayers(this.compiled.trainModel)) layer.calls--;
+      for (const layer of noiseLayers(this.compiled.trainModel)) layer.calls--;
       const all = this.replica.share(0, count, count, klWeight, v.gradSlot(0, s));
       this.replica.apply(s, count, 0);
       return all;
@@ -331,7 +329,7 @@ export async function runFollower(init: FollowerInit, makeOptimizer: (graph: Gra
   try {
     compiled = compileGraph(init.graph, init.graph.training.seed);
     restoreWeights(compiled, init.weights);
-    restoreSampling(compiled, init.sampling, 0);
+    restoreNoise(compiled, init.sampling, 0);
     optimizer = makeOptimizer(init.graph);
     await restoreOptimizer(optimizer, init.optimizer);
     const replica = new Replica(compiled, optimizer, views, init.imageShape);

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../compile/compile';
-import { samplingLayers } from '../compile/sampling';
+import { noiseLayers } from '../compile/noise';
 import { buildTemplate } from '../templates';
-import { captureSampling, restoreSampling } from './state';
+import { captureNoise, restoreNoise } from './state';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -14,13 +14,13 @@ describe('the noise state of a checkpoint', () => {
   it('puts a VAE sampling layer where the checkpoint says, or at the step count for an older checkpoint', () => {
     const compiled = compileGraph(buildTemplate('variational', { height: 8, width: 8, channels: 1 }), 1);
     try {
-      const [layer] = samplingLayers(compiled.trainModel);
-      expect(captureSampling(compiled)).toEqual([{ name: layer!.name, calls: 0 }]);
-      restoreSampling(compiled, [{ name: layer!.name, calls: 37 }], 12);
+      const [layer] = noiseLayers(compiled.trainModel);
+      expect(captureNoise(compiled)).toEqual([{ name: layer!.name, calls: 0 }]);
+      restoreNoise(compiled, [{ name: layer!.name, calls: 37 }], 12);
       expect(layer!.calls).toBe(37);
-      restoreSampling(compiled, undefined, 12);
+      restoreNoise(compiled, undefined, 12);
       expect(layer!.calls).toBe(12);
-      expect(() => restoreSampling(compiled, [{ name: 'other-sample', calls: 3 }], 12)).toThrow(`the checkpoint has no noise state for ${layer!.name}: was the graph changed?`);
+      expect(() => restoreNoise(compiled, [{ name: 'other-sample', calls: 3 }], 12)).toThrow('the checkpoint has noise state for other-sample, which the graph does not have: was the graph changed?');
     } finally {
       compiled.dispose();
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CompiledModel } from '../compile/compile';
-import { samplingLayers } from '../compile/sampling';
+import { noiseLayers } from '../compile/noise';
 
 /** A tensor as plain data, for checkpoints: written to disk by the backend, restored on resume. */
 export interface SavedTensor {
@@ -18,13 +18,15 @@ export interface TrainingState {
   weights: SavedTensor[];
   optimizer: SavedTensor[];
   /**
-   * Where each sampling layer's noise stream stands (its training calls), by layer name, so a
-   * resumed VAE draws the noise the uninterrupted run would. Absent in checkpoints written before.
+   * Where each seeded noise layer's stream stands (its training calls), by layer name, so a resumed
+   * run draws the noise the uninterrupted run would: the VAE's sampling, Dropout, GaussianNoise,
+   * RandomMask. Absent in checkpoints written before; VAE layers only in those written before
+   * the other layers were seeded.
    */
-  sampling?: SamplingState[];
+  sampling?: NoiseState[];
 }
 
-export interface SamplingState {
+export interface NoiseState {
   name: string;
   calls: number;
 }
@@ -38,25 +40,27 @@ export async function captureState(c: { compiled: CompiledModel; optimizer: tf.O
     epochsSinceBest: c.epochsSinceBest,
     weights: await captureWeights(c.compiled),
     optimizer: await captureOptimizer(c.optimizer),
-    sampling: captureSampling(c.compiled),
+    sampling: captureNoise(c.compiled),
   };
 }
 
-export function captureSampling(compiled: CompiledModel): SamplingState[] {
-  return samplingLayers(compiled.trainModel).map((l) => ({ name: l.name, calls: l.calls }));
+export function captureNoise(compiled: CompiledModel): NoiseState[] {
+  return noiseLayers(compiled.trainModel).map((l) => ({ name: l.name, calls: l.calls }));
 }
 
 /**
- * Sets each sampling layer's noise stream where it stood. Without a saved state (an older
- * checkpoint) it is `step`: every training step, on one thread or two, calls the layer once.
+ * Sets each noise layer's stream where it stood. A layer the saved state does not list (an older
+ * checkpoint, or one from before Dropout and noise were seeded) continues from `step`: every
+ * training step, on one thread or two, calls each layer once. A saved layer the model lacks means
+ * the graph changed.
  */
-export function restoreSampling(compiled: CompiledModel, saved: SamplingState[] | undefined, step: number): void {
-  const byName = new Map((saved ?? []).map((s) => [s.name, s.calls]));
-  for (const layer of samplingLayers(compiled.trainModel)) {
-    const calls = saved ? byName.get(layer.name) : step;
-    if (calls === undefined) throw new Error(`the checkpoint has no noise state for ${layer.name}: was the graph changed?`);
-    layer.calls = calls;
+export function restoreNoise(compiled: CompiledModel, saved: NoiseState[] | undefined, step: number): void {
+  const layers = noiseLayers(compiled.trainModel);
+  for (const s of saved ?? []) {
+    if (!layers.some((l) => l.name === s.name)) throw new Error(`the checkpoint has noise state for ${s.name}, which the graph does not have: was the graph changed?`);
   }
+  const byName = new Map((saved ?? []).map((s) => [s.name, s.calls]));
+  for (const layer of layers) layer.calls = byName.get(layer.name) ?? step;
 }
 
 export async function captureWeights(compiled: CompiledModel): Promise<SavedTensor[]> {

@@ -2,13 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../graph/types';
+import { buildTemplate } from '../templates';
 import { chainGraph } from '../templates/undercomplete';
-import type { TrainEvent } from './events';
+import type { CompiledModel } from '../compile/compile';
+import type { ReconstructionGrid, TrainEvent } from './events';
+import { registerWasmTrainingKernels } from './kernels/register';
 import { squaresDataset } from './testData';
 import { trainAutoencoder, type TrainControl } from './train';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
+  // Convolution gradients on wasm (the inpainting template), as the trainer registers them.
+  registerWasmTrainingKernels();
 });
 
 function smallGraph(loss: 'bce' | 'mse' = 'bce', lastActivation = 'sigmoid'): GraphDoc {
@@ -57,6 +62,48 @@ describe('trainAutoencoder', () => {
     expect(recon?.reconstructions[0]).toHaveLength(64);
     // One of each class first in the grid.
     expect(new Set(recon?.labels.slice(0, 4))).toEqual(new Set([0, 1, 2, 3]));
+    // No corruption before the code: no corrupted inputs to show.
+    expect(recon && 'corrupted' in recon).toBe(false);
+  });
+
+  it.each([
+    ['denoising', (clean: number, corrupted: number) => Math.abs(clean - corrupted) > 10],
+    ['inpainting', (clean: number, corrupted: number) => clean > 0 && corrupted === 0],
+  ] as const)('%s: the grid shows the corrupted inputs, the same every epoch, and the output from them', async (name, changed) => {
+    const graph = buildTemplate(name, { height: 8, width: 8, channels: 1 });
+    graph.training = { ...graph.training, epochs: 2, batchSize: 64, seed: 9 };
+    // Holes of a few pixels hardly change an 8×8 output: larger ones show whose output the grid holds.
+    const mask = graph.nodes.find((n) => n.kind === 'RandomMask');
+    if (mask) mask.params = { ...mask.params, count: 3, size: 0.6 };
+    const grids: ReconstructionGrid[] = [];
+    /** Max |Δ| (0..255) between the grid's reconstructions and the model's output from its corrupted and clean inputs. */
+    const gaps: { fromCorrupted: number; fromClean: number }[] = [];
+    let compiled: CompiledModel | null = null;
+    await trainAutoencoder({
+      runId: 'grid',
+      graph,
+      dataset: squaresDataset(),
+      backend: 'wasm',
+      onEpochEnd: async (c) => void (compiled = c.compiled),
+      emit: (e) => {
+        if (e.type !== 'epoch-end' || !e.recon) return;
+        grids.push(e.recon);
+        const gap = (inputs: number[][]) =>
+          tf.tidy(() => {
+            const x = tf.div(tf.tensor4d(inputs.flat(), [inputs.length, 8, 8, 1]), 255);
+            const out = tf.round(tf.mul(tf.clipByValue(compiled!.model.predict(x) as tf.Tensor, 0, 1), 255));
+            return tf.max(tf.abs(tf.sub(out, tf.tensor(e.recon!.reconstructions.flat(), out.shape)))).dataSync()[0]!;
+          });
+        gaps.push({ fromCorrupted: gap(e.recon.corrupted!), fromClean: gap(e.recon.originals) });
+      },
+    });
+    expect(grids).toHaveLength(2);
+    // The output from the corrupted input (to rounding: the corrupted bytes are themselves rounded), not from the clean one.
+    // Measured: denoising 1 and 22–30, inpainting 0 and 5–11 (bytes).
+    for (const g of gaps) {
+      expect(g.fromCorrupted).toBeLessThanOrEqual(1);
+      expect(g.fromClean).toBeGreaterThanOrEqual(4);
+    }
   });
 
   it('keeps the number of live tensors flat across epochs and frees everything at the end', async () => {
@@ -179,5 +226,14 @@ describe('trainAutoencoder', () => {
     const a = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
     const b = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
     expect(b).toEqual(a);
+  });
+
+  it.each(['denoising', 'inpainting', 'overcomplete'] as const)('%s: the same seed gives the same run, every batch loss equal (noise, masks, dropout seeded per step)', async (name) => {
+    const graph = buildTemplate(name, { height: 8, width: 8, channels: 1 });
+    graph.training = { ...graph.training, epochs: 2, batchSize: 64, seed: 9 };
+    const losses = async () => (await run(graph)).events.flatMap((e) => (e.type === 'batch-end' ? [e.loss] : []));
+    const a = await losses();
+    expect(a).toHaveLength(2 * (512 / 64));
+    expect(await losses()).toEqual(a);
   });
 });

@@ -7,7 +7,7 @@ import { EVAL_BATCH, evaluate } from './evaluate';
 import type { TrainEvent } from './events';
 import { klWeightAt, LOSS_TERMS, type LossValues } from './losses';
 import { seededRandom, shuffledIndices } from './random';
-import { captureWeights, restoreOptimizer, restoreSampling, restoreWeights, type TrainingState } from './state';
+import { captureWeights, restoreNoise, restoreOptimizer, restoreWeights, type TrainingState } from './state';
 import { chooseStepper, type BatchStepper } from './stepper';
 
 export interface TrainControl {
@@ -115,7 +115,7 @@ async function setUp(graph: GraphDoc, dataset: ImageDataset, resume: TrainingSta
     try {
       restoreWeights(compiled, resume.weights);
       await restoreOptimizer(optimizer, resume.optimizer);
-      restoreSampling(compiled, resume.sampling, resume.step);
+      restoreNoise(compiled, resume.sampling, resume.step);
     } catch (err) {
       optimizer.dispose();
       compiled.dispose();

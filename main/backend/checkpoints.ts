@@ -2,12 +2,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { z } from 'zod';
 import { excerpt } from '../../core/limits';
-import type { SamplingState, SavedTensor, TrainingState } from '../../core/train/state';
+import type { NoiseState, SavedTensor, TrainingState } from '../../core/train/state';
 import { describeWriteError } from './diskErrors';
 
 export type CheckpointKind = 'last' | 'best';
 
-/** 2 adds `sampling` (a VAE's noise streams); version 1 checkpoints read without it. */
+/**
+ * 2 adds `sampling`: the noise streams (a VAE's; since Dropout, GaussianNoise and RandomMask are
+ * seeded, theirs too, in the same list); version 1 checkpoints read without it.
+ */
 const CHECKPOINT_VERSION = 2;
 
 interface Manifest {
@@ -19,7 +22,7 @@ interface Manifest {
   epochsSinceBest: number;
   weights: { name: string; shape: number[]; offset: number; length: number }[];
   optimizer: { name: string; shape: number[]; offset: number; length: number }[];
-  sampling?: SamplingState[];
+  sampling?: NoiseState[];
 }
 
 function pack(tensors: SavedTensor[], start: number) {

@@ -91,6 +91,10 @@ describe('checkpoints and resume', () => {
     ['variational', false, 'checkpoint'],
     // Written before the noise state was saved: it continues from the step count.
     ['variational', true, 'version 1 checkpoint'],
+    // Seeded per step: Gaussian noise (one thread and two) and masks continue where they stood.
+    ['denoising', false, 'checkpoint'],
+    ['denoising', true, 'checkpoint'],
+    ['inpainting', true, 'checkpoint'],
   ])('%s (two threads: %s), %s: 2 epochs + resume = 4 epochs in one go, to 1e-5', async (name, parallel, kind) => {
     const straight = await train(settle(buildTemplate(name), 4), { parallel });
     let saved: TrainingState | null = null;

@@ -47,6 +47,10 @@ describe('optimized training (fast wasm kernels, two threads, deferred loss read
     ['undercomplete', 1024],
     ['variational', 1024],
     ['convolutional', 256],
+    // Noise, dropout and masks draw each row's values as one thread would (SeededNoiseLayer.window).
+    ['denoising', 1024],
+    ['overcomplete', 512],
+    ['inpainting', 256],
   ])('%s: the losses of the first epoch equal the unoptimized path within 1e-4', async (name, trainCount) => {
     const backend = await selectBackend('wasm');
     expect(backend.name).toBe('wasm');

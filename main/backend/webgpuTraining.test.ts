@@ -25,7 +25,7 @@ function small(name: TemplateName): GraphDoc {
   return doc;
 }
 
-/** Trains on the current backend; GaussianNoise draws from Math.random, so it is seeded here the same for every backend. */
+/** Trains on the current backend. Noise is seeded per step in JS (core/compile/noise.ts); Math.random is pinned too, so no stray use could make backends differ. */
 async function train(graph: GraphDoc, dataset: ImageDataset, backend: string, extra: Partial<TrainOptions> = {}) {
   const random = seededRandom(99);
   const spy = vi.spyOn(Math, 'random').mockImplementation(random);

@@ -95,7 +95,16 @@ export function epochsIn(dir: string): number[] {
 
 const latentSchema = z.object({ method: z.enum(['pca', 'raw']), x: z.array(z.number()), y: z.array(z.number()), labels: z.array(z.number()) }).passthrough();
 const gridSchema = z
-  .object({ height: z.number(), width: z.number(), channels: z.number(), originals: z.array(z.array(z.number())), reconstructions: z.array(z.array(z.number())), labels: z.array(z.number()) })
+  .object({
+    height: z.number(),
+    width: z.number(),
+    channels: z.number(),
+    originals: z.array(z.array(z.number())),
+    reconstructions: z.array(z.array(z.number())),
+    labels: z.array(z.number()),
+    // Grids of models with a corrupted input (since issue 16); absent in older ones.
+    corrupted: z.array(z.array(z.number())).optional(),
+  })
   .passthrough();
 
 export function readLatent(dir: string, runId: string, epoch: number): LatentProjection {
