@@ -48,6 +48,8 @@ export const COMMAND_INFO: readonly CommandInfo[] = [
   { id: 'view-editor', label: 'Design', shortcut: 'Mod+1', menu: 'view', group: 0 },
   { id: 'view-runs', label: 'Runs', shortcut: 'Mod+2', menu: 'view', group: 0 },
   { id: 'view-explore', label: 'Explore', shortcut: 'Mod+3', menu: 'view', group: 0 },
+  { id: 'view-score', label: 'Anomalies', shortcut: 'Mod+4', menu: 'view', group: 0 },
+  { id: 'view-lab', label: 'Lab', shortcut: 'Mod+5', menu: 'view', group: 0 },
   { id: 'fit-view', label: 'Fit graph to window', shortcut: 'Mod+0', menu: 'view', group: 1 },
   { id: 'train', label: 'Train', shortcut: 'Mod+Enter', menu: 'run', group: 0 },
   { id: 'pause', label: 'Pause', shortcut: 'Mod+P', menu: 'run', group: 0 },

@@ -3,6 +3,8 @@ import { useEffect } from 'react';
 import { COMMANDS, commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
 import { ExploreView } from './explore/ExploreView';
+import { LabView } from './use/LabView';
+import { ScoreView } from './use/ScoreView';
 import { Inspector } from './editor/Inspector';
 import { DatasetDialog } from './panels/DatasetDialog';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
@@ -88,6 +90,10 @@ export function App() {
         <RunsView />
       ) : view === 'explore' ? (
         <ExploreView />
+      ) : view === 'score' ? (
+        <ScoreView />
+      ) : view === 'lab' ? (
+        <LabView />
       ) : (
         <main className="workspace">
           <section className="canvas-area" aria-label="Graph editor">

@@ -40,6 +40,8 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   'view-editor': { enabled: () => true, run: (s) => s.setView('editor') },
   'view-runs': { enabled: () => true, run: (s) => s.setView('runs') },
   'view-explore': { enabled: () => true, run: (s) => void s.openExplore() },
+  'view-score': { enabled: () => true, run: (s) => void s.openModelView('score') },
+  'view-lab': { enabled: () => true, run: (s) => void s.openModelView('lab') },
   'fit-view': { enabled: inEditor, run: (s) => s.fitView() },
   train: {
     enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s),

@@ -1,10 +1,11 @@
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { LatentMap, LatentMethod } from '../../../core/api';
 import { liftPoint } from '../../../core/latent/pca';
 import { ImageTile } from '../plots/images';
 import { useApi, useApp, useAppStore } from '../store/context';
 import { pointLabel } from '../store/exploreSlice';
 import { ExploreTabs } from './ExploreTabs';
+import { RunPicker } from './RunPicker';
 import { LatentMapChart, type MapMark } from './LatentMapChart';
 import { percentile, useLiveDecode } from './useLiveDecode';
 
@@ -13,40 +14,6 @@ const METHODS: { id: LatentMethod; label: string; help: string }[] = [
   { id: 'umap', label: 'UMAP', help: 'Keeps neighbours together: clusters show better; computed in the background, then kept.' },
   { id: 'tsne', label: 't-SNE', help: 'Keeps neighbours together, on a sample of the points; computed in the background, then kept.' },
 ];
-
-function RunPicker() {
-  const store = useAppStore();
-  const runs = useApp((s) => s.runs);
-  const runId = useApp((s) => s.explore.runId);
-  const checkpoint = useApp((s) => s.explore.checkpoint);
-  const trained = runs.filter((r) => !r.damaged && r.epochsDone > 0);
-  return (
-    <>
-      <label className="explore__field">
-        Run{' '}
-        <select
-          value={runId ?? ''}
-          data-testid="explore-run"
-          onChange={(e) => void store.getState().openExplore(e.target.value)}
-        >
-          {!trained.some((r) => r.id === runId) && runId && <option value={runId}>{runId}</option>}
-          {trained.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name} · {r.topology} · {r.epochsDone}/{r.epochs} epochs
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="explore__field" title="The weights of the epoch with the lowest validation loss, or of the last finished epoch">
-        Weights{' '}
-        <select value={checkpoint} data-testid="explore-checkpoint" onChange={(e) => void store.getState().setExploreCheckpoint(e.target.value as 'best' | 'last')}>
-          <option value="best">best epoch</option>
-          <option value="last">last epoch</option>
-        </select>
-      </label>
-    </>
-  );
-}
 
 function MethodSwitch() {
   const store = useAppStore();
@@ -93,10 +60,6 @@ export function ExploreView() {
   const store = useAppStore();
   const api = useApi();
   const e = useApp((s) => s.explore);
-  const runsLoaded = useApp((s) => s.runsLoaded);
-  useEffect(() => {
-    if (!runsLoaded) void store.getState().loadRuns();
-  }, [runsLoaded, store]);
   const [live, hover] = useLiveDecode(api, e.info ? e.runId : null, e.checkpoint);
   const classNames = e.info?.classNames ?? [];
 
@@ -114,7 +77,7 @@ export function ExploreView() {
   return (
     <main className="explore" aria-label="Explore">
       <header className="card explore__bar">
-        <RunPicker />
+        <RunPicker view="explore" />
         <MethodSwitch />
         {info && (
           <span className="muted explore__facts" data-testid="explore-facts" title={`${info.datasetName}, ${info.checkpoint} checkpoint`}>

@@ -47,6 +47,11 @@ export interface ExploreSlice {
   explore: ExploreState;
   /** Opens the Explore view on a run (the given one, else the one shown before, else the newest that has trained). */
   openExplore(runId?: string | null): Promise<void>;
+  /**
+   * Opens a view that uses a trained model (Explore, Anomalies, Lab) on a run: they share the model in
+   * use, so picking a run in one picks it in all.
+   */
+  openModelView(view: 'explore' | 'score' | 'lab', runId?: string | null): Promise<void>;
   setExploreCheckpoint(checkpoint: CheckpointChoice): Promise<void>;
   setExploreMethod(method: LatentMethod): Promise<void>;
   cancelExploreMap(): Promise<void>;
@@ -126,12 +131,14 @@ export const createExploreSlice: SliceCreator<ExploreSlice> = ({ api }) => (set,
     }
   };
   const load = async (runId: string, checkpoint: CheckpointChoice) => {
-    set({ explore: { ...EXPLORE_IDLE, runId, checkpoint, method: get().explore.method === 'pca' ? 'pca' : get().explore.method, seed: get().explore.seed } });
+    set({ explore: { ...EXPLORE_IDLE, runId, checkpoint, method: get().explore.method, seed: get().explore.seed } });
+    get().clearScore();
     try {
       const info = await api.invoke('model:info', { runId, checkpoint });
       if (get().explore.runId !== runId) return;
       patch({ info, path: info.variational ? 'spherical' : 'linear' });
-      await loadMap(get().explore.method);
+      // The map is Explore's alone: the other views that use the model do not wait for it.
+      if (get().view === 'explore') await loadMap(get().explore.method);
     } catch (err) {
       if (get().explore.runId === runId) patch({ error: (err as Error).message });
     }
@@ -140,14 +147,16 @@ export const createExploreSlice: SliceCreator<ExploreSlice> = ({ api }) => (set,
   return {
     explore: EXPLORE_IDLE,
 
-    openExplore: async (runId = null) => {
-      set({ view: 'explore' });
+    openExplore: (runId = null) => get().openModelView('explore', runId),
+    openModelView: async (view, runId = null) => {
+      set({ view });
       const wanted = runId ?? get().explore.runId ?? (await newestTrainedRun());
       if (!wanted) {
         patch({ error: 'No run has finished an epoch yet: train a model in the Design view first.' });
         return;
       }
       if (wanted !== get().explore.runId || !get().explore.info) await load(wanted, get().explore.checkpoint);
+      else if (view === 'explore' && !get().explore.map && !get().explore.mapping) await loadMap(get().explore.method);
     },
     setExploreCheckpoint: async (checkpoint) => {
       const { runId } = get().explore;

@@ -1,7 +1,7 @@
 import type { RunDetail, RunSummary, RunUpdate } from '../../../core/api';
 import type { SliceCreator } from './store';
 
-export type View = 'editor' | 'runs' | 'explore';
+export type View = 'editor' | 'runs' | 'explore' | 'score' | 'lab';
 export const MAX_COMPARED = 6;
 
 export interface RunsSlice {

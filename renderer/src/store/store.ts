@@ -4,6 +4,7 @@ import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createExploreSlice, type ExploreSlice } from './exploreSlice';
+import { createScoreSlice, type ScoreSlice } from './scoreSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
@@ -70,7 +71,7 @@ export interface UiSlice {
   runCommand(id: string): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice creator with the injected dependencies. */
@@ -149,6 +150,7 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
           return;
         case 'job-progress':
           get().onJobProgress(event);
+          get().onScoreProgress(event);
           return;
         case 'scan-progress':
           return;
@@ -183,6 +185,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createDatasetSlice(deps)(...a),
     ...createRunsSlice(deps)(...a),
     ...createExploreSlice(deps)(...a),
+    ...createScoreSlice(deps)(...a),
   }));
   // A warning that the graph no longer fits the data goes once the graph is fixed.
   store.subscribe((s, before) => {

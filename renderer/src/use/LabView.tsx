@@ -1,0 +1,310 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ImageBatch } from '../../../core/api';
+import { addGaussianNoise, addSaltAndPepper } from '../../../core/train/corruption';
+import { RunPicker } from '../explore/RunPicker';
+import { ImageTile, paintBatch } from '../plots/images';
+import { AXIS_STYLE, useEChart } from '../plots/useEChart';
+import { useApi, useApp } from '../store/context';
+import { emptyMask, fromBatch, maskRect, maskStroke, mse, stampText, toBatch, withMask, type LabImage, type Mask } from './labImage';
+
+type Tool = 'none' | 'rectangle' | 'brush';
+
+interface Corruption {
+  sigma: number;
+  saltPepper: number;
+  watermark: string;
+  watermarkSize: number;
+  watermarkOpacity: number;
+  seed: number;
+}
+
+const NO_CORRUPTION: Corruption = { sigma: 0.3, saltPepper: 0, watermark: '', watermarkSize: 0.35, watermarkOpacity: 0.8, seed: 1 };
+
+/** The corrupted image: the mask, then the watermark, then noise (as a scratched, stamped, noisy scan would be). */
+export function corrupt(clean: LabImage, mask: Mask, c: Corruption): LabImage {
+  let im = withMask(clean, mask);
+  im = stampText(im, c.watermark, c.watermarkOpacity, c.watermarkSize);
+  if (c.sigma > 0) im = { ...im, data: addGaussianNoise(im.data, c.sigma, c.seed) };
+  if (c.saltPepper > 0) im = { ...im, data: addSaltAndPepper(im.data, im, c.saltPepper, c.seed + 1) };
+  return im;
+}
+
+/** The corrupted image, drawn large; the pointer draws the mask on it. */
+function DrawCanvas({ image, tool, brush, onMask }: { image: LabImage; tool: Tool; brush: number; onMask(update: (m: Mask) => Mask): void }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const start = useRef<[number, number] | null>(null);
+  const last = useRef<[number, number] | null>(null);
+  useEffect(() => paintBatch(ref.current!, toBatch([image])), [image]);
+  const at = (e: React.PointerEvent): [number, number] => {
+    const r = ref.current!.getBoundingClientRect();
+    return [((e.clientX - r.left) / r.width) * image.width, ((e.clientY - r.top) / r.height) * image.height];
+  };
+  return (
+    <canvas
+      ref={ref}
+      className={`image-tile lab__canvas${tool !== 'none' ? ' lab__canvas--draw' : ''}`}
+      data-testid="lab-corrupted"
+      onPointerDown={(e) => {
+        if (tool === 'none') return;
+        (e.target as HTMLCanvasElement).setPointerCapture(e.pointerId);
+        start.current = at(e);
+        last.current = start.current;
+        if (tool === 'brush') onMask((m) => maskStroke(m, image.width, start.current!, start.current!, brush));
+      }}
+      onPointerMove={(e) => {
+        if (!start.current) return;
+        const p = at(e);
+        if (tool === 'brush') {
+          const from = last.current!;
+          onMask((m) => maskStroke(m, image.width, from, p, brush));
+          last.current = p;
+        }
+      }}
+      onPointerUp={(e) => {
+        if (start.current && tool === 'rectangle') {
+          const a = start.current;
+          onMask((m) => maskRect(m, image, a, at(e)));
+        }
+        start.current = null;
+        last.current = null;
+      }}
+    />
+  );
+}
+
+/** Errors against the clean image along σ: where the model stops coping with noise. */
+function SigmaWalk({ walk, sigma }: { walk: { sigma: number; input: number; output: number }[]; sigma: number }) {
+  const option = useMemo(
+    () => ({
+      animation: false,
+      grid: { left: 52, right: 12, top: 26, bottom: 34 },
+      legend: { top: 0, right: 8, textStyle: { color: '#c3cad4', fontSize: 11 }, itemHeight: 8 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
+      xAxis: { type: 'value', name: 'noise σ', nameLocation: 'middle', nameGap: 20, min: 0, max: 1, ...AXIS_STYLE },
+      yAxis: { type: 'value', name: 'MSE to clean', ...AXIS_STYLE },
+      series: [
+        { name: 'noisy input', type: 'line', data: walk.map((w) => [w.sigma, w.input]), color: '#ef5b5b', symbolSize: 5 },
+        { name: 'model output', type: 'line', data: walk.map((w) => [w.sigma, w.output]), color: '#5cc97b', symbolSize: 5, markLine: { symbol: 'none', silent: true, lineStyle: { color: '#f0b429' }, label: { show: false }, data: [{ xAxis: sigma }] } },
+      ],
+    }),
+    [walk, sigma],
+  );
+  const ref = useEChart(option);
+  return <div ref={ref} className="chart lab__walk" data-testid="lab-walk" data-points={walk.length} />;
+}
+
+const pct = (before: number | null, after: number | null) => (before && after !== null ? `${Math.round((100 * (before - after)) / before)} % lower` : '');
+
+/** The lab: corrupt an image by hand and see what the model makes of it. */
+export function LabView() {
+  const api = useApi();
+  const info = useApp((s) => s.explore.info);
+  const runId = useApp((s) => s.explore.runId);
+  const checkpoint = useApp((s) => s.explore.checkpoint);
+  const modelError = useApp((s) => s.explore.error);
+  const [index, setIndex] = useState(0);
+  const [clean, setClean] = useState<LabImage | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [mask, setMask] = useState<Mask | null>(null);
+  const [tool, setTool] = useState<Tool>('rectangle');
+  const [brush, setBrush] = useState(2);
+  const [c, setC] = useState<Corruption>(NO_CORRUPTION);
+  const [output, setOutput] = useState<LabImage | null>(null);
+  const [walk, setWalk] = useState<{ sigma: number; input: number; output: number }[]>([]);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  // A validation image as the clean source.
+  useEffect(() => {
+    if (!runId || !info) return;
+    let live = true;
+    api.invoke('model:point', { runId, checkpoint, index }).then(
+      (p) => {
+        if (!live) return;
+        setClean(fromBatch(p.images, 0));
+        setNote(null);
+        setError(null);
+      },
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, runId, checkpoint, info, index]);
+  useEffect(() => {
+    if (clean) setMask(emptyMask(clean));
+    setWalk([]);
+  }, [clean]);
+
+  const corrupted = useMemo(() => (clean && mask ? corrupt(clean, mask, c) : null), [clean, mask, c]);
+
+  // The model's output for the corrupted image, one request in flight, the newest image wins.
+  const pending = useRef<LabImage | null>(null);
+  const busy = useRef(false);
+  const reconstruct = useCallback(async () => {
+    if (busy.current || !pending.current || !runId) return;
+    const image = pending.current;
+    pending.current = null;
+    busy.current = true;
+    try {
+      const out = await api.invoke('model:reconstruct', { runId, checkpoint, images: toBatch([image]) });
+      setOutput(fromBatch(out, 0));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      busy.current = false;
+      if (pending.current) void reconstruct();
+    }
+  }, [api, runId, checkpoint]);
+  useEffect(() => {
+    if (!corrupted) return;
+    pending.current = corrupted;
+    void reconstruct();
+  }, [corrupted, reconstruct]);
+
+  const walkSigma = async () => {
+    if (!clean || !mask || !runId) return;
+    const sigmas = Array.from({ length: 11 }, (_, i) => i / 10);
+    const inputs = sigmas.map((sigma) => corrupt(clean, mask, { ...c, sigma }));
+    try {
+      const out = await api.invoke('model:reconstruct', { runId, checkpoint, images: toBatch(inputs) });
+      setWalk(sigmas.map((sigma, i) => ({ sigma, input: mse(inputs[i]!, clean)!, output: mse(fromBatch(out, i), clean)! })));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const openFile = async (file: File) => {
+    if (!runId) return;
+    const buffer = new Uint8Array(await file.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < buffer.length; i += 0x8000) binary += String.fromCharCode(...buffer.subarray(i, i + 0x8000));
+    try {
+      const prepared = await api.invoke('model:prepare-image', { runId, checkpoint, bytes: btoa(binary), name: file.name });
+      setClean(fromBatch(prepared.image, 0));
+      setNote(prepared.note ? `${file.name}: ${prepared.note}` : file.name);
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const inputError = clean && corrupted ? mse(corrupted, clean) : null;
+  const outputError = clean && output ? mse(output, clean) : null;
+  const masked = mask && mask.some((v) => v === 1);
+  const inputMasked = masked && clean && corrupted ? mse(corrupted, clean, mask!) : null;
+  const outputMasked = masked && clean && output ? mse(output, clean, mask!) : null;
+  const set = (patch: Partial<Corruption>) => setC((old) => ({ ...old, ...patch }));
+  const cleanBatch = useMemo((): ImageBatch | null => (clean ? toBatch([clean]) : null), [clean]);
+  const outputBatch = useMemo((): ImageBatch | null => (output ? toBatch([output]) : null), [output]);
+
+  return (
+    <main className="explore lab" aria-label="Lab" onDragOver={(e) => e.preventDefault()} onDrop={(e) => {
+      const file = e.dataTransfer.files[0];
+      if (!file) return;
+      e.preventDefault();
+      e.stopPropagation();
+      void openFile(file);
+    }}>
+      <header className="card explore__bar">
+        <RunPicker view="lab" />
+        <span className="lab__source">
+          Image{' '}
+          <button type="button" className="btn btn--small" onClick={() => setIndex(Math.max(0, index - 1))} aria-label="Previous image">
+            ◀
+          </button>{' '}
+          <input type="number" min={0} max={(info?.count ?? 1) - 1} value={index} className="explore__seed" data-testid="lab-index" onChange={(e) => setIndex(Math.max(0, Math.min((info?.count ?? 1) - 1, Number(e.target.value) || 0)))} />{' '}
+          <button type="button" className="btn btn--small" onClick={() => setIndex(Math.min((info?.count ?? 1) - 1, index + 1))} aria-label="Next image">
+            ▶
+          </button>{' '}
+          <button type="button" className="btn btn--small" data-testid="lab-random" onClick={() => setIndex(Math.floor(Math.random() * (info?.count ?? 1)))}>
+            Random
+          </button>{' '}
+          <button type="button" className="btn btn--small" data-testid="lab-open" onClick={() => fileInput.current?.click()}>
+            Open image…
+          </button>
+          <input ref={fileInput} type="file" accept="image/*" hidden data-testid="lab-file" onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void openFile(file);
+          }} />
+        </span>
+        {note && <span className="muted small" data-testid="lab-note">{note}</span>}
+      </header>
+      {(error || modelError) && (
+        <p className="explore__error" role="alert" data-testid="lab-error">
+          {error ?? modelError}
+        </p>
+      )}
+      <div className="lab__body">
+        <section className="card lab__images">
+          <figure>
+            <figcaption>Clean</figcaption>
+            {cleanBatch ? <ImageTile batch={cleanBatch} className="image-tile lab__canvas" testId="lab-clean" /> : <div className="lab__canvas lab__empty muted">…</div>}
+          </figure>
+          <figure>
+            <figcaption>Corrupted {tool !== 'none' && <span className="muted">(draw a {tool === 'rectangle' ? 'rectangle' : 'stroke'} on it)</span>}</figcaption>
+            {corrupted ? <DrawCanvas image={corrupted} tool={tool} brush={brush} onMask={(u) => setMask((m) => (m ? u(m) : m))} /> : <div className="lab__canvas lab__empty" />}
+            <p className="lab__err" data-testid="lab-input-error">
+              MSE to clean <b>{inputError?.toFixed(4) ?? '–'}</b>
+              {inputMasked !== null && <> · in the mask <b>{inputMasked.toFixed(4)}</b></>}
+            </p>
+          </figure>
+          <figure>
+            <figcaption>Model output</figcaption>
+            {outputBatch ? <ImageTile batch={outputBatch} className="image-tile lab__canvas" testId="lab-output" /> : <div className="lab__canvas lab__empty muted">…</div>}
+            <p className="lab__err" data-testid="lab-output-error">
+              MSE to clean <b>{outputError?.toFixed(4) ?? '–'}</b> <span className="muted">{pct(inputError, outputError)}</span>
+              {outputMasked !== null && (
+                <>
+                  {' '}· in the mask <b>{outputMasked.toFixed(4)}</b> <span className="muted">{pct(inputMasked, outputMasked)}</span>
+                </>
+              )}
+            </p>
+          </figure>
+        </section>
+        <section className="card lab__controls">
+          <h2 className="card__title">Corrupt it</h2>
+          <label className="lab__row" title="Gaussian noise added to every pixel">
+            Noise σ <input type="range" min={0} max={1} step={0.05} value={c.sigma} data-testid="lab-sigma" onChange={(e) => set({ sigma: Number(e.target.value) })} /> <b>{c.sigma.toFixed(2)}</b>
+          </label>
+          <label className="lab__row" title="The share of pixels set to black or white">
+            Salt & pepper <input type="range" min={0} max={0.5} step={0.01} value={c.saltPepper} data-testid="lab-salt" onChange={(e) => set({ saltPepper: Number(e.target.value) })} /> <b>{Math.round(c.saltPepper * 100)} %</b>
+          </label>
+          <div className="lab__row">
+            Mask{' '}
+            <div className="tabs" role="radiogroup" aria-label="Mask tool">
+              {(['none', 'rectangle', 'brush'] as const).map((t) => (
+                <button key={t} type="button" role="radio" aria-checked={tool === t} className={`tab${tool === t ? ' tab--on' : ''}`} data-testid={`lab-tool-${t}`} onClick={() => setTool(t)}>
+                  {t === 'none' ? 'off' : t}
+                </button>
+              ))}
+            </div>
+            {tool === 'brush' && (
+              <label>
+                size <input type="range" min={1} max={6} step={0.5} value={brush} onChange={(e) => setBrush(Number(e.target.value))} />
+              </label>
+            )}
+            <button type="button" className="btn btn--small" data-testid="lab-clear-mask" onClick={() => clean && setMask(emptyMask(clean))}>
+              Clear
+            </button>
+          </div>
+          <label className="lab__row" title="Text stamped across the image, like a watermark">
+            Watermark <input type="text" value={c.watermark} placeholder="text" maxLength={20} data-testid="lab-watermark" onChange={(e) => set({ watermark: e.target.value })} />
+          </label>
+          <label className="lab__row">
+            Seed <input type="number" min={0} value={c.seed} className="explore__seed" onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+          </label>
+          <h2 className="card__title">Where it breaks</h2>
+          <button type="button" className="btn" data-testid="lab-walk-run" disabled={!clean} onClick={() => void walkSigma()}>
+            Walk σ from 0 to 1
+          </button>
+          {walk.length > 0 && <SigmaWalk walk={walk} sigma={c.sigma} />}
+          <p className="muted small">
+            A denoising model is trained with noise (the denoising template, σ 0.3) and an inpainting one with holes (the inpainting template): try them here against a plain autoencoder.
+          </p>
+        </section>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,250 @@
+import { useMemo, useState } from 'react';
+import type { ScoredImages, ScoreResult } from '../../../core/api';
+import { folderDatasetId } from '../../../core/data/datasetId';
+import { RunPicker } from '../explore/RunPicker';
+import { download, ImageTile } from '../plots/images';
+import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
+import { useApp, useAppStore } from '../store/context';
+import { scoresCsv } from '../store/scoreSlice';
+
+const BINS = 40;
+
+/** The histogram's bins over [0, the largest error]: counts of all images, and of the held-out classes. */
+export function histogram(r: ScoreResult, bins = BINS): { edges: number[]; all: number[]; heldOut: number[] } {
+  const max = Math.max(...r.errors, 1e-12);
+  const width = max / bins;
+  const all = new Array<number>(bins).fill(0);
+  const heldOut = new Array<number>(bins).fill(0);
+  const held = new Set(r.heldOut);
+  r.errors.forEach((e, i) => {
+    const b = Math.min(bins - 1, Math.floor(e / width));
+    all[b]!++;
+    if (held.has(r.labels[i]!)) heldOut[b]!++;
+  });
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => i * width), all, heldOut };
+}
+
+function Histogram({ result, threshold, onThreshold }: { result: ScoreResult; threshold: number; onThreshold(t: number): void }) {
+  const h = useMemo(() => histogram(result), [result]);
+  const handler = useMemo(() => ({ current: onThreshold }), []); // eslint-disable-line react-hooks/exhaustive-deps
+  handler.current = onThreshold;
+  const option = useMemo(
+    () => ({
+      animation: false,
+      grid: { left: 48, right: 16, top: 28, bottom: 36 },
+      legend: { top: 0, right: 8, textStyle: { color: '#c3cad4', fontSize: 11 }, itemHeight: 8 },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      xAxis: { type: 'value', name: 'reconstruction error (MSE per pixel)', nameLocation: 'middle', nameGap: 22, min: 0, max: h.edges.at(-1), ...AXIS_STYLE },
+      yAxis: { type: 'value', name: 'images', ...AXIS_STYLE },
+      series: [
+        {
+          name: 'images',
+          type: 'bar',
+          barWidth: '95%',
+          data: h.all.map((c, i) => [(h.edges[i]! + h.edges[i + 1]!) / 2, c]),
+          itemStyle: { color: '#5aa9e6' },
+          markLine: { symbol: 'none', silent: true, lineStyle: { color: '#f0b429', width: 2 }, label: { formatter: 'threshold', color: '#f0b429' }, data: [{ xAxis: threshold }] },
+        },
+        ...(result.heldOut.length ? [{ name: 'held-out classes', type: 'bar', barGap: '-100%', barWidth: '95%', data: h.heldOut.map((c, i) => [(h.edges[i]! + h.edges[i + 1]!) / 2, c]), itemStyle: { color: '#ef5b5b' } }] : []),
+      ],
+    }),
+    [h, threshold, result.heldOut.length],
+  );
+  const ref = useEChart(option, (chart: EChart) => {
+    // A click on the chart moves the threshold there.
+    chart.getZr().on('click', (e: { offsetX: number; offsetY: number }) => {
+      if (!chart.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
+      const [x] = chart.convertFromPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY]) as [number, number];
+      handler.current(Math.max(0, x));
+    });
+  });
+  return <div ref={ref} className="chart score__chart" data-testid="score-histogram" data-bins={h.all.length} data-total={result.count} />;
+}
+
+function RocCurve({ roc }: { roc: NonNullable<ScoreResult['roc']> }) {
+  const option = useMemo(
+    () => ({
+      animation: false,
+      grid: { left: 44, right: 12, top: 12, bottom: 36 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'value', name: 'false positive rate', nameLocation: 'middle', nameGap: 22, min: 0, max: 1, ...AXIS_STYLE },
+      yAxis: { type: 'value', name: 'true positive rate', nameLocation: 'middle', nameGap: 30, min: 0, max: 1, ...AXIS_STYLE },
+      series: [
+        { type: 'line', data: roc.points, showSymbol: false, lineStyle: { width: 2 }, color: '#f0b429', areaStyle: { opacity: 0.12 } },
+        { type: 'line', data: [[0, 0], [1, 1]], showSymbol: false, lineStyle: { type: 'dashed', width: 1 }, color: '#8b95a3', silent: true },
+      ],
+    }),
+    [roc],
+  );
+  const ref = useEChart(option);
+  return <div ref={ref} className="chart score__roc" data-testid="score-roc" data-auc={roc.auc.toFixed(4)} />;
+}
+
+function PerClass({ result }: { result: ScoreResult }) {
+  const held = new Set(result.heldOut);
+  const max = Math.max(...result.perClass.map((c) => c.mean), 1e-12);
+  return (
+    <table className="class-counts" data-testid="score-per-class">
+      <tbody>
+        {[...result.perClass]
+          .sort((a, b) => b.mean - a.mean)
+          .map((c) => (
+            <tr key={c.label} className={held.has(c.label) ? 'score__held' : undefined}>
+              <td className="class-counts__name">
+                {result.classNames[c.label] ?? `class ${c.label}`}
+                {held.has(c.label) && <span className="score__tag"> held out</span>}
+              </td>
+              <td className="class-counts__bar">
+                <span style={{ width: `${(100 * c.mean) / max}%`, background: held.has(c.label) ? '#ef5b5b' : undefined }} />
+              </td>
+              <td className="class-counts__n">{c.mean.toFixed(4)}</td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Rows of input, reconstruction and error map, with each image's error and class. */
+function Extremes({ title, set, result, testId }: { title: string; set: ScoredImages; result: ScoreResult; testId: string }) {
+  return (
+    <section className="score__extremes">
+      <h3 className="compare__subtitle">{title}</h3>
+      <div className="score__grid" data-testid={testId} data-count={set.positions.length}>
+        {set.positions.map((pos, i) => (
+          <figure key={pos} className="score__cell" title={`${result.classNames[result.labels[pos]!] ?? ''}${result.files?.[pos] ? ` · ${result.files[pos]}` : ''}`}>
+            <div className="score__triple">
+              <ImageTile batch={set.inputs} index={i} className="image-tile score__tile" />
+              <ImageTile batch={set.reconstructions} index={i} className="image-tile score__tile" />
+              <ImageTile batch={set.errorMaps} index={i} className="image-tile score__tile score__heat" />
+            </div>
+            <figcaption>
+              {result.errors[pos]!.toFixed(4)} · {result.classNames[result.labels[pos]!] ?? '?'}
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** What to score: the run's own validation images, another built-in set or an image folder. */
+function DataChoice() {
+  const store = useAppStore();
+  const info = useApp((s) => s.explore.info);
+  const app = useApp((s) => s.info);
+  const scoring = useApp((s) => s.score.progress !== null);
+  const [folder, setFolder] = useState('');
+  if (!info) return null;
+  const builtins = (app?.datasets ?? []).filter((d) => d.id !== info.datasetId && d.height === info.height && d.width === info.width && d.channels === info.channels);
+  return (
+    <div className="score__data">
+      <button type="button" className="btn btn--primary" data-testid="score-run" disabled={scoring} onClick={() => void store.getState().runScore(null)}>
+        Score the validation images
+      </button>
+      {builtins.map((d) => (
+        <button key={d.id} type="button" className="btn" disabled={scoring} onClick={() => void store.getState().runScore(d.id)}>
+          Score {d.name}
+        </button>
+      ))}
+      <form
+        className="score__folder"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!folder.trim()) return;
+          void store.getState().runScore(folderIdFor(folder.trim(), info));
+        }}
+      >
+        <input type="text" placeholder="or an image folder: /path/to/images" value={folder} spellCheck={false} data-testid="score-folder" aria-label="Folder to score" onChange={(e) => setFolder(e.target.value)} />
+        <button type="submit" className="btn" data-testid="score-folder-run" disabled={scoring || !folder.trim()}>
+          Score folder
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/** A folder read at the model's input size. */
+function folderIdFor(path: string, info: { height: number; width: number; channels: number }): string {
+  return folderDatasetId(path, { height: info.height, width: info.width, channels: info.channels as 1 | 3, fit: 'cover', validationSplit: 0.1, seed: 42 });
+}
+
+/** Anomaly detection: every image scored by how badly the model reconstructs it. */
+export function ScoreView() {
+  const store = useAppStore();
+  const s = useApp((st) => st.score);
+  const info = useApp((st) => st.explore.info);
+  const error = useApp((st) => st.explore.error);
+  const r = s.result;
+  const threshold = s.threshold ?? 0;
+  const over = r ? r.errors.filter((e) => e > threshold).length : 0;
+  return (
+    <main className="explore score" aria-label="Anomalies">
+      <header className="card explore__bar">
+        <RunPicker view="score" />
+        {info && <DataChoice />}
+        {s.progress && (
+          <span className="explore__progress" data-testid="score-progress">
+            scoring{s.progress.total > 0 ? ` ${s.progress.done.toLocaleString('en')} / ${s.progress.total.toLocaleString('en')}` : '…'}
+            <progress max={1} value={s.progress.total > 0 ? s.progress.done / s.progress.total : undefined} />
+          </span>
+        )}
+      </header>
+      {(error || s.error) && (
+        <p className="explore__error" role="alert" data-testid="score-error">
+          {s.error ?? error}
+        </p>
+      )}
+      {!r ? (
+        <section className="card score__empty">
+          <p className="muted">
+            An autoencoder reconstructs what is like its training data well and what is unlike it badly: the reconstruction error ranks images by how unusual they are. Score a dataset to see the
+            histogram of errors, the most and least anomalous images with where the error is, and the error of each class. To see a class found as anomalous, train without it (Data ▾, the classes to train on) and score the validation images.
+          </p>
+        </section>
+      ) : (
+        <div className="score__body">
+          <section className="card">
+            <header className="card__header">
+              <h2 className="card__title">Errors of {r.count.toLocaleString('en')} images · {r.datasetName}</h2>
+              <button type="button" className="btn btn--ghost btn--small" data-testid="score-export" onClick={() => download('bottleneck-anomalies.csv', new Blob([scoresCsv(r, s.threshold)], { type: 'text/csv' }))}>
+                Export CSV
+              </button>
+            </header>
+            <Histogram result={r} threshold={threshold} onThreshold={(t) => store.getState().setThreshold(t)} />
+            <label className="score__threshold">
+              Threshold{' '}
+              <input
+                type="range"
+                min={0}
+                max={Math.max(...r.errors)}
+                step={Math.max(...r.errors) / 400}
+                value={threshold}
+                data-testid="score-threshold"
+                onChange={(e) => store.getState().setThreshold(Number(e.target.value))}
+              />{' '}
+              <b>{threshold.toFixed(4)}</b> · <b data-testid="score-over">{over.toLocaleString('en')}</b> images above it ({((100 * over) / r.count).toFixed(1)} %)
+            </label>
+          </section>
+          <section className="card">
+            <h2 className="card__title">Error by class</h2>
+            <PerClass result={r} />
+            {r.roc && (
+              <>
+                <h3 className="compare__subtitle">
+                  Held-out classes vs the rest: ROC AUC <b data-testid="score-auc">{r.roc.auc.toFixed(3)}</b>
+                </h3>
+                <RocCurve roc={r.roc} />
+              </>
+            )}
+          </section>
+          <section className="card score__wide">
+            <p className="muted small">Each image: the input, the model's reconstruction, and where the error is (brighter is worse).</p>
+            <Extremes title="Most anomalous" set={r.highest} result={r} testId="score-highest" />
+            <Extremes title="Least anomalous" set={r.lowest} result={r} testId="score-lowest" />
+          </section>
+        </div>
+      )}
+    </main>
+  );
+}
