@@ -6,6 +6,7 @@ import { OPTIMIZERS } from '../../../core/graph/types';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
 import { useApp, useAppStore } from '../store/context';
 import { isTraining, selectSelectedNode } from '../store/store';
+import { TemplateAbout } from './TemplateAbout';
 
 /** Why a typed number is refused, or null when it can be applied. */
 export function numberProblem(text: string, min: number, max: number, integer: boolean, exclusiveMin = false): string | null {
@@ -185,6 +186,7 @@ export function Inspector() {
           )}
         </div>
         <p className="muted small">Select a block to edit it.</p>
+        <TemplateAbout />
       </aside>
     );
   }

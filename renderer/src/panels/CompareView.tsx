@@ -87,13 +87,29 @@ function ReconCompare({ details, grids }: { details: RunDetail[]; grids: ({ epoc
       <table className="compare__recon" data-testid="compare-recon" data-columns={grids.length} data-images={first.originals.length}>
         <tbody>
           <tr>
-            <th scope="row">input</th>
+            <th scope="row" title={first.corrupted ? 'the clean image: the target each error is measured against' : undefined}>
+              {first.corrupted ? 'clean' : 'input'}
+            </th>
             {first.originals.map((original, i) => (
               <td key={i}>
                 <Tile pixels={original} grid={first} />
               </td>
             ))}
           </tr>
+          {grids.map((g, r) =>
+            g?.data?.corrupted ? (
+              <tr key={`given-${r}`} data-testid={`compare-corrupted-${r}`}>
+                <th scope="row" style={{ color: runColor(r) }} title="the input as this run's corruption (noise, holes) leaves it">
+                  <span className="compare__recon-name">given to {details[r]?.summary.name}</span>
+                </th>
+                {g.data.corrupted.map((px, i) => (
+                  <td key={i}>
+                    <Tile pixels={px} grid={g.data!} />
+                  </td>
+                ))}
+              </tr>
+            ) : null,
+          )}
           {details.map((d, r) => {
             const grid = grids[r]?.data;
             return (

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FolderListing, FolderSummary, Preprocessing } from '../../../core/api';
-import { folderDatasetId } from '../../../core/data/datasetId';
+import { folderDatasetId, parseDatasetId, withClasses } from '../../../core/data/datasetId';
 import { FIT_MODES, type FitMode } from '../../../core/data/preprocessing';
 import { builtinDataset } from '../store/datasetSlice';
 import { useApi, useApp, useAppStore } from '../store/context';
@@ -57,6 +57,51 @@ function FolderBrowser({ start, onChoose }: { start: string | null; onChoose: (p
       </div>
     </div>
   );
+}
+
+/**
+ * The classes to train on (the validation split keeps every class): train on all but one and the
+ * Anomalies view ranks the one held out.
+ */
+function ClassChoice({ classNames, kept, onChange }: { classNames: string[]; kept: number[] | null; onChange(kept: number[] | null): void }) {
+  if (classNames.length < 2) return null;
+  const on = (c: number) => kept === null || kept.includes(c);
+  const toggle = (c: number) => {
+    const next = classNames.map((_, k) => k).filter((k) => (k === c ? !on(k) : on(k)));
+    if (next.length === 0) return; // at least one class trains
+    onChange(next.length === classNames.length ? null : next);
+  };
+  return (
+    <fieldset className="class-choice" data-testid="class-choice">
+      <legend>
+        Train on these classes <span className="muted">(validation keeps all: hold one out and rank it in Anomalies)</span>
+        {kept !== null && (
+          <button type="button" className="link" onClick={() => onChange(null)}>
+            all
+          </button>
+        )}
+      </legend>
+      {classNames.map((name, c) => (
+        <label key={name} className="class-choice__item">
+          <input type="checkbox" checked={on(c)} data-testid={`class-choice-${c}`} onChange={() => toggle(c)} /> {name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The name a dataset goes by when only some of its classes train. */
+export function keptName(name: string, kept: number[] | null, classCount: number): string {
+  return kept === null ? name : `${name} · ${kept.length} of ${classCount} classes`;
+}
+
+/** The classes a chosen dataset's id keeps, or null for all. */
+function keptOf(id: string | undefined): number[] | null {
+  try {
+    return id ? (parseDatasetId(id).classes ?? null) : null;
+  } catch {
+    return null;
+  }
 }
 
 function ClassCounts({ summary }: { summary: FolderSummary }) {
@@ -119,6 +164,8 @@ export function DatasetDialog() {
   const [settings, setSettings] = useState<Preprocessing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [showSkipped, setShowSkipped] = useState(false);
+  const [keptBuiltin, setKeptBuiltin] = useState<number[] | null>(null);
+  const [keptFolder, setKeptFolder] = useState<number[] | null>(null);
   const desktop = info?.shell === 'electron';
 
   const scan = useCallback(async (folder: string) => {
@@ -132,6 +179,7 @@ export function DatasetDialog() {
       const result = await api.invoke('datasets:scan', { path: folder.trim() });
       setSummary(result);
       setSettings(result.suggested);
+      setKeptFolder(null);
       setPath(result.path);
     } catch (err) {
       setError((err as Error).message);
@@ -144,6 +192,7 @@ export function DatasetDialog() {
     if (!request) return;
     setError(null);
     setShowSkipped(false);
+    setKeptBuiltin(current && !current.path ? keptOf(current.id) : null);
     if (request.path) void scan(request.path);
     else if (current?.path) setPath(current.path);
   }, [request, scan, current?.path]);
@@ -162,14 +211,23 @@ export function DatasetDialog() {
     <Modal title="Dataset" onClose={close} testId="dataset-dialog" wide>
       <p className="muted">Train on the built-in Fashion-MNIST subset, or on a folder of images: each subfolder is a class (files directly inside get the class “unlabeled”). Your folder is only read, never written.</p>
       {builtin && (
-        <div className="modal__row">
-          <button type="button" className={`dataset-option${current?.id === builtin.id ? ' dataset-option--on' : ''}`} data-testid="dataset-builtin" onClick={() => chooseDataset(builtin)}>
-            <b>{builtin.name}</b>
-            <span className="muted">
-              built-in · {builtin.height}×{builtin.width}×{builtin.channels} · {builtin.classNames.length} classes
-            </span>
-          </button>
-        </div>
+        <>
+          <div className="modal__row">
+            <button
+              type="button"
+              className={`dataset-option${current && withClasses(current.id, null) === builtin.id ? ' dataset-option--on' : ''}`}
+              data-testid="dataset-builtin"
+              onClick={() => chooseDataset({ ...builtin, id: withClasses(builtin.id, keptBuiltin), name: keptName(builtin.name, keptBuiltin, builtin.classNames.length) })}
+            >
+              <b>{builtin.name}</b>
+              <span className="muted">
+                built-in · {builtin.height}×{builtin.width}×{builtin.channels} · {keptBuiltin ? `${keptBuiltin.length} of ` : ''}
+                {builtin.classNames.length} classes
+              </span>
+            </button>
+          </div>
+          <ClassChoice classNames={builtin.classNames} kept={keptBuiltin} onChange={setKeptBuiltin} />
+        </>
       )}
       <h3 className="modal__subtitle">Image folder</h3>
       <form
@@ -230,6 +288,7 @@ export function DatasetDialog() {
           </p>
           {showSkipped && <SkipReport skipped={summary.skipped} total={summary.skippedCount} />}
           <ClassCounts summary={summary} />
+          <ClassChoice classNames={summary.classNames} kept={keptFolder} onChange={setKeptFolder} />
           <div className="prep-grid">
             <NumberField label="Width" value={settings.width} min={1} max={MAX_SIDE} testId="prep-width" onChange={(width) => set({ width })} />
             <NumberField label="Height" value={settings.height} min={1} max={MAX_SIDE} testId="prep-height" onChange={(height) => set({ height })} />
@@ -270,8 +329,8 @@ export function DatasetDialog() {
             summary &&
             settings &&
             chooseDataset({
-              id: folderDatasetId(summary.path, settings),
-              name: summary.name,
+              id: folderDatasetId(summary.path, settings, keptFolder ?? undefined),
+              name: keptName(summary.name, keptFolder, summary.classNames.length),
               height: settings.height,
               width: settings.width,
               channels: settings.channels,

@@ -47,6 +47,7 @@ const idsOf = (menu: string) => COMMANDS.filter((c) => c.menu === menu && !c.sub
 const FILE_IDS = idsOf('file');
 const EDIT_IDS = idsOf('edit');
 const TEMPLATE_IDS = TEMPLATE_NAMES.map((n) => `template-${n}`);
+// The menu shows what each template is for; the Inspector then says what it is and what to watch.
 const TEMPLATE_DETAILS = Object.fromEntries(TEMPLATE_NAMES.map((n) => [`template-${n}`, TEMPLATES[n].description]));
 
 function ViewTabs() {

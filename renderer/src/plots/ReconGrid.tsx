@@ -31,22 +31,37 @@ function chunk(length: number, size: number): [number, number][] {
   return out;
 }
 
-export function ReconGrid({ recon, classNames }: { recon: ReconstructionGrid | null; classNames: string[] }) {
-  const count = recon ? recon.originals.length + recon.reconstructions.length : 0;
+/** One labelled row of a grid chunk. */
+function Row({ label, title, images, from, to, recon, tileTitle, classNames }: { label: string; title?: string; images: number[][]; from: number; to: number; recon: ReconstructionGrid; tileTitle(className: string): string; classNames: string[] }) {
   return (
-    <div className="recon" data-testid="recon-grid" data-point-count={count}>
+    <>
+      <span className="recon__label" title={title}>
+        {label}
+      </span>
+      {images.slice(from, to).map((px, i) => (
+        <Tile key={i} pixels={px} grid={recon} title={tileTitle(classNames[recon.labels[from + i]!] ?? 'image')} />
+      ))}
+    </>
+  );
+}
+
+export function ReconGrid({ recon, classNames }: { recon: ReconstructionGrid | null; classNames: string[] }) {
+  const count = recon ? recon.originals.length + recon.reconstructions.length + (recon.corrupted?.length ?? 0) : 0;
+  const corrupted = recon?.corrupted;
+  return (
+    <div className={`recon${corrupted ? ' recon--corrupted' : ''}`} data-testid="recon-grid" data-point-count={count} data-corrupted={corrupted ? corrupted.length : 0}>
       {recon ? (
-        // Rows of four: each input directly above its reconstruction, so the eye compares pairs.
+        // Rows of four: each input directly above its reconstruction, so the eye compares pairs. A model
+        // trained on corrupted inputs shows what it was given, its output and the clean target.
         chunk(recon.originals.length, PER_ROW).map(([from, to]) => (
           <div key={from} className="recon__pair">
-            <span className="recon__label">in</span>
-            {recon.originals.slice(from, to).map((px, i) => (
-              <Tile key={i} pixels={px} grid={recon} title={classNames[recon.labels[from + i]!] ?? ''} />
-            ))}
-            <span className="recon__label">out</span>
-            {recon.reconstructions.slice(from, to).map((px, i) => (
-              <Tile key={i} pixels={px} grid={recon} title={`reconstruction of ${classNames[recon.labels[from + i]!] ?? 'image'}`} />
-            ))}
+            {corrupted ? (
+              <Row label="given" title="the input as the model's corruption leaves it" images={corrupted} from={from} to={to} recon={recon} tileTitle={(c) => `corrupted ${c}`} classNames={classNames} />
+            ) : (
+              <Row label="in" images={recon.originals} from={from} to={to} recon={recon} tileTitle={(c) => c} classNames={classNames} />
+            )}
+            <Row label="out" images={recon.reconstructions} from={from} to={to} recon={recon} tileTitle={(c) => `output for ${c}`} classNames={classNames} />
+            {corrupted && <Row label="clean" title="the clean image: the loss’s target" images={recon.originals} from={from} to={to} recon={recon} tileTitle={(c) => c} classNames={classNames} />}
           </div>
         ))
       ) : (

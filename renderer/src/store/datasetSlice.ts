@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../../core/api';
 import type { DatasetIdentity } from '../../../core/data/dataset';
+import { withClasses } from '../../../core/data/datasetId';
 import * as edits from '../../../core/graph/edits';
 import { hasErrors } from '../../../core/shapes/infer';
 import { inputImage, resizeTemplate } from '../../../core/templates';
@@ -26,6 +27,15 @@ export interface DatasetSlice {
 
 const STORAGE_KEY = 'bottleneck.dataset';
 
+/** A dataset id without its choice of classes (unreadable ids stay as they are and match nothing). */
+function baseId(id: string): string {
+  try {
+    return withClasses(id, null);
+  } catch {
+    return id;
+  }
+}
+
 export function builtinDataset(info: AppInfo): ChosenDataset | null {
   const ds = info.datasets[0];
   return ds ? { id: ds.id, name: ds.name, height: ds.height, width: ds.width, channels: ds.channels, classNames: ds.classNames, counts: null, path: null } : null;
@@ -45,6 +55,11 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = ({ storage }) => (
     const image = { height: dataset.height, width: dataset.width, channels: dataset.channels };
     const before = get().doc;
     const from = inputImage(before);
+    // Images of the shape the graph already takes change nothing in it (and leave it saved).
+    if (from && from.height === image.height && from.width === image.width && from.channels === image.channels) {
+      get().setNotice({ kind: 'info', text: `Dataset: ${dataset.name}; the graph already takes its ${image.height}×${image.width}×${image.channels} images.`, view: 'editor' });
+      return;
+    }
     // An untouched template is rebuilt for the new images; any other graph gets its Input block reshaped.
     const resized = from ? resizeTemplate(before, from, image) : null;
     let doc = resized ?? before;
@@ -75,7 +90,7 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = ({ storage }) => (
       saved = null;
     }
     // A remembered built-in dataset must still exist; a folder is checked when it is loaded.
-    const usable = saved && typeof saved.id === 'string' && (saved.path !== null || info.datasets.some((d) => d.id === saved.id));
+    const usable = saved && typeof saved.id === 'string' && (saved.path !== null || info.datasets.some((d) => d.id === baseId(saved.id)));
     set({ dataset: usable ? saved : builtinDataset(info) });
   },
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../../core/train/events';
-import { createTestApp, FakeBackend, runDetail, runSummary, type TestApp } from '../testing/testApp';
+import { createTestApp, FakeBackend, memoryStorage, runDetail, runSummary, type TestApp } from '../testing/testApp';
 
 let app: TestApp | null = null;
 afterEach(() => {
@@ -218,5 +218,27 @@ describe('where to train', () => {
     expect(app.state.backend).toBe(before);
     expect(app.state.info?.backendPreference).toBe('auto');
     expect(app.state.notice).toMatchObject({ kind: 'error', text: 'Cannot change where to train: run r1 is training: change where to train once it ends' });
+  });
+});
+
+describe('choosing a dataset', () => {
+  it('images of the shape the graph takes leave it as it was and saved: a template then loads without asking', async () => {
+    app = await createTestApp();
+    const before = app.state.doc;
+    app.state.chooseDataset({ id: 'builtin:fashion-mnist?classes=0,2,3', name: 'Fashion-MNIST · 3 of 10 classes', height: 28, width: 28, channels: 1, classNames: ['a', 'b', 'c', 'd'], counts: null, path: null });
+    expect(app.state.doc).toBe(before);
+    expect(app.state.dataset?.id).toBe('builtin:fashion-mnist?classes=0,2,3');
+    expect(app.state.notice?.text).toContain('already takes');
+    app.state.loadTemplate('sparse');
+    expect(app.state.pendingConfirm).toBeNull();
+    expect(app.state.doc.name).toContain('Sparse');
+  });
+
+  it('a remembered choice of classes of a built-in set is restored', async () => {
+    const saved = { id: 'builtin:fashion-mnist?classes=0,1', name: 'Fashion-MNIST · 2 of 10 classes', height: 28, width: 28, channels: 1, classNames: ['T-shirt/top', 'Trouser'], counts: null, path: null };
+    const storage = memoryStorage();
+    storage.setItem('bottleneck.dataset', JSON.stringify(saved));
+    app = await createTestApp(new FakeBackend(), storage);
+    expect(app.state.dataset?.id).toBe(saved.id);
   });
 });

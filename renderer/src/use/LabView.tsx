@@ -5,7 +5,7 @@ import { RunPicker } from '../explore/RunPicker';
 import { ImageTile, paintBatch } from '../plots/images';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
 import { useApi, useApp } from '../store/context';
-import { emptyMask, fromBatch, maskRect, maskStroke, mse, stampText, toBatch, withMask, type LabImage, type Mask } from './labImage';
+import { change, emptyMask, fromBatch, maskRect, maskStroke, mse, stampText, toBatch, withMask, type LabImage, type Mask } from './labImage';
 
 type Tool = 'none' | 'rectangle' | 'brush';
 
@@ -93,7 +93,6 @@ function SigmaWalk({ walk, sigma }: { walk: { sigma: number; input: number; outp
   return <div ref={ref} className="chart lab__walk" data-testid="lab-walk" data-points={walk.length} />;
 }
 
-const pct = (before: number | null, after: number | null) => (before && after !== null ? `${Math.round((100 * (before - after)) / before)} % lower` : '');
 
 /** The lab: corrupt an image by hand and see what the model makes of it. */
 export function LabView() {
@@ -237,7 +236,8 @@ export function LabView() {
         </p>
       )}
       <div className="lab__body">
-        <section className="card lab__images">
+        <section className="card lab__main">
+          <div className="lab__images">
           <figure>
             <figcaption>Clean</figcaption>
             {cleanBatch ? <ImageTile batch={cleanBatch} className="image-tile lab__canvas" testId="lab-clean" /> : <div className="lab__canvas lab__empty muted">…</div>}
@@ -254,14 +254,25 @@ export function LabView() {
             <figcaption>Model output</figcaption>
             {outputBatch ? <ImageTile batch={outputBatch} className="image-tile lab__canvas" testId="lab-output" /> : <div className="lab__canvas lab__empty muted">…</div>}
             <p className="lab__err" data-testid="lab-output-error">
-              MSE to clean <b>{outputError?.toFixed(4) ?? '–'}</b> <span className="muted">{pct(inputError, outputError)}</span>
+              MSE to clean <b>{outputError?.toFixed(4) ?? '–'}</b> <span className="muted">{change(inputError, outputError)}</span>
               {outputMasked !== null && (
                 <>
-                  {' '}· in the mask <b>{outputMasked.toFixed(4)}</b> <span className="muted">{pct(inputMasked, outputMasked)}</span>
+                  {' '}· in the mask <b>{outputMasked.toFixed(4)}</b> <span className="muted">{change(inputMasked, outputMasked)}</span>
                 </>
               )}
             </p>
           </figure>
+          </div>
+          <div className="lab__breaks">
+            <header className="card__header">
+              <h2 className="card__title">Where it breaks</h2>
+              <button type="button" className="btn btn--small" data-testid="lab-walk-run" disabled={!clean} onClick={() => void walkSigma()}>
+                Walk σ from 0 to 1
+              </button>
+              <span className="muted small">the error to the clean image of the noisy input and of the model’s output, as the noise grows</span>
+            </header>
+            {walk.length > 0 && <SigmaWalk walk={walk} sigma={c.sigma} />}
+          </div>
         </section>
         <section className="card lab__controls">
           <h2 className="card__title">Corrupt it</h2>
@@ -295,11 +306,6 @@ export function LabView() {
           <label className="lab__row">
             Seed <input type="number" min={0} value={c.seed} className="explore__seed" onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
           </label>
-          <h2 className="card__title">Where it breaks</h2>
-          <button type="button" className="btn" data-testid="lab-walk-run" disabled={!clean} onClick={() => void walkSigma()}>
-            Walk σ from 0 to 1
-          </button>
-          {walk.length > 0 && <SigmaWalk walk={walk} sigma={c.sigma} />}
           <p className="muted small">
             A denoising model is trained with noise (the denoising template, σ 0.3) and an inpainting one with holes (the inpainting template): try them here against a plain autoencoder.
           </p>

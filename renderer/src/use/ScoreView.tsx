@@ -51,14 +51,23 @@ function Histogram({ result, threshold, onThreshold }: { result: ScoreResult; th
     [h, threshold, result.heldOut.length],
   );
   const ref = useEChart(option, (chart: EChart) => {
-    // A click on the chart moves the threshold there.
-    chart.getZr().on('click', (e: { offsetX: number; offsetY: number }) => {
-      if (!chart.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
+    // Press on the chart and drag: the threshold follows the pointer (a click moves it there).
+    const zr = chart.getZr();
+    let dragging = false;
+    const moveTo = (e: { offsetX: number; offsetY: number }) => {
       const [x] = chart.convertFromPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY]) as [number, number];
       handler.current(Math.max(0, x));
+    };
+    zr.on('mousedown', (e: { offsetX: number; offsetY: number }) => {
+      if (!chart.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
+      dragging = true;
+      moveTo(e);
     });
+    zr.on('mousemove', (e: { offsetX: number; offsetY: number }) => dragging && moveTo(e));
+    zr.on('mouseup', () => (dragging = false));
+    zr.on('globalout', () => (dragging = false));
   });
-  return <div ref={ref} className="chart score__chart" data-testid="score-histogram" data-bins={h.all.length} data-total={result.count} />;
+  return <div ref={ref} className="chart score__chart" title="Drag on the histogram to move the threshold" data-testid="score-histogram" data-bins={h.all.length} data-total={result.count} />;
 }
 
 function RocCurve({ roc }: { roc: NonNullable<ScoreResult['roc']> }) {

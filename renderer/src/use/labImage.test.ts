@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyMask, fromBatch, maskRect, maskStroke, mse, toBatch, withMask, type LabImage } from './labImage';
+import { change, emptyMask, fromBatch, maskRect, maskStroke, mse, toBatch, withMask, type LabImage } from './labImage';
 
 const image = (height: number, width: number, value = 0.5): LabImage => ({ height, width, channels: 1, data: new Float32Array(height * width).fill(value) });
 
@@ -44,5 +44,12 @@ describe('the lab’s masks and errors', () => {
     const back = fromBatch(toBatch([im]));
     expect(back.data[1]).toBeCloseTo(0.1, 2);
     expect(back.data[5]).toBe(1); // clipped
+  });
+
+  it('says how the output’s error compares with the input’s, up or down', () => {
+    expect(change(0.2, 0.05)).toBe('75 % lower');
+    expect(change(0.0264, 0.0353)).toBe('34 % higher');
+    expect(change(0.1, 0.1)).toBe('about the same');
+    expect(change(null, 0.1)).toBe('');
   });
 });

@@ -95,3 +95,10 @@ export function mse(a: LabImage, b: LabImage, mask?: Mask): number | null {
   if (!mask) return meanSquaredError(a.data, b.data);
   return mask.includes(1) ? maskedError(a.data, b.data, a, mask) : null;
 }
+
+/** How the model's error compares with the corrupted input's: "62 % lower", or "15 % higher" where it made things worse. */
+export function change(before: number | null, after: number | null): string {
+  if (!before || after === null) return '';
+  const p = Math.round((100 * (after - before)) / before);
+  return p === 0 ? 'about the same' : `${Math.abs(p)} % ${p < 0 ? 'lower' : 'higher'}`;
+}

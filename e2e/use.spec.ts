@@ -1,0 +1,114 @@
+/**
+ * Using a trained model (issue 16): a class held out of training and found by the Anomalies view,
+ * and a mask drawn with the mouse in the Lab, filled in by an inpainting model.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { clickAsUser, expectOnTop, menu, screenshots } from './ui';
+
+async function train(page: Page, template: string, epochs: number) {
+  await menu(page, 'templates-menu', `template-${template}`);
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await expect(page.getByTestId('template-about')).toHaveAttribute('data-template', template);
+  const field = page.getByTestId('param-epochs');
+  await field.fill(String(epochs));
+  await field.press('Enter');
+  await clickAsUser(page.getByTestId('train-start'));
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+}
+
+test('Anomalies: train without one class, score the validation images, see it ranked high', async ({ page }) => {
+  await page.goto('/');
+  // Data: train on every class but Trouser.
+  await clickAsUser(page.getByTestId('dataset-button'));
+  await clickAsUser(page.getByTestId('class-choice-1'));
+  await expect(page.getByTestId('class-choice-1')).not.toBeChecked();
+  await clickAsUser(page.getByTestId('dataset-builtin'));
+  await expect(page.getByTestId('dataset-button')).toContainText('9 of 10');
+  await train(page, 'undercomplete', 2);
+
+  await clickAsUser(page.getByTestId('view-score'));
+  await clickAsUser(page.getByTestId('score-run'));
+  const histogram = page.getByTestId('score-histogram');
+  await expect(histogram).toHaveAttribute('data-total', '1000', { timeout: 60_000 });
+  await expect(page.getByTestId('score-highest')).toHaveAttribute('data-count', '24');
+  await expectOnTop(page.getByTestId('score-highest').locator('canvas').first());
+  await expect(page.getByTestId('score-per-class')).toContainText('held out');
+  const auc = Number(await page.getByTestId('score-auc').textContent());
+  console.log(`Trouser held out, 2 epochs: ROC AUC ${auc}`);
+  expect(auc).toBeGreaterThan(0.5);
+
+  // Drag on the histogram: the threshold follows, and the count above it changes.
+  const before = await page.getByTestId('score-over').textContent();
+  const box = (await histogram.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('score-over')).not.toHaveText(before!);
+  // Off the chart, so no tooltip is left in the screenshots.
+  await screenshots(page, 'anomalies', async () => {
+    await page.mouse.move(4, 600);
+    await page.waitForTimeout(600);
+  });
+});
+
+test('Lab: draw a mask with the mouse; an inpainting model fills it in, with both errors shown', async ({ page }) => {
+  await page.goto('/');
+  await train(page, 'inpainting', 1);
+  await clickAsUser(page.getByTestId('view-lab'));
+  await expect(page.getByTestId('lab-clean')).toBeVisible({ timeout: 30_000 });
+  await clickAsUser(page.getByTestId('lab-tool-rectangle'));
+  await page.getByTestId('lab-sigma').fill('0');
+
+  // A rectangle over the middle of the image, drawn with the pointer.
+  const canvas = page.getByTestId('lab-corrupted');
+  await expectOnTop(canvas);
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.35);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.65, { steps: 6 });
+  await page.mouse.up();
+
+  const inputError = page.getByTestId('lab-input-error');
+  const outputError = page.getByTestId('lab-output-error');
+  await expect(inputError).toContainText('in the mask');
+  await expect(outputError).toContainText(/in the mask \d\.\d{4}/);
+  const masked = async (text: Promise<string | null>) => Number(/in the mask (\d\.\d{4})/.exec((await text) ?? '')![1]);
+  const hole = await masked(inputError.textContent());
+  const filled = await masked(outputError.textContent());
+  console.log(`a drawn mask, inpainting 1 epoch: MSE in the mask ${hole} → ${filled}`);
+  expect(filled).toBeLessThan(hole);
+  await screenshots(page, 'lab-inpainting');
+
+  // Noise: the σ slider walks where the model breaks.
+  await clickAsUser(page.getByTestId('lab-clear-mask'));
+  await page.getByTestId('lab-sigma').fill('0.3');
+  await expect(inputError).toContainText(/MSE to clean 0\.0[1-9]/);
+  await clickAsUser(page.getByTestId('lab-walk-run'));
+  await expect(page.getByTestId('lab-walk')).toHaveAttribute('data-points', '11');
+  await screenshots(page, 'lab-noise');
+});
+
+test('Lab: a file that is not an image, and an image of another size, say so', async ({ page }) => {
+  await page.goto('/');
+  await train(page, 'undercomplete', 1);
+  await clickAsUser(page.getByTestId('view-lab'));
+  await expect(page.getByTestId('lab-clean')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('lab-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+  await expect(page.getByTestId('lab-error')).toContainText('notes.txt');
+  // A 40×60 RGB PNG for a 28×28 grayscale model.
+  const png = await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 60;
+    c.height = 40;
+    const ctx = c.getContext('2d')!;
+    ctx.fillStyle = '#c33';
+    ctx.fillRect(0, 0, 60, 40);
+    const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b!), 'image/png'));
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  });
+  await page.getByTestId('lab-file').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await expect(page.getByTestId('lab-note')).toContainText('wide.png');
+  await expect(page.getByTestId('lab-note')).toContainText(/28×28/);
+  await expect(page.getByTestId('lab-error')).toHaveCount(0);
+});
