@@ -55,7 +55,7 @@ export async function screenshots(page: Page, name: string, prepare?: () => Prom
 
 /** Every toolbar control whose text is cut short (its content wider than its box). */
 export async function truncatedToolbarLabels(page: Page): Promise<string[]> {
-  return page.locator('.toolbar button, .toolbar .toolbar__title').evaluateAll((els) =>
+  return page.locator('.toolbar button, .canvas__title').evaluateAll((els) =>
     els.filter((el) => el.scrollWidth > el.clientWidth + 1 || [...el.querySelectorAll('span')].some((s) => s.scrollWidth > s.clientWidth + 1 && getComputedStyle(s).overflow === 'hidden')).map((el) => el.textContent ?? ''),
   );
 }

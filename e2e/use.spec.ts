@@ -55,6 +55,10 @@ test('Anomalies: train without one class, score the validation images, see it ra
 test('Lab: draw a mask with the mouse; an inpainting model fills it in, with both errors shown', async ({ page }) => {
   await page.goto('/');
   await train(page, 'inpainting', 1);
+  // The dashboard shows what the model was given (the holes), its output and the clean target.
+  await expect(page.getByTestId('recon-grid')).toHaveAttribute('data-corrupted', '8');
+  await expect(page.getByTestId('recon-grid').locator('.recon__label', { hasText: 'given' })).toHaveCount(1);
+  await screenshots(page, 'inpainting-trained');
   await clickAsUser(page.getByTestId('view-lab'));
   await expect(page.getByTestId('lab-clean')).toBeVisible({ timeout: 30_000 });
   await clickAsUser(page.getByTestId('lab-tool-rectangle'));

@@ -4,7 +4,7 @@
  * the undercomplete template, 3 epochs on 4,096 built-in Fashion-MNIST training images (about 5 s
  * a run here), scored on the 1,000 validation images.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -137,6 +137,9 @@ describe('model:score', () => {
     expect(await errorOf(backend.invoke('model:score', { runId: all, datasetId: folderDatasetId(small, { ...SETTINGS, height: 8, width: 8, channels: 3 }) }))).toBe(`the images are 8×8×3; the model of run ${all} takes 28×28×1`);
     expect(await errorOf(backend.invoke('model:score', { runId: all, datasetId: 'builtin:cifar-10' }))).toBe('unknown dataset "builtin:cifar-10"');
     expect(await errorOf(backend.invoke('model:score', { runId: all, datasetId: folderDatasetId(join(files, 'none'), SETTINGS) }))).toBe(`${join(files, 'none')}: no such folder`);
+    const empty = join(files, 'empty-folder');
+    mkdirSync(empty);
+    expect(await errorOf(backend.invoke('model:score', { runId: all, datasetId: folderDatasetId(empty, SETTINGS) }))).toMatch(new RegExp(`^${empty}: .*no image`));
   });
 });
 

@@ -1,3 +1,4 @@
+import { GraphTitle } from './GraphTitle';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -197,6 +198,7 @@ export function GraphCanvas() {
       <Palette onAdd={addAtCentre} disabled={locked} />
       <div className="canvas" data-testid="graph-canvas" data-total-params={analysis.totalParams} data-node-count={doc.nodes.length}>
         <div className="canvas__summary" data-testid="graph-summary">
+          <GraphTitle />
           <span>
             <b data-testid="total-params">{analysis.totalParams.toLocaleString('en')}</b> parameters
           </span>

@@ -4,7 +4,7 @@ import { backendLabel } from '../../../core/format';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../core/templates';
 import { command, COMMANDS, shortcutLabel } from '../commands';
 import { useApp, useAppStore } from '../store/context';
-import { isTraining, selectDirty } from '../store/store';
+import { isTraining } from '../store/store';
 import { Menu, type MenuEntry } from './Menu';
 
 /** A toolbar button that is a registered command: same label, shortcut and enabled state everywhere. */
@@ -164,9 +164,6 @@ function RunControls() {
 
 export function Toolbar() {
   const view = useApp((s) => s.view);
-  const name = useApp((s) => s.doc.name);
-  const dirty = useApp(selectDirty);
-  const filePath = useApp((s) => s.filePath);
   const busy = useApp((s) => isTraining(s.training.status));
   const fileEntries = useCommandEntries(FILE_IDS);
   const editEntries = useCommandEntries(EDIT_IDS);
@@ -190,15 +187,6 @@ export function Toolbar() {
             <CommandButton id="redo" label="↷" className="btn btn--ghost btn--icon" />
           </div>
           <DatasetButton />
-          <div className="toolbar__title" title={filePath ?? 'not saved yet'} data-testid="graph-title">
-            {name}
-            {dirty && (
-              <span className="dirty" data-testid="dirty-marker" title="Unsaved changes">
-                {' '}
-                •
-              </span>
-            )}
-          </div>
         </>
       )}
       <div className="toolbar__spacer" />

@@ -53,7 +53,8 @@ export function ReconGrid({ recon, classNames }: { recon: ReconstructionGrid | n
       {recon ? (
         // Rows of four: each input directly above its reconstruction, so the eye compares pairs. A model
         // trained on corrupted inputs shows what it was given, its output and the clean target.
-        chunk(recon.originals.length, PER_ROW).map(([from, to]) => (
+        // Three rows (given, out, clean) take eight images each, so they fit where four pairs do.
+        chunk(recon.originals.length, corrupted ? PER_ROW * 2 : PER_ROW).map(([from, to]) => (
           <div key={from} className="recon__pair">
             {corrupted ? (
               <Row label="given" title="the input as the model's corruption leaves it" images={corrupted} from={from} to={to} recon={recon} tileTitle={(c) => `corrupted ${c}`} classNames={classNames} />
