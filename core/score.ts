@@ -1,7 +1,9 @@
 /**
  * Anomaly detection by reconstruction error, the pure part: per-class figures, the ROC curve of
- * "held-out classes against the rest" and its area, the extremes, and per-pixel error maps.
+ * "held-out classes against the rest" and its area, the extremes, per-pixel error maps, the ranking as CSV.
  */
+import type { ScoreResult } from './api';
+import { csvField, csvLines, float32Text } from './csv';
 
 export interface ClassStats {
   label: number;
@@ -127,4 +129,26 @@ export function meanSquaredErrors(inputs: Float32Array, outputs: Float32Array, c
     errors[i] = sum / size;
   }
   return errors;
+}
+
+/**
+ * A score's ranking, the most anomalous first: index, [file,] label, class, error (mean squared per
+ * pixel), and with a threshold, anomalous (1 when the error is over it). The app's export and the CLI's.
+ */
+export function scoresCsv(s: Pick<ScoreResult, 'errors' | 'indices' | 'labels' | 'classNames' | 'files'>, threshold?: number | null): string {
+  const order = Array.from(s.errors, (_, i) => i).sort((a, b) => s.errors[b]! - s.errors[a]! || a - b);
+  const flagged = threshold !== undefined && threshold !== null;
+  const header = ['index', ...(s.files ? ['file'] : []), 'label', 'class', 'error', ...(flagged ? ['anomalous'] : [])];
+  return csvLines(header, order.length, (r) => {
+    const i = order[r]!;
+    const error = s.errors[i]!;
+    return [
+      String(s.indices[i]),
+      ...(s.files ? [csvField(s.files[i]!)] : []),
+      String(s.labels[i]),
+      csvField(s.classNames[s.labels[i]!] ?? ''),
+      float32Text(error),
+      ...(flagged ? [error > threshold ? '1' : '0'] : []),
+    ];
+  });
 }

@@ -1,23 +1,9 @@
 /**
  * Codes written for other tools (dimensionality reduction, feature extraction): a CSV with one row
- * per image, or a NumPy .npy float32 array with the rows' labels in a CSV beside it. And the
- * ranking of a score (anomaly detection) as a CSV.
+ * per image, or a NumPy .npy float32 array with the rows' labels in a CSV beside it.
  */
-import type { ScoreResult } from '../../core/api';
+import { csvField, csvLines, float32Text } from '../../core/csv';
 import type { EncodedDataset } from './modelProtocol';
-
-/** The shortest decimal that reads back as the same float32 (at most 9 significant digits). */
-export function float32Text(v: number): string {
-  for (let digits = 6; digits < 9; digits++) {
-    const text = String(Number(v.toPrecision(digits)));
-    if (Math.fround(Number(text)) === v) return text;
-  }
-  return String(Number(v.toPrecision(9)));
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** The columns that say which image a row is: index (in its split), split, file (image folders), label, class. */
 function rowHeads(e: EncodedDataset): { header: string[]; row: (i: number) => string[] } {
@@ -27,23 +13,17 @@ function rowHeads(e: EncodedDataset): { header: string[]; row: (i: number) => st
   };
 }
 
-function lines(header: string[], count: number, row: (i: number) => string[]): string {
-  const out = [header.join(',')];
-  for (let i = 0; i < count; i++) out.push(row(i).join(','));
-  return `${out.join('\n')}\n`;
-}
-
 /** index, split, [file,] label, class, z0 … z(d−1): one row per image. */
 export function codesCsv(e: EncodedDataset): string {
   const heads = rowHeads(e);
   const z = Array.from({ length: e.codeSize }, (_, j) => `z${j}`);
-  return lines([...heads.header, ...z], e.count, (i) => [...heads.row(i), ...Array.from(e.codes.subarray(i * e.codeSize, (i + 1) * e.codeSize), float32Text)]);
+  return csvLines([...heads.header, ...z], e.count, (i) => [...heads.row(i), ...Array.from(e.codes.subarray(i * e.codeSize, (i + 1) * e.codeSize), float32Text)]);
 }
 
 /** The rows' labels for a .npy file: the same columns as the CSV, without the codes. */
 export function labelsCsv(e: EncodedDataset): string {
   const heads = rowHeads(e);
-  return lines(heads.header, e.count, heads.row);
+  return csvLines(heads.header, e.count, heads.row);
 }
 
 /** A NumPy .npy (format 1.0) of float32 rows × columns, little-endian. */
@@ -58,25 +38,4 @@ export function npy(data: Float32Array, rows: number, columns: number): Uint8Arr
   const body = new DataView(out.buffer, 10 + header.length);
   for (let i = 0; i < data.length; i++) body.setFloat32(i * 4, data[i]!, true);
   return out;
-}
-
-/**
- * A score's ranking, the most anomalous first: index, [file,] label, class, error (mean squared per
- * pixel), and with a threshold, anomalous (1 when the error is over it).
- */
-export function scoresCsv(s: ScoreResult, threshold?: number): string {
-  const order = s.errors.map((_, i) => i).sort((a, b) => s.errors[b]! - s.errors[a]! || a - b);
-  const header = ['index', ...(s.files ? ['file'] : []), 'label', 'class', 'error', ...(threshold === undefined ? [] : ['anomalous'])];
-  return lines(header, order.length, (r) => {
-    const i = order[r]!;
-    const error = s.errors[i]!;
-    return [
-      String(s.indices[i]),
-      ...(s.files ? [csvField(s.files[i]!)] : []),
-      String(s.labels[i]),
-      csvField(s.classNames[s.labels[i]!] ?? ''),
-      float32Text(error),
-      ...(threshold === undefined ? [] : [error > threshold ? '1' : '0']),
-    ];
-  });
 }

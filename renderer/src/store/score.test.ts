@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageBatch, ScoreResult } from '../../../core/api';
 import { histogram } from '../use/ScoreView';
 import { createTestApp, FakeBackend, runSummary, type TestApp } from '../testing/testApp';
-import { defaultThreshold, scoresCsv } from './scoreSlice';
+import { scoresCsv } from '../../../core/score';
+import { defaultThreshold } from './scoreSlice';
 
 let app: TestApp | null = null;
 afterEach(() => {
@@ -37,8 +38,8 @@ describe('anomaly scores', () => {
 
   it('export the ranking, most anomalous first, with a quoted class name and the threshold flag', () => {
     const csv = scoresCsv(result([0.1, 0.5, 0.2], [0, 1, 0]), 0.15).trim().split('\n');
-    expect(csv[0]).toBe('rank,index,file,label,class,error,anomalous');
-    expect(csv.slice(1)).toEqual(['1,1,,1,"bag, large",0.500000,1', '2,2,,0,shirt,0.200000,1', '3,0,,0,shirt,0.100000,0']);
+    expect(csv[0]).toBe('index,label,class,error,anomalous');
+    expect(csv.slice(1)).toEqual(['1,1,"bag, large",0.5,1', '2,0,shirt,0.2,1', '0,0,shirt,0.1,0']);
   });
 
   it('bin the histogram over every image, the held-out classes on their own', () => {

@@ -29,19 +29,6 @@ export function defaultThreshold(errors: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!;
 }
 
-/** The ranking as CSV: most anomalous first, with the file (image folders), label, class and error. */
-export function scoresCsv(r: ScoreResult, threshold: number | null): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const order = r.errors.map((_, i) => i).sort((a, b) => r.errors[b]! - r.errors[a]!);
-  const lines = [`rank,index,file,label,class,error${threshold === null ? '' : ',anomalous'}`];
-  order.forEach((i, rank) => {
-    const row = [rank + 1, r.indices[i], quote(r.files?.[i] ?? ''), r.labels[i], quote(r.classNames[r.labels[i]!] ?? ''), r.errors[i]!.toPrecision(6)];
-    if (threshold !== null) row.push(r.errors[i]! > threshold ? 1 : 0);
-    lines.push(row.join(','));
-  });
-  return `${lines.join('\n')}\n`;
-}
-
 export const createScoreSlice: SliceCreator<ScoreSlice> = ({ api }) => (set, get) => {
   const patch = (p: Partial<ScoreState>) => set({ score: { ...get().score, ...p } });
   return {

@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import type { ScoredImages, ScoreResult } from '../../../core/api';
 import { folderDatasetId } from '../../../core/data/datasetId';
+import { scoresCsv } from '../../../core/score';
 import { RunPicker } from '../explore/RunPicker';
 import { download, ImageTile } from '../plots/images';
 import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
 import { useApp, useAppStore } from '../store/context';
-import { scoresCsv } from '../store/scoreSlice';
 
 const BINS = 40;
 
