@@ -199,6 +199,26 @@ export interface ModelRef {
   checkpoint?: CheckpointChoice;
 }
 
+/** Where a trained model can go: ONNX (three .onnx files), TensorFlow.js Layers models, a PyTorch project. */
+export const EXPORT_FORMATS = ['onnx', 'tfjs', 'pytorch'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRequest extends ModelRef {
+  format: ExportFormat;
+  /** A new or empty folder; absent: a new folder under the workspace's exports/. */
+  path?: string;
+}
+
+export interface ExportResult {
+  /** The folder the files were written to. */
+  dir: string;
+  /** Their paths inside it. */
+  files: string[];
+  /** The weights exported: the best epoch's, or the last one's when the run has no best yet. */
+  checkpoint: CheckpointChoice;
+  epoch: number;
+}
+
 /** A trained model as the Explore view and the lab see it. */
 export interface ModelInfo {
   runId: string;
@@ -420,6 +440,8 @@ export interface Channels {
   'runs:restore': [{ runIds: string[] }, { restored: string[] }];
   /** Continues a stopped, interrupted or failed run from its last checkpoint. */
   'runs:continue': [RunRef, TrainStartResult];
+  /** The run's model written for another tool (ONNX, TensorFlow.js, a PyTorch project). */
+  'model:export': [ExportRequest, ExportResult];
   'graphs:list': [Empty, GraphFileInfo[]];
   'graphs:read': [{ path: string }, GraphFileText];
   'graphs:write': [GraphWriteRequest, { path: string }];

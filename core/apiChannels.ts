@@ -39,6 +39,7 @@ export const CHANNELS = [
   'model:score',
   'model:reconstruct',
   'model:prepare-image',
+  'model:export',
   'app:set-backend-preference',
 ] as const satisfies readonly Channel[];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Channel, RequestOf } from './api';
+import { EXPORT_FORMATS, type Channel, type RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
 import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, MAX_REQUEST_BYTES, utf8Length } from './limits';
@@ -75,6 +75,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'model:sample': z.object({ ...model, count: z.number().int().min(1).max(256), seed: z.number().int().min(0).max(2 ** 31 - 1), temperature: z.number().min(0).max(5) }).strict(),
   'model:score': z.object({ ...model, datasetId: z.string().min(1).max(16_384).optional(), extremes: z.number().int().min(0).max(64).optional() }).strict(),
   'model:reconstruct': z.object({ ...model, images: imageBatch }).strict(),
+  'model:export': z.object({ ...model, format: z.enum(EXPORT_FORMATS), path: path.optional() }).strict(),
   'model:prepare-image': z
     .object({ ...model, path: path.optional(), bytes: z.string().max(Math.ceil((32 * 1024 * 1024) / 3) * 4 + 4).optional(), name: z.string().max(255).optional() })
     .strict()

@@ -26,6 +26,7 @@ import { ContractError } from '../core/apiSchema';
 import { UsageError } from './cliErrors';
 import { table } from './cliTable';
 import { encode, EXPLORE_USAGE, interpolate, sample, score } from './cliExplore';
+import { EXPORT_USAGE, exportCommand } from './cliExport';
 import { ModelError } from './backend/modelProtocol';
 
 const USAGE = `usage:
@@ -45,6 +46,7 @@ const USAGE = `usage:
   bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
                                                  and samples/ into DIR (a new or empty folder)
 ${EXPLORE_USAGE}
+${EXPORT_USAGE}
 templates: ${TEMPLATE_NAMES.join(', ')}
 runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder)`;
 
@@ -407,6 +409,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'interpolate') return await interpolate(rest);
     if (command === 'encode') return await encode(rest);
     if (command === 'score') return await score(rest);
+    if (command === 'export') return await exportCommand(rest);
     if (command === undefined || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command ? 0 : 2;

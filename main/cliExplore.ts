@@ -48,7 +48,7 @@ function intOption(name: string, text: string | undefined, fallback: number, min
   return v;
 }
 
-function checkpointOption(text: string | undefined): CheckpointChoice {
+export function checkpointOption(text: string | undefined): CheckpointChoice {
   if (text === undefined) return 'best';
   if (text !== 'best' && text !== 'last') throw new UsageError(`--checkpoint must be best or last, got "${text}"`);
   return text;
@@ -64,7 +64,7 @@ function runArgs(name: string, positionals: string[], out: string | undefined, e
 }
 
 /** Runs `body` with a backend for the CLI, disposed after. */
-async function withBackend<T>(body: (backend: BottleneckBackend) => Promise<T>): Promise<T> {
+export async function withBackend<T>(body: (backend: BottleneckBackend) => Promise<T>): Promise<T> {
   const backend = new BottleneckBackend({ shell: 'cli' });
   try {
     return await body(backend);

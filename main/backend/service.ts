@@ -19,6 +19,7 @@ import { ModelHost } from './modelHost';
 import { ModelError, type ModelSource } from './modelProtocol';
 import { modelPreprocessing, prepareImage } from './prepareImage';
 import { appRoot, runsDir, workspaceDir } from './paths';
+import { exportModel, freeExportDir } from './export/exportModel';
 import { newRunId } from './runs/naming';
 import { ACTIVE_STATUSES } from './runs/format';
 import { RunStore } from './runs/store';
@@ -197,6 +198,11 @@ export class BottleneckBackend implements BottleneckApi {
         return this.models.call('score', this.modelSource(ref), { datasetId: datasetId ?? null, extremes: extremes ?? 24 }, this.jobProgress('score', ref.runId));
       },
       'model:reconstruct': async ({ images, ...ref }) => this.models.call('reconstruct', this.modelSource(ref), { images }),
+      'model:export': async ({ format, path, ...ref }) => {
+        const source = this.modelSource(ref);
+        const out = path ?? freeExportDir(join(workspaceDir(), 'exports'), source.runName, format);
+        return exportModel(source, format, ref.checkpoint ?? 'best', out);
+      },
       'model:prepare-image': async ({ path, bytes, name, ...ref }) => {
         const source = this.modelSource(ref);
         // The model's input, and why it cannot be used (no checkpoint), before the file is read.

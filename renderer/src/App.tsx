@@ -7,6 +7,7 @@ import { LabView } from './use/LabView';
 import { ScoreView } from './use/ScoreView';
 import { Inspector } from './editor/Inspector';
 import { DatasetDialog } from './panels/DatasetDialog';
+import { ExportDialog } from './panels/ExportDialog';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
 import { NoticeBar } from './panels/NoticeBar';
 import { RunsView } from './panels/RunsView';
@@ -109,6 +110,7 @@ export function App() {
       )}
       <FileDialog />
       <DatasetDialog />
+      <ExportDialog />
       <ConfirmDialog />
       <ShortcutsDialog />
     </div>

@@ -82,7 +82,7 @@ export function RunsList() {
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
   const [starredOnly, setStarredOnly] = useState(false);
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'startedAt', dir: -1 });
-  const { toggleCompared, starRun, deleteRuns, continueRun, openRunGraph, clearCompared, openExplore } = useAppStore().getState();
+  const { toggleCompared, starRun, deleteRuns, continueRun, openRunGraph, clearCompared, openExplore, openExport } = useAppStore().getState();
 
   const shown = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -191,6 +191,9 @@ export function RunsList() {
                     </button>
                     <button type="button" className="btn btn--ghost btn--small" data-testid={`run-explore-${r.id}`} disabled={r.damaged !== null || r.epochsDone === 0} title={r.epochsDone === 0 ? 'It has not finished an epoch yet' : 'Explore its latent space, and make new images'} onClick={() => void openExplore(r.id)}>
                       Explore
+                    </button>
+                    <button type="button" className="btn btn--ghost btn--small" data-testid={`run-export-${r.id}`} disabled={r.damaged !== null || r.epochsDone === 0} title={r.epochsDone === 0 ? 'It has not finished an epoch yet' : 'Export the model: ONNX, TensorFlow.js or a PyTorch project'} onClick={() => openExport({ id: r.id, name: r.name })}>
+                      Export…
                     </button>
                     {canContinue && (
                       <button type="button" className="btn btn--ghost btn--small" data-testid={`run-continue-${r.id}`} title="Continue from the last finished epoch" onClick={() => void continueRun(r.id)}>

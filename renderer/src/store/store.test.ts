@@ -242,3 +242,26 @@ describe('choosing a dataset', () => {
     expect(app.state.dataset?.id).toBe(saved.id);
   });
 });
+
+describe('exporting a model', () => {
+  it('sends the run, format, weights and folder; shows where the files went, or why not', async () => {
+    const b = new FakeBackend();
+    const requests: unknown[] = [];
+    b.handle('model:export', (r) => {
+      requests.push(r);
+      if (r.path === '/full') throw new Error('/full is not empty: export into a new or empty folder');
+      return { dir: r.path ?? '/ws/exports/run-onnx', files: ['README.md', 'autoencoder.onnx'], checkpoint: 'best', epoch: 3 };
+    });
+    app = await createTestApp(b);
+    app.state.openExport({ id: 'r1', name: 'My run' });
+    await app.state.exportModel({ format: 'onnx', checkpoint: 'best', path: null });
+    expect(requests[0]).toEqual({ runId: 'r1', format: 'onnx', checkpoint: 'best' });
+    expect(app.state.exporting.result?.dir).toBe('/ws/exports/run-onnx');
+    await app.state.exportModel({ format: 'pytorch', checkpoint: 'last', path: '/full' });
+    expect(requests[1]).toEqual({ runId: 'r1', format: 'pytorch', checkpoint: 'last', path: '/full' });
+    expect(app.state.exporting.error).toBe('/full is not empty: export into a new or empty folder');
+    expect(app.state.exporting.result).toBeNull();
+    app.state.openExport(null);
+    expect(app.state.exporting.runId).toBeNull();
+  });
+});

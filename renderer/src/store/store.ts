@@ -5,6 +5,7 @@ import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createExploreSlice, type ExploreSlice } from './exploreSlice';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice';
+import { createExportSlice, type ExportSlice } from './exportSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
@@ -71,7 +72,7 @@ export interface UiSlice {
   runCommand(id: string): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & ExportSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice creator with the injected dependencies. */
@@ -186,6 +187,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createRunsSlice(deps)(...a),
     ...createExploreSlice(deps)(...a),
     ...createScoreSlice(deps)(...a),
+    ...createExportSlice(deps)(...a),
   }));
   // A warning that the graph no longer fits the data goes once the graph is fixed.
   store.subscribe((s, before) => {

@@ -1,0 +1,96 @@
+/**
+ * Exporting a run's model through the contract: the files land in a new folder whole or not at all,
+ * a folder with files is never written into, and a run with nothing to export says so.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetId } from '../../../core/data/datasetId';
+import { buildTemplate } from '../../../core/templates';
+import { undercomplete } from '../../../core/templates/undercomplete';
+import { BUILTIN_FASHION_MNIST } from '../datasets';
+import { newRunId } from '../runs/naming';
+import { BottleneckBackend } from '../service';
+
+process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'export-home-'));
+const root = mkdtempSync(join(tmpdir(), 'export-runs-'));
+const out = mkdtempSync(join(tmpdir(), 'export-out-'));
+let backend: BottleneckBackend;
+let runId: string;
+
+const errorOf = (message: Promise<unknown>) => message.then(() => 'no error', (err: Error) => err.message);
+
+beforeAll(async () => {
+  backend = new BottleneckBackend({ shell: 'cli', runsRoot: root, graphsRoot: join(root, 'graphs'), settingsPath: join(root, 'settings.json') });
+  const graph = buildTemplate('undercomplete');
+  graph.training = { ...graph.training, epochs: 1, seed: 1 };
+  const finished = new Promise<string>((resolve, reject) =>
+    backend.on((e) => {
+      if (e.type !== 'train') return;
+      if (e.event.type === 'run-finished') resolve(e.event.runId);
+      if (e.event.type === 'run-failed' || e.event.type === 'run-stopped') reject(new Error(JSON.stringify(e.event)));
+    }),
+  );
+  await backend.invoke('train:start', { graph, datasetId: builtinDatasetId('fashion-mnist', { train: 1024, validation: 64 }) });
+  runId = await finished;
+}, 120_000);
+
+afterAll(() => backend.dispose());
+
+describe('model:export', () => {
+  it('writes the three tfjs models and a README into a new folder, leaving nothing else behind', async () => {
+    const dir = join(out, 'tfjs');
+    const result = await backend.invoke('model:export', { runId, format: 'tfjs', path: dir });
+    expect(result.dir).toBe(dir);
+    expect(result.epoch).toBe(1);
+    expect(result.files).toEqual(['README.md', 'autoencoder/model.json', 'autoencoder/weights.bin', 'decoder/model.json', 'decoder/weights.bin', 'encoder/model.json', 'encoder/weights.bin']);
+    for (const f of result.files) expect(existsSync(join(dir, f)), f).toBe(true);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('`image` [N, 28, 28, 1]');
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('writes the three ONNX models, which onnxruntime loads and runs on a batch of any size', async () => {
+    const dir = join(out, 'onnx');
+    const result = await backend.invoke('model:export', { runId, format: 'onnx', path: dir, checkpoint: 'last' });
+    expect(result.files).toEqual(['README.md', 'autoencoder.onnx', 'decoder.onnx', 'encoder.onnx']);
+    const session = await ort.InferenceSession.create(join(dir, 'autoencoder.onnx'));
+    expect(session.inputNames).toEqual(['image']);
+    expect(session.outputNames).toEqual(['reconstruction']);
+    const images = new ort.Tensor('float32', new Float32Array(3 * 28 * 28).fill(0.5), [3, 28, 28, 1]);
+    const { reconstruction } = await session.run({ image: images });
+    expect(reconstruction!.dims).toEqual([3, 28, 28, 1]);
+  });
+
+  it('never writes into a folder that holds files, nor over a file; an empty folder is used', async () => {
+    const full = join(out, 'full');
+    mkdirSync(full);
+    writeFileSync(join(full, 'mine.txt'), 'keep me');
+    expect(await errorOf(backend.invoke('model:export', { runId, format: 'tfjs', path: full }))).toBe(`${full} is not empty: export into a new or empty folder`);
+    expect(readdirSync(full)).toEqual(['mine.txt']);
+    const file = join(out, 'a-file');
+    writeFileSync(file, 'x');
+    expect(await errorOf(backend.invoke('model:export', { runId, format: 'tfjs', path: file }))).toBe(`${file} exists and is not a folder`);
+    const empty = join(out, 'empty');
+    mkdirSync(empty);
+    expect((await backend.invoke('model:export', { runId, format: 'tfjs', path: empty })).files).toHaveLength(7);
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('with no folder given, writes a new one under the workspace’s exports/ each time', async () => {
+    const first = await backend.invoke('model:export', { runId, format: 'tfjs' });
+    const second = await backend.invoke('model:export', { runId, format: 'tfjs' });
+    expect(first.dir.startsWith(join(process.env.BOTTLENECK_HOME!, 'exports'))).toBe(true);
+    expect(second.dir).toBe(`${first.dir}-2`);
+  });
+
+  it('a run with no checkpoint, or an unknown run: one line saying so', async () => {
+    const fresh = newRunId();
+    backend.runs.create(fresh, undercomplete(), BUILTIN_FASHION_MNIST);
+    backend.runs.update(fresh, { status: 'stopped' });
+    expect(await errorOf(backend.invoke('model:export', { runId: fresh, format: 'tfjs', path: join(out, 'none') }))).toBe(`run ${fresh} has no checkpoint yet: it has not finished an epoch`);
+    expect(existsSync(join(out, 'none'))).toBe(false);
+    expect(await errorOf(backend.invoke('model:export', { runId: 'nope', format: 'tfjs', path: join(out, 'none') }))).toBe('not a run id: "nope"');
+  });
+});

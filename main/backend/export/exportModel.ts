@@ -1,0 +1,177 @@
+/**
+ * Exporting a trained run's model to another tool: ONNX, TensorFlow.js or a PyTorch project.
+ * Nothing is written half-way (the files go to a hidden sibling folder renamed into place at the
+ * end) and a folder that already holds files is never written into.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { CheckpointChoice, ExportFormat } from '../../../core/api';
+import { ExportError } from '../../../core/export/deployment';
+import { exportOnnx } from '../../../core/export/onnx';
+import { parseGraphText } from '../../../core/graph/schema';
+import type { GraphDoc } from '../../../core/graph/types';
+import { excerpt } from '../../../core/limits';
+import type { TrainingState } from '../../../core/train/state';
+import { makeDirs } from '../atomicFile';
+import { hasCheckpoint, readCheckpoint } from '../checkpoints';
+import { describeWriteError } from '../diskErrors';
+import { ExportRefused } from '../runExport';
+import type { ExportedFile } from './files';
+import { tfjsFiles } from './tfjs';
+
+export interface ExportSource {
+  runId: string;
+  runDir: string;
+  runName: string;
+  datasetId: string;
+}
+
+/** What an exporter is given: the run's graph and the chosen checkpoint. */
+export interface ExportInput extends ExportSource {
+  doc: GraphDoc;
+  state: TrainingState;
+  checkpoint: CheckpointChoice;
+}
+
+type Exporter = (input: ExportInput) => Promise<ExportedFile[]>;
+
+const EXPORTERS = {
+  onnx: async ({ doc, state }) => {
+    const models = exportOnnx(doc, state.weights);
+    return [
+      { path: 'autoencoder.onnx', data: models.autoencoder },
+      { path: 'encoder.onnx', data: models.encoder },
+      { path: 'decoder.onnx', data: models.decoder },
+      { path: 'README.md', data: onnxReadme(doc) },
+    ];
+  },
+  tfjs: async ({ doc, state }) => [...(await tfjsFiles(doc, state.weights)), { path: 'README.md', data: tfjsReadme(doc) }],
+} as Record<ExportFormat, Exporter>;
+
+/** The run's graph and checkpoint, or an ExportRefused saying why there is nothing to export. */
+function readInput(source: ExportSource, checkpoint: CheckpointChoice): ExportInput {
+  if (!hasCheckpoint(source.runDir, checkpoint) && !hasCheckpoint(source.runDir, 'last')) throw new ExportRefused(`run ${source.runId} has no checkpoint yet: it has not finished an epoch`);
+  let doc: GraphDoc;
+  try {
+    doc = parseGraphText(readFileSync(join(source.runDir, 'graph.json'), 'utf8'));
+  } catch (err) {
+    throw new ExportRefused(`run ${source.runId}: its graph.json cannot be read (${(err as Error).message})`);
+  }
+  // A run that never improved on its first epoch still has a last checkpoint.
+  const kind = hasCheckpoint(source.runDir, checkpoint) ? checkpoint : 'last';
+  return { ...source, doc, state: readCheckpoint(source.runDir, kind), checkpoint: kind };
+}
+
+/** Refuses a target that exists and is not an empty folder. */
+function checkTarget(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new ExportRefused(`${dir} exists and is not a folder`);
+  if (readdirSync(dir).length > 0) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
+}
+
+/** Writes every file under a hidden sibling of `dir`, then renames it to `dir`. */
+function writeAll(dir: string, files: ExportedFile[]): void {
+  const staging = join(dirname(dir), `.${basename(dir)}.partial-${randomBytes(4).toString('hex')}`);
+  try {
+    makeDirs(staging);
+    for (const f of files) {
+      const path = join(staging, f.path);
+      makeDirs(dirname(path));
+      writeFileSync(path, f.data);
+    }
+    checkTarget(dir); // the folder may have been filled while the files were written
+    if (existsSync(dir)) rmdirSync(dir);
+    renameSync(staging, dir);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    if (err instanceof ExportRefused) throw err;
+    throw new Error(`cannot write the export to ${excerpt(dir, 200)}: ${describeWriteError(err)}`);
+  }
+}
+
+/**
+ * Exports the model of a run in `format` into `out` (new or empty). Returns the folder and its
+ * files (relative paths). Refusals (no checkpoint, a block a format cannot express, a folder in use)
+ * throw ExportRefused with the reason.
+ */
+export async function exportModel(source: ExportSource, format: ExportFormat, checkpoint: CheckpointChoice, out: string): Promise<{ dir: string; files: string[]; checkpoint: CheckpointChoice; epoch: number }> {
+  const dir = resolve(out);
+  checkTarget(dir);
+  const input = readInput(source, checkpoint);
+  let files: ExportedFile[];
+  try {
+    files = await EXPORTERS[format](input);
+  } catch (err) {
+    if (err instanceof ExportError) throw new ExportRefused(`cannot export run ${source.runId} as ${FORMAT_NAMES[format]}: ${err.message}`);
+    throw err;
+  }
+  writeAll(dir, files);
+  return { dir, files: files.map((f) => f.path).sort(), checkpoint: input.checkpoint, epoch: input.state.epoch };
+}
+
+export const FORMAT_NAMES: Record<ExportFormat, string> = { onnx: 'ONNX', tfjs: 'TensorFlow.js', pytorch: 'a PyTorch project' };
+
+/** A folder name for an export that does not exist yet under `parent`: "<run name>-<format>", then -2, -3… */
+export function freeExportDir(parent: string, runName: string, format: ExportFormat): string {
+  const stem = `${runName.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'model'}-${format}`;
+  for (let i = 1; ; i++) {
+    const dir = join(parent, i === 1 ? stem : `${stem}-${i}`);
+    if (!existsSync(dir)) return dir;
+  }
+}
+
+function shapeText(shape: readonly number[]): string {
+  return `[N, ${shape.join(', ')}]`;
+}
+
+function imageShape(doc: GraphDoc): number[] {
+  const input = doc.nodes.find((n) => n.kind === 'Input')!.params as { height: number; width: number; channels: number };
+  return [input.height, input.width, input.channels];
+}
+
+const LAYOUT = `Images are float32 in [0, 1], height × width × channels (NHWC), N images at a time. Blocks that only
+act while training (Dropout, GaussianNoise, RandomMask) are left out; a VAE's code is its mean.`;
+
+function onnxReadme(doc: GraphDoc): string {
+  const image = imageShape(doc);
+  return `# ${doc.name}: ONNX
+
+Three ONNX models (IR 8, opset 17), the batch dimension \`N\` dynamic:
+
+| file | input | output |
+| --- | --- | --- |
+| \`autoencoder.onnx\` | \`image\` ${shapeText(image)} | \`reconstruction\` ${shapeText(image)} |
+| \`encoder.onnx\` | \`image\` ${shapeText(image)} | \`code\` [N, code size] (a VAE's mean) |
+| \`decoder.onnx\` | \`code\` [N, code size] | \`reconstruction\` ${shapeText(image)} |
+
+${LAYOUT}
+
+\`\`\`python
+import onnxruntime as ort
+session = ort.InferenceSession("autoencoder.onnx")
+reconstruction, = session.run(None, {"image": images})  # images: float32 [N, H, W, C]
+\`\`\`
+`;
+}
+
+function tfjsReadme(doc: GraphDoc): string {
+  const image = imageShape(doc);
+  return `# ${doc.name}: TensorFlow.js
+
+Three tfjs Layers models, each a \`model.json\` with its \`weights.bin\`:
+
+| folder | input | output |
+| --- | --- | --- |
+| \`autoencoder/\` | \`image\` ${shapeText(image)} | the reconstruction ${shapeText(image)} |
+| \`encoder/\` | \`image\` ${shapeText(image)} | the code (a VAE's mean) |
+| \`decoder/\` | \`code\` | the reconstruction ${shapeText(image)} |
+
+${LAYOUT}
+
+\`\`\`js
+const model = await tf.loadLayersModel('file://autoencoder/model.json'); // or an http(s) URL
+const reconstruction = model.predict(images);
+\`\`\`
+`;
+}
