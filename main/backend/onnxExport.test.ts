@@ -1,3 +1,4 @@
+import { seededRandom } from '../../core/train/random';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,24 +24,13 @@ const TOLERANCE = 1e-4;
 const PYTHON = '/usr/bin/python3';
 const pythonOnnx = spawnSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0;
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Keeps the initial (Glorot) kernels but gives biases and BatchNorm's γ, β and moving statistics
  * values far from their zeros and ones, so that every term of every layer is exercised.
  */
 function perturbWeights(compiled: CompiledModel, seed: number): void {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const values = compiled.model.weights.map((v) => {
     const name = v.originalName;
     const current = v.read();
