@@ -41,6 +41,12 @@ function python(args: string[], cwd: string, timeout = 120_000) {
   return out.stdout;
 }
 
+/**
+ * torch 1.13's torchrun cannot read its default "--redirects 0 --tee 0" on Python ≥ 3.11 (IntFlag no
+ * longer iterates its 0 member): asking for stdout's tee works around it.
+ */
+const TORCHRUN_FIX = ['--redirects', '1', '--tee', '1'];
+
 const COMPARE = String.raw`
 import json, sys
 import numpy as np, torch
@@ -125,7 +131,7 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pytorch-project-'));
     writeProject(pytorchProject({ doc: graph, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId: 'first', runName: 'first' }), dir);
     const started = Date.now();
-    python(['-m', 'torch.distributed.run', '--nproc_per_node=2', '--master_port=29533', 'train.py', '--data', 'builtin', '--epochs', '2', '--device', 'cpu'], dir, 300_000);
+    python(['-m', 'torch.distributed.run', ...TORCHRUN_FIX, '--nproc_per_node=2', '--master_port=29533', 'train.py', '--data', 'builtin', '--epochs', '2', '--device', 'cpu'], dir, 300_000);
     const seconds = (Date.now() - started) / 1000;
     const rows = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
     const header = rows[0]!.split(',');

@@ -667,6 +667,9 @@ Several machines (run on each, with its own \`--node_rank\` where the rendezvous
 torchrun --nnodes=2 --nproc_per_node=4 --rdzv-backend=c10d --rdzv-endpoint=HOST:29500 train.py --data ${data} --epochs 5
 \`\`\`
 
+With PyTorch 1.13 on Python 3.11 or later, torchrun fails at start (\`'NoneType' object has no attribute 'get'\`):
+add \`--redirects 1 --tee 1\` before \`train.py\` (later PyTorch releases have no such trouble).
+
 \`--epochs\` counts the epochs to train from here (default: the rest of the run's ${t.epochs}, or ${t.epochs} more when it had finished).
 ${builtin ? '`--data builtin` reads `data/`; a folder holding the four Fashion-MNIST `*.idx.gz` files works too.' : '`--data` is the image folder (subfolders are the classes), read as the app read it.'}
 Training starts from \`weights.npz\`${withOptimizer ? ' and `optimizer.npz`' : ''} at epoch ${input.epoch} and counts on from there. The batch of
@@ -763,7 +766,7 @@ def read_idx(path):
     magic = struct.unpack(">I", raw[:4])[0]
     rank = magic & 0xFF
     dims = struct.unpack(">" + "I" * rank, raw[4:4 + 4 * rank])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims).copy()
 
 
 def load_builtin(folder, ref):
