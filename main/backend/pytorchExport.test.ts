@@ -8,11 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../core/compile/compile';
 import { imageAt, imageSize } from '../../core/data/dataset';
 import { builtinDatasetId } from '../../core/data/datasetId';
+import type { GraphDoc } from '../../core/graph/types';
 import { buildTemplate } from '../../core/templates';
+import { chainGraph } from '../../core/templates/undercomplete';
 import type { EpochEndEvent, TrainEvent } from '../../core/train/events';
 import { seededRandom } from '../../core/train/random';
 import { captureState, captureWeights } from '../../core/train/state';
@@ -47,6 +50,32 @@ function python(args: string[], cwd: string, timeout = 120_000) {
  */
 const TORCHRUN_FIX = ['--redirects', '1', '--tee', '1'];
 
+/**
+ * Every kind of layer with TF's awkward cases: strided 'same' convolutions and pooling that pad
+ * one pixel more after than before, a 'valid' transposed convolution whose kernel is smaller than
+ * its stride, BatchNorm, UpSampling, elu, selu and tanh, a training-only Dropout.
+ */
+function everyLayer(): GraphDoc {
+  return chainGraph('Every layer', [
+    { kind: 'Input', params: { height: 28, width: 28, channels: 1 } },
+    { kind: 'Conv2D', params: { filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' } },
+    { kind: 'BatchNorm' },
+    { kind: 'MaxPool2D', params: { poolSize: 3, strides: 2, padding: 'same' } },
+    { kind: 'Conv2D', params: { filters: 8, kernelSize: 2, strides: 1, padding: 'valid', activation: 'selu' } },
+    { kind: 'Flatten' },
+    { kind: 'Dropout', params: { rate: 0.1 } },
+    { kind: 'Bottleneck', params: { latentSize: 16, activation: 'tanh' } },
+    { kind: 'Dense', params: { units: 196, activation: 'relu' } },
+    { kind: 'Reshape', params: { targetShape: [7, 7, 4] } },
+    { kind: 'UpSampling2D', params: { size: 2 } },
+    { kind: 'Conv2DTranspose', params: { filters: 4, kernelSize: 1, strides: 2, padding: 'valid', activation: 'linear' } },
+    { kind: 'Conv2DTranspose', params: { filters: 4, kernelSize: 4, strides: 1, padding: 'same', activation: 'relu' } },
+    { kind: 'Activation', params: { activation: 'tanh' } },
+    { kind: 'Conv2D', params: { filters: 1, kernelSize: 3, strides: 1, padding: 'same', activation: 'sigmoid' } },
+    { kind: 'Output', params: { loss: 'mse' } },
+  ]);
+}
+
 const COMPARE = String.raw`
 import json, sys
 import numpy as np, torch
@@ -68,12 +97,17 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     await selectBackend();
   });
 
-  it.each(['undercomplete', 'convolutional', 'variational'] as const)('%s: model.py with weights.npz computes the app\'s autoencoder, encoder and decoder within 1e-4', async (template) => {
-    const graph = buildTemplate(template);
+  it.each(['undercomplete', 'convolutional', 'variational', 'every layer'] as const)('%s: model.py with weights.npz computes the app\'s autoencoder, encoder and decoder within 1e-4', async (template) => {
+    const graph = template === 'every layer' ? everyLayer() : buildTemplate(template);
     const compiled = compileGraph(graph);
-    // Non-zero biases, so a bias in the wrong place shows.
+    // Non-zero biases and BatchNorm statistics, so one in the wrong place shows.
     const random = seededRandom(7);
-    compiled.model.setWeights(compiled.model.weights.map((w) => (w.originalName.endsWith('/bias') ? tf.tensor(Float32Array.from({ length: w.shape[0]! }, () => random() * 0.2 - 0.1), w.shape as number[]) : w.read())));
+    const vector = (w: tfl.LayerVariable, from: number, to: number) => tf.tensor(Float32Array.from({ length: w.shape[0]! }, () => from + random() * (to - from)), w.shape as number[]);
+    const VECTORS: Record<string, [number, number]> = { bias: [-0.1, 0.1], beta: [-0.1, 0.1], gamma: [0.8, 1.2], moving_mean: [-0.2, 0.2], moving_variance: [0.5, 1.5] };
+    compiled.model.setWeights(compiled.model.weights.map((w) => {
+      const range = VECTORS[w.originalName.slice(w.originalName.lastIndexOf('/') + 1)];
+      return range ? vector(w, ...range) : w.read();
+    }));
     const weights = await captureWeights(compiled);
     const data = loadDataset(BUILTIN_FASHION_MNIST);
     const size = imageSize(data);
