@@ -4,7 +4,7 @@
  * CPU) continues a run as the app's own continuation does. Skipped when /usr/bin/python3 has no torch.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -128,6 +128,7 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     tf.dispose([x, recon, code, decoded]);
     compiled.dispose();
     const result = JSON.parse(python(['-c', COMPARE], dir).trim().split('\n').pop()!) as { autoencoder: number; encoder: number; decoder: number; shape: number[] };
+    rmSync(dir, { recursive: true, force: true });
     console.log(`${template}: max |torch − app| on 16 validation images: autoencoder ${result.autoencoder.toExponential(2)}, encoder ${result.encoder.toExponential(2)}, decoder ${result.decoder.toExponential(2)}`);
     expect(result.shape).toEqual([16, 28, 28, 1]);
     expect(result.autoencoder).toBeLessThan(1e-4);
@@ -165,7 +166,7 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pytorch-project-'));
     writeProject(pytorchProject({ doc: graph, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId: 'first', runName: 'first' }), dir);
     const started = Date.now();
-    python(['-m', 'torch.distributed.run', ...TORCHRUN_FIX, '--nproc_per_node=2', '--master_port=29533', 'train.py', '--data', 'builtin', '--epochs', '2', '--device', 'cpu'], dir, 300_000);
+    python(['-m', 'torch.distributed.run', ...TORCHRUN_FIX, '--nproc_per_node=2', `--master_port=${29500 + (process.pid % 500)}`, 'train.py', '--data', 'builtin', '--epochs', '2', '--device', 'cpu'], dir, 300_000);
     const seconds = (Date.now() - started) / 1000;
     const rows = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
     const header = rows[0]!.split(',');
@@ -177,6 +178,8 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     for (let i = 0; i < app.length; i++) {
       console.log(`  epoch ${app[i]!.epoch}: app val_loss ${app[i]!.val.toFixed(5)}, torch val_loss ${torch[i]?.val.toFixed(5)} (${((100 * (torch[i]!.val - app[i]!.val)) / app[i]!.val).toFixed(2)} %)`);
     }
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
     expect(torch.map((t) => t.epoch)).toEqual([2, 3]);
     expect(app.map((a) => a.epoch)).toEqual([2, 3]);
     for (let i = 0; i < 2; i++) expect(Math.abs(torch[i]!.val - app[i]!.val) / app[i]!.val).toBeLessThan(0.03);
