@@ -28,7 +28,13 @@ export function labelsCsv(e: EncodedDataset): string {
 
 /** A NumPy .npy (format 1.0) of float32 rows × columns, little-endian. */
 export function npy(data: Float32Array, rows: number, columns: number): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`;
+  return npyArray(data, [rows, columns]);
+}
+
+/** A NumPy .npy (format 1.0) of float32 values of any shape (row-major), little-endian. */
+export function npyArray(data: Float32Array, shape: readonly number[]): Uint8Array {
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
   // Magic (6) + version (2) + length (2) + header, padded with spaces and a newline to 64 bytes.
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
   const out = new Uint8Array(10 + header.length + data.byteLength);
