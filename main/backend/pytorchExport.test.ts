@@ -23,7 +23,8 @@ import { trainAutoencoder } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { npyArray } from './codesFile';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
-import { pytorchProject, type ExportedFile } from './export/pytorch';
+import type { ExportedFile } from './export/files';
+import { pytorchProject } from './export/pytorch';
 import { selectBackend } from './tfBackend';
 
 const PYTHON = '/usr/bin/python3';

@@ -18,6 +18,7 @@ import { hasCheckpoint, readCheckpoint } from '../checkpoints';
 import { describeWriteError } from '../diskErrors';
 import { ExportRefused } from '../runExport';
 import type { ExportedFile } from './files';
+import { pytorchProject } from './pytorch';
 import { tfjsFiles } from './tfjs';
 
 export interface ExportSource {
@@ -36,7 +37,7 @@ export interface ExportInput extends ExportSource {
 
 type Exporter = (input: ExportInput) => Promise<ExportedFile[]>;
 
-const EXPORTERS = {
+const EXPORTERS: Record<ExportFormat, Exporter> = {
   onnx: async ({ doc, state }) => {
     const models = exportOnnx(doc, state.weights);
     return [
@@ -47,7 +48,8 @@ const EXPORTERS = {
     ];
   },
   tfjs: async ({ doc, state }) => [...(await tfjsFiles(doc, state.weights)), { path: 'README.md', data: tfjsReadme(doc) }],
-} as Record<ExportFormat, Exporter>;
+  pytorch: async ({ doc, state, datasetId, runId, runName }) => pytorchProject({ doc, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId, runName }),
+};
 
 /** The run's graph and checkpoint, or an ExportRefused saying why there is nothing to export. */
 function readInput(source: ExportSource, checkpoint: CheckpointChoice): ExportInput {

@@ -31,13 +31,8 @@ import type { GraphDoc, GraphNode } from '../../../core/graph/types';
 import { analyzeGraph, hasErrors } from '../../../core/shapes/infer';
 import type { SavedTensor } from '../../../core/train/state';
 import { assetsDir } from '../paths';
+import type { ExportedFile } from './files';
 import { npz } from './npz';
-
-export interface ExportedFile {
-  /** Relative to the export folder, with forward slashes. */
-  path: string;
-  data: Uint8Array | string;
-}
 
 export interface PytorchProjectInput {
   doc: GraphDoc;
