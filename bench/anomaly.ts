@@ -18,6 +18,7 @@ import { buildTemplate } from '../core/templates';
 import { BUILTIN_FASHION_MNIST, loadDataset } from '../main/backend/datasets';
 import { BottleneckBackend } from '../main/backend/service';
 import { unlikeImages, writePngFolder } from '../main/backend/testImages';
+import { trainToEnd } from '../main/backend/trainToEnd';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '10' }, train: { type: 'string' } } });
 const epochs = Number(values.epochs);
@@ -32,15 +33,7 @@ async function trained(datasetId: string): Promise<{ runId: string; seconds: num
   const graph: GraphDoc = buildTemplate('undercomplete');
   graph.training = { ...graph.training, epochs, seed: 1 };
   const started = performance.now();
-  const done = new Promise<string>((resolve, reject) =>
-    backend.on((e) => {
-      if (e.type !== 'train') return;
-      if (e.event.type === 'run-finished') resolve(e.event.runId);
-      if (e.event.type === 'run-failed' || e.event.type === 'run-stopped') reject(new Error(JSON.stringify(e.event)));
-    }),
-  );
-  await backend.invoke('train:start', { graph, datasetId });
-  const runId = await done;
+  const runId = await trainToEnd(backend, graph, datasetId);
   return { runId, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -12,7 +12,7 @@ import type { ReshapeParams } from '../blocks/reshape';
 import { product } from '../blocks/types';
 import type { VariationalBottleneckParams } from '../blocks/variationalBottleneck';
 import type { GraphDoc, GraphNode } from '../graph/types';
-import { analyzeGraph, hasErrors, type GraphAnalysis } from '../shapes/infer';
+import { analyzeGraph, firstError, type GraphAnalysis } from '../shapes/infer';
 import type { Corruption } from '../train/corruption';
 import { CorruptionLayer } from './noise';
 import { Sampling } from './sampling';
@@ -139,10 +139,8 @@ function lossSpec(bottleneck: GraphNode, output: GraphNode, inputSize: number): 
  */
 export function compileGraph(doc: GraphDoc, seed = doc.training.seed): CompiledModel {
   const analysis = analyzeGraph(doc);
-  if (hasErrors(analysis)) {
-    const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
-    throw new CompileError(first.nodeId ? `node "${first.nodeId}": ${first.message}` : first.message);
-  }
+  const error = firstError(analysis);
+  if (error) throw new CompileError(error);
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const chain = analysis.order.map((id) => byId.get(id)!);
   const inputNode = chain.find((n) => n.kind === 'Input')!;

@@ -8,7 +8,7 @@
 import { BOTTLENECK_KINDS, withDefaults } from '../blocks/registry';
 import type { VariationalBottleneckParams } from '../blocks/variationalBottleneck';
 import type { GraphDoc, GraphNode } from '../graph/types';
-import { analyzeGraph, hasErrors } from '../shapes/infer';
+import { analyzeGraph, firstError } from '../shapes/infer';
 
 /** Blocks that only act while training: identity at inference. */
 export const TRAINING_ONLY_KINDS = ['Dropout', 'GaussianNoise', 'RandomMask'] as const;
@@ -45,10 +45,8 @@ export interface InferenceChain {
 /** The deployment graph of a valid training graph. */
 export function deploymentGraph(doc: GraphDoc): GraphDoc {
   const analysis = analyzeGraph(doc);
-  if (hasErrors(analysis)) {
-    const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
-    throw new ExportError(first.nodeId ? `block "${first.nodeId}": ${first.message}` : first.message);
-  }
+  const error = firstError(analysis);
+  if (error) throw new ExportError(error);
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const chain = analysis.order.map((id) => byId.get(id)!).filter((n) => !isTrainingOnly(n));
   const nodes = chain.map((n): GraphNode => {

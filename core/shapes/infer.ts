@@ -31,6 +31,13 @@ export function hasErrors(analysis: GraphAnalysis): boolean {
   return analysis.diagnostics.some((d) => d.severity === 'error');
 }
 
+/** The graph's first error in one line, naming its block ('node "id": why'), or null when it has none. */
+export function firstError(analysis: GraphAnalysis): string | null {
+  const first = analysis.diagnostics.find((d) => d.severity === 'error');
+  if (!first) return null;
+  return first.nodeId ? `node "${first.nodeId}": ${first.message}` : first.message;
+}
+
 export function errorsFor(analysis: GraphAnalysis, nodeId: string): Diagnostic[] {
   return analysis.diagnostics.filter((d) => d.nodeId === nodeId && d.severity === 'error');
 }

@@ -10,6 +10,7 @@ import { buildTemplate, type TemplateName } from '../../core/templates';
 import { undercomplete } from '../../core/templates/undercomplete';
 import { newRunId } from './runs/naming';
 import { BottleneckBackend } from './service';
+import { trainToEnd } from './trainToEnd';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'explore-home-'));
 const DATA = 'builtin:fashion-mnist?train=256&validation=1000';
@@ -23,15 +24,7 @@ async function train(b: BottleneckBackend, template: TemplateName, codeSize?: nu
   const graph = buildTemplate(template);
   if (codeSize) graph.nodes.find((n) => n.kind === 'VariationalBottleneck' || n.kind === 'Bottleneck')!.params.latentSize = codeSize;
   graph.training = { ...graph.training, epochs: 1, batchSize: 64 };
-  const finished = new Promise<string>((resolve, reject) =>
-    b.on((e) => {
-      if (e.type !== 'train') return;
-      if (e.event.type === 'run-finished') resolve(e.event.runId);
-      if (e.event.type === 'run-failed' || e.event.type === 'run-stopped') reject(new Error(JSON.stringify(e.event)));
-    }),
-  );
-  await b.invoke('train:start', { graph, datasetId: DATA });
-  return finished;
+  return trainToEnd(b, graph, DATA);
 }
 
 const pixels = (batch: ImageBatch, i: number) => {

@@ -232,7 +232,7 @@ describe('ONNX export', () => {
     const doc = buildTemplate('convolutional');
     const conv = doc.nodes.find((n) => n.kind === 'Conv2D')!;
     conv.params = { ...conv.params, kernelSize: 40, padding: 'valid' };
-    expect(() => exportOnnx(doc, [])).toThrow(new RegExp(`block "${conv.id}"`));
+    expect(() => exportOnnx(doc, [])).toThrow(new RegExp(`node "${conv.id}"`));
     expect(() => exportOnnx(buildTemplate('undercomplete'), [], { opset: 11 })).toThrow(ExportError);
   });
 

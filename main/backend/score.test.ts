@@ -20,6 +20,7 @@ import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
 import { newRunId } from './runs/naming';
 import { BottleneckBackend } from './service';
 import { unlikeImages, writePngFolder } from './testImages';
+import { trainToEnd } from './trainToEnd';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'score-home-'));
 const root = mkdtempSync(join(tmpdir(), 'score-runs-'));
@@ -35,15 +36,7 @@ let noTrousers: string;
 async function train(datasetId: string): Promise<string> {
   const graph = buildTemplate('undercomplete');
   graph.training = { ...graph.training, epochs: 3, seed: 1 };
-  const finished = new Promise<string>((resolve, reject) =>
-    backend.on((e) => {
-      if (e.type !== 'train') return;
-      if (e.event.type === 'run-finished') resolve(e.event.runId);
-      if (e.event.type === 'run-failed' || e.event.type === 'run-stopped') reject(new Error(JSON.stringify(e.event)));
-    }),
-  );
-  await backend.invoke('train:start', { graph, datasetId });
-  return finished;
+  return trainToEnd(backend, graph, datasetId);
 }
 
 const bytesOf = (batch: ImageBatch) => Buffer.from(batch.pixels, 'base64');

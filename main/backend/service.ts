@@ -6,7 +6,7 @@ import { parseRequest } from '../../core/apiSchema';
 import { parseDatasetId } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
-import { analyzeGraph, hasErrors } from '../../core/shapes/infer';
+import { analyzeGraph, firstError } from '../../core/shapes/infer';
 import { estimateTrainingMemory, memoryLimit, memoryRefusal } from '../../core/shapes/memory';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
@@ -104,10 +104,8 @@ export class BottleneckBackend implements BottleneckApi {
       }),
       'train:start': async ({ graph, datasetId }) => {
         const analysis = analyzeGraph(graph);
-        if (hasErrors(analysis)) {
-          const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
-          throw new Error(`the graph has errors: ${first.nodeId ? `node "${first.nodeId}": ` : ''}${first.message}`);
-        }
+        const error = firstError(analysis);
+        if (error) throw new Error(`the graph has errors: ${error}`);
         checkDatasetId(datasetId);
         await this.checkMemory(graph, analysis);
         const runId = newRunId();

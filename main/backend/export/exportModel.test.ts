@@ -13,6 +13,7 @@ import { undercomplete } from '../../../core/templates/undercomplete';
 import { BUILTIN_FASHION_MNIST } from '../datasets';
 import { newRunId } from '../runs/naming';
 import { BottleneckBackend } from '../service';
+import { trainToEnd } from '../trainToEnd';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'export-home-'));
 const root = mkdtempSync(join(tmpdir(), 'export-runs-'));
@@ -26,15 +27,7 @@ beforeAll(async () => {
   backend = new BottleneckBackend({ shell: 'cli', runsRoot: root, graphsRoot: join(root, 'graphs'), settingsPath: join(root, 'settings.json') });
   const graph = buildTemplate('undercomplete');
   graph.training = { ...graph.training, epochs: 1, seed: 1 };
-  const finished = new Promise<string>((resolve, reject) =>
-    backend.on((e) => {
-      if (e.type !== 'train') return;
-      if (e.event.type === 'run-finished') resolve(e.event.runId);
-      if (e.event.type === 'run-failed' || e.event.type === 'run-stopped') reject(new Error(JSON.stringify(e.event)));
-    }),
-  );
-  await backend.invoke('train:start', { graph, datasetId: builtinDatasetId('fashion-mnist', { train: 1024, validation: 64 }) });
-  runId = await finished;
+  runId = await trainToEnd(backend, graph, builtinDatasetId('fashion-mnist', { train: 1024, validation: 64 }));
 }, 120_000);
 
 afterAll(() => backend.dispose());

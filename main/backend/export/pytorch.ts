@@ -28,7 +28,7 @@ import type { VariationalBottleneckParams } from '../../../core/blocks/variation
 import { parseDatasetId } from '../../../core/data/datasetId';
 import { ExportError } from '../../../core/export/deployment';
 import type { GraphDoc, GraphNode } from '../../../core/graph/types';
-import { analyzeGraph, hasErrors } from '../../../core/shapes/infer';
+import { analyzeGraph, firstError } from '../../../core/shapes/infer';
 import type { SavedTensor } from '../../../core/train/state';
 import { assetsDir } from '../paths';
 import type { ExportedFile } from './files';
@@ -250,10 +250,8 @@ function indent(lines: string[], spaces: number): string {
 /** model.py for a valid training graph. */
 export function modelSource(doc: GraphDoc): ModelSource {
   const analysis = analyzeGraph(doc);
-  if (hasErrors(analysis)) {
-    const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
-    throw new ExportError(first.nodeId ? `block "${first.nodeId}": ${first.message}` : first.message);
-  }
+  const error = firstError(analysis);
+  if (error) throw new ExportError(error);
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const chain = analysis.order.map((id) => byId.get(id)!);
   const inputShape = [...analysis.inputShape!];
