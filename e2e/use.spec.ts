@@ -26,7 +26,11 @@ test('Anomalies: train without one class, score the validation images, see it ra
   await expect(page.getByTestId('dataset-button')).toContainText('9 of 10');
   await train(page, 'undercomplete', 2);
 
-  await clickAsUser(page.getByTestId('view-score'));
+  // The template says what it is for and leads to the view that shows it.
+  await clickAsUser(page.getByTestId('template-about').locator('summary'));
+  await expect(page.getByTestId('template-about')).toContainText('anomaly detection');
+  await clickAsUser(page.getByTestId('template-try'));
+  await expect(page.getByTestId('view-score')).toHaveAttribute('aria-selected', 'true');
   await clickAsUser(page.getByTestId('score-run'));
   const histogram = page.getByTestId('score-histogram');
   await expect(histogram).toHaveAttribute('data-total', '1000', { timeout: 60_000 });

@@ -155,6 +155,7 @@ export function Inspector() {
     return (
       <aside className="card inspector" data-testid="inspector">
         <h2 className="card__title">{selectedCount > 1 ? `${selectedCount} blocks selected` : 'Graph and training'}</h2>
+        <TemplateAbout />
         <label className="field">
           <span className="field__label">Name</span>
           <TextField name="graph-name" editKey="graph.name" value={doc.name} disabled={busy} onApply={(v, key) => rename(v, key)} />
@@ -186,7 +187,6 @@ export function Inspector() {
           )}
         </div>
         <p className="muted small">Select a block to edit it.</p>
-        <TemplateAbout />
       </aside>
     );
   }

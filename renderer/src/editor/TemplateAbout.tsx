@@ -25,8 +25,8 @@ export function TemplateAbout() {
   const { label, about } = TEMPLATES[name];
   const place = PLACES[about.tryIn];
   return (
-    <section className="template-about" data-testid="template-about" data-template={name}>
-      <h3 className="template-about__title">{label} autoencoder</h3>
+    <details className="template-about" data-testid="template-about" data-template={name}>
+      <summary className="template-about__title">About the {label.toLowerCase()} autoencoder</summary>
       <p>{about.what}</p>
       <p>
         <b>Used for</b> {about.usedFor}
@@ -37,6 +37,6 @@ export function TemplateAbout() {
       <button type="button" className="link" data-testid="template-try" onClick={() => store.getState().runCommand(place.view)}>
         {place.label} →
       </button>
-    </section>
+    </details>
   );
 }
