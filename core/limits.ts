@@ -71,3 +71,11 @@ export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxS
   }
   return null;
 }
+
+/** The largest image file the Lab and the CLI will decode (the API carries it base64). */
+export const MAX_IMAGE_FILE_BYTES = 32 * 1024 * 1024;
+
+/** Why an image file is too large, in the words both the Lab and the backend use; null when it is not. */
+export function imageFileTooLarge(bytes: number): string | null {
+  return bytes > MAX_IMAGE_FILE_BYTES ? `the file is ${(bytes / 2 ** 20).toFixed(0)} MB; images up to ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MB can be used` : null;
+}

@@ -6,12 +6,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { PreparedImage } from '../../core/api';
 import { parseDatasetId } from '../../core/data/datasetId';
+import { imageFileTooLarge } from '../../core/limits';
 import type { FitMode, Preprocessing } from '../../core/data/preprocessing';
 import { decodeImage, imageHeader } from './imageFolder';
 import { ModelError } from './modelProtocol';
 
 /** The largest image file taken: what the contract lets a dropped file's bytes be. */
-export const MAX_IMAGE_FILE_BYTES = 32 * 1024 * 1024;
 
 /**
  * How images are fitted to a model: its input size and channels, with the fit (and split) of the
@@ -61,7 +61,8 @@ export async function prepareImage(input: { path?: string; bytes?: string; name?
       const code = (err as NodeJS.ErrnoException).code;
       throw fail(code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (err as Error).message})`);
     }
-    if (size > MAX_IMAGE_FILE_BYTES) throw fail(`the file is ${(size / 2 ** 20).toFixed(0)} MB; images up to ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MB can be used`);
+    const tooLarge = imageFileTooLarge(size);
+    if (tooLarge) throw fail(tooLarge);
     bytes = await readFile(input.path).catch((err: NodeJS.ErrnoException) => {
       throw fail(`cannot be read (${err.code ?? err.message})`);
     });

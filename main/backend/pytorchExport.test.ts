@@ -93,13 +93,26 @@ diff = lambda a, b: float(np.max(np.abs(a - np.load(b))))
 print(json.dumps({"autoencoder": diff(recon, "app_recon.npy"), "encoder": diff(code, "app_code.npy"), "decoder": diff(decoded, "app_decoded.npy"), "shape": list(recon.shape)}))
 `;
 
+/**
+ * A VAE whose name has backslashes and triple quotes and whose blocks are called like Python
+ * keywords and nn.Module methods: model.py must still load.
+ */
+function awkwardNames(): GraphDoc {
+  const graph = buildTemplate('variational');
+  graph.name = 'C:\\Users\\x """ \\N{bad} model';
+  const ids = ['class', 'eval', 'mean', 'to', '2d', 'forward'];
+  const renames = new Map(graph.nodes.filter((n) => n.kind !== 'Input' && n.kind !== 'Output').map((n, i) => [n.id, ids[i % ids.length]! + (i >= ids.length ? String(i) : '')]));
+  const id = (old: string) => renames.get(old) ?? old;
+  return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, id: id(n.id) })), edges: graph.edges.map((e) => ({ ...e, source: id(e.source), target: id(e.target) })) };
+}
+
 describe.skipIf(skipReason !== null)('PyTorch project export', () => {
   beforeAll(async () => {
     await selectBackend();
   });
 
-  it.each(['undercomplete', 'convolutional', 'variational', 'every layer'] as const)('%s: model.py with weights.npz computes the app\'s autoencoder, encoder and decoder within 1e-4', async (template) => {
-    const graph = template === 'every layer' ? everyLayer() : buildTemplate(template);
+  it.each(['undercomplete', 'convolutional', 'variational', 'every layer', 'awkward names'] as const)('%s: model.py with weights.npz computes the app\'s autoencoder, encoder and decoder within 1e-4', async (template) => {
+    const graph = template === 'every layer' ? everyLayer() : template === 'awkward names' ? awkwardNames() : buildTemplate(template);
     const compiled = compileGraph(graph);
     // Non-zero biases and BatchNorm statistics, so one in the wrong place shows.
     const random = seededRandom(7);
@@ -137,9 +150,12 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     expect(result.decoder).toBeLessThan(1e-4);
   });
 
-  it('train.py under torchrun (2 processes, Gloo) continues a 1-epoch run as the app continues it: val loss within 3 % after 2 more epochs', async () => {
+  /**
+   * Trains `datasetId` 1 epoch in the app, then continues it for `more` epochs twice: in the app, and
+   * exported under torchrun with 2 processes. Returns both validation-loss curves.
+   */
+  async function continueBoth(datasetId: string, more: number, torchTimeout = 300_000): Promise<{ app: { epoch: number; val: number }[]; torch: { epoch: number; val: number }[]; seconds: number }> {
     const backend = await selectBackend();
-    const datasetId = builtinDatasetId('fashion-mnist');
     const data = loadDataset(datasetId);
     const graph = buildTemplate('undercomplete');
     graph.training = { ...graph.training, epochs: 1, seed: 3 };
@@ -157,9 +173,9 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     const state = readCheckpoint(runDir, 'last');
     expect(state.epoch).toBe(1);
 
-    // The app's own continuation: 2 more epochs from the checkpoint.
+    // The app's own continuation from the checkpoint.
     const events: TrainEvent[] = [];
-    const continued = { ...graph, training: { ...graph.training, epochs: 3 } };
+    const continued = { ...graph, training: { ...graph.training, epochs: 1 + more } };
     const last = await trainAutoencoder({ runId: 'first', graph: continued, dataset: data, backend: backend.name, parallel: false, emit: (e) => events.push(e), resumeFrom: state });
     expect(last.type).toBe('run-finished');
     const app = events.filter((e): e is EpochEndEvent => e.type === 'epoch-end').map((e) => ({ epoch: e.epoch, val: e.val_loss }));
@@ -167,7 +183,7 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pytorch-project-'));
     writeProject(pytorchProject({ doc: graph, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId: 'first', runName: 'first' }), dir);
     const started = Date.now();
-    python(['-m', 'torch.distributed.run', ...TORCHRUN_FIX, '--nproc_per_node=2', `--master_port=${29500 + (process.pid % 500)}`, 'train.py', '--data', 'builtin', '--epochs', '2', '--device', 'cpu'], dir, 300_000);
+    python(['-m', 'torch.distributed.run', ...TORCHRUN_FIX, '--nproc_per_node=2', `--master_port=${29500 + (process.pid % 500)}`, 'train.py', '--data', 'builtin', '--epochs', String(more), '--device', 'cpu'], dir, torchTimeout);
     const seconds = (Date.now() - started) / 1000;
     const rows = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
     const header = rows[0]!.split(',');
@@ -175,14 +191,25 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
       const v = r.split(',').map(Number);
       return { epoch: v[0]!, val: v[header.indexOf('val_loss')]! };
     });
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
+    return { app, torch, seconds };
+  }
+
+  it('train.py under torchrun (2 processes, Gloo) continues a 1-epoch run as the app continues it: val loss within 3 % after 2 more epochs', async () => {
+    const { app, torch, seconds } = await continueBoth(builtinDatasetId('fashion-mnist'), 2);
     console.log(`continuing epoch 1 of the undercomplete template (10,000 images, batch 128, Adam) for 2 epochs (torchrun: ${seconds.toFixed(1)} s):`);
     for (let i = 0; i < app.length; i++) {
       console.log(`  epoch ${app[i]!.epoch}: app val_loss ${app[i]!.val.toFixed(5)}, torch val_loss ${torch[i]?.val.toFixed(5)} (${((100 * (torch[i]!.val - app[i]!.val)) / app[i]!.val).toFixed(2)} %)`);
     }
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(runDir, { recursive: true, force: true });
     expect(torch.map((t) => t.epoch)).toEqual([2, 3]);
     expect(app.map((a) => a.epoch)).toEqual([2, 3]);
     for (let i = 0; i < 2; i++) expect(Math.abs(torch[i]!.val - app[i]!.val) / app[i]!.val).toBeLessThan(0.03);
   }, 400_000);
+
+  it('a last batch with fewer images than processes (257 images, batch 128: one image) trains on every rank, no hang', async () => {
+    const { app, torch } = await continueBoth(builtinDatasetId('fashion-mnist', { train: 257, validation: 200 }), 1, 90_000);
+    expect(torch.map((t) => t.epoch)).toEqual([2]);
+    expect(Math.abs(torch[0]!.val - app[0]!.val) / app[0]!.val).toBeLessThan(0.03);
+  }, 200_000);
 });

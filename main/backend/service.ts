@@ -20,6 +20,7 @@ import { ModelError, type ModelSource } from './modelProtocol';
 import { modelPreprocessing, prepareImage } from './prepareImage';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { exportModel, freeExportDir } from './export/exportModel';
+import { makeDirs } from './atomicFile';
 import { newRunId } from './runs/naming';
 import { ACTIVE_STATUSES } from './runs/format';
 import { RunStore } from './runs/store';
@@ -198,7 +199,12 @@ export class BottleneckBackend implements BottleneckApi {
       'model:reconstruct': async ({ images, ...ref }) => this.models.call('reconstruct', this.modelSource(ref), { images }),
       'model:export': async ({ format, path, ...ref }) => {
         const source = this.modelSource(ref);
-        const out = path ?? freeExportDir(join(workspaceDir(), 'exports'), source.runName, format);
+        let out = path;
+        if (out === undefined) {
+          const exportsDir = join(workspaceDir(), 'exports');
+          makeDirs(exportsDir);
+          out = freeExportDir(exportsDir, source.runName, format);
+        }
         return exportModel(source, format, ref.checkpoint ?? 'best', out);
       },
       'model:prepare-image': async ({ path, bytes, name, ...ref }) => {

@@ -8,6 +8,7 @@ import { ScoreView } from './use/ScoreView';
 import { Inspector } from './editor/Inspector';
 import { DatasetDialog } from './panels/DatasetDialog';
 import { ExportDialog } from './panels/ExportDialog';
+import { ViewErrorBoundary } from './panels/ViewErrorBoundary';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
 import { NoticeBar } from './panels/NoticeBar';
 import { RunsView } from './panels/RunsView';
@@ -87,27 +88,29 @@ export function App() {
     <div className="app">
       <Toolbar />
       <NoticeBar />
-      {view === 'runs' ? (
-        <RunsView />
-      ) : view === 'explore' ? (
-        <ExploreView />
-      ) : view === 'score' ? (
-        <ScoreView />
-      ) : view === 'lab' ? (
-        <LabView />
-      ) : (
-        <main className="workspace">
-          <section className="canvas-area" aria-label="Graph editor">
-            <ReactFlowProvider>
-              <GraphCanvas />
-            </ReactFlowProvider>
-          </section>
-          <section className="dashboard" aria-label="Training">
-            <Inspector />
-            <TrainingDashboard />
-          </section>
-        </main>
-      )}
+      <ViewErrorBoundary view={view}>
+        {view === 'runs' ? (
+          <RunsView />
+        ) : view === 'explore' ? (
+          <ExploreView />
+        ) : view === 'score' ? (
+          <ScoreView />
+        ) : view === 'lab' ? (
+          <LabView />
+        ) : (
+          <main className="workspace">
+            <section className="canvas-area" aria-label="Graph editor">
+              <ReactFlowProvider>
+                <GraphCanvas />
+              </ReactFlowProvider>
+            </section>
+            <section className="dashboard" aria-label="Training">
+              <Inspector />
+              <TrainingDashboard />
+            </section>
+          </main>
+        )}
+      </ViewErrorBoundary>
       <FileDialog />
       <DatasetDialog />
       <ExportDialog />

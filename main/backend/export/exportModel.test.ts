@@ -2,7 +2,7 @@
  * Exporting a run's model through the contract: the files land in a new folder whole or not at all,
  * a folder with files is never written into, and a run with nothing to export says so.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -67,8 +67,16 @@ describe('model:export', () => {
     expect(await errorOf(backend.invoke('model:export', { runId, format: 'tfjs', path: file }))).toBe(`${file} exists and is not a folder`);
     const empty = join(out, 'empty');
     mkdirSync(empty);
+    const inode = statSync(empty).ino;
     expect((await backend.invoke('model:export', { runId, format: 'tfjs', path: empty })).files).toHaveLength(7);
+    // The user's folder itself is kept (a shell inside it still sees the files), with nothing hidden left in it.
+    expect(statSync(empty).ino).toBe(inode);
+    expect(readdirSync(empty).sort()).toEqual(['README.md', 'autoencoder', 'decoder', 'encoder']);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+    // A relative path, or one whose parent is missing: refused, nothing made.
+    expect(await errorOf(backend.invoke('model:export', { runId, format: 'tfjs', path: 'relative/x' }))).toBe('the export folder must be a full path (from / or a drive), got "relative/x"');
+    expect(await errorOf(backend.invoke('model:export', { runId, format: 'tfjs', path: join(out, 'no', 'such', 'x') }))).toBe(`${join(out, 'no', 'such')} does not exist: choose a folder inside one that does`);
+    expect(existsSync(join(out, 'no'))).toBe(false);
   });
 
   it('with no folder given, writes a new one under the workspace’s exports/ each time', async () => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
 import { ExportError } from '../../../core/export/deployment';
 import { exportOnnx } from '../../../core/export/onnx';
@@ -72,9 +72,15 @@ function checkTarget(dir: string): void {
   if (readdirSync(dir).length > 0) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
 }
 
-/** Writes every file under a hidden sibling of `dir`, then renames it to `dir`. */
+/**
+ * Writes every file into a hidden staging folder, then moves it into place: a new `dir` is the
+ * staging folder renamed; an existing empty `dir` (the user's, with its permissions) is kept and
+ * the staged entries are moved into it. A failure removes whatever was staged or moved.
+ */
 function writeAll(dir: string, files: ExportedFile[]): void {
-  const staging = join(dirname(dir), `.${basename(dir)}.partial-${randomBytes(4).toString('hex')}`);
+  const exists = existsSync(dir);
+  const staging = join(exists ? dir : dirname(dir), `.bottleneck-export-${randomBytes(4).toString('hex')}`);
+  const moved: string[] = [];
   try {
     makeDirs(staging);
     for (const f of files) {
@@ -82,11 +88,21 @@ function writeAll(dir: string, files: ExportedFile[]): void {
       makeDirs(dirname(path));
       writeFileSync(path, f.data);
     }
-    checkTarget(dir); // the folder may have been filled while the files were written
-    if (existsSync(dir)) rmdirSync(dir);
-    renameSync(staging, dir);
+    if (!exists) {
+      if (existsSync(dir)) throw new ExportRefused(`${dir} appeared while the files were written: export again into a new or empty folder`);
+      renameSync(staging, dir);
+      return;
+    }
+    // The folder may have been filled while the files were written.
+    if (readdirSync(dir).some((name) => join(dir, name) !== staging)) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
+    for (const name of readdirSync(staging)) {
+      renameSync(join(staging, name), join(dir, name));
+      moved.push(join(dir, name));
+    }
+    rmdirSync(staging);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
+    for (const path of moved) rmSync(path, { recursive: true, force: true });
     if (err instanceof ExportRefused) throw err;
     throw new Error(`cannot write the export to ${excerpt(dir, 200)}: ${describeWriteError(err)}`);
   }
@@ -98,7 +114,11 @@ function writeAll(dir: string, files: ExportedFile[]): void {
  * throw ExportRefused with the reason.
  */
 export async function exportModel(source: ExportSource, format: ExportFormat, checkpoint: CheckpointChoice, out: string): Promise<{ dir: string; files: string[]; checkpoint: CheckpointChoice; epoch: number }> {
+  // A relative path would land wherever the server happens to run; "~" is not expanded here.
+  if (!isAbsolute(out)) throw new ExportRefused(`the export folder must be a full path (from / or a drive), got "${excerpt(out, 200)}"`);
   const dir = resolve(out);
+  // Only the export folder itself is made, never missing folders above it.
+  if (!existsSync(dirname(dir))) throw new ExportRefused(`${dirname(dir)} does not exist: choose a folder inside one that does`);
   checkTarget(dir);
   const input = readInput(source, checkpoint);
   let files: ExportedFile[];

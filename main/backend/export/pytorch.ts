@@ -62,10 +62,22 @@ interface WeightEntry {
 
 type Layout = 'nhwc' | 'nchw' | 'flat';
 
-/** A Python identifier for a block id: "dense-3" → "dense_3". */
+/**
+ * Names a block id may not take as a module attribute: Python's keywords, and what nn.Module and
+ * these modules already use (a block called "eval" or "to" would hide the method).
+ */
+const RESERVED = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield ' +
+    'forward training train eval to cpu cuda float double half type apply modules children parameters named_parameters buffers named_buffers named_modules named_children state_dict load_state_dict zero_grad requires_grad_ register_buffer register_parameter add_module get_submodule extra_repr share_memory dump_patches ' +
+    'mean logvar encoder decoder encode decode forward_terms x torch nn F math'
+  ).split(' '),
+);
+
+/** A Python identifier for a block id: "dense-3" → "dense_3"; a reserved or non-letter start gets "b_". */
 function pyName(id: string, taken: Set<string>): string {
   let name = id.replace(/[^A-Za-z0-9_]/g, '_');
-  if (!/^[A-Za-z_]/.test(name)) name = `b_${name}`;
+  if (!/^[A-Za-z_]/.test(name) || RESERVED.has(name)) name = `b_${name}`;
   let unique = name;
   for (let i = 2; taken.has(unique); i++) unique = `${name}_${i}`;
   taken.add(unique);
@@ -293,7 +305,7 @@ export function modelSource(doc: GraphDoc): ModelSource {
   const table = weights.map((w) => `    (${pyString(w.name)}, ${pyString(w.path)}, ${pyString(w.kind)}, (${w.shape.join(', ')}${w.shape.length === 1 ? ',' : ''}), ${w.trainable ? 'True' : 'False'}),`);
   const encoderDoc = variational ? 'Image (N, H, W, C) → (μ, log σ²), each (N, code size).' : 'Image (N, H, W, C) → code (N, code size).';
   const source = `"""
-${doc.name.replace(/"""/g, "'''")}: the autoencoder exported from Bottleneck, as PyTorch modules.
+${doc.name.replace(/\\/g, '\\\\').replace(/"""/g, "'''")}: the autoencoder exported from Bottleneck, as PyTorch modules.
 
 Images go in and come out as the app holds them: float32 (N, H, W, C) with values in [0, 1].
 Convolutions run in PyTorch's NCHW inside; Flatten and Reshape work in NHWC order, as the app's
@@ -989,7 +1001,10 @@ class AppOrderSampler(DistributedSampler):
         order = self.order(self.epoch)
         for start in range(0, self.count, self.batch_size):
             batch = order[start:start + self.batch_size]
-            yield batch[self.rank::self.num_replicas], len(batch)
+            mine = batch[self.rank::self.num_replicas]
+            # A short last batch may leave a rank no rows; DDP still needs its forward and backward,
+            # so it runs one row of the batch with weight 0 (False: these rows do not count).
+            yield (mine, len(batch), True) if mine else (batch[:1], len(batch), False)
 
     def __len__(self):
         return math.ceil(self.count / self.batch_size)
@@ -1081,25 +1096,21 @@ def main():
         with open(metrics_path, "w", newline="") as f:
             csv.writer(f).writerow(columns)
 
-    params = [p for p in model.parameters() if p.requires_grad]
     for epoch in range(start_epoch + 1, start_epoch + epochs + 1):
         sampler.set_epoch(epoch - 1)
         sums = torch.zeros(5, dtype=torch.float64)
-        for indices, global_count in sampler:
+        for indices, global_count, counts in sampler:
             step += 1
             kl_weight = kl_weight_at(spec, step, steps_per_epoch)
             x = train_images[indices].to(device).float() / 255
             optimizer.zero_grad(set_to_none=True)
-            if len(indices):
-                terms = loss_terms(spec, net(x, terms=True), x, kl_weight)
-                # DDP averages the ranks' gradients: weigh each by its rows so the step is the global batch's mean.
-                objective = terms[0] * (len(indices) * world / global_count)
-            else:
-                terms = torch.zeros(4, device=device)
-                objective = sum(p.sum() * 0 for p in params)
+            rows = len(indices) if counts else 0
+            terms = loss_terms(spec, net(x, terms=True), x, kl_weight)
+            # DDP averages the ranks' gradients: weigh each by its rows so the step is the global batch's mean.
+            objective = terms[0] * (rows * world / global_count)
             objective.backward()
             optimizer.step()
-            sums += torch.cat([terms.detach().cpu().double() * len(indices), torch.tensor([float(len(indices))], dtype=torch.float64)])
+            sums += torch.cat([terms.detach().cpu().double() * rows, torch.tensor([float(rows)], dtype=torch.float64)])
         sums = all_sum(sums.to(device) if device.type == "cuda" else sums, world).cpu()
         train_terms = (sums[:4] / sums[4]).tolist()
         if not all(math.isfinite(v) for v in train_terms):

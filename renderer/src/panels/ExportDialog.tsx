@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { EXPORT_FORMATS, type CheckpointChoice, type ExportFormat } from '../../../core/api';
 import { useApi, useApp, useAppStore } from '../store/context';
 import { Modal } from './Dialogs';
@@ -18,6 +18,12 @@ export function ExportDialog() {
   const [format, setFormat] = useState<ExportFormat>('onnx');
   const [checkpoint, setCheckpoint] = useState<CheckpointChoice>('best');
   const [path, setPath] = useState('');
+  // Another run starts from the defaults: its folder is not the last run's.
+  useEffect(() => {
+    setFormat('onnx');
+    setCheckpoint('best');
+    setPath('');
+  }, [exporting.runId]);
   if (!exporting.runId) return null;
   const close = () => store.getState().openExport(null);
   const desktop = info?.shell === 'electron';
@@ -84,7 +90,7 @@ export function ExportDialog() {
         </div>
       )}
       <div className="modal__actions">
-        <button type="button" className="btn" onClick={close}>
+        <button type="button" className="btn" disabled={exporting.busy} title={exporting.busy ? 'The files are being written' : undefined} onClick={close}>
           {result ? 'Close' : 'Cancel'}
         </button>
         <button type="button" className="btn btn--primary" data-testid="export-run" disabled={exporting.busy} onClick={() => void store.getState().exportModel({ format, checkpoint, path: path.trim() || null })}>

@@ -3,7 +3,9 @@ import type { ImageBatch, ScoreResult } from '../../../core/api';
 import { histogram } from '../use/ScoreView';
 import { createTestApp, FakeBackend, runSummary, type TestApp } from '../testing/testApp';
 import { scoresCsv } from '../../../core/score';
-import { defaultThreshold } from './scoreSlice';
+import { folderDatasetId } from '../../../core/data/datasetId';
+import { folderIdFor } from '../use/ScoreView';
+import { defaultThreshold, largest } from './scoreSlice';
 
 let app: TestApp | null = null;
 afterEach(() => {
@@ -66,5 +68,34 @@ describe('anomaly scores', () => {
     expect(b.callsTo('model:score')).toEqual([{ runId: 'r1', checkpoint: 'best', extremes: 24 }]);
     expect(app.state.score).toMatchObject({ progress: null, error: null, result: { count: 3 } });
     expect(app.state.score.threshold).toBe(0.3);
+  });
+
+  it('a score of the weights used before is not shown once other weights are chosen', async () => {
+    const b = new FakeBackend();
+    b.handle('runs:list', () => [runSummary({ id: 'r1' })]);
+    b.handle('model:info', ({ runId, checkpoint }) => ({ runId, runName: runId, checkpoint: checkpoint ?? 'best', epoch: 1, codeSize: 2, variational: false, height: 1, width: 1, channels: 1, classNames: ['a', 'b'], datasetId: 'builtin:fashion-mnist', datasetName: 'F', count: 3 }));
+    let answer: (r: ScoreResult) => void = () => {};
+    b.handle('model:score', () => new Promise<ScoreResult>((resolve) => (answer = resolve)));
+    app = await createTestApp(b);
+    await app.state.openModelView('score', 'r1');
+    const scoring = app.state.runScore(null);
+    await app.settle();
+    await app.state.setExploreCheckpoint('last');
+    answer(result([0.3, 0.1, 0.2], [0, 1, 0]));
+    await scoring;
+    expect(app.state.explore.checkpoint).toBe('last');
+    expect(app.state.score.result).toBeNull();
+  });
+
+  it('the largest of many errors, without overflowing the stack', () => {
+    const errors = Array.from({ length: 200_000 }, (_, i) => (i % 1000) / 1000);
+    expect(largest(errors)).toBe(0.999);
+  });
+
+  it('the run’s own folder is scored with the run’s settings (its validation split), another folder at the model’s size', () => {
+    const own = folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7 }, [0, 1]);
+    const info = { height: 32, width: 32, channels: 3, datasetId: own };
+    expect(folderIdFor('/data/cats/', info)).toBe(folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7 }));
+    expect(folderIdFor('/data/dogs', info)).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42 }));
   });
 });

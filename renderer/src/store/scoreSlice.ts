@@ -22,6 +22,13 @@ export interface ScoreSlice {
 
 export const SCORE_IDLE: ScoreState = { datasetId: null, result: null, threshold: null, progress: null, error: null };
 
+/** The largest error (a loop: spreading 100,000+ values into Math.max overflows the stack). */
+export function largest(errors: readonly number[]): number {
+  let max = 0;
+  for (const e of errors) if (e > max) max = e;
+  return max;
+}
+
 /** Where the threshold starts: the 95th percentile of the errors (one image in twenty above it). */
 export function defaultThreshold(errors: number[]): number {
   if (!errors.length) return 0;
@@ -31,23 +38,29 @@ export function defaultThreshold(errors: number[]): number {
 
 export const createScoreSlice: SliceCreator<ScoreSlice> = ({ api }) => (set, get) => {
   const patch = (p: Partial<ScoreState>) => set({ score: { ...get().score, ...p } });
+  // Each scoring (and each clear) gets a number: only the newest may show its result.
+  let request = 0;
   return {
     score: SCORE_IDLE,
     runScore: async (datasetId = get().score.datasetId) => {
       const { runId, checkpoint } = get().explore;
       if (!runId) return;
+      const mine = ++request;
       patch({ datasetId, progress: { done: 0, total: 0 }, error: null });
       try {
         const result = await api.invoke('model:score', { runId, checkpoint, ...(datasetId ? { datasetId } : {}), extremes: 24 });
-        // The model or the data may have changed while it was scored.
-        if (get().explore.runId !== runId || get().score.datasetId !== datasetId) return;
+        // The model, its weights or the data may have changed while it was scored.
+        if (mine !== request) return;
         patch({ result, threshold: defaultThreshold(result.errors), progress: null });
       } catch (err) {
-        if (get().explore.runId === runId) patch({ progress: null, error: (err as Error).message });
+        if (mine === request) patch({ progress: null, error: (err as Error).message });
       }
     },
     setThreshold: (threshold) => patch({ threshold }),
-    clearScore: () => set({ score: SCORE_IDLE }),
+    clearScore: () => {
+      request++;
+      set({ score: SCORE_IDLE });
+    },
     onScoreProgress: (event) => {
       if (event.runId === get().explore.runId && get().score.progress && event.job === 'score') patch({ progress: { done: event.done, total: event.total } });
     },

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ImageBatch } from '../../../core/api';
+import type { CheckpointChoice, ImageBatch } from '../../../core/api';
+import { imageFileTooLarge } from '../../../core/limits';
 import { addGaussianNoise, addSaltAndPepper } from '../../../core/train/corruption';
 import { RunPicker } from '../explore/RunPicker';
 import { ImageTile, paintBatch } from '../plots/images';
@@ -137,29 +138,46 @@ export function LabView() {
 
   const corrupted = useMemo(() => (clean && mask ? corrupt(clean, mask, c) : null), [clean, mask, c]);
 
-  // The model's output for the corrupted image, one request in flight, the newest image wins.
-  const pending = useRef<LabImage | null>(null);
+  // Another run or other weights: what was shown belongs to the old model, and another run has other images.
+  useEffect(() => {
+    setOutput(null);
+    setWalk([]);
+  }, [runId, checkpoint]);
+  useEffect(() => setClean(null), [runId]);
+  useEffect(() => {
+    if (info) setIndex((i) => Math.min(i, Math.max(0, info.count - 1)));
+  }, [info]);
+
+  // The model's output for the corrupted image: one request in flight, the newest image wins, and a
+  // reply for a run or weights no longer in use is dropped.
+  const pending = useRef<{ image: LabImage; runId: string; checkpoint: CheckpointChoice } | null>(null);
   const busy = useRef(false);
+  const inUse = useRef({ runId, checkpoint });
+  inUse.current = { runId, checkpoint };
   const reconstruct = useCallback(async () => {
-    if (busy.current || !pending.current || !runId) return;
-    const image = pending.current;
+    if (busy.current || !pending.current) return;
+    const job = pending.current;
     pending.current = null;
     busy.current = true;
+    const current = () => inUse.current.runId === job.runId && inUse.current.checkpoint === job.checkpoint;
     try {
-      const out = await api.invoke('model:reconstruct', { runId, checkpoint, images: toBatch([image]) });
-      setOutput(fromBatch(out, 0));
+      const out = await api.invoke('model:reconstruct', { runId: job.runId, checkpoint: job.checkpoint, images: toBatch([job.image]) });
+      if (current()) {
+        setOutput(fromBatch(out, 0));
+        setError(null);
+      }
     } catch (err) {
-      setError((err as Error).message);
+      if (current()) setError((err as Error).message);
     } finally {
       busy.current = false;
       if (pending.current) void reconstruct();
     }
-  }, [api, runId, checkpoint]);
+  }, [api]);
   useEffect(() => {
-    if (!corrupted) return;
-    pending.current = corrupted;
+    if (!corrupted || !runId) return;
+    pending.current = { image: corrupted, runId, checkpoint };
     void reconstruct();
-  }, [corrupted, reconstruct]);
+  }, [corrupted, reconstruct, runId, checkpoint]);
 
   const walkSigma = async () => {
     if (!clean || !mask || !runId) return;
@@ -175,6 +193,11 @@ export function LabView() {
 
   const openFile = async (file: File) => {
     if (!runId) return;
+    const tooLarge = imageFileTooLarge(file.size);
+    if (tooLarge) {
+      setError(`${file.name}: ${tooLarge}`);
+      return;
+    }
     const buffer = new Uint8Array(await file.arrayBuffer());
     let binary = '';
     for (let i = 0; i < buffer.length; i += 0x8000) binary += String.fromCharCode(...buffer.subarray(i, i + 0x8000));

@@ -1,17 +1,18 @@
 import { useMemo, useState } from 'react';
 import type { ScoredImages, ScoreResult } from '../../../core/api';
-import { folderDatasetId } from '../../../core/data/datasetId';
+import { folderDatasetId, parseDatasetId, withClasses } from '../../../core/data/datasetId';
 import { scoresCsv } from '../../../core/score';
 import { RunPicker } from '../explore/RunPicker';
 import { download, ImageTile } from '../plots/images';
 import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
 import { useApp, useAppStore } from '../store/context';
+import { largest } from '../store/scoreSlice';
 
 const BINS = 40;
 
 /** The histogram's bins over [0, the largest error]: counts of all images, and of the held-out classes. */
 export function histogram(r: ScoreResult, bins = BINS): { edges: number[]; all: number[]; heldOut: number[] } {
-  const max = Math.max(...r.errors, 1e-12);
+  const max = Math.max(largest(r.errors), 1e-12);
   const width = max / bins;
   const all = new Array<number>(bins).fill(0);
   const heldOut = new Array<number>(bins).fill(0);
@@ -173,9 +174,23 @@ function DataChoice() {
   );
 }
 
-/** A folder read at the model's input size. */
-function folderIdFor(path: string, info: { height: number; width: number; channels: number }): string {
+/**
+ * A folder read at the model's input size; the run's own folder with the run's own settings, so its
+ * validation split is the one the model never trained on.
+ */
+export function folderIdFor(path: string, info: { height: number; width: number; channels: number; datasetId: string }): string {
+  const own = parseFolderId(info.datasetId);
+  if (own && own.path === path.replace(/\/+$/, '')) return withClasses(info.datasetId, null);
   return folderDatasetId(path, { height: info.height, width: info.width, channels: info.channels as 1 | 3, fit: 'cover', validationSplit: 0.1, seed: 42 });
+}
+
+function parseFolderId(id: string): { path: string } | null {
+  try {
+    const ref = parseDatasetId(id);
+    return ref.kind === 'folder' ? { path: ref.path } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Anomaly detection: every image scored by how badly the model reconstructs it. */
@@ -226,8 +241,8 @@ export function ScoreView() {
               <input
                 type="range"
                 min={0}
-                max={Math.max(...r.errors)}
-                step={Math.max(...r.errors) / 400}
+                max={largest(r.errors)}
+                step={largest(r.errors) / 400}
                 value={threshold}
                 data-testid="score-threshold"
                 onChange={(e) => store.getState().setThreshold(Number(e.target.value))}

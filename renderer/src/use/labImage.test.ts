@@ -52,4 +52,9 @@ describe('the lab’s masks and errors', () => {
     expect(change(0.1, 0.1)).toBe('about the same');
     expect(change(null, 0.1)).toBe('');
   });
+
+  it('two images of different shapes have no error (a model switched mid-reply), rather than a crash', () => {
+    expect(mse(image(28, 28), image(32, 32))).toBeNull();
+    expect(mse(image(4, 4), image(4, 4), emptyMask(image(5, 5)))).toBeNull();
+  });
 });

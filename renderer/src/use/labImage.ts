@@ -90,8 +90,11 @@ export function stampText(im: LabImage, text: string, opacity: number, size: num
   return { ...im, data };
 }
 
-/** Mean squared error per value of two images; over the masked pixels only when a mask is given (null if it hides none). */
+/** Mean squared error per value of two images; over the masked pixels only when a mask is given (null if it hides none, or the shapes differ). */
 export function mse(a: LabImage, b: LabImage, mask?: Mask): number | null {
+  // Images of different shapes (a model switched while a reply was on its way) have no error.
+  if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) return null;
+  if (mask && mask.length !== a.height * a.width) return null;
   if (!mask) return meanSquaredError(a.data, b.data);
   return mask.includes(1) ? maskedError(a.data, b.data, a, mask) : null;
 }
