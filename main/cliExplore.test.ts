@@ -1,5 +1,5 @@
 /** `bottleneck encode`, `sample` and `interpolate` on models the CLI trained here. */
-import { spawnSync } from 'node:child_process';
+import { runCli } from './testCli';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,14 +19,11 @@ import { RunStore } from './backend/runs/store';
 import { BottleneckBackend } from './backend/service';
 import { selectBackend } from './backend/tfBackend';
 
-const root = join(import.meta.dirname, '..');
 const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-explore-'));
 const out = mkdtempSync(join(tmpdir(), 'cli-explore-out-'));
 const DATA = 'builtin:fashion-mnist?train=256&validation=64';
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, BOTTLENECK_HOME: home }, encoding: 'utf8', timeout: 110_000 });
-}
+const cli = (args: string[]) => runCli(home, args);
 
 function trained(args: string[]): string {
   const r = cli(['train', ...args, '--epochs', '1', '--json']);

@@ -1,17 +1,14 @@
 /** `bottleneck export` on a model the CLI trained here (1 epoch on 512 built-in images). */
-import { spawnSync } from 'node:child_process';
+import { runCli } from './testCli';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const root = join(import.meta.dirname, '..');
 const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-export-'));
 const out = mkdtempSync(join(tmpdir(), 'cli-export-out-'));
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, BOTTLENECK_HOME: home }, encoding: 'utf8', timeout: 110_000 });
-}
+const cli = (args: string[]) => runCli(home, args);
 
 let runId: string;
 beforeAll(() => {

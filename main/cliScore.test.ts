@@ -1,5 +1,5 @@
 /** `bottleneck train --exclude` and `bottleneck score` on a model the CLI trained here (2 epochs on 2,048 built-in images). */
-import { spawnSync } from 'node:child_process';
+import { runCli } from './testCli';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +9,11 @@ import { newRunId } from './backend/runs/naming';
 import { RunStore } from './backend/runs/store';
 import { writePngFolder } from './backend/testImages';
 
-const root = join(import.meta.dirname, '..');
 const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-score-'));
 const out = mkdtempSync(join(tmpdir(), 'cli-score-out-'));
 const DATA = 'builtin:fashion-mnist?train=2048&validation=300';
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, BOTTLENECK_HOME: home }, encoding: 'utf8', timeout: 110_000 });
-}
+const cli = (args: string[]) => runCli(home, args);
 
 const csvRows = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split(','));
 
