@@ -3,6 +3,7 @@
  * and a mask drawn with the mouse in the Lab, filled in by an inpainting model.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { makeImageFolder } from './folders';
 import { clickAsUser, expectOnTop, menu, screenshots } from './ui';
 
 async function train(page: Page, template: string, epochs: number) {
@@ -49,6 +50,16 @@ test('Anomalies: train without one class, score the validation images, see it ra
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
   await expect(page.getByTestId('score-over')).not.toHaveText(before!);
+  // Any folder, browsed to and scored whole (read at the model's 28×28×1).
+  const folder = await makeImageFolder('to-score', 10);
+  await page.getByTestId('score-folder').fill(folder);
+  await clickAsUser(page.getByTestId('score-browse'));
+  await clickAsUser(page.getByTestId('folder-choose'));
+  await expect(histogram).toHaveAttribute('data-total', '30', { timeout: 60_000 });
+  await expect(page.getByTestId('score-per-class')).toContainText('stripes');
+  await clickAsUser(page.getByTestId('score-run'));
+  await expect(histogram).toHaveAttribute('data-total', '1000', { timeout: 60_000 });
+
   // Off the chart, so no tooltip is left in the screenshots.
   await screenshots(page, 'anomalies', async () => {
     await page.mouse.move(4, 600);

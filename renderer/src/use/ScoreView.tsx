@@ -5,7 +5,8 @@ import { scoresCsv } from '../../../core/score';
 import { RunPicker } from '../explore/RunPicker';
 import { download, ImageTile } from '../plots/images';
 import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
-import { useApp, useAppStore } from '../store/context';
+import { FolderBrowser } from '../panels/FolderBrowser';
+import { useApi, useApp, useAppStore } from '../store/context';
 import { largest } from '../store/scoreSlice';
 
 const BINS = 40;
@@ -144,8 +145,16 @@ function DataChoice() {
   const info = useApp((s) => s.explore.info);
   const app = useApp((s) => s.info);
   const scoring = useApp((s) => s.score.progress !== null);
+  const api = useApi();
   const [folder, setFolder] = useState('');
+  const [browsing, setBrowsing] = useState(false);
   if (!info) return null;
+  const desktop = app?.shell === 'electron';
+  const scoreFolder = (path: string) => {
+    setFolder(path);
+    setBrowsing(false);
+    void store.getState().runScore(folderIdFor(path, info));
+  };
   const builtins = (app?.datasets ?? []).filter((d) => d.id !== info.datasetId && d.height === info.height && d.width === info.width && d.channels === info.channels);
   return (
     <div className="score__data">
@@ -161,15 +170,28 @@ function DataChoice() {
         className="score__folder"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!folder.trim()) return;
-          void store.getState().runScore(folderIdFor(folder.trim(), info));
+          if (folder.trim()) scoreFolder(folder.trim());
         }}
       >
         <input type="text" placeholder="or an image folder: /path/to/images" value={folder} spellCheck={false} data-testid="score-folder" aria-label="Folder to score" onChange={(e) => setFolder(e.target.value)} />
+        {desktop ? (
+          <button type="button" className="btn" disabled={scoring} onClick={() => void api.invoke('dialog:open-folder', {}).then((r) => r.path && scoreFolder(r.path))}>
+            Choose…
+          </button>
+        ) : (
+          <button type="button" className="btn" data-testid="score-browse" aria-expanded={browsing} disabled={scoring} onClick={() => setBrowsing(!browsing)}>
+            Browse…
+          </button>
+        )}
         <button type="submit" className="btn" data-testid="score-folder-run" disabled={scoring || !folder.trim()}>
           Score folder
         </button>
       </form>
+      {browsing && (
+        <div className="score__browser">
+          <FolderBrowser start={folder.trim() || null} chooseLabel="Score this folder" onChoose={scoreFolder} />
+        </div>
+      )}
     </div>
   );
 }
