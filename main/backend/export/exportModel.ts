@@ -8,7 +8,6 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, s
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
 import { ExportError } from '../../../core/export/deployment';
-import { exportOnnx } from '../../../core/export/onnx';
 import { parseGraphText } from '../../../core/graph/schema';
 import type { GraphDoc } from '../../../core/graph/types';
 import { excerpt } from '../../../core/limits';
@@ -18,8 +17,6 @@ import { hasCheckpoint, readCheckpoint } from '../checkpoints';
 import { describeWriteError } from '../diskErrors';
 import { ExportRefused } from '../runExport';
 import type { ExportedFile } from './files';
-import { pytorchProject } from './pytorch';
-import { tfjsFiles } from './tfjs';
 
 export interface ExportSource {
   runId: string;
@@ -37,8 +34,10 @@ export interface ExportInput extends ExportSource {
 
 type Exporter = (input: ExportInput) => Promise<ExportedFile[]>;
 
+// Each exporter (with protobufjs, the CPU backend) loads when first used, not when the service starts.
 const EXPORTERS: Record<ExportFormat, Exporter> = {
   onnx: async ({ doc, state }) => {
+    const { exportOnnx } = await import('../../../core/export/onnx');
     const models = exportOnnx(doc, state.weights);
     return [
       { path: 'autoencoder.onnx', data: models.autoencoder },
@@ -47,8 +46,11 @@ const EXPORTERS: Record<ExportFormat, Exporter> = {
       { path: 'README.md', data: onnxReadme(doc) },
     ];
   },
-  tfjs: async ({ doc, state }) => [...(await tfjsFiles(doc, state.weights)), { path: 'README.md', data: tfjsReadme(doc) }],
-  pytorch: async ({ doc, state, datasetId, runId, runName }) => pytorchProject({ doc, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId, runName }),
+  tfjs: async ({ doc, state }) => {
+    const { tfjsFiles } = await import('./tfjs');
+    return [...(await tfjsFiles(doc, state.weights)), { path: 'README.md', data: tfjsReadme(doc) }];
+  },
+  pytorch: async ({ doc, state, datasetId, runId, runName }) => (await import('./pytorch')).pytorchProject({ doc, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId, runName }),
 };
 
 /** The run's graph and checkpoint, or an ExportRefused saying why there is nothing to export. */

@@ -259,6 +259,20 @@ function indent(lines: string[], spaces: number): string {
   return lines.map((l) => ' '.repeat(spaces) + l).join('\n');
 }
 
+/** An nn.Module class from one half's layers and forward lines. */
+function moduleClass(name: string, doc: string, m: ModuleWriter): string {
+  return `class ${name}(nn.Module):
+    \"\"\"${doc}\"\"\"
+
+    def __init__(self):
+        super().__init__()
+${m.init.length ? indent(m.init, 8) : '        pass'}
+
+    def forward(self, x):
+${indent(m.forward, 8)}
+`;
+}
+
 /** model.py for a valid training graph. */
 export function modelSource(doc: GraphDoc): ModelSource {
   const analysis = analyzeGraph(doc);
@@ -327,27 +341,9 @@ VARIATIONAL = ${variational ? 'True' : 'False'}
 
 ${MODEL_HELPERS}
 
-class Encoder(nn.Module):
-    """${encoderDoc}"""
+${moduleClass('Encoder', encoderDoc, encoder)}
 
-    def __init__(self):
-        super().__init__()
-${encoder.init.length ? indent(encoder.init, 8) : '        pass'}
-
-    def forward(self, x):
-${indent(encoder.forward, 8)}
-
-
-class Decoder(nn.Module):
-    """Code (N, code size) → image (N, H, W, C)."""
-
-    def __init__(self):
-        super().__init__()
-${decoder.init.length ? indent(decoder.init, 8) : '        pass'}
-
-    def forward(self, x):
-${indent(decoder.forward, 8)}
-
+${moduleClass('Decoder', 'Code (N, code size) → image (N, H, W, C).', decoder)}
 
 class Autoencoder(nn.Module):
     """Image (N, H, W, C) → reconstruction (N, H, W, C). Training-only blocks act in train() mode only."""

@@ -71,16 +71,22 @@ export function ImageGrid({ batch, columns, captions, testId, onPick }: { batch:
   );
 }
 
-/** A PNG of the batch as a grid (native pixels scaled up `scale`×), for Export PNG. */
-export function batchPng(batch: ImageBatch, columns: number, scale = 4, gap = 2): Promise<Blob> {
-  const small = document.createElement('canvas');
-  paintBatch(small, batch, 0, batch.count, columns, gap);
+/** A copy of the canvas `scale`× larger, pixels kept sharp (no smoothing). */
+function scaledUp(small: HTMLCanvasElement, scale: number): HTMLCanvasElement {
   const big = document.createElement('canvas');
   big.width = small.width * scale;
   big.height = small.height * scale;
   const ctx = big.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(small, 0, 0, big.width, big.height);
+  return big;
+}
+
+/** A PNG of the batch as a grid (native pixels scaled up `scale`×), for Export PNG. */
+export function batchPng(batch: ImageBatch, columns: number, scale = 4, gap = 2): Promise<Blob> {
+  const small = document.createElement('canvas');
+  paintBatch(small, batch, 0, batch.count, columns, gap);
+  const big = scaledUp(small, scale);
   return new Promise((resolve, reject) => big.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
 }
 
@@ -88,13 +94,7 @@ export function batchPng(batch: ImageBatch, columns: number, scale = 4, gap = 2)
 export function imageDataUrl(batch: ImageBatch, index: number, scale = 3): string {
   const canvas = document.createElement('canvas');
   paintBatch(canvas, batch, index, 1);
-  const big = document.createElement('canvas');
-  big.width = canvas.width * scale;
-  big.height = canvas.height * scale;
-  const ctx = big.getContext('2d')!;
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(canvas, 0, 0, big.width, big.height);
-  return big.toDataURL();
+  return scaledUp(canvas, scale).toDataURL();
 }
 
 export function download(name: string, blob: Blob): void {

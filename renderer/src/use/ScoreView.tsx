@@ -224,6 +224,7 @@ export function ScoreView() {
   const r = s.result;
   const threshold = s.threshold ?? 0;
   const over = r ? r.errors.filter((e) => e > threshold).length : 0;
+  const top = useMemo(() => (r ? largest(r.errors) : 0), [r]);
   return (
     <main className="explore score" aria-label="Anomalies">
       <header className="card explore__bar">
@@ -263,8 +264,8 @@ export function ScoreView() {
               <input
                 type="range"
                 min={0}
-                max={largest(r.errors)}
-                step={largest(r.errors) / 400}
+                max={top}
+                step={top / 400}
                 value={threshold}
                 data-testid="score-threshold"
                 onChange={(e) => store.getState().setThreshold(Number(e.target.value))}
