@@ -152,10 +152,10 @@ message OperatorSetIdProto {
 `;
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
 
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
 export interface TensorMessage {
   name: string;
@@ -172,6 +172,8 @@ export interface AttributeMessage {
   s?: Uint8Array;
   floats?: number[];
   ints?: number[];
+  /** A subgraph (the body of a Loop). */
+  g?: GraphMessage;
 }
 
 export interface NodeMessage {
