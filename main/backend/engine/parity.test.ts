@@ -15,7 +15,10 @@ import { registerCpuTrainingKernels } from '../../../core/train/kernels/register
 import { lossTerms } from '../../../core/train/losses';
 import { drawNoise } from '../../../core/train/noiseInputs';
 import { seededRandom } from '../../../core/train/random';
-import { captureWeights } from '../../../core/train/state';
+import { captureOptimizer, captureWeights } from '../../../core/train/state';
+import { makeOptimizer } from '../../../core/train/train';
+import { splitFlat } from '../../../core/compile/flatParams';
+import { modelLayouts } from '../../../core/compile/stepModel';
 import { loadDataset } from '../datasets';
 import { everyBlock, everyBlockVae, l1Sparse, oddImage } from './testGraphs';
 import { runOneStep } from './testStep';
@@ -105,6 +108,51 @@ describe('the ONNX training step against the first engine', () => {
     for (const s of ours.statsNext) {
       const after = ref.after.find((w) => w.name === s.name)!;
       expect(maxDiff(s.data, after.data), s.name).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('the ONNX optimizers against the first engine', () => {
+  it.each([
+    ['adam', { optimizer: 'adam' as const, learningRate: 0.01 }],
+    ['sgd with momentum', { optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0.9 }],
+    ['plain sgd', { optimizer: 'sgd' as const, learningRate: 0.05, momentum: 0 }],
+    ['rmsprop', { optimizer: 'rmsprop' as const, learningRate: 0.003 }],
+  ])('%s: five steps leave the same weights and optimizer state', async (_label, settings) => {
+    await tf.setBackend('cpu');
+    const base = l1Sparse();
+    const doc = { ...base, training: { ...base.training, ...settings } };
+    const images = imagesFor(doc);
+    const compiled = compileGraph(doc);
+    const optimizer = makeOptimizer(doc.training);
+    const [h, w, c] = planModel(doc).inputShape;
+    const xs = tf.tensor4d(images, [COUNT, h, w, c]);
+    const plan = planModel(doc);
+    let weights = await captureWeights(compiled);
+    let slots: Map<string, Float32Array> | undefined;
+    try {
+      for (let step = 1; step <= 5; step++) {
+        optimizer.minimize(() => tf.reshape(tf.slice(lossTerms(compiled.loss, compiled.trainModel.apply(xs, { training: true }) as tf.Tensor[], xs, 0), 0, 1), []) as tf.Scalar);
+        const ours = await runOneStep(plan, weights, images, COUNT, new Map(), { step, slots });
+        weights = ours.next;
+        slots = ours.slotsNext;
+      }
+      for (const ref of await captureWeights(compiled)) {
+        const mine = weights.find((x) => x.name === ref.name)!;
+        expect(maxDiff(mine.data, ref.data), ref.name).toBeLessThan(1e-5);
+      }
+      const refState = await captureOptimizer(optimizer);
+      for (const [slot, flat] of slots!) {
+        for (const t of splitFlat(flat, modelLayouts(plan).trainable)) {
+          // tfjs suffixes a variable's name (_1, _2) when an earlier model used it.
+          const ref = refState.find((s) => s.name.replace(/_\d+(\/[a-z]+)$/, '$1') === `${t.name}/${slot}`)!;
+          expect(maxDiff(t.data, ref.data), `${t.name}/${slot}`).toBeLessThan(1e-5 * (maxAbs(ref.data) + 1e-3));
+        }
+      }
+    } finally {
+      xs.dispose();
+      optimizer.dispose();
+      compiled.dispose();
     }
   });
 });

@@ -12,9 +12,11 @@ export interface OneStep {
   grads: Map<string, Float32Array>;
   next: SavedTensor[];
   statsNext: SavedTensor[];
+  /** Each optimizer slot after the step, flat, by slot name. */
+  slotsNext: Map<string, Float32Array>;
 }
 
-export async function runOneStep(plan: ModelPlan, weights: readonly SavedTensor[], images: Float32Array, count: number, noise: ReadonlyMap<string, Float32Array>, opts: { klWeight?: number; step?: number; providers?: string[] } = {}): Promise<OneStep> {
+export async function runOneStep(plan: ModelPlan, weights: readonly SavedTensor[], images: Float32Array, count: number, noise: ReadonlyMap<string, Float32Array>, opts: { klWeight?: number; step?: number; providers?: string[]; slots?: ReadonlyMap<string, Float32Array> } = {}): Promise<OneStep> {
   const layouts = modelLayouts(plan);
   const session = await ort.InferenceSession.create(buildStepModel(plan, { gradientOutput: true }), { executionProviders: opts.providers ?? ['cpu'], intraOpNumThreads: 1 });
   try {
@@ -27,7 +29,7 @@ export async function runOneStep(plan: ModelPlan, weights: readonly SavedTensor[
       [STEP_NAMES.hyper]: t(hyperValues(training.optimizer, training.learningRate, opts.step ?? 1, opts.klWeight ?? 0), [4]),
     };
     if (layouts.stats.total) feeds[STEP_NAMES.stats] = t(joinFlat(weights, layouts.stats, 'weights'), [layouts.stats.total]);
-    for (const s of optimizerSlots(training)) feeds[STEP_NAMES.slot(s)] = t(new Float32Array(layouts.trainable.total), [layouts.trainable.total]);
+    for (const s of optimizerSlots(training)) feeds[STEP_NAMES.slot(s)] = t(opts.slots?.get(s) ?? new Float32Array(layouts.trainable.total), [layouts.trainable.total]);
     for (const n of plan.noise) {
       for (const name of [n.keep, n.add]) if (name) feeds[name] = t(noise.get(name)!, [count, ...n.rowShape]);
     }
@@ -38,6 +40,7 @@ export async function runOneStep(plan: ModelPlan, weights: readonly SavedTensor[
       grads: new Map(splitFlat(data(STEP_NAMES.grad), layouts.trainable).map((g) => [g.name, g.data])),
       next: splitFlat(data(STEP_NAMES.next(STEP_NAMES.params)), layouts.trainable),
       statsNext: layouts.stats.total ? splitFlat(data(STEP_NAMES.next(STEP_NAMES.stats)), layouts.stats) : [],
+      slotsNext: new Map(optimizerSlots(training).map((s) => [s, data(STEP_NAMES.next(STEP_NAMES.slot(s)))])),
     };
   } finally {
     await session.release();
