@@ -30,13 +30,36 @@ export function flatLayout(specs: readonly ParamSpec[]): FlatLayout {
   return { entries, total: offset };
 }
 
-/** The tensors of a flat buffer, each in its own shape (Split, then Reshape, which copies nothing). */
+/**
+ * A GPU shader may bind only a few buffers (WebGPU guarantees 8 storage buffers per stage), so no
+ * node here reads or writes more than this many tensors: one Slice per parameter rather than one
+ * Split, and concatenations in a tree.
+ */
+export const MAX_NODE_TENSORS = 6;
+
+/** The tensors of a flat buffer, each in its own shape (a Slice each, then Reshape, which copies nothing). */
 export function unflatten(g: OnnxBuilder, flat: string, layout: FlatLayout): Map<string, string> {
   const out = new Map<string, string>();
-  if (!layout.entries.length) return out;
-  const pieces = layout.entries.length === 1 ? [flat] : g.opN('Split', [flat, g.int64(layout.entries.map((e) => e.size))], layout.entries.length, { axis: { i: 0 } }, `${flat}_split`);
-  layout.entries.forEach((e, i) => out.set(e.name, g.op('Reshape', [pieces[i]!, g.int64(e.shape)], {}, e.name)));
+  const axis = g.int64([0]);
+  for (const e of layout.entries) {
+    const piece = layout.entries.length === 1 ? flat : g.op('Slice', [flat, g.int64([e.offset]), g.int64([e.offset + e.size]), axis], {}, `${e.name}_flat`);
+    out.set(e.name, g.op('Reshape', [piece, g.int64(e.shape)], {}, e.name));
+  }
   return out;
+}
+
+/** Concat along `axis`, as a tree of nodes with at most MAX_NODE_TENSORS − 1 inputs. */
+export function concatTree(g: OnnxBuilder, parts: readonly string[], hint: string, axis = 0): string {
+  let level = [...parts];
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += MAX_NODE_TENSORS - 1) {
+      const group = level.slice(i, i + MAX_NODE_TENSORS - 1);
+      next.push(group.length === 1 ? group[0]! : g.op('Concat', group, { axis: { i: axis } }, hint));
+    }
+    level = next;
+  }
+  return level[0]!;
 }
 
 /** Tensors (by name, in the layout's order) as one flat buffer; a missing one is zeros. */
@@ -45,7 +68,7 @@ export function flatten(g: OnnxBuilder, values: ReadonlyMap<string, string | nul
     const v = values.get(e.name);
     return v ? g.op('Reshape', [v, g.int64([-1])], {}, `${hint}/${e.name}`) : g.op('ConstantOfShape', [g.int64([e.size])], {}, `${hint}/${e.name}_zeros`);
   });
-  return parts.length === 1 ? parts[0]! : g.op('Concat', parts, { axis: { i: 0 } }, hint);
+  return concatTree(g, parts, `${hint}_concat`);
 }
 
 /** Views of a flat buffer as named tensors, for checkpoints. */

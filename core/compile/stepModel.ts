@@ -61,6 +61,8 @@ export function lookup(map: ReadonlyMap<string, string>, what: string): (name: s
 export interface StepModelOptions {
   /** Also output the flat gradient as `grad` (tests compare it with finite differences and the first engine). */
   gradientOutput?: boolean;
+  /** The provider kind the model is for (see OpContext.target); default cpu. */
+  target?: 'cpu' | 'gpu';
 }
 
 export function buildStepModel(plan: ModelPlan, opts: StepModelOptions = {}): Uint8Array {
@@ -78,7 +80,7 @@ export function buildStepModel(plan: ModelPlan, opts: StepModelOptions = {}): Ui
   const tape = new Tape();
   const trainableNames = layouts.trainable.entries.map((e) => params.get(e.name)!);
   tape.watch(...trainableNames);
-  const op = { g, tape, training: true };
+  const op = { g, tape, training: true, target: opts.target ?? 'cpu' };
   const forward: ForwardResult = writeForward(op, plan, { image, param: lookup(params, 'parameter'), noise: lookup(noise, 'noise input') });
   const losses = writeLosses(g, plan, forward, image, klWeight);
   const grads = tape.gradients(g, losses.seeds, trainableNames);

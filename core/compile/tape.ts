@@ -53,7 +53,8 @@ export class Tape {
       const list = pending.get(name);
       if (!list?.length) return null;
       if (list.length > 1) {
-        const sum = list.length === 2 ? g.op('Add', list, {}, `d_${safe(name)}`) : g.op('Sum', list, {}, `d_${safe(name)}`);
+        // Pairwise Adds rather than one Sum: a GPU shader binds only a few buffers.
+        const sum = list.reduce((acc, grad) => g.op('Add', [acc, grad], {}, `d_${safe(name)}`));
         pending.set(name, [sum]);
         return sum;
       }

@@ -7,6 +7,11 @@ export interface OpContext {
   tape: Tape | null;
   /** Training mode: noise and dropout act, batch norm uses the batch's statistics and updates its moving ones. */
   training: boolean;
+  /**
+   * Where the model runs: a GPU provider lacks some of the CPU's kernels (MaxPool's indices output,
+   * scatters), so a few gradient rules are written differently for it.
+   */
+  target?: 'cpu' | 'gpu';
 }
 
 /** The number of rows of x (its first dimension) as a float32 [1] tensor, for means over a batch of any size. */

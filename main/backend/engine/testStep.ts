@@ -16,9 +16,9 @@ export interface OneStep {
   slotsNext: Map<string, Float32Array>;
 }
 
-export async function runOneStep(plan: ModelPlan, weights: readonly SavedTensor[], images: Float32Array, count: number, noise: ReadonlyMap<string, Float32Array>, opts: { klWeight?: number; step?: number; providers?: string[]; slots?: ReadonlyMap<string, Float32Array> } = {}): Promise<OneStep> {
+export async function runOneStep(plan: ModelPlan, weights: readonly SavedTensor[], images: Float32Array, count: number, noise: ReadonlyMap<string, Float32Array>, opts: { klWeight?: number; step?: number; providers?: string[]; slots?: ReadonlyMap<string, Float32Array>; target?: 'cpu' | 'gpu' } = {}): Promise<OneStep> {
   const layouts = modelLayouts(plan);
-  const session = await ort.InferenceSession.create(buildStepModel(plan, { gradientOutput: true }), { executionProviders: opts.providers ?? ['cpu'], intraOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(buildStepModel(plan, { gradientOutput: true, target: opts.target ?? (opts.providers?.includes('webgpu') ? 'gpu' : 'cpu') }), { executionProviders: opts.providers ?? ['cpu'], intraOpNumThreads: 1 });
   try {
     const [h, w, c] = plan.inputShape;
     const t = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
