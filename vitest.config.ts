@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { swiftShaderForTests } from './main/backend/dawn.js';
+import { swiftShaderForTests } from './main/backend/engine/swiftShader.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** SwiftShader's Vulkan ICD for the webgpu tests, or why they skip (core/train/testWebgpu.ts). */
+    /** SwiftShader's Vulkan ICD for the webgpu tests, or why they skip (main/backend/engine/testWebgpu.ts). */
     webgpuTests: { icd: string } | { skip: string };
   }
 }

@@ -19,7 +19,7 @@ import { BottleneckBackend } from './backend/service';
 import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
 import type { BackendInfo, RunDetail, RunSummary } from '../core/api';
-import { BACKEND_NAMES } from './backend/workerProtocol';
+import { PROVIDER_NAMES, providerName } from './backend/engine/providers';
 import { describeWriteError } from './backend/diskErrors';
 import { excerpt } from '../core/limits';
 import { ContractError } from '../core/apiSchema';
@@ -39,7 +39,7 @@ const USAGE = `usage:
                  validation split keeps every class, so "bottleneck score" ranks a held-out one
   bottleneck train --resume RUN_ID [--backend NAME] [--json]
                                                  continue a stopped, interrupted or failed run
-      --backend: ${BACKEND_NAMES.join(', ')} (default: the fastest found;
+      --backend: ${PROVIDER_NAMES.join(', ')} (default: the fastest found;
                  webgpu is chosen on a real GPU only, and accepts a software one when named)
   bottleneck runs [--json]                       list runs (★ starred; damaged folders with the reason)
   bottleneck runs show RUN_ID [--json]           a run's settings and its metrics per epoch
@@ -198,7 +198,7 @@ async function train(args: string[]): Promise<number> {
     },
   });
   if (values.backend !== undefined) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(values.backend)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${values.backend}"`);
+    if (!providerName(values.backend)) throw new UsageError(`--backend must be one of ${PROVIDER_NAMES.join(', ')}, got "${values.backend}"`);
     // The trainer worker reads it when it chooses its backend, over the saved preference.
     process.env.BOTTLENECK_BACKEND = values.backend;
   }

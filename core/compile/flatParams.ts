@@ -82,8 +82,8 @@ export function joinFlat(tensors: readonly { name: string; shape: number[]; data
   const out = new Float32Array(layout.total);
   for (const e of layout.entries) {
     const t = byName.get(e.name);
-    if (!t) throw new Error(`the checkpoint has no ${what} ${e.name}: was the graph changed?`);
-    if (t.shape.join('x') !== e.shape.join('x')) throw new Error(`checkpoint ${what} ${e.name} is ${t.shape.join('×')}, the model needs ${e.shape.join('×')}`);
+    if (!t) throw new Error(`the checkpoint has no ${what} for ${e.name}: was the graph changed?`);
+    if (t.shape.join('x') !== e.shape.join('x')) throw new Error(`checkpoint ${what} ${e.name} are ${t.shape.join('×')}, the model needs ${e.shape.join('×')}`);
     out.set(t.data, e.offset);
   }
   return out;

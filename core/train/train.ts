@@ -1,14 +1,22 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { compileGraph, type CompiledModel } from '../compile/compile';
-import type { ImageDataset } from '../data/dataset';
-import type { GraphDoc, TrainingSettings } from '../graph/types';
-import { batchSources, keepsDataOnDevice, pickReconIndices } from './batches';
+/**
+ * The training loop, engine-neutral: batches from the host, random tensors from the app's seeded
+ * streams, per-step scalars, pause, resume and stop between batches, a NaN guard, validation at each
+ * epoch's end and the events the app shows. The step itself runs in the engine the host provides
+ * (a StepRunner over ONNX Runtime); the loop prepares the next batch while the current step runs.
+ */
+import { CompileError, planModel, type ModelPlan } from '../compile/plan';
+import { initialParams } from '../compile/init';
+import { klWeightAt, LOSS_TERMS, toLossValues, type LossValues } from '../compile/lossSpec';
+import { hyperValues } from '../compile/optimizers';
+import { imageSize, type ImageDataset } from '../data/dataset';
+import type { GraphDoc } from '../graph/types';
+import { fillBatch, pickReconIndices } from './batches';
+import type { StepRunner, TrainingEngine } from './engine';
 import { EVAL_BATCH, evaluate } from './evaluate';
 import type { TrainEvent } from './events';
-import { klWeightAt, LOSS_TERMS, type LossValues } from './losses';
+import { drawNoise } from './noiseInputs';
 import { seededRandom, shuffledIndices } from './random';
-import { captureWeights, restoreNoise, restoreOptimizer, restoreWeights, type TrainingState } from './state';
-import { chooseStepper, type BatchStepper } from './stepper';
+import type { TrainingState } from './state';
 
 export interface TrainControl {
   /**
@@ -25,7 +33,7 @@ export interface TrainOptions {
   runId: string;
   graph: GraphDoc;
   dataset: ImageDataset;
-  backend: string;
+  engine: TrainingEngine;
   emit: (event: TrainEvent) => void;
   control?: TrainControl;
   /** Least time between two batch-end events (the per-batch curve is throttled, not thinned at random). */
@@ -36,129 +44,107 @@ export interface TrainOptions {
   /** Continue a run from the state saved at the end of one of its epochs. */
   resumeFrom?: TrainingState;
   now?: () => number;
-  /**
-   * Split each batch across two threads when the backend registered a launcher and the model allows
-   * it (see core/train/parallel.ts). Default true; false trains on this thread only.
-   */
-  parallel?: boolean;
-  /** Read the loss back once every this many batches (and whenever a batch-end event is due). Default 16. */
-  readEvery?: number;
-  /** Told once whether the run trains on one thread or two, and why not two. */
-  onThreads?: (threads: number, reason: string | null) => void;
-  /** The most bytes one device buffer may hold (the dataset is uploaded in chunks of this on a GPU). */
-  maxDeviceBufferBytes?: number;
-  /**
-   * The device's fault (a GPU lost, out of memory, a shader refused) as the run's failure message,
-   * or null while it works. Checked after every batch and before every checkpoint: a faulty
-   * device's numbers are never saved, and errors its failure causes are reported as it.
-   */
-  deviceFault?: () => string | null;
 }
 
 export interface EpochCheckpoint {
-  compiled: CompiledModel;
-  optimizer: tf.Optimizer;
   epoch: number;
   step: number;
   bestValLoss: number;
   epochsSinceBest: number;
   /** This epoch reached the lowest validation loss so far. */
   improved: boolean;
-}
-
-export function makeOptimizer(settings: TrainingSettings): tf.Optimizer {
-  switch (settings.optimizer) {
-    case 'sgd':
-      return settings.momentum > 0 ? tf.train.momentum(settings.learningRate, settings.momentum) : tf.train.sgd(settings.learningRate);
-    case 'rmsprop':
-      return tf.train.rmsprop(settings.learningRate, 0.9, 0, 1e-7);
-    default:
-      // Keras' defaults (β₁ 0.9, β₂ 0.999, ε 1e-7), so results compare with Keras and PyTorch runs.
-      return tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
-  }
+  /** The state to save: weights, optimizer slots, noise streams. */
+  state(): Promise<TrainingState>;
+  /** The model as it stands (for tests that look inside it). */
+  runner: StepRunner;
 }
 
 const NO_CONTROL: TrainControl = { isStopRequested: () => false, waitWhilePaused: async () => {} };
 
-/** What setUp hands the loop: the model and optimizer (restored when resuming) and the shuffle generator. */
+/** The plan and a runner at the start (restored when resuming), and the shuffle generator. */
 interface Session {
-  compiled: CompiledModel;
-  optimizer: tf.Optimizer;
+  plan: ModelPlan;
+  runner: StepRunner;
   /** Advanced past the shuffles of the epochs a resumed run already trained. */
   random: () => number;
 }
 
-/**
- * Compiles the graph, checks that it fits the images, builds the optimizer and, when resuming,
- * restores the saved weights and optimizer state. A fault is returned as the run's failure message.
- */
-async function setUp(graph: GraphDoc, dataset: ImageDataset, resume: TrainingState | undefined): Promise<Session | { failure: string }> {
-  const shape = [dataset.height, dataset.width, dataset.channels];
-  let compiled: CompiledModel;
+async function setUp(graph: GraphDoc, dataset: ImageDataset, engine: TrainingEngine, resume: TrainingState | undefined): Promise<Session | { failure: string }> {
+  let plan: ModelPlan;
   try {
-    compiled = compileGraph(graph, graph.training.seed);
+    plan = planModel(graph);
   } catch (err) {
     return { failure: (err as Error).message };
   }
-  const inputShape = compiled.analysis.inputShape!;
-  if (inputShape.join('x') !== shape.join('x')) {
-    compiled.dispose();
-    return { failure: `the Input block is ${inputShape.join('×')} but the dataset's images are ${shape.join('×')}` };
+  const shape = [dataset.height, dataset.width, dataset.channels];
+  if (plan.inputShape.join('x') !== shape.join('x')) return { failure: `the Input block is ${plan.inputShape.join('×')} but the dataset's images are ${shape.join('×')}` };
+  if (dataset.train.count === 0) return { failure: 'the dataset has no training images' };
+  let runner: StepRunner;
+  try {
+    runner = await engine.createRunner(plan, resume ? { weights: resume.weights, optimizer: resume.optimizer, step: resume.step } : { weights: initialParams(plan.params, graph.training.seed), optimizer: null, step: 0 });
+  } catch (err) {
+    const message = (err as Error).message;
+    return { failure: resume && !(err instanceof CompileError) ? `cannot resume: ${message}` : message };
   }
-  if (dataset.train.count === 0) {
-    compiled.dispose();
-    return { failure: 'the dataset has no training images' };
-  }
-  const optimizer = makeOptimizer(graph.training);
   const random = seededRandom(graph.training.seed);
-  if (resume) {
-    try {
-      restoreWeights(compiled, resume.weights);
-      await restoreOptimizer(optimizer, resume.optimizer);
-      restoreNoise(compiled, resume.sampling, resume.step);
-    } catch (err) {
-      optimizer.dispose();
-      compiled.dispose();
-      return { failure: `cannot resume: ${(err as Error).message}` };
-    }
-    // Replay the shuffles of the finished epochs so the next epoch sees the order it would have seen.
-    for (let e = 0; e < resume.epoch; e++) shuffledIndices(dataset.train.count, random);
-  }
-  return { compiled, optimizer, random };
+  // Replay the shuffles of the finished epochs so the next epoch sees the order it would have seen.
+  for (let e = 0; e < (resume?.epoch ?? 0); e++) shuffledIndices(dataset.train.count, random);
+  return { plan, runner, random };
 }
 
 /** What the epoch loop shares across epochs. */
 interface Loop {
   runId: string;
   dataset: ImageDataset;
-  compiled: CompiledModel;
-  stepper: BatchStepper;
+  plan: ModelPlan;
+  runner: StepRunner;
   control: TrainControl;
   emit: (event: TrainEvent) => void;
   now: () => number;
   random: () => number;
   batchSize: number;
   stepsPerEpoch: number;
-  learningRate: number;
   /** Least time between two batch-end events. */
   throttle: number;
   /** When the run (this session of it) started, for elapsedMs. */
   started: number;
+  /** Time spent paused in this session, left out of elapsedMs and samples per second. */
+  pausedMs: number;
   /** Global step, counted on across epochs. */
   step: number;
-  /** When the loop last let other tasks run: kept across epochs, so runs of short epochs yield too. */
-  lastYield: number;
-  deviceFault: () => string | null;
+  /** Two batch buffers: one in the running step, one being filled. */
+  buffers: [Float32Array, Float32Array];
 }
 
-type EpochResult =
-  | { kind: 'trained'; terms: LossValues; samples: number; trainSeconds: number }
-  | { kind: 'stopped' }
-  | { kind: 'failed'; event: TrainEvent };
+type EpochResult = { kind: 'trained'; terms: LossValues; samples: number; trainSeconds: number } | { kind: 'stopped' } | { kind: 'failed'; event: TrainEvent };
 
-/** One pass over the training split: a step per batch, batch-end events, pause and stop between batches. */
+interface PreparedStep {
+  images: Float32Array;
+  count: number;
+  noise: Map<string, Float32Array>;
+  hyper: Float32Array;
+}
+
+/** Batch `batch` (from 1) of this epoch's order, as global step `step`'s inputs. */
+function prepare(loop: Loop, order: Uint32Array, batch: number, step: number): PreparedStep {
+  const { dataset, plan, batchSize } = loop;
+  const from = (batch - 1) * batchSize;
+  const count = Math.min(batchSize, dataset.train.count - from);
+  const images = loop.buffers[batch % 2]!;
+  fillBatch(dataset.train, imageSize(dataset), order, from, count, images);
+  const training = plan.graph.training;
+  return {
+    images,
+    count,
+    // Training call step − 1 of each stream: the numbers the first engine's layers drew.
+    noise: drawNoise(plan.noise, step - 1, count),
+    hyper: hyperValues(training.optimizer, training.learningRate, step, klWeightAt(plan.loss, step, loop.stepsPerEpoch)),
+  };
+}
+
+/** One pass over the training split: a step per batch (the next batch prepared while it runs), batch-end events, pause and stop between batches. */
 async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
-  const { runId, dataset, stepper, control, now, batchSize, stepsPerEpoch, throttle } = loop;
+  const { runId, dataset, runner, control, now, stepsPerEpoch, throttle } = loop;
   const order = shuffledIndices(dataset.train.count, loop.random);
   const epochStart = now();
   const terms: LossValues = { loss: 0, recon_loss: 0, sparsity_loss: 0, kl_loss: 0 };
@@ -166,46 +152,29 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
   let windowLoss = 0;
   let windowBatches = 0;
   let lastEmit = now();
-  // Time spent paused in this epoch: left out of its samples per second.
   let pausedMs = 0;
+  let next = prepare(loop, order, 1, loop.step + 1);
   for (let batch = 1; batch <= stepsPerEpoch; batch++) {
-    if (now() - loop.lastYield > 30) {
-      // Let control messages that arrive as tasks (a host without poll) reach the loop.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      loop.lastYield = now();
-    }
     control.poll?.();
     const pauseStart = now();
     await control.waitWhilePaused();
     pausedMs += now() - pauseStart;
     if (control.isStopRequested()) return { kind: 'stopped' };
-    const from = (batch - 1) * batchSize;
-    const count = Math.min(batchSize, dataset.train.count - from);
+    const current = next;
     loop.step++;
-    const read = await stepper.step({
-      batch,
-      order,
-      from,
-      count,
-      klWeight: klWeightAt(loop.compiled.loss, loop.step, stepsPerEpoch),
-      readBackDue: () => now() - lastEmit >= throttle || batch === stepsPerEpoch,
-    });
-    const fault = loop.deviceFault();
-    if (fault) return { kind: 'failed', event: { type: 'run-failed', runId, epoch, batch, message: fault } };
-    for (const r of read) {
-      const loss = r.values.loss;
-      if (!Number.isFinite(loss)) {
-        const window = read.length > 1 ? ` (read back with batches ${read[0]!.batch}–${read[read.length - 1]!.batch})` : '';
-        const message = `the loss became ${loss} at epoch ${epoch}, batch ${r.batch}${window}: training diverged; try a lower learning rate than ${loop.learningRate}`;
-        return { kind: 'failed', event: { type: 'run-failed', runId, epoch, batch: r.batch, message } };
-      }
-      for (const key of LOSS_TERMS) terms[key] += r.values[key] * r.count;
-      samples += r.count;
-      windowLoss += loss;
-      windowBatches++;
+    const running = runner.step(current.images, current.count, current.noise, current.hyper);
+    if (batch < stepsPerEpoch) next = prepare(loop, order, batch + 1, loop.step + 1);
+    const values = toLossValues(await running);
+    if (!Number.isFinite(values.loss)) {
+      const message = `the loss became ${values.loss} at epoch ${epoch}, batch ${batch}: training diverged; try a lower learning rate than ${loop.plan.graph.training.learningRate}`;
+      return { kind: 'failed', event: { type: 'run-failed', runId, epoch, batch, message } };
     }
+    for (const key of LOSS_TERMS) terms[key] += values[key] * current.count;
+    samples += current.count;
+    windowLoss += values.loss;
+    windowBatches++;
     const t = now();
-    if (read.length && (t - lastEmit >= throttle || batch === stepsPerEpoch)) {
+    if (t - lastEmit >= throttle || batch === stepsPerEpoch) {
       loop.emit({
         type: 'batch-end',
         runId,
@@ -214,15 +183,22 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
         step: loop.step,
         loss: windowLoss / windowBatches,
         samplesPerSec: samples / Math.max((t - epochStart - pausedMs) / 1000, 1e-3),
-        elapsedMs: t - loop.started,
+        elapsedMs: t - loop.started - loop.pausedMs - pausedMs,
       });
       windowLoss = 0;
       windowBatches = 0;
       lastEmit = t;
     }
   }
+  loop.pausedMs += pausedMs;
   for (const key of LOSS_TERMS) terms[key] /= samples;
   return { kind: 'trained', terms, samples, trainSeconds: (now() - epochStart - pausedMs) / 1000 };
+}
+
+/** The state to checkpoint: the runner's weights and optimizer slots, and the streams' positions (the step count). */
+async function stateOf(loop: Loop, epoch: number, bestValLoss: number, epochsSinceBest: number): Promise<TrainingState> {
+  const { weights, optimizer } = await loop.runner.snapshot();
+  return { epoch, step: loop.step, bestValLoss, epochsSinceBest, weights, optimizer, sampling: loop.plan.noise.map((n) => ({ name: n.layer, calls: loop.step })) };
 }
 
 /**
@@ -230,7 +206,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
  * (run-finished, run-stopped or run-failed); it never throws for a training fault.
  */
 export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> {
-  const { runId, graph, dataset, emit } = opts;
+  const { runId, graph, dataset, emit, engine } = opts;
   const now = opts.now ?? (() => Date.now());
   const { epochs, earlyStoppingPatience, refreshEvery } = graph.training;
   const started = now();
@@ -239,50 +215,29 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     return failed;
   };
   const resume = opts.resumeFrom;
-  const session = await setUp(graph, dataset, resume);
+  const session = await setUp(graph, dataset, engine, resume);
   if ('failure' in session) return fail({ type: 'run-failed', runId, message: session.failure });
-  const { compiled, optimizer } = session;
+  const { plan, runner } = session;
   // A batch larger than the split would silently be the whole split: use that, and say so.
   const trainCount = dataset.train.count;
   const batchSize = Math.min(graph.training.batchSize, trainCount);
   const note = batchSize < graph.training.batchSize ? `batch size ${graph.training.batchSize} is larger than the ${trainCount} training images: using ${batchSize}` : undefined;
   const stepsPerEpoch = Math.ceil(trainCount / batchSize);
-  let threads = 1;
-  const sources = batchSources(dataset, { onDevice: keepsDataOnDevice(opts.backend), batchSize, evalBatch: EVAL_BATCH, maxChunkBytes: opts.maxDeviceBufferBytes });
-  const stepper = await chooseStepper(
-    {
-      compiled,
-      optimizer,
-      source: sources.train,
-      split: dataset.train,
-      imageShape: [dataset.height, dataset.width, dataset.channels],
-      readEvery: Math.max(1, opts.readEvery ?? 16),
-      graph,
-      batchSize,
-      backend: opts.backend,
-      parallel: opts.parallel ?? true,
-      weights: () => captureWeights(compiled),
-      optimizerState: resume?.optimizer ?? [],
-    },
-    (n, reason) => {
-      threads = n;
-      opts.onThreads?.(n, reason);
-    },
-  );
+  const size = imageSize(dataset);
   const reconIndices = pickReconIndices(dataset.validation.labels.subarray(0, dataset.validation.count), opts.reconCount ?? 8);
   emit({
     type: 'run-started',
     runId,
     startEpoch: resume?.epoch ?? 0,
-    backend: opts.backend,
-    threads,
+    backend: engine.name,
+    threads: engine.threads,
     epochs,
     stepsPerEpoch,
     trainCount: dataset.train.count,
     validationCount: dataset.validation.count,
     classNames: dataset.classNames,
-    totalParams: compiled.analysis.totalParams,
-    codeSize: compiled.analysis.codeSize!,
+    totalParams: plan.analysis.totalParams,
+    codeSize: plan.codeSize,
     effectiveBatchSize: batchSize,
     ...(note && { note }),
   });
@@ -290,20 +245,19 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   const loop: Loop = {
     runId,
     dataset,
-    compiled,
-    stepper,
+    plan,
+    runner,
     control: opts.control ?? NO_CONTROL,
     emit,
     now,
     random: session.random,
     batchSize,
     stepsPerEpoch,
-    learningRate: graph.training.learningRate,
     throttle: opts.batchEventIntervalMs ?? 250,
     started,
+    pausedMs: 0,
     step: resume?.step ?? 0,
-    lastYield: now(),
-    deviceFault: opts.deviceFault ?? (() => null),
+    buffers: [new Float32Array(batchSize * size), new Float32Array(batchSize * size)],
   };
   let lastLoss: number | null = null;
   let lastValLoss: number | null = null;
@@ -311,17 +265,18 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   let bestValLoss = resume?.bestValLoss ?? Infinity;
   let epochsSinceBest = resume?.epochsSinceBest ?? 0;
   let stoppedEarly = false;
+  const elapsed = () => now() - started - loop.pausedMs;
   try {
     for (let epoch = finishedEpochs + 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const trained = await trainEpoch(loop, epoch);
       if (trained.kind === 'failed') return fail(trained.event);
       if (trained.kind === 'stopped') {
-        const event: TrainEvent = { type: 'run-stopped', runId, epochs: finishedEpochs, loss: lastLoss, val_loss: lastValLoss, elapsedMs: now() - started };
+        const event: TrainEvent = { type: 'run-stopped', runId, epochs: finishedEpochs, loss: lastLoss, val_loss: lastValLoss, elapsedMs: elapsed() };
         emit(event);
         return event;
       }
       const refresh = epoch % refreshEvery === 0 || epoch === epochs;
-      const evaluation = await evaluate(compiled, dataset, sources.validation, reconIndices, klWeightAt(compiled.loss, loop.step, stepsPerEpoch), refresh);
+      const evaluation = await evaluate({ runner, plan, dataset, reconIndices, klWeight: klWeightAt(plan.loss, loop.step, stepsPerEpoch), refresh, batch: engine.evalBatch ?? EVAL_BATCH });
       lastLoss = trained.terms.loss;
       lastValLoss = evaluation.valLoss;
       finishedEpochs = epoch;
@@ -331,9 +286,9 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         epochsSinceBest = 0;
       } else epochsSinceBest++;
       stoppedEarly = earlyStoppingPatience > 0 && epochsSinceBest >= earlyStoppingPatience && epoch < epochs;
-      const fault = loop.deviceFault();
-      if (fault) return fail({ type: 'run-failed', runId, epoch, message: fault });
-      await opts.onEpochEnd?.({ compiled, optimizer, epoch, step: loop.step, bestValLoss, epochsSinceBest, improved });
+      const best = bestValLoss;
+      const since = epochsSinceBest;
+      await opts.onEpochEnd?.({ epoch, step: loop.step, bestValLoss: best, epochsSinceBest: since, improved, runner, state: () => stateOf(loop, epoch, best, since) });
       emit({
         type: 'epoch-end',
         runId,
@@ -343,7 +298,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         val_loss: lastValLoss,
         metrics: { ...trained.terms, ...prefixed('val_', evaluation.terms) },
         samplesPerSec: trained.samples / Math.max(trained.trainSeconds, 1e-3),
-        elapsedMs: now() - started,
+        elapsedMs: elapsed(),
         latent: evaluation.latent,
         recon: evaluation.recon,
         best_val_loss: bestValLoss,
@@ -357,21 +312,16 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
       loss: lastLoss ?? NaN,
       val_loss: lastValLoss ?? NaN,
       best_val_loss: bestValLoss,
-      elapsedMs: now() - started,
+      elapsedMs: elapsed(),
       stoppedEarly,
     };
     emit(finished);
     return finished;
   } catch (err) {
-    // A lost device fails the next read-back or upload: name the fault rather than its symptom.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    return fail({ type: 'run-failed', runId, message: loop.deviceFault() ?? `training failed: ${(err as Error).message}` });
+    // The engine's own words (a provider's failure names the device and what it could not do).
+    return fail({ type: 'run-failed', runId, message: `training failed: ${(err as Error).message}` });
   } finally {
-    stepper.close();
-    sources.train.dispose();
-    sources.validation.dispose();
-    optimizer.dispose();
-    compiled.dispose();
+    await runner.close();
   }
 }
 

@@ -1,15 +1,16 @@
-/** The trainer's worker thread: picks a tfjs backend once, then trains one run at a time. */
+/** The trainer's worker thread: picks an ONNX Runtime provider once, then trains one run at a time. */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { BackendInfo } from '../../core/api';
 import type { ImageDataset } from '../../core/data/dataset';
 import type { TrainEvent } from '../../core/train/events';
-import { captureState, type TrainingState } from '../../core/train/state';
+import type { TrainingState } from '../../core/train/state';
+import type { TrainingEngine } from '../../core/train/engine';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadAnyDataset, type LoadedDataset } from './datasets';
-import { selectBackend, unoptimizedTraining } from './tfBackend';
+import { onnxEngine } from './engine/onnxRunner';
+import { selectProvider, type Provider } from './engine/providers';
 import type { TrainerWorkerData } from './trainerHost';
-import { gpuFaultMessage, watchGpu, type GpuWatch } from './gpuFaults';
+import { gpuFaultMessage } from './gpuFaults';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
@@ -38,7 +39,7 @@ const release = () => {
   wake = null;
 };
 
-async function train(message: Extract<ToWorker, { type: 'train' }>, backend: BackendInfo) {
+async function train(message: Extract<ToWorker, { type: 'train' }>) {
   stopRequested = false;
   paused = false;
   current = { runId: message.runId, epoch: 0 };
@@ -80,24 +81,23 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: Bac
     runId: message.runId,
     graph: message.graph,
     dataset,
-    backend: backend.name,
+    engine: engine!,
     control,
-    ...(gpu && {
-      deviceFault: () => (gpu!.fault ? gpuFaultMessage(gpu!, gpu!.fault, runId, saved) : null),
-      maxDeviceBufferBytes: gpu.maxBufferBytes,
-    }),
     resumeFrom,
-    readEvery: unoptimizedTraining() ? 1 : undefined,
     emit: (event) => {
       if (event.type === 'epoch-end' && current) current.epoch = event.epoch;
-      // Before the run's end: the host replaces this worker (its device is broken) before it starts the next run.
-      if (event.type === 'run-failed' && gpu?.fault) post({ type: 'device-fault' });
+      // A step that fails on a GPU: say which GPU, what is kept and how to go on on the CPU; the host
+      // replaces this worker (its device may be broken) before the next run.
+      if (event.type === 'run-failed' && provider?.target === 'gpu' && event.message.startsWith('training failed: ')) {
+        post({ type: 'device-fault' });
+        emit({ ...event, message: gpuFaultMessage(provider, event.message.slice('training failed: '.length), runId, saved) });
+        return;
+      }
       emit(event);
-      if (event.type === 'epoch-end' && gpu && event.epoch === loseGpuAfterEpoch) gpu.device.destroy();
     },
     // Last and best weights with the optimizer state, written before the epoch is reported.
     onEpochEnd: async (checkpoint) => {
-      const state = await captureState(checkpoint);
+      const state = await checkpoint.state();
       writeCheckpoint(message.runDir, 'last', state);
       if (checkpoint.improved) writeCheckpoint(message.runDir, 'best', state);
       saved = checkpoint.epoch;
@@ -105,12 +105,6 @@ async function train(message: Extract<ToWorker, { type: 'train' }>, backend: Bac
   });
   current = null;
 }
-
-/**
- * A test hook: destroys the GPU device after this epoch, as a driver reset or an unplugged GPU
- * would lose it (main/backend/gpuFaults.test.ts).
- */
-const loseGpuAfterEpoch = Number(process.env.BOTTLENECK_TEST_LOSE_GPU_AFTER_EPOCH) || null;
 
 /** Acts on one message from the host, from the port's listener or from the loop's poll. */
 function handle(message: ToWorker): void {
@@ -134,20 +128,20 @@ function handle(message: ToWorker): void {
       }
       return;
     case 'train':
-      void train(message, backendInfo!);
+      void train(message);
   }
 }
 
-let backendInfo: BackendInfo | null = null;
-/** The GPU device training runs on, watched for faults; null on a CPU backend. */
-let gpu: GpuWatch | null = null;
+/** The provider training runs on, and the engine over it; chosen once per worker. */
+let provider: Provider | null = null;
+let engine: TrainingEngine | null = null;
 
 async function main() {
   try {
-    const backend = await selectBackend(undefined, (workerData as TrainerWorkerData | null)?.preference ?? 'auto');
-    backendInfo = backend;
-    gpu = await watchGpu(backend);
-    post({ type: 'ready', backend });
+    const selected = await selectProvider(undefined, (workerData as TrainerWorkerData | null)?.preference ?? 'auto');
+    provider = selected.provider;
+    engine = onnxEngine(provider);
+    post({ type: 'ready', backend: selected.info });
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
     return;

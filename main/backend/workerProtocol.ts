@@ -2,10 +2,6 @@ import type { BackendInfo } from '../../core/api';
 import type { GraphDoc } from '../../core/graph/types';
 import type { TrainEvent } from '../../core/train/events';
 
-/** The backends the trainer knows, fastest first (tfBackend.ts); BOTTLENECK_BACKEND and --backend take one. */
-export const BACKEND_NAMES = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
 /** Messages from the trainer host to its worker thread. */
 export type ToWorker =
   | { type: 'train'; runId: string; graph: GraphDoc; datasetId: string; runDir: string; resume: boolean }

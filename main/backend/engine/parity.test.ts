@@ -15,8 +15,7 @@ import { registerCpuTrainingKernels } from '../../../core/train/kernels/register
 import { lossTerms } from '../../../core/train/losses';
 import { drawNoise } from '../../../core/train/noiseInputs';
 import { seededRandom } from '../../../core/train/random';
-import { captureOptimizer, captureWeights } from '../../../core/train/state';
-import { makeOptimizer } from '../../../core/train/train';
+import { captureOptimizer, captureWeights, makeOptimizer } from './firstEngine';
 import { splitFlat } from '../../../core/compile/flatParams';
 import { modelLayouts } from '../../../core/compile/stepModel';
 import { loadDataset } from '../datasets';
