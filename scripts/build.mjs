@@ -1,7 +1,7 @@
 // Builds everything into dist/: the Node side with esbuild (CommonJS bundles of our own code,
 // dependencies left in node_modules), the preload as one sandbox-safe file, the renderer with Vite.
 import { build as esbuild } from 'esbuild';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
 
@@ -21,7 +21,6 @@ await esbuild({
     serve: 'main/server/serve.ts',
     cli: 'main/cli.ts',
     trainWorker: 'main/backend/trainWorker.ts',
-    parallelWorker: 'main/backend/parallelWorker.ts',
     modelWorker: 'main/backend/modelWorker.ts',
     projectionWorker: 'main/backend/projectionWorker.ts',
   },
@@ -36,9 +35,6 @@ await esbuild({
   logLevel: 'warning',
   ...esmShims,
 });
-
-// The GPU probe runs as a plain script in a child process (main/backend/dawn.ts): beside the bundles.
-copyFileSync(`${root}main/backend/webgpuProbe.mjs`, `${root}dist/main/webgpuProbe.mjs`);
 
 await esbuild({
   absWorkingDir: root,

@@ -3,9 +3,10 @@
  * from it, both against the clean image, over many images. The figures the denoising and
  * inpainting quality tests assert, and the pair a view can show ("noisy 0.062 → output 0.018").
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageShape } from './corruption';
+
+/** The model's outputs for `count` images ([count, h, w, c] in [0, 1]). */
+export type Reconstruct = (images: Float32Array, count: number) => Promise<Float32Array>;
 
 export interface RestorationErrors {
   images: number;
@@ -24,7 +25,7 @@ export type Corrupt = (clean: Float32Array, index: number) => { pixels: Float32A
  * Corrupts each clean image (values in [0, 1], HWC), runs the model on the corrupted ones in
  * batches, and pools the squared errors over every measured value of every image.
  */
-export async function measureRestoration(model: tfl.LayersModel, cleanImages: readonly Float32Array[], image: ImageShape, corrupt: Corrupt, batch = 256): Promise<RestorationErrors> {
+export async function measureRestoration(reconstruct: Reconstruct, cleanImages: readonly Float32Array[], image: ImageShape, corrupt: Corrupt, batch = 256): Promise<RestorationErrors> {
   const size = image.height * image.width * image.channels;
   let inputSum = 0;
   let outputSum = 0;
@@ -34,10 +35,7 @@ export async function measureRestoration(model: tfl.LayersModel, cleanImages: re
     const corrupted = clean.map((c, i) => corrupt(c, from + i));
     const input = new Float32Array(clean.length * size);
     corrupted.forEach((c, i) => input.set(c.pixels, i * size));
-    const x = tf.tensor4d(input, [clean.length, image.height, image.width, image.channels]);
-    const y = model.predict(x) as tf.Tensor;
-    const output = await y.data<'float32'>();
-    tf.dispose([x, y]);
+    const output = await reconstruct(input, clean.length);
     clean.forEach((c, i) => {
       const hidden = corrupted[i]!.hidden;
       for (let k = 0; k < size; k++) {

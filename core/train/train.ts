@@ -266,8 +266,9 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   let epochsSinceBest = resume?.epochsSinceBest ?? 0;
   let stoppedEarly = false;
   const elapsed = () => now() - started - loop.pausedMs;
+  let epoch = finishedEpochs + 1;
   try {
-    for (let epoch = finishedEpochs + 1; epoch <= epochs && !stoppedEarly; epoch++) {
+    for (; epoch <= epochs && !stoppedEarly; epoch++) {
       const trained = await trainEpoch(loop, epoch);
       if (trained.kind === 'failed') return fail(trained.event);
       if (trained.kind === 'stopped') {
@@ -319,7 +320,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     return finished;
   } catch (err) {
     // The engine's own words (a provider's failure names the device and what it could not do).
-    return fail({ type: 'run-failed', runId, message: `training failed: ${(err as Error).message}` });
+    return fail({ type: 'run-failed', runId, epoch, message: `training failed: ${(err as Error).message}` });
   } finally {
     await runner.close();
   }

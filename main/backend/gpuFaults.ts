@@ -7,11 +7,9 @@ import { adapterLabel } from '../../core/format';
  * `savedEpoch`: the last epoch with a checkpoint on disk (0: none).
  */
 export function gpuFaultMessage(gpu: { name: string; adapter?: BackendAdapter }, cause: string, runId: string, savedEpoch: number): string {
-  const { adapter } = gpu;
-  const name = adapter ? adapterLabel(adapter) : gpu.name;
-  const label = adapter?.description && adapter.description !== name ? `${name}, ${adapter.description}` : name;
+  const which = gpu.adapter ? gpu.adapter.description || adapterLabel(gpu.adapter) : 'unknown GPU';
   const next = savedEpoch
     ? `the checkpoint of epoch ${savedEpoch} is kept: to go on on the CPU, choose CPU under the backend badge and continue the run, or run: bottleneck train --resume ${runId} --backend cpu`
     : 'no epoch had finished, so there is no checkpoint: start the run again (on the CPU: choose CPU under the backend badge, or bottleneck train --backend cpu)';
-  return `the GPU (${gpu.name}: ${label}) failed: ${cause}; ${next}`;
+  return `the GPU (${which}, through ${gpu.name}) failed: ${cause}; ${next}`;
 }

@@ -11,11 +11,13 @@ import type { EpochEndEvent, TrainEvent } from '../../core/train/events';
 import { measureRestoration, type Corrupt, type RestorationErrors } from '../../core/train/restoration';
 import { trainAutoencoder } from '../../core/train/train';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
-import { selectBackend } from './tfBackend';
+import { onnxEngine } from './engine/onnxRunner';
+import { selectProvider } from './engine/providers';
 
 /** Trains `graph` (its own settings: 5 epochs, batch 128, Adam 1e-3) and measures the last epoch's model. */
 async function trainAndMeasure(graph: GraphDoc, data: ImageDataset, corrupt: Corrupt): Promise<{ errors: RestorationErrors; epochs: EpochEndEvent[]; seconds: number }> {
-  const backend = await selectBackend();
+  const selected = await selectProvider();
+  const engine = onnxEngine(selected.provider);
   const size = imageSize(data);
   const clean = Array.from({ length: data.validation.count }, (_, i) => unitPixels(imageAt(data.validation, size, i)));
   const events: TrainEvent[] = [];
@@ -25,10 +27,10 @@ async function trainAndMeasure(graph: GraphDoc, data: ImageDataset, corrupt: Cor
     runId: 'restoration',
     graph,
     dataset: data,
-    backend: backend.name,
+    engine,
     emit: (e) => events.push(e),
     onEpochEnd: async (c) => {
-      if (c.epoch === graph.training.epochs) errors = await measureRestoration(c.compiled.model, clean, data, corrupt);
+      if (c.epoch === graph.training.epochs) errors = await measureRestoration(async (images, count) => (await c.runner.evaluate(images, count, 0)).reconstruction, clean, data, corrupt);
     },
   });
   expect(last.type, JSON.stringify(last)).toBe('run-finished');
