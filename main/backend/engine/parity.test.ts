@@ -11,11 +11,10 @@ import { compileGraph } from '../../../core/compile/compile';
 import { planModel } from '../../../core/compile/plan';
 import type { GraphDoc } from '../../../core/graph/types';
 import { buildTemplate, TEMPLATE_NAMES } from '../../../core/templates';
-import { registerCpuTrainingKernels } from '../../../core/train/kernels/register';
 import { lossTerms } from '../../../core/train/losses';
 import { drawNoise } from '../../../core/train/noiseInputs';
 import { seededRandom } from '../../../core/train/random';
-import { captureOptimizer, captureWeights, makeOptimizer } from './firstEngine';
+import { captureOptimizer, captureWeights, fixCpuUpsamplingGradient, makeOptimizer } from './firstEngine';
 import { splitFlat } from '../../../core/compile/flatParams';
 import { modelLayouts } from '../../../core/compile/stepModel';
 import { loadDataset } from '../datasets';
@@ -86,7 +85,7 @@ describe('the ONNX training step against the first engine', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
     // The first engine as it trained: its own fix of tfjs-cpu's UpSampling2D gradient.
-    registerCpuTrainingKernels();
+    fixCpuUpsamplingGradient();
   });
 
   const pooled = GRAPHS.filter(([, make]) => make().nodes.some((n) => n.kind === 'MaxPool2D'));
