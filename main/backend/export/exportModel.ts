@@ -34,7 +34,7 @@ export interface ExportInput extends ExportSource {
 
 type Exporter = (input: ExportInput) => Promise<ExportedFile[]>;
 
-// Each exporter (with protobufjs, the CPU backend) loads when first used, not when the service starts.
+// Each exporter (ONNX's with protobufjs) loads when first used, not when the service starts.
 const EXPORTERS: Record<ExportFormat, Exporter> = {
   onnx: async ({ doc, state }) => {
     const { exportOnnx } = await import('../../../core/export/onnx');
@@ -48,7 +48,7 @@ const EXPORTERS: Record<ExportFormat, Exporter> = {
   },
   tfjs: async ({ doc, state }) => {
     const { tfjsFiles } = await import('./tfjs');
-    return [...(await tfjsFiles(doc, state.weights)), { path: 'README.md', data: tfjsReadme(doc) }];
+    return [...tfjsFiles(doc, state.weights), { path: 'README.md', data: tfjsReadme(doc) }];
   },
   pytorch: async ({ doc, state, datasetId, runId, runName }) => (await import('./pytorch')).pytorchProject({ doc, weights: state.weights, optimizer: state.optimizer, epoch: state.epoch, datasetId, runId, runName }),
 };
