@@ -7,7 +7,7 @@
  * Outputs: losses [4] (batch means), code [N, codeSize], reconstruction [N, H, W, C].
  */
 import { OnnxBuilder } from '../onnx/builder';
-import { writeForward } from './forward';
+import { codeOf, imageInput, writeForward } from './forward';
 import { writeLosses } from './lossModel';
 import type { ModelPlan } from './plan';
 import { declareParams, lookup, modelLayouts, STEP_NAMES } from './stepModel';
@@ -23,10 +23,10 @@ export function buildEvalModel(plan: ModelPlan): Uint8Array {
   const noNoise = (name: string): string => {
     throw new Error(`evaluation reads no noise (${name})`);
   };
-  const forward = writeForward({ g, tape: null, training: false }, plan, { image, param: lookup(params, 'parameter'), noise: noNoise });
+  const forward = writeForward({ g, tape: null, training: false }, plan, { input: imageInput(plan, image), param: lookup(params, 'parameter'), noise: noNoise });
   const losses = writeLosses(g, plan, forward, image, klWeight);
   g.output(losses.stacked, EVAL_NAMES.losses, [4]);
-  g.output(forward.vae?.mean ?? forward.code, EVAL_NAMES.code, ['N', plan.codeSize]);
+  g.output(forward.vae?.mean ?? codeOf(forward), EVAL_NAMES.code, ['N', plan.codeSize]);
   g.output(forward.reconstruction, EVAL_NAMES.reconstruction, ['N', h, w, c]);
   return g.model('evaluate', `${plan.graph.name}: evaluation (inference mode, loss terms, code, reconstruction), written by Bottleneck.`);
 }

@@ -10,26 +10,31 @@ import type { ModelPlan, PlanStep } from './plan';
 import { CompileError } from './plan';
 
 export interface ForwardResult {
-  /** The reconstruction, NHWC. */
+  /** The last block's output (the reconstruction, NHWC, for a whole chain). */
   reconstruction: string;
-  code: string;
+  /** The code; null for a chain without the bottleneck (a decoder). */
+  code: string | null;
   vae: { mean: string; logVar: string } | null;
   /** Non-trainable parameter -> its value after this step. */
   updates: Map<string, string>;
 }
 
 export interface ForwardInputs {
-  /** The image batch, NHWC. */
-  image: string;
+  /** The chain's input: the image batch (NHWC) for a whole chain or an encoder, the code for a decoder. */
+  input: Value;
   param(name: string): string;
   noise(name: string): string;
 }
 
+/** The image input of a whole chain. */
+export const imageInput = (plan: ModelPlan, name: string): Value => ({ name, shape: plan.inputShape, layout: 'NHWC' });
+
+/** Writes `steps` (the whole chain by default) on `inputs.input`; an image that ends NCHW is turned back to NHWC. */
 export function writeForward(op: OpContext, plan: ModelPlan, inputs: ForwardInputs, steps: readonly PlanStep[] = plan.steps): ForwardResult {
   let code: string | null = null;
   let vae: ForwardResult['vae'] = null;
   const updates = new Map<string, string>();
-  let x: Value = { name: inputs.image, shape: plan.inputShape, layout: 'NHWC' };
+  let x: Value = inputs.input;
   for (const step of steps) {
     const b: BlockContext = {
       op,
@@ -53,6 +58,11 @@ export function writeForward(op: OpContext, plan: ModelPlan, inputs: ForwardInpu
     x = step.compiler.forward(b, x);
   }
   if (x.layout === 'NCHW') x = { ...x, name: transpose(op, x.name, TO_NHWC, 'output/to_nhwc'), layout: 'NHWC' };
-  if (!code) throw new CompileError('the graph has no Bottleneck: add one between encoder and decoder');
   return { reconstruction: x.name, code, vae, updates };
+}
+
+/** The code of a whole chain's forward pass (the planner has checked there is a bottleneck). */
+export function codeOf(forward: ForwardResult): string {
+  if (!forward.code) throw new CompileError('the graph has no Bottleneck: add one between encoder and decoder');
+  return forward.code;
 }

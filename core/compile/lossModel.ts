@@ -1,6 +1,6 @@
 /** Every loss term of a plan from a forward pass, stacked, and the gradients they seed. */
 import type { OnnxBuilder } from '../onnx/builder';
-import type { ForwardResult } from './forward';
+import { codeOf, type ForwardResult } from './forward';
 import { klSparsity, l1Sparsity, reconstructionLoss, vaeKl, type LossTerm } from './ops/losses';
 import type { ModelPlan } from './plan';
 
@@ -16,8 +16,8 @@ export function writeLosses(g: OnnxBuilder, plan: ModelPlan, forward: ForwardRes
   const spec = plan.loss;
   const recon = reconstructionLoss(g, spec.reconstruction, forward.reconstruction, target);
   let sparsity: LossTerm | null = null;
-  if (spec.sparsity?.kind === 'l1') sparsity = l1Sparsity(g, forward.code, spec.sparsity.weight, spec.inputSize);
-  else if (spec.sparsity?.kind === 'kl') sparsity = klSparsity(g, forward.code, spec.sparsity.rho, spec.sparsity.weight, spec.inputSize);
+  if (spec.sparsity?.kind === 'l1') sparsity = l1Sparsity(g, codeOf(forward), spec.sparsity.weight, spec.inputSize);
+  else if (spec.sparsity?.kind === 'kl') sparsity = klSparsity(g, codeOf(forward), spec.sparsity.rho, spec.sparsity.weight, spec.inputSize);
   const kl = spec.variational && forward.vae ? vaeKl(g, forward.vae.mean, forward.vae.logVar, spec.inputSize) : null;
   const scalar = (v: string) => g.op('Reshape', [v, g.int64([1])]);
   const sparsityValue = sparsity ? scalar(sparsity.value) : g.float([0]);

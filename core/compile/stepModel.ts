@@ -10,7 +10,7 @@
  */
 import { OnnxBuilder, type Dim } from '../onnx/builder';
 import { flatLayout, flatten, unflatten, type FlatLayout } from './flatParams';
-import { writeForward, type ForwardResult } from './forward';
+import { imageInput, writeForward, type ForwardResult } from './forward';
 import { writeLosses } from './lossModel';
 import { HYPER, optimizerSlots, writeUpdate } from './optimizers';
 import type { ModelPlan } from './plan';
@@ -81,7 +81,7 @@ export function buildStepModel(plan: ModelPlan, opts: StepModelOptions = {}): Ui
   const trainableNames = layouts.trainable.entries.map((e) => params.get(e.name)!);
   tape.watch(...trainableNames);
   const op = { g, tape, training: true, target: opts.target ?? 'cpu' };
-  const forward: ForwardResult = writeForward(op, plan, { image, param: lookup(params, 'parameter'), noise: lookup(noise, 'noise input') });
+  const forward: ForwardResult = writeForward(op, plan, { input: imageInput(plan, image), param: lookup(params, 'parameter'), noise: lookup(noise, 'noise input') });
   const losses = writeLosses(g, plan, forward, image, klWeight);
   const grads = tape.gradients(g, losses.seeds, trainableNames);
   const gradByParam = new Map(layouts.trainable.entries.map((e) => [e.name, grads.get(params.get(e.name)!) ?? null]));

@@ -6,7 +6,7 @@
  * the stride.
  */
 import type { OnnxBuilder } from '../../onnx/builder';
-import { tfPads, transposePads } from '../../export/onnx';
+import { tfPads, transposePads } from './padding';
 import type { Padding } from '../../blocks/types';
 import type { OpContext } from './context';
 

@@ -1,4 +1,4 @@
-import { tfPads } from '../../export/onnx';
+import { tfPads } from './padding';
 import type { Padding } from '../../blocks/types';
 import type { OnnxBuilder } from '../../onnx/builder';
 import { concatTree } from '../flatParams';

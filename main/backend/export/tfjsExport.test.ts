@@ -7,25 +7,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialParams } from '../../../core/compile/init';
-import { planModel } from '../../../core/compile/plan';
-import { imageAt, imageSize, type ImageDataset } from '../../../core/data/dataset';
+import type { ImageDataset } from '../../../core/data/dataset';
 import { ExportError, inferenceChain, meanLayerName, TRAINING_ONLY_KINDS } from '../../../core/export/deployment';
 import { exportOnnx, ONNX_NAMES } from '../../../core/export/onnx';
 import type { GraphDoc } from '../../../core/graph/types';
 import { TEMPLATE_NAMES, buildTemplate } from '../../../core/templates';
 import { chainGraph } from '../../../core/templates/undercomplete';
-import { seededRandom } from '../../../core/train/random';
-import type { SavedTensor } from '../../../core/train/state';
 import { BUILTIN_FASHION_MNIST, loadDataset } from '../datasets';
 import { everyBlock, everyBlockVae, l1Sparse, oddImage } from '../engine/testGraphs';
+import { croppedImages, maxAbsDiff, runOnnx, testCheckpoint as checkpoint, type Batch } from '../engine/testModels';
 import type { ExportedFile } from './files';
 import { tfjsFiles } from './tfjs';
 
 // onnxruntime-node is CommonJS: required, as the app's main process does.
-const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof import('onnxruntime-node');
 
 const TOLERANCE = 1e-5;
 const IMAGES = 16;
@@ -55,51 +50,6 @@ async function load(files: ExportedFile[], folder: string): Promise<tfl.LayersMo
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }));
 }
 
-/**
- * A checkpoint as the engine names and lays out its weights: Glorot kernels, and biases, β, γ and
- * moving statistics far from their zeros and ones, so that every term of every layer matters.
- */
-function checkpoint(doc: GraphDoc, seed: number): SavedTensor[] {
-  const rand = seededRandom(seed);
-  return initialParams(planModel(doc).params, seed).map((t) => {
-    if (/\/(bias|beta|moving_mean)$/.test(t.name)) return { ...t, data: t.data.map(() => (rand() - 0.5) * 0.4) };
-    if (/\/(gamma|moving_variance)$/.test(t.name)) return { ...t, data: t.data.map(() => 0.5 + rand()) };
-    return t;
-  });
-}
-
-interface Batch {
-  data: Float32Array;
-  dims: number[];
-}
-
-let fashion: ImageDataset;
-
-/** The first `count` validation images, centre-cropped to height × width, grey repeated over the channels. */
-function fashionImages(count: number, [height, width, channels]: readonly number[]): Batch {
-  const size = imageSize(fashion);
-  const top = Math.floor((fashion.height - height!) / 2);
-  const left = Math.floor((fashion.width - width!) / 2);
-  const data = new Float32Array(count * height! * width! * channels!);
-  let o = 0;
-  for (let i = 0; i < count; i++) {
-    const image = imageAt(fashion.validation, size, i);
-    for (let y = 0; y < height!; y++) for (let x = 0; x < width!; x++) for (let c = 0; c < channels!; c++) data[o++] = image[(top + y) * fashion.width + left + x]! / 255;
-  }
-  return { data, dims: [count, height!, width!, channels!] };
-}
-
-async function runOnnx(bytes: Uint8Array, inputName: string, input: Batch): Promise<Batch> {
-  const session = await ort.InferenceSession.create(bytes);
-  try {
-    const out = await session.run({ [inputName]: new ort.Tensor('float32', input.data, input.dims) });
-    const first = out[session.outputNames[0]!]!;
-    return { data: first.data as Float32Array, dims: [...first.dims] };
-  } finally {
-    await session.release();
-  }
-}
-
 function predict(model: tfl.LayersModel, input: Batch): Batch {
   return tf.tidy(() => {
     const out = model.predict(tf.tensor(input.data, input.dims)) as tf.Tensor;
@@ -107,12 +57,7 @@ function predict(model: tfl.LayersModel, input: Batch): Batch {
   });
 }
 
-function maxAbsDiff(a: Batch, b: Batch): number {
-  expect(a.dims).toEqual(b.dims);
-  let max = 0;
-  for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
-  return max;
-}
+let fashion: ImageDataset;
 
 const measured: Record<string, number[]> = {};
 
@@ -140,12 +85,12 @@ async function checkGraph(label: string, doc: GraphDoc, seed: number): Promise<E
     expect([encoder!.outputs[0]!.shape, decoder!.inputs[0]!.shape, decoder!.outputs[0]!.shape]).toEqual([[null, chain.codeSize], [null, chain.codeSize], [null, ...chain.input]]);
     const diffs = [0, 0, 0];
     for (const count of [IMAGES, 1]) {
-      const images = fashionImages(count, chain.input);
-      const code = await runOnnx(onnx.encoder, ONNX_NAMES.image, images);
+      const images = croppedImages(fashion, count, chain.input);
+      const code = await runOnnx(onnx.encoder, { [ONNX_NAMES.image]: images });
       const batch = [
-        maxAbsDiff(predict(autoencoder!, images), await runOnnx(onnx.autoencoder, ONNX_NAMES.image, images)),
+        maxAbsDiff(predict(autoencoder!, images), await runOnnx(onnx.autoencoder, { [ONNX_NAMES.image]: images })),
         maxAbsDiff(predict(encoder!, images), code),
-        maxAbsDiff(predict(decoder!, code), await runOnnx(onnx.decoder, ONNX_NAMES.code, code)),
+        maxAbsDiff(predict(decoder!, code), await runOnnx(onnx.decoder, { [ONNX_NAMES.code]: code })),
       ];
       batch.forEach((d, i) => (diffs[i] = Math.max(diffs[i]!, d)));
     }
