@@ -7,25 +7,25 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { compileGraph } from '../../core/compile/compile';
-import { imageAt, imageSize } from '../../core/data/dataset';
+import { describe, expect, it } from 'vitest';
 import { builtinDatasetId } from '../../core/data/datasetId';
 import type { GraphDoc } from '../../core/graph/types';
 import { buildTemplate } from '../../core/templates';
 import { chainGraph } from '../../core/templates/undercomplete';
 import type { EpochEndEvent, TrainEvent } from '../../core/train/events';
-import { seededRandom } from '../../core/train/random';
-import { captureState, captureWeights } from '../../core/train/state';
 import { trainAutoencoder } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { npyArray } from './codesFile';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
 import type { ExportedFile } from './export/files';
 import { pytorchProject } from './export/pytorch';
-import { selectBackend } from './tfBackend';
+import { exportOnnx, ONNX_NAMES } from '../../core/export/onnx';
+import { onnxEngine } from './engine/onnxRunner';
+import { cpuProvider } from './engine/providers';
+import { croppedImages, runOnnx, testCheckpoint, type Batch } from './engine/testModels';
+
+// One thread: the app's continuation repeats bit for bit.
+const engine = onnxEngine(cpuProvider(1));
 
 const PYTHON = '/usr/bin/python3';
 const torchCheck = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
@@ -107,40 +107,24 @@ function awkwardNames(): GraphDoc {
 }
 
 describe.skipIf(skipReason !== null)('PyTorch project export', () => {
-  beforeAll(async () => {
-    await selectBackend();
-  });
-
   it.each(['undercomplete', 'convolutional', 'variational', 'every layer', 'awkward names'] as const)('%s: model.py with weights.npz computes the app\'s autoencoder, encoder and decoder within 1e-4', async (template) => {
     const graph = template === 'every layer' ? everyLayer() : template === 'awkward names' ? awkwardNames() : buildTemplate(template);
-    const compiled = compileGraph(graph);
     // Non-zero biases and BatchNorm statistics, so one in the wrong place shows.
-    const random = seededRandom(7);
-    const vector = (w: tfl.LayerVariable, from: number, to: number) => tf.tensor(Float32Array.from({ length: w.shape[0]! }, () => from + random() * (to - from)), w.shape as number[]);
-    const VECTORS: Record<string, [number, number]> = { bias: [-0.1, 0.1], beta: [-0.1, 0.1], gamma: [0.8, 1.2], moving_mean: [-0.2, 0.2], moving_variance: [0.5, 1.5] };
-    compiled.model.setWeights(compiled.model.weights.map((w) => {
-      const range = VECTORS[w.originalName.slice(w.originalName.lastIndexOf('/') + 1)];
-      return range ? vector(w, ...range) : w.read();
-    }));
-    const weights = await captureWeights(compiled);
+    const weights = testCheckpoint(graph, 7);
     const data = loadDataset(BUILTIN_FASHION_MNIST);
-    const size = imageSize(data);
-    const n = 16;
-    const pixels = new Float32Array(n * size);
-    for (let i = 0; i < n; i++) pixels.set(Float32Array.from(imageAt(data.validation, size, i), (v) => v / 255), i * size);
-    const x = tf.tensor4d(pixels, [n, data.height, data.width, data.channels]);
-    const recon = compiled.model.predict(x) as tf.Tensor;
-    const code = compiled.encoder.predict(x) as tf.Tensor;
-    const decoded = compiled.decoder.predict(code) as tf.Tensor;
+    const x = croppedImages(data, 16, [data.height, data.width, data.channels]);
+    // The app's own models: its ONNX export of the same weights, as Explore and the Lab run them.
+    const models = exportOnnx(graph, weights);
+    const recon = await runOnnx(models.autoencoder, { [ONNX_NAMES.image]: x });
+    const code = await runOnnx(models.encoder, { [ONNX_NAMES.image]: x });
+    const decoded = await runOnnx(models.decoder, { [ONNX_NAMES.code]: code });
     const dir = mkdtempSync(join(tmpdir(), `pytorch-${template}-`));
     writeProject(pytorchProject({ doc: graph, weights, epoch: 0, datasetId: BUILTIN_FASHION_MNIST, runId: 'test-run', runName: 'test run' }), dir);
-    const save = (name: string, t: tf.Tensor) => writeFileSync(join(dir, name), npyArray(t.dataSync() as Float32Array, t.shape as number[]));
+    const save = (name: string, t: Batch) => writeFileSync(join(dir, name), npyArray(t.data, t.dims));
     save('x.npy', x);
     save('app_recon.npy', recon);
     save('app_code.npy', code);
     save('app_decoded.npy', decoded);
-    tf.dispose([x, recon, code, decoded]);
-    compiled.dispose();
     const result = JSON.parse(python(['-c', COMPARE], dir).trim().split('\n').pop()!) as { autoencoder: number; encoder: number; decoder: number; shape: number[] };
     rmSync(dir, { recursive: true, force: true });
     console.log(`${template}: max |torch − app| on 16 validation images: autoencoder ${result.autoencoder.toExponential(2)}, encoder ${result.encoder.toExponential(2)}, decoder ${result.decoder.toExponential(2)}`);
@@ -155,7 +139,6 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
    * exported under torchrun with 2 processes. Returns both validation-loss curves.
    */
   async function continueBoth(datasetId: string, more: number, torchTimeout = 300_000): Promise<{ app: { epoch: number; val: number }[]; torch: { epoch: number; val: number }[]; seconds: number }> {
-    const backend = await selectBackend();
     const data = loadDataset(datasetId);
     const graph = buildTemplate('undercomplete');
     graph.training = { ...graph.training, epochs: 1, seed: 3 };
@@ -164,10 +147,9 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
       runId: 'first',
       graph,
       dataset: data,
-      backend: backend.name,
-      parallel: false,
+      engine,
       emit: () => {},
-      onEpochEnd: async (c) => writeCheckpoint(runDir, 'last', await captureState(c)),
+      onEpochEnd: async (c) => writeCheckpoint(runDir, 'last', await c.state()),
     });
     expect(first.type).toBe('run-finished');
     const state = readCheckpoint(runDir, 'last');
@@ -176,7 +158,7 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     // The app's own continuation from the checkpoint.
     const events: TrainEvent[] = [];
     const continued = { ...graph, training: { ...graph.training, epochs: 1 + more } };
-    const last = await trainAutoencoder({ runId: 'first', graph: continued, dataset: data, backend: backend.name, parallel: false, emit: (e) => events.push(e), resumeFrom: state });
+    const last = await trainAutoencoder({ runId: 'first', graph: continued, dataset: data, engine, emit: (e) => events.push(e), resumeFrom: state });
     expect(last.type).toBe('run-finished');
     const app = events.filter((e): e is EpochEndEvent => e.type === 'epoch-end').map((e) => ({ epoch: e.epoch, val: e.val_loss }));
 
