@@ -1,7 +1,8 @@
 /**
  * How much memory training a graph takes, from its shapes alone (no tensor is made), so a graph too
- * large for the backend is refused before anything is allocated. Counts float32 tensors as tfjs
- * holds them; checked against tf.profile's peak on the cpu backend in memory.test.ts.
+ * large for the machine is refused before anything is allocated. Calibrated against the ONNX
+ * engine's measured peak on the CPU provider (the growth of the process's peak resident memory
+ * over two steps and a validation batch: main/backend/engine/memory.test.ts).
  */
 import { product } from '../blocks/types';
 import { formatBytes } from '../format';
@@ -9,35 +10,36 @@ import type { GraphDoc, TrainingSettings } from '../graph/types';
 import { analyzeGraph, hasErrors, type GraphAnalysis } from './infer';
 
 const FLOAT = 4;
+const MB = 1024 ** 2;
+/** A session pair's own footprint: its graphs, kernels and plans. */
+const BASE = 10 * MB;
 /**
- * Tensors per layer output element in a training step: the forward pass keeps each layer's
- * pre-activation, bias sum and output (and a mask for dropout or noise) for the backward pass, which
- * makes a gradient of each.
+ * Bytes per element of a layer's output in one batch of a training step: kept for the backward
+ * pass, its gradient, and the rule's temporaries (a vector layer's product and bias sum cost more
+ * than an image layer's, whose convolution works in place).
  */
-const TRAIN_ACTIVATION_TENSORS = 7;
-const EVAL_LAYER_TENSORS = 4;
-/** The validation batch of core/train/evaluate.ts (not imported: that module loads tfjs). */
+const VECTOR_ELEMENT = 2.5 * FLOAT;
+const IMAGE_ELEMENT = 2 * FLOAT;
+/** The validation batch of core/train/evaluate.ts (not imported: core/shapes stays below core/train). */
 const EVAL_BATCH = 256;
 
 /**
- * Per parameter: the optimizer's state (slots) and the tensors its update makes for every variable
- * before the step's tidy frees them (tfjs's Adam builds about fourteen per-parameter tensors: the
- * moment updates, bias corrections, square root, quotient), as measured on the cpu backend.
+ * Per parameter, in floats: the parameters in and out of a step, their slices and gradient (and its
+ * flat copy), the optimizer's slots in and out, and its update's temporaries.
  */
 export function optimizerCost(training: Pick<TrainingSettings, 'optimizer' | 'momentum'>): { slots: number; update: number } {
   switch (training.optimizer) {
     case 'adam':
-      return { slots: 2, update: 14 };
+      return { slots: 2, update: 16 };
     case 'rmsprop':
-      // tfjs keeps the mean squares and the moments (both, even without momentum).
-      return { slots: 2, update: 6 };
+      return { slots: 2, update: 12 };
     case 'sgd':
-      return training.momentum > 0 ? { slots: 1, update: 2.5 } : { slots: 0, update: 1 };
+      return training.momentum > 0 ? { slots: 1, update: 11 } : { slots: 0, update: 8 };
   }
 }
 
 export interface MemoryEstimate {
-  /** The peak, in bytes: the larger of the backward pass, the optimizer update and validation. */
+  /** The peak, in bytes: the engine's footprint plus the larger of a training step and validation. */
   bytes: number;
   weights: number;
   gradients: number;
@@ -51,27 +53,18 @@ export function estimateTrainingMemory(doc: GraphDoc, analysis: GraphAnalysis = 
   if (hasErrors(analysis) || !analysis.inputShape) return null;
   const params = analysis.totalParams;
   const { slots, update } = optimizerCost(doc.training);
-  const sizes = analysis.order.map((id) => product(analysis.nodeShapes[id] ?? []));
-  const perSample = sizes.reduce((a, b) => a + b, 0);
-  const input = product(analysis.inputShape);
+  const layers = analysis.order.map((id) => ({ size: product(analysis.nodeShapes[id] ?? []), image: (analysis.nodeShapes[id]?.length ?? 0) === 3 }));
   const batch = doc.training.batchSize;
   const weights = params * FLOAT;
   const gradients = params * FLOAT;
   const optimizerState = slots * params * FLOAT;
-  const activations = batch * perSample * TRAIN_ACTIVATION_TENSORS * FLOAT;
-  const held = weights + optimizerState;
-  const backward = held + gradients + activations + 2 * batch * input * FLOAT;
-  const step = held + gradients + update * params * FLOAT;
-  // Inference frees each layer's tensors once the next layer has its output: at most a layer's
-  // input, its raw output, the bias sum and the activation, plus the batch, its reconstruction and
-  // the loss's difference of them.
-  const validation = held + EVAL_BATCH * (EVAL_LAYER_TENSORS * Math.max(...sizes) + 3 * input) * FLOAT;
-  return { bytes: Math.max(backward, step, validation), weights, gradients, optimizerState, activations };
+  const activations = batch * layers.reduce((sum, l) => sum + l.size * (l.image ? IMAGE_ELEMENT : VECTOR_ELEMENT), 0);
+  const step = update * params * FLOAT + activations;
+  // Inference reuses each layer's memory once the next has its output: about two and a half of the largest layer.
+  const validation = 2 * weights + EVAL_BATCH * VECTOR_ELEMENT * Math.max(...layers.map((l) => l.size));
+  return { bytes: BASE + Math.max(step, validation), weights, gradients, optimizerState, activations };
 }
 
-const GB = 1024 ** 3;
-/** wasm32 addresses 4 GB; tfjs's own code, the dataset's batches and fragmentation need the rest. */
-const WASM_LIMIT = 4 * GB - 768 * 1024 ** 2;
 /** Of the machine's memory, what one run may take: the app, the dataset and the system keep the rest. */
 const HOST_SHARE = 0.5;
 
@@ -80,13 +73,12 @@ const HOST_SHARE = 0.5;
  * (tfjs-node) and the GPU backends (whose device memory tfjs cannot ask for, and whose data path
  * passes through host memory too): a share of the machine's memory.
  */
-export function memoryLimit(backend: string | null, totalMemory: number): number {
-  const host = Math.floor(totalMemory * HOST_SHARE);
-  return backend === 'wasm' ? Math.min(WASM_LIMIT, host) : host;
+export function memoryLimit(_backend: string | null, totalMemory: number): number {
+  return Math.floor(totalMemory * HOST_SHARE);
 }
 
 /** Why a graph is refused, or null when its estimate fits the limit. */
 export function memoryRefusal(estimate: MemoryEstimate | null, limit: number, backend: string | null): string | null {
   if (!estimate || estimate.bytes <= limit) return null;
-  return `training this graph needs about ${formatBytes(estimate.bytes)} (weights ${formatBytes(estimate.weights)}, optimizer state ${formatBytes(estimate.optimizerState)}, activations ${formatBytes(estimate.activations)} per batch), more than the ${formatBytes(limit)} ${backend === 'wasm' ? 'the wasm backend can address' : `a run may use${backend ? ` on ${backend}` : ''} (half of this machine's memory)`}: use fewer units or a smaller batch`;
+  return `training this graph needs about ${formatBytes(estimate.bytes)} (weights ${formatBytes(estimate.weights)}, optimizer state ${formatBytes(estimate.optimizerState)}, activations ${formatBytes(estimate.activations)} per batch), more than the ${formatBytes(limit)} a run may use${backend ? ` on ${backend}` : ''} (half of this machine's memory): use fewer units or a smaller batch`;
 }

@@ -49,7 +49,9 @@ function options(provider: ProviderName, threads: number): ort.InferenceSession.
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: true,
+    // Without the arena a run's memory is what its plan needs (the arena rounds growth up to powers of
+    // two: twice the peak for a convolutional model at batch 512), at no measurable cost in speed.
+    enableCpuMemArena: false,
     // WebGPU disables memory patterns itself (with a warning).
     enableMemPattern: provider === 'cpu',
     // Warnings (nodes a GPU provider leaves to the CPU, by design) are not the user's business.
@@ -64,6 +66,10 @@ ort.env.logLevel = 'fatal';
 let probeModel: Uint8Array | null = null;
 
 /** A small model of the kernels training leans on (a product, an activation, a reduction), run once on the provider. */
+export async function probeSession(provider: ProviderName = 'cpu', threads = 1): Promise<void> {
+  return probe(provider, threads);
+}
+
 async function probe(provider: ProviderName, threads: number): Promise<void> {
   if (!probeModel) {
     const g = new OnnxBuilder();
