@@ -73,30 +73,32 @@ describe('ratioPolicy', () => {
 describe('planBackends', () => {
   const hardware: WebgpuProbe = { available: true, vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200', isFallbackAdapter: false };
   const swiftshader: WebgpuProbe = { available: true, vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true };
-  const none: WebgpuProbe = { available: false, reason: 'Dawn found no adapter' };
+  const none: WebgpuProbe = { available: false, reason: 'no GPU found (no render device of a GPU driver in /sys/class/drm)' };
   const never = (): WebgpuProbe => {
     throw new Error('probed');
   };
 
-  it('runs wasm, and webgpu only on a hardware adapter, by default', () => {
-    expect(planBackends({ probe: () => hardware, scaledDown: false }).backends).toEqual(['wasm', 'webgpu']);
+  it('runs cpu, and webgpu only on a hardware GPU, by default', () => {
+    expect(planBackends({ probe: () => hardware, scaledDown: false }).backends).toEqual(['cpu', 'webgpu']);
     const noGpu = planBackends({ probe: () => none, scaledDown: false });
-    expect(noGpu.backends).toEqual(['wasm']);
-    expect(noGpu.notes.join()).toContain('Dawn found no adapter');
-    expect(planBackends({ probe: () => swiftshader, scaledDown: true }).backends).toEqual(['wasm']);
+    expect(noGpu.backends).toEqual(['cpu']);
+    expect(noGpu.notes.join()).toContain('no GPU found');
+    expect(planBackends({ probe: () => swiftshader, scaledDown: true }).backends).toEqual(['cpu']);
   });
 
   it('runs a software adapter only when listed and the models are limited', () => {
-    const full = planBackends({ listed: 'wasm,webgpu', probe: () => swiftshader, scaledDown: false });
-    expect(full.backends).toEqual(['wasm']);
+    const full = planBackends({ listed: 'cpu,webgpu', probe: () => swiftshader, scaledDown: false });
+    expect(full.backends).toEqual(['cpu']);
     expect(full.notes.join()).toMatch(/too slow.*BENCH_MODELS/);
     expect(planBackends({ listed: 'webgpu', probe: () => swiftshader, scaledDown: true }).backends).toEqual(['webgpu']);
   });
 
   it('does not probe when webgpu is not wanted, and honours the older BOTTLENECK_BACKEND', () => {
-    expect(planBackends({ listed: 'wasm, cpu,wasm', probe: never, scaledDown: false }).backends).toEqual(['wasm', 'cpu']);
-    expect(planBackends({ legacy: 'cpu', probe: never, scaledDown: false }).backends).toEqual(['cpu']);
-    expect(planBackends({ listed: 'wasm', legacy: 'cpu', probe: never, scaledDown: false }).backends).toEqual(['wasm']);
+    expect(planBackends({ listed: 'cpu, cuda,cpu', probe: never, scaledDown: false }).backends).toEqual(['cpu', 'cuda']);
+    expect(planBackends({ legacy: 'cuda', probe: never, scaledDown: false }).backends).toEqual(['cuda']);
+    expect(planBackends({ listed: 'cpu', legacy: 'cuda', probe: never, scaledDown: false }).backends).toEqual(['cpu']);
+    // The first engine's name for the CPU path.
+    expect(planBackends({ listed: 'wasm', probe: never, scaledDown: false }).backends).toEqual(['cpu']);
   });
 });
 

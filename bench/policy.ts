@@ -90,7 +90,7 @@ export function ratioPolicy(env: TorchEnv | null): RatioPolicy | null {
   };
 }
 
-/** What bench/webgpuProbe.mjs finds, in a child process with the bench's environment. */
+/** What the machine's GPU is, as main/backend/engine/gpuInfo.ts reads it (no GPU library loaded). */
 export type WebgpuProbe =
   | { available: false; reason: string }
   | { available: true; vendor: string; architecture: string; description: string; isFallbackAdapter: boolean };
@@ -115,20 +115,21 @@ export interface BackendPlan {
 }
 
 /**
- * Which backends the bench runs. BENCH_BACKENDS lists them; without it, BOTTLENECK_BACKEND (the
- * older knob) names one; without either: wasm, plus webgpu when a hardware adapter exists. A
- * software adapter is too slow for the full bench (SwiftShader: ~0.8 s a batch of 128 for the
- * undercomplete template, ~36 s for the convolutional one), so webgpu on one runs only when it is
- * listed explicitly and BENCH_MODELS or BENCH_IMAGES scales the bench down (`scaledDown`).
+ * Which providers the bench runs. BENCH_BACKENDS lists them; without it, BOTTLENECK_BACKEND (the
+ * older knob) names one; without either: cpu, plus webgpu when a hardware GPU exists. A software
+ * renderer is too slow for the full bench (SwiftShader: seconds a batch, most of a first step
+ * compiling shaders), so webgpu on one runs only when it is listed explicitly and BENCH_MODELS or
+ * BENCH_IMAGES scales the bench down (`scaledDown`). The first engine's names (wasm) mean cpu.
  */
 export function planBackends(opts: { listed?: string; legacy?: string; probe: () => WebgpuProbe; scaledDown: boolean }): BackendPlan {
   const notes: string[] = [];
+  const rename = (name: string) => (name === 'wasm' || name === 'tfjs-node' ? 'cpu' : name);
   const explicit = opts.listed?.trim()
-    ? [...new Set(opts.listed.split(',').map((s) => s.trim()).filter(Boolean))]
+    ? [...new Set(opts.listed.split(',').map((s) => rename(s.trim())).filter(Boolean))]
     : opts.legacy?.trim()
-      ? [opts.legacy.trim()]
+      ? [rename(opts.legacy.trim())]
       : null;
-  const wanted = explicit ?? ['wasm', 'webgpu'];
+  const wanted = explicit ?? ['cpu', 'webgpu'];
   if (!wanted.includes('webgpu')) return { backends: wanted, notes };
   const probe = opts.probe();
   const adapter = describeAdapter(probe);
@@ -141,7 +142,7 @@ export function planBackends(opts: { listed?: string; legacy?: string; probe: ()
     notes.push(
       keep
         ? `webgpu: on a software adapter, ${adapter}: slow, the figures are for the record only`
-        : `webgpu: skipped, only a software adapter, ${adapter}: too slow for the full bench (SwiftShader takes ~36 s a batch of the convolutional template); list it in BENCH_BACKENDS and limit BENCH_MODELS or BENCH_IMAGES (e.g. BENCH_MODELS=undercomplete BENCH_IMAGES=1024) to run it anyway`,
+        : `webgpu: skipped, only a software adapter, ${adapter}: too slow for the full bench; list it in BENCH_BACKENDS and limit BENCH_MODELS or BENCH_IMAGES (e.g. BENCH_MODELS=undercomplete BENCH_IMAGES=1024) to run it anyway`,
     );
   } else {
     keep = true;
@@ -152,7 +153,7 @@ export function planBackends(opts: { listed?: string; legacy?: string; probe: ()
 
 /**
  * A row is labelled with the backend the trainer reports in run-started, never the one asked for:
- * when they differ (webgpu asked, the trainer fell back to wasm) the row is refused, with the
+ * when they differ (webgpu asked, the trainer fell back to cpu) the row is refused, with the
  * trainer's reason for passing the requested one over.
  */
 export function rowBackend(
@@ -167,8 +168,8 @@ export function rowBackend(
 }
 
 /**
- * The GPU a run trained on, from the trainer's BackendInfo (its `adapter`, set by the webgpu
- * backend), as one string; null for CPU backends. Read loosely so the bench runs on trainers
+ * The GPU a run trained on, from the trainer's BackendInfo (its `adapter`, set by a GPU
+ * provider), as one string; null on the CPU. Read loosely so the bench runs on trainers
  * from before the field existed.
  */
 export function adapterOf(info: object | null | undefined): string | null {

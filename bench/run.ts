@@ -34,7 +34,7 @@ import type { BackendInfo } from '../core/api';
 import type { EpochEndEvent, RunStartedEvent, TrainEvent } from '../core/train/events';
 import { isTerminal } from '../core/train/events';
 import { builtinDatasetId } from '../core/data/datasetId';
-import { probeScript } from '../main/backend/dawn';
+import { webgpuAdapter } from '../main/backend/engine/gpuInfo';
 import { assetsDir } from '../main/backend/paths';
 import { BottleneckBackend } from '../main/backend/service';
 import { BENCH_MODELS, type BenchModel } from './models';
@@ -62,17 +62,12 @@ function benchGraph(name: BenchModel) {
   return graph;
 }
 
-/** Dawn's adapter, looked for in a child process with this environment, so a crash there cannot end the bench. */
+/** The GPU WebGPU would use here, from the operating system (no GPU library loaded). */
 function probeWebgpu(): WebgpuProbe {
-  const r = spawnSync(process.execPath, [probeScript()], { encoding: 'utf8', env: process.env, timeout: 60_000 });
-  const last = r.stdout?.trim().split('\n').pop();
-  try {
-    if (last) return JSON.parse(last) as WebgpuProbe;
-  } catch {
-    // fall through: the probe's output was not its answer
-  }
-  const why = r.error?.message ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`);
-  return { available: false, reason: `the probe failed (${why}): ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}` };
+  const found = webgpuAdapter();
+  if ('none' in found) return { available: false, reason: found.none };
+  const a = found.adapter;
+  return { available: true, vendor: a.vendor, architecture: a.architecture, description: a.description, isFallbackAdapter: a.fallback };
 }
 
 interface OursResult {
