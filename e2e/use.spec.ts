@@ -143,6 +143,8 @@ test('Lab: draw a mask with the mouse; an inpainting model fills it in, with bot
   const inputError = page.getByTestId('lab-input-error');
   const outputError = page.getByTestId('lab-output-error');
   await expect(inputError).toContainText('in the mask');
+  // The hole is black: on a black background only its outline shows where it is (four sides of a rectangle).
+  await expect(page.getByTestId('lab-mask-outline')).toHaveAttribute('data-segments', '4');
   await expect(outputError).toContainText(/in the mask \d\.\d{4}/);
   const masked = async (text: Promise<string | null>) => Number(/in the mask (\d\.\d{4})/.exec((await text) ?? '')![1]);
   const hole = await masked(inputError.textContent());
@@ -150,6 +152,24 @@ test('Lab: draw a mask with the mouse; an inpainting model fills it in, with bot
   console.log(`a drawn mask, inpainting 1 epoch: MSE in the mask ${hole} → ${filled}`);
   expect(filled).toBeLessThan(hole);
   await screenshots(page, 'lab-inpainting');
+
+  // The output saved as a PNG, 8× the model's 28×28, named after the run and the image.
+  const png = await saved(page, () => clickAsUser(page.getByTestId('lab-save-output')));
+  expect(png.name).toMatch(/^inpainting-autoencoder(-\d+)?-image-0-lab-output\.png$/);
+  expect([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]).toEqual([224, 224]);
+
+  // A watermark's size and opacity are the user's: each changes the corrupted image.
+  await page.getByTestId('lab-watermark').fill('AB');
+  const stamped = await inputError.textContent();
+  await page.getByTestId('lab-watermark-size').fill('0.9');
+  await expect(inputError).not.toHaveText(stamped!);
+  const larger = await inputError.textContent();
+  await page.getByTestId('lab-watermark-opacity').fill('0.3');
+  await expect(inputError).not.toHaveText(larger!);
+  await page.getByTestId('lab-watermark').fill('');
+  await page.setViewportSize({ width: 1024, height: 680 });
+  await expectControlsReachable(page.locator('main.lab'));
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Noise: the σ slider walks where the model breaks.
   await clickAsUser(page.getByTestId('lab-clear-mask'));
@@ -198,4 +218,9 @@ test('Lab: the run just trained is listed and chosen; a file that is not an imag
   await expect(page.getByTestId('lab-note')).toContainText('wide.png');
   await expect(page.getByTestId('lab-note')).toContainText(/28×28/);
   await expect(page.getByTestId('lab-error')).toHaveCount(0);
+  // The file is shown, not validation image 0: the index is empty until one is chosen again.
+  await expect(page.getByTestId('lab-index')).toHaveValue('');
+  await clickAsUser(page.getByTestId('lab-next'));
+  await expect(page.getByTestId('lab-index')).toHaveValue('1');
+  await expect(page.getByTestId('lab-note')).toHaveCount(0);
 });
