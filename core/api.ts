@@ -386,9 +386,11 @@ export interface ScoreResult {
   /** Index of each image in the dataset's split. */
   indices: number[];
   perClass: { label: number; count: number; mean: number; median: number }[];
-  /** Classes the run did not train on (its Data settings left them out): the "anomalies" to find. */
+  /** Classes of the run's own data that its training left out (its Data settings): anomalies to find. */
   heldOut: number[];
-  /** Held-out classes against the rest, when there are both: the area under the ROC curve, and the curve ([fpr, tpr] points). */
+  /** Classes the run's data does not have at all (another folder's, by name): anomalies to find too. */
+  newClasses: number[];
+  /** Classes not trained on (held out or new) against the trained ones, when there are both (unlabeled images left out): the area under the ROC curve, and the curve ([fpr, tpr] points). */
   roc: { auc: number; points: [number, number][] } | null;
   /** The most anomalous images first. */
   highest: ScoredImages;

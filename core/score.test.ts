@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMaps, extremes, meanSquaredErrors, perClassStats, roc, rocAuc, rocPoints } from './score';
+import { anomalyRoc, anomalyTruth, classRoles, errorMaps, extremes, meanSquaredErrors, perClassStats, roc, rocAuc, rocPoints, scoresCsv, thresholdStats } from './score';
 import { seededRandom } from './train/random';
 
 /** The area under straight lines between ROC points. */
@@ -71,5 +71,48 @@ describe('per-class figures and extremes', () => {
     expect(Array.from(errorMaps(inputs, outputs, 2, 2, 2))).toEqual([0, 128, 0, 255]);
     expect(Array.from(errorMaps(inputs, inputs, 2, 2, 2))).toEqual([0, 0, 0, 0]);
     expect(Array.from(meanSquaredErrors(inputs, outputs, 2, 4))).toEqual([0.25, 0.5]);
+  });
+});
+
+describe('which classes count as anomalies', () => {
+  const FASHION = ['T-shirt/top', 'Trouser', 'Pullover'];
+
+  it('a class the run’s training left out is held out; the run’s own classes it trained on are not', () => {
+    expect(classRoles({ classNames: FASHION, trainedClasses: [0, 2] }, FASHION)).toEqual({ heldOut: [1], newClasses: [] });
+    expect(classRoles({ classNames: FASHION, trainedClasses: null }, FASHION)).toEqual({ heldOut: [], newClasses: [] });
+  });
+
+  it('a folder the model never trained on: its classes are new, not held out, whatever the run held out; unlabeled images are neither', () => {
+    expect(classRoles({ classNames: FASHION, trainedClasses: [0, 2] }, ['icons', 'unlabeled', 'photos'])).toEqual({ heldOut: [], newClasses: [0, 2] });
+    expect(classRoles({ classNames: FASHION, trainedClasses: null }, ['icons'])).toEqual({ heldOut: [], newClasses: [0] });
+    // Matched by name: another folder with the run's class names is judged as the run's own.
+    expect(classRoles({ classNames: FASHION, trainedClasses: [0, 2] }, ['Trouser', 'noise', 'T-shirt/top'])).toEqual({ heldOut: [0], newClasses: [1] });
+  });
+
+  it('without the run’s class names, only the numbers it left out are known', () => {
+    expect(classRoles({ classNames: null, trainedClasses: [0] }, ['a', 'b'])).toEqual({ heldOut: [1], newClasses: [] });
+  });
+
+  it('the ROC leaves unlabeled images out, and is only drawn with anomalies and trained images both present', () => {
+    const score = { labels: [0, 1, 2, 2, 0], classNames: ['Trouser', 'noise', 'unlabeled'], heldOut: [], newClasses: [1] };
+    const truth = anomalyTruth(score);
+    expect(truth).toEqual([false, true, null, null, false]);
+    // The unlabeled images' huge errors change nothing.
+    expect(anomalyRoc([0.1, 0.5, 9, 9, 0.2], truth)!.auc).toBe(1);
+    expect(anomalyRoc([0.1, 0.5], anomalyTruth({ labels: [0, 0], classNames: ['icons'], heldOut: [], newClasses: [0] }))).toBeNull();
+  });
+
+  it('precision and recall at a threshold, over the images whose class is known', () => {
+    // Anomalies 0.9, 0.6, 0.2; the rest 0.7, 0.3, 0.1, 0.05; an unlabeled 0.95.
+    const errors = [0.9, 0.6, 0.2, 0.7, 0.3, 0.1, 0.05, 0.95];
+    const truth = [true, true, true, false, false, false, false, null];
+    expect(thresholdStats(errors, truth, 0.5)).toEqual({ truePositives: 2, falsePositives: 1, falseNegatives: 1, trueNegatives: 3, precision: 2 / 3, recall: 2 / 3, falsePositiveRate: 1 / 4 });
+    expect(thresholdStats(errors, truth, 1)).toMatchObject({ precision: null, recall: 0, falsePositiveRate: 0 });
+    expect(thresholdStats(errors, [false, false, false, false, false, false, false, null], 0.5)).toBeNull();
+  });
+
+  it('the ranking as CSV says which images are of held-out and of new classes', () => {
+    const csv = scoresCsv({ errors: [0.1, 0.5, 0.2], indices: [0, 1, 2], labels: [0, 1, 2], classNames: ['Trouser', 'Coat', 'noise'], files: null, heldOut: [1], newClasses: [2] }, 0.15);
+    expect(csv).toBe('index,label,class,error,held_out,new_class,anomalous\n1,1,Coat,0.5,1,0,1\n2,2,noise,0.2,0,1,1\n0,0,Trouser,0.1,0,0,0\n');
   });
 });

@@ -4,6 +4,84 @@
  */
 import type { ScoreResult } from './api';
 import { csvField, csvLines, float32Text } from './csv';
+import { UNLABELED } from './data/folder';
+
+/** What a run's training saw of its own dataset: its classes by name, and those it trained on (null: all). */
+export interface TrainedOn {
+  classNames: string[] | null;
+  trainedClasses: number[] | null;
+}
+
+/**
+ * The classes of a scored set the run did not train on, matched by name (another folder with the
+ * run's class names is judged the same way): `heldOut`, classes of the run's own dataset that its
+ * training left out; `newClasses`, classes its dataset does not have at all (a foreign folder's).
+ * Unlabeled images are neither: nothing is known of their class.
+ */
+export function classRoles(run: TrainedOn, scoredClassNames: string[]): { heldOut: number[]; newClasses: number[] } {
+  const heldOut: number[] = [];
+  const newClasses: number[] = [];
+  if (!run.classNames) {
+    // Only the classes' numbers are known: those training left out are held out.
+    if (run.trainedClasses) scoredClassNames.forEach((_, c) => !run.trainedClasses!.includes(c) && heldOut.push(c));
+    return { heldOut, newClasses };
+  }
+  const own = new Map(run.classNames.map((name, c) => [name, c]));
+  scoredClassNames.forEach((name, c) => {
+    if (name === UNLABELED) return;
+    const ownClass = own.get(name);
+    if (ownClass === undefined) newClasses.push(c);
+    else if (run.trainedClasses && !run.trainedClasses.includes(ownClass)) heldOut.push(c);
+  });
+  return { heldOut, newClasses };
+}
+
+/**
+ * Which images count as anomalies to find: those of classes not trained on (held out or new) are
+ * positives, those of trained classes negatives, unlabeled ones neither (null).
+ */
+export function anomalyTruth(s: Pick<ScoreResult, 'labels' | 'classNames' | 'heldOut' | 'newClasses'>): (boolean | null)[] {
+  const positive = new Set([...s.heldOut, ...s.newClasses]);
+  return s.labels.map((label) => (s.classNames[label] === UNLABELED ? null : positive.has(label)));
+}
+
+/** The ROC of the images whose truth is known (the unlabeled left out), or null when there are no positives or no negatives. */
+export function anomalyRoc(errors: ArrayLike<number>, truth: (boolean | null)[], maxPoints = 200): { auc: number; points: [number, number][] } | null {
+  const known = truth.flatMap((t, i) => (t === null ? [] : [i]));
+  return roc(
+    known.map((i) => errors[i]!),
+    known.map((i) => truth[i]!),
+    maxPoints,
+  );
+}
+
+/** How a threshold splits the images whose truth is known: counts, precision, recall (= true positive rate) and false positive rate. */
+export interface ThresholdStats {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  trueNegatives: number;
+  /** Of the images above the threshold, the share that are anomalies (null when none is above it). */
+  precision: number | null;
+  recall: number;
+  falsePositiveRate: number;
+}
+
+/** An image is called anomalous when its error is above the threshold; null when there are no positives or no negatives. */
+export function thresholdStats(errors: ArrayLike<number>, truth: (boolean | null)[], threshold: number): ThresholdStats | null {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  truth.forEach((t, i) => {
+    if (t === null) return;
+    const over = errors[i]! > threshold;
+    if (t) over ? tp++ : fn++;
+    else over ? fp++ : tn++;
+  });
+  if (tp + fn === 0 || fp + tn === 0) return null;
+  return { truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn, precision: tp + fp > 0 ? tp / (tp + fp) : null, recall: tp / (tp + fn), falsePositiveRate: fp / (fp + tn) };
+}
 
 export interface ClassStats {
   label: number;
@@ -133,21 +211,27 @@ export function meanSquaredErrors(inputs: Float32Array, outputs: Float32Array, c
 
 /**
  * A score's ranking, the most anomalous first: index, [file,] label, class, error (mean squared per
- * pixel), and with a threshold, anomalous (1 when the error is over it). The app's export and the CLI's.
+ * pixel), held_out (1 when training left the class out), new_class (1 when the run's data has no such
+ * class), and with a threshold, anomalous (1 when the error is over it). The app's export and the CLI's.
  */
-export function scoresCsv(s: Pick<ScoreResult, 'errors' | 'indices' | 'labels' | 'classNames' | 'files'>, threshold?: number | null): string {
+export function scoresCsv(s: Pick<ScoreResult, 'errors' | 'indices' | 'labels' | 'classNames' | 'files' | 'heldOut' | 'newClasses'>, threshold?: number | null): string {
   const order = Array.from(s.errors, (_, i) => i).sort((a, b) => s.errors[b]! - s.errors[a]! || a - b);
   const flagged = threshold !== undefined && threshold !== null;
-  const header = ['index', ...(s.files ? ['file'] : []), 'label', 'class', 'error', ...(flagged ? ['anomalous'] : [])];
+  const heldOut = new Set(s.heldOut);
+  const newClasses = new Set(s.newClasses);
+  const header = ['index', ...(s.files ? ['file'] : []), 'label', 'class', 'error', 'held_out', 'new_class', ...(flagged ? ['anomalous'] : [])];
   return csvLines(header, order.length, (r) => {
     const i = order[r]!;
     const error = s.errors[i]!;
+    const label = s.labels[i]!;
     return [
       String(s.indices[i]),
       ...(s.files ? [csvField(s.files[i]!)] : []),
-      String(s.labels[i]),
-      csvField(s.classNames[s.labels[i]!] ?? ''),
+      String(label),
+      csvField(s.classNames[label] ?? ''),
       float32Text(error),
+      heldOut.has(label) ? '1' : '0',
+      newClasses.has(label) ? '1' : '0',
       ...(flagged ? [error > threshold ? '1' : '0'] : []),
     ];
   });

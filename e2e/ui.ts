@@ -38,6 +38,17 @@ export async function menu(page: Page, menuId: MenuId, itemId: string): Promise<
   await clickAsUser(page.getByTestId(`menu-${itemId}`));
 }
 
+/** Loads a template, sets its epochs in the Inspector (no block selected) and trains it to the end. */
+export async function trainTemplate(page: Page, template: string, epochs: number): Promise<void> {
+  await menu(page, 'templates-menu', `template-${template}`);
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  const field = page.getByTestId('param-epochs');
+  await field.fill(String(epochs));
+  await field.press('Enter');
+  await clickAsUser(page.getByTestId('train-start'));
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+}
+
 export const SIZES = [
   { width: 1440, height: 900 },
   { width: 1920, height: 1080 },
@@ -58,4 +69,25 @@ export async function truncatedToolbarLabels(page: Page): Promise<string[]> {
   return page.locator('.toolbar button, .canvas__title').evaluateAll((els) =>
     els.filter((el) => el.scrollWidth > el.clientWidth + 1 || [...el.querySelectorAll('span')].some((s) => s.scrollWidth > s.clientWidth + 1 && getComputedStyle(s).overflow === 'hidden')).map((el) => el.textContent ?? ''),
   );
+}
+
+/**
+ * Every visible control inside `root` (buttons, fields, tabs, links) can be scrolled to, as a user
+ * scrolls, and is then inside the window and on top at its centre: nothing is cut off or covered.
+ * Returns how many were checked.
+ */
+export async function expectControlsReachable(root: Locator): Promise<number> {
+  const controls = root.locator('button, input, select, textarea, summary, a[href], [role="tab"], [role="radio"]');
+  let checked = 0;
+  for (let i = 0; i < (await controls.count()); i++) {
+    const control = controls.nth(i);
+    if (!(await control.isVisible())) continue;
+    await control.scrollIntoViewIfNeeded();
+    await expectOnTop(control);
+    checked++;
+  }
+  // Nor is anything wider than the view (a panel cut off at the right edge).
+  const overflow = await root.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow, 'the view is no wider than the window').toBeLessThanOrEqual(0);
+  return checked;
 }

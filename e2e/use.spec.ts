@@ -2,9 +2,10 @@
  * Using a trained model (issue 16): a class held out of training and found by the Anomalies view,
  * and a mask drawn with the mouse in the Lab, filled in by an inpainting model.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { makeImageFolder } from './folders';
-import { clickAsUser, expectOnTop, menu, screenshots } from './ui';
+import { clickAsUser, expectControlsReachable, expectOnTop, menu, screenshots } from './ui';
 
 async function train(page: Page, template: string, epochs: number) {
   await menu(page, 'templates-menu', `template-${template}`);
@@ -17,7 +18,20 @@ async function train(page: Page, template: string, epochs: number) {
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
 }
 
+/** A file the page saves: its name and its bytes. */
+async function saved(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const download: Promise<Download> = page.waitForEvent('download');
+  await click();
+  const file = await download;
+  return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+}
+
+/** The run the dashboard shows: its id (the label's title starts with it). */
+const dashboardRun = async (page: Page) => (await page.getByTestId('dashboard-run').getAttribute('title'))!.split(' ')[0]!;
+
 test('Anomalies: train without one class, score the validation images, see it ranked high', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   // Data: train on every class but Trouser.
   await clickAsUser(page.getByTestId('dataset-button'));
@@ -42,7 +56,15 @@ test('Anomalies: train without one class, score the validation images, see it ra
   console.log(`Trouser held out, 2 epochs: ROC AUC ${auc}`);
   expect(auc).toBeGreaterThan(0.5);
 
-  // Drag on the histogram: the threshold follows, and the count above it changes.
+  // The threshold on the ROC curve, with precision and recall there.
+  const roc = page.getByTestId('score-roc');
+  await expect(roc).toHaveAttribute('data-threshold-at', /^0\.\d{4},0\.\d{4}$/);
+  await expect(page.getByTestId('score-precision-recall')).toContainText(/precision \d\.\d{3} .* recall \d\.\d{3}/);
+  const at = await roc.getAttribute('data-threshold-at');
+  const recall = Number(await page.getByTestId('score-precision-recall').getAttribute('data-recall'));
+  expect(Number(at!.split(',')[1])).toBeCloseTo(recall, 4);
+
+  // Drag on the histogram, and click on it: the threshold follows, the count above it changes, the ROC mark moves, no error.
   const before = await page.getByTestId('score-over').textContent();
   const box = (await histogram.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
@@ -50,6 +72,28 @@ test('Anomalies: train without one class, score the validation images, see it ra
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
   await expect(page.getByTestId('score-over')).not.toHaveText(before!);
+  await expect(roc).not.toHaveAttribute('data-threshold-at', at!);
+  for (const f of [0.5, 0.6, 0.4]) {
+    const over = await page.getByTestId('score-over').textContent();
+    await page.mouse.click(box.x + box.width * f, box.y + box.height * 0.6);
+    await expect(page.getByTestId('score-over')).not.toHaveText(over!);
+  }
+  expect(errors).toEqual([]);
+
+  // The CSV is named after the run and the data, and says which images are of the held-out class.
+  const csv = await saved(page, () => clickAsUser(page.getByTestId('score-export')));
+  // (Runs of one name are numbered: "Undercomplete autoencoder (2)".)
+  expect(csv.name).toMatch(/^undercomplete-autoencoder(-\d+)?-fashion-mnist-built-in-subset-anomalies\.csv$/);
+  const rows = csv.bytes.toString('utf8').trim().split('\n').map((line) => line.split(','));
+  expect(rows[0]).toEqual(['index', 'label', 'class', 'error', 'held_out', 'new_class', 'anomalous']);
+  expect(rows.slice(1).every((row) => row[4] === (row[2] === 'Trouser' ? '1' : '0') && row[5] === '0')).toBe(true);
+
+  // Click an anomaly: it large, with where it comes from.
+  await clickAsUser(page.getByTestId('score-highest').locator('button').first());
+  await expect(page.getByTestId('score-picked-file')).toContainText(/^Fashion-MNIST \(built-in subset\), validation image #\d+$/);
+  await page.setViewportSize({ width: 1024, height: 680 });
+  await expectControlsReachable(page.locator('main.score'));
+  await page.setViewportSize({ width: 1440, height: 900 });
   // Any folder, browsed to and scored whole (read at the model's 28×28×1).
   const folder = await makeImageFolder('to-score', 10);
   await page.getByTestId('score-folder').fill(folder);
@@ -57,6 +101,14 @@ test('Anomalies: train without one class, score the validation images, see it ra
   await clickAsUser(page.getByTestId('folder-choose'));
   await expect(histogram).toHaveAttribute('data-total', '30', { timeout: 60_000 });
   await expect(page.getByTestId('score-per-class')).toContainText('stripes');
+  // A folder the model never trained on: its classes are not in the training data (not "held out"), and no AUC is claimed.
+  await expect(page.getByTestId('score-per-class')).not.toContainText('held out');
+  await expect(page.getByTestId('score-per-class').locator('tr', { hasText: 'not in training data' })).toHaveCount(3);
+  await expect(page.getByTestId('score-auc')).toHaveCount(0);
+  await expect(page.getByTestId('score-no-auc')).toBeVisible();
+  await clickAsUser(page.getByTestId('score-highest').locator('button').first());
+  await expect(page.getByTestId('score-picked-file')).toContainText(`${folder}/`);
+  await expect(page.getByTestId('score-picked-file')).toHaveText(/\/(bright|dark|stripes)\/\d+\.png$/);
   await clickAsUser(page.getByTestId('score-run'));
   await expect(histogram).toHaveAttribute('data-total', '1000', { timeout: 60_000 });
 
@@ -91,6 +143,8 @@ test('Lab: draw a mask with the mouse; an inpainting model fills it in, with bot
   const inputError = page.getByTestId('lab-input-error');
   const outputError = page.getByTestId('lab-output-error');
   await expect(inputError).toContainText('in the mask');
+  // The hole is black: on a black background only its outline shows where it is (four sides of a rectangle).
+  await expect(page.getByTestId('lab-mask-outline')).toHaveAttribute('data-segments', '4');
   await expect(outputError).toContainText(/in the mask \d\.\d{4}/);
   const masked = async (text: Promise<string | null>) => Number(/in the mask (\d\.\d{4})/.exec((await text) ?? '')![1]);
   const hole = await masked(inputError.textContent());
@@ -98,6 +152,24 @@ test('Lab: draw a mask with the mouse; an inpainting model fills it in, with bot
   console.log(`a drawn mask, inpainting 1 epoch: MSE in the mask ${hole} → ${filled}`);
   expect(filled).toBeLessThan(hole);
   await screenshots(page, 'lab-inpainting');
+
+  // The output saved as a PNG, 8× the model's 28×28, named after the run and the image.
+  const png = await saved(page, () => clickAsUser(page.getByTestId('lab-save-output')));
+  expect(png.name).toMatch(/^inpainting-autoencoder(-\d+)?-image-0-lab-output\.png$/);
+  expect([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]).toEqual([224, 224]);
+
+  // A watermark's size and opacity are the user's: each changes the corrupted image.
+  await page.getByTestId('lab-watermark').fill('AB');
+  const stamped = await inputError.textContent();
+  await page.getByTestId('lab-watermark-size').fill('0.9');
+  await expect(inputError).not.toHaveText(stamped!);
+  const larger = await inputError.textContent();
+  await page.getByTestId('lab-watermark-opacity').fill('0.3');
+  await expect(inputError).not.toHaveText(larger!);
+  await page.getByTestId('lab-watermark').fill('');
+  await page.setViewportSize({ width: 1024, height: 680 });
+  await expectControlsReachable(page.locator('main.lab'));
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Noise: the σ slider walks where the model breaks.
   await clickAsUser(page.getByTestId('lab-clear-mask'));
@@ -108,9 +180,25 @@ test('Lab: draw a mask with the mouse; an inpainting model fills it in, with bot
   await screenshots(page, 'lab-noise');
 });
 
-test('Lab: a file that is not an image, and an image of another size, say so', async ({ page }) => {
+test('Lab: the run just trained is listed and chosen; a file that is not an image, and an image of another size, say so', async ({ page }) => {
   await page.goto('/');
   await train(page, 'undercomplete', 1);
+  const first = await dashboardRun(page);
+  await clickAsUser(page.getByTestId('view-lab'));
+  await expect(page.getByTestId('explore-run')).toHaveValue(first);
+  await expect(page.getByTestId('lab-clean')).toBeVisible({ timeout: 30_000 });
+  // Another run trained in Design meanwhile: listed by name and chosen when the Lab (or Anomalies) opens again.
+  await clickAsUser(page.getByTestId('view-editor'));
+  await clickAsUser(page.getByTestId('train-start'));
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  const second = await dashboardRun(page);
+  expect(second).not.toBe(first);
+  for (const view of ['view-lab', 'view-score']) {
+    await clickAsUser(page.getByTestId(view));
+    await expect(page.getByTestId('explore-run')).toHaveValue(second);
+    await expect(page.getByTestId('explore-run').locator('option:checked')).toHaveText(/^Undercomplete autoencoder( \(\d+\))? · undercomplete · 1\/1 epochs$/);
+    await expect(page.getByTestId('explore-run').locator(`option[value="${first}"]`)).toHaveCount(1);
+  }
   await clickAsUser(page.getByTestId('view-lab'));
   await expect(page.getByTestId('lab-clean')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('lab-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
@@ -130,4 +218,9 @@ test('Lab: a file that is not an image, and an image of another size, say so', a
   await expect(page.getByTestId('lab-note')).toContainText('wide.png');
   await expect(page.getByTestId('lab-note')).toContainText(/28×28/);
   await expect(page.getByTestId('lab-error')).toHaveCount(0);
+  // The file is shown, not validation image 0: the index is empty until one is chosen again.
+  await expect(page.getByTestId('lab-index')).toHaveValue('');
+  await clickAsUser(page.getByTestId('lab-next'));
+  await expect(page.getByTestId('lab-index')).toHaveValue('1');
+  await expect(page.getByTestId('lab-note')).toHaveCount(0);
 });

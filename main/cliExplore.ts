@@ -192,12 +192,18 @@ export async function score(args: string[]): Promise<number> {
     if (progress) process.stderr.write('\r\x1b[K');
     writeFileSync(out, scoresCsv(result, threshold));
     console.log(`scored ${result.count.toLocaleString('en')} images of ${result.datasetName} with run ${runId} (${checkpoint} checkpoint, epoch ${info.epoch}); wrote the ranking to ${out}`);
-    const rows = [['label', 'class', 'images', 'mean error', 'median', ...(result.heldOut.length ? ['held out'] : [])]];
+    const notTrained = result.heldOut.length + result.newClasses.length > 0;
+    const role = (label: number) => (result.heldOut.includes(label) ? 'held out' : result.newClasses.includes(label) ? 'new' : '');
+    const rows = [['label', 'class', 'images', 'mean error', 'median', ...(notTrained ? ['not trained on'] : [])]];
     for (const c of result.perClass) {
-      rows.push([String(c.label), result.classNames[c.label] ?? '', String(c.count), c.mean.toFixed(5), c.median.toFixed(5), ...(result.heldOut.length ? [result.heldOut.includes(c.label) ? 'yes' : ''] : [])]);
+      rows.push([String(c.label), result.classNames[c.label] ?? '', String(c.count), c.mean.toFixed(5), c.median.toFixed(5), ...(notTrained ? [role(c.label)] : [])]);
     }
     for (const line of table(rows, (col) => col === 0 || col === 2 || col === 3 || col === 4)) console.log(line);
-    if (result.roc) console.log(`ROC AUC ${result.roc.auc.toFixed(4)}: ${result.heldOut.map((c) => result.classNames[c] ?? c).join(', ')} (held out of training) against the rest`);
+    const named = (classes: number[]) => classes.map((c) => result.classNames[c] ?? c).join(', ');
+    if (result.roc) {
+      const which = [result.heldOut.length ? `${named(result.heldOut)} (held out of training)` : '', result.newClasses.length ? `${named(result.newClasses)} (not in its training data)` : ''].filter(Boolean).join(' and ');
+      console.log(`ROC AUC ${result.roc.auc.toFixed(4)}: ${which} against the classes it trained on`);
+    }
     if (threshold !== undefined) {
       const over = result.errors.filter((e) => e > threshold).length;
       console.log(`${over.toLocaleString('en')} of ${result.count.toLocaleString('en')} images over the threshold ${threshold} (${((100 * over) / result.count).toFixed(1)} %)`);

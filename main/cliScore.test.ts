@@ -35,20 +35,20 @@ describe('bottleneck score', () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe(`scored 300 images of Fashion-MNIST (built-in subset) with run ${runId} (best checkpoint, epoch 2); wrote the ranking to ${file}`);
-    expect(lines[1]).toMatch(/^label +class +images +mean error +median +held out$/);
-    expect(lines[3]).toMatch(/^ +1 +Trouser +\d+ +0\.\d{5} +0\.\d{5} +yes$/);
+    expect(lines[1]).toMatch(/^label +class +images +mean error +median +not trained on$/);
+    expect(lines[3]).toMatch(/^ +1 +Trouser +\d+ +0\.\d{5} +0\.\d{5} +held out$/);
     expect(lines).toHaveLength(1 + 11 + 2);
-    const auc = /^ROC AUC (0\.\d{4}|1\.0000): Trouser \(held out of training\) against the rest$/.exec(lines[12]!);
+    const auc = /^ROC AUC (0\.\d{4}|1\.0000): Trouser \(held out of training\) against the classes it trained on$/.exec(lines[12]!);
     expect(auc, lines[12]).not.toBeNull();
     console.log(`bottleneck score, Trouser held out (2 epochs, 2,048 images): ${lines[12]}`);
     const [header, ...rows] = csvRows(file);
-    expect(header).toEqual(['index', 'label', 'class', 'error', 'anomalous']);
+    expect(header).toEqual(['index', 'label', 'class', 'error', 'held_out', 'new_class', 'anomalous']);
     expect(rows).toHaveLength(300);
     const errors = rows.map((row) => Number(row[3]));
     for (let i = 1; i < errors.length; i++) expect(errors[i]).toBeLessThanOrEqual(errors[i - 1]!);
     expect(new Set(rows.map((row) => row[0])).size).toBe(300);
-    for (const row of rows) expect(row[4]).toBe(Number(row[3]) > 0.03 ? '1' : '0');
-    const over = rows.filter((row) => row[4] === '1').length;
+    for (const row of rows) expect([row[4], row[5], row[6]]).toEqual([row[2] === 'Trouser' ? '1' : '0', '0', Number(row[3]) > 0.03 ? '1' : '0']);
+    const over = rows.filter((row) => row[6] === '1').length;
     expect(lines[13]).toBe(`${over} of 300 images over the threshold 0.03 (${((100 * over) / 300).toFixed(1)} %)`);
   });
 
@@ -59,7 +59,10 @@ describe('bottleneck score', () => {
     const r = cli(['score', runId, '--data', folder, '--out', file]);
     expect(r.status, r.stderr).toBe(0);
     const [header, ...rows] = csvRows(file);
-    expect(header).toEqual(['index', 'file', 'label', 'class', 'error']);
+    expect(header).toEqual(['index', 'file', 'label', 'class', 'error', 'held_out', 'new_class']);
+    // A folder the model never saw: its classes are new to it, not held out (the run held out Trouser).
+    for (const row of rows) expect([row[5], row[6]]).toEqual(['0', '1']);
+    expect(r.stdout).toMatch(/ bright .* new\n/);
     expect(rows.map((row) => row[1]).sort()).toEqual(['bright/0000.png', 'bright/0001.png', 'bright/0002.png', 'dark/0000.png', 'dark/0001.png']);
     // Near-white squares are far from any garment the model learned; near-black ones close to the background.
     expect(rows.slice(0, 3).map((row) => row[3])).toEqual(['bright', 'bright', 'bright']);

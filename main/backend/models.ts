@@ -19,7 +19,7 @@ import { parseGraphText } from '../../core/graph/schema';
 import { pca2d } from '../../core/latent/pca';
 import { fitGaussian, lerpPath, sampleGaussian, slerpPath, standardNormal, traversal, type Gaussian } from '../../core/latent/sample';
 import { evenSubsample } from '../../core/latent/tsne';
-import { errorMaps, extremes, meanSquaredErrors, perClassStats, roc } from '../../core/score';
+import { anomalyRoc, anomalyTruth, classRoles, errorMaps, extremes, meanSquaredErrors, perClassStats } from '../../core/score';
 import { restoreWeights } from '../../core/train/state';
 import { ByteLru } from './byteLru';
 import { CheckpointError, readCheckpoint } from './checkpoints';
@@ -511,7 +511,7 @@ export class ModelService {
       await yieldToMessages();
     }
     const labels = Array.from(images.split.labels);
-    const heldOut = heldOutClasses(m.source, images.classNames);
+    const { heldOut, newClasses } = classRoles({ classNames: m.source.classNames ?? null, trainedClasses: m.source.trainedClasses ?? null }, images.classNames);
     const ends = extremes(errors, count);
     return {
       runId: m.source.runId,
@@ -525,7 +525,8 @@ export class ModelService {
       indices: Array.from({ length: n }, (_, i) => i),
       perClass: perClassStats(errors, labels),
       heldOut,
-      roc: heldOut.length ? roc(errors, labels.map((label) => heldOut.includes(label))) : null,
+      newClasses,
+      roc: anomalyRoc(errors, anomalyTruth({ labels, classNames: images.classNames, heldOut, newClasses })),
       highest: this.scored(m, images, ends.highest),
       lowest: this.scored(m, images, ends.lowest),
     };
@@ -641,19 +642,6 @@ function sameImages(a: string, b: string): boolean {
   } catch {
     return a === b;
   }
-}
-
-/**
- * The classes of a scored set that the run did not train on: none unless it trained on chosen
- * classes; matched by name, so another folder with the same class names is judged the same way.
- */
-export function heldOutClasses(source: Pick<ModelSource, 'trainedClasses' | 'classNames'>, classNames: string[]): number[] {
-  const trained = source.trainedClasses;
-  if (!trained) return [];
-  const names = source.classNames;
-  if (!names) return classNames.map((_, c) => c).filter((c) => !trained.includes(c));
-  const trainedNames = new Set(trained.map((c) => names[c]));
-  return classNames.map((name, c) => (trainedNames.has(name) ? -1 : c)).filter((c) => c >= 0);
 }
 
 function toFloats(bytes: Uint8Array): Float32Array {

@@ -91,7 +91,8 @@ describe('model:score', () => {
     const validation = await backend.invoke('model:score', { runId: all, extremes: 0 });
     // Another folder is scored whole: all 400 images, with their files.
     const unlike = await backend.invoke('model:score', { runId: all, extremes: 0, datasetId: folderDatasetId(folder, SETTINGS) });
-    expect([unlike.count, unlike.classNames, unlike.heldOut, unlike.roc]).toEqual([400, ['inverted', 'noise'], [], null]);
+    // Classes the run's data does not have: new to the model, not "held out"; all of them new, no ROC to draw.
+    expect([unlike.count, unlike.classNames, unlike.heldOut, unlike.newClasses, unlike.roc]).toEqual([400, ['inverted', 'noise'], [], [0, 1], null]);
     expect(new Set(unlike.files).size).toBe(400);
     expect(unlike.files).toContain('noise/0007.png');
     for (const name of ['noise', 'inverted']) {
@@ -109,7 +110,7 @@ describe('model:score', () => {
     expect(run.dataset).toMatchObject({ trainedClasses: [0, 2, 3, 4, 5, 6, 7, 8, 9], trainCount: 4096, validationCount: 1000, name: 'Fashion-MNIST (built-in subset), 9 of 10 classes' });
     expect((await backend.invoke('runs:list', {})).find((r) => r.id === noTrousers)!.datasetName).toBe('Fashion-MNIST (built-in subset), 9 of 10 classes');
     const score = await backend.invoke('model:score', { runId: noTrousers });
-    expect(score.heldOut).toEqual([TROUSER]);
+    expect([score.heldOut, score.newClasses]).toEqual([[TROUSER], []]);
     // The validation split keeps every class: the trousers are scored.
     expect(score.perClass.find((c) => c.label === TROUSER)!.count).toBeGreaterThan(50);
     const { auc, points } = score.roc!;
@@ -119,6 +120,12 @@ describe('model:score', () => {
     expect(auc).toBeGreaterThan(0.55);
     expect(points.length).toBeLessThanOrEqual(200);
     expect([points[0], points.at(-1)]).toEqual([[0, 0], [1, 1]]);
+    // A folder the model never saw: its classes are new to it, none held out (whatever the run held out).
+    const data = loadDataset(DATA);
+    const folder = join(files, 'foreign');
+    await writePngFolder(folder, unlikeImages(data.validation, imageSize(data), 10), 28, 28, 1);
+    const foreign = await backend.invoke('model:score', { runId: noTrousers, extremes: 0, datasetId: folderDatasetId(folder, SETTINGS) });
+    expect([foreign.heldOut, foreign.newClasses, foreign.roc]).toEqual([[], [0, 1], null]);
     // The same images score lower under the model that trained on trousers.
     const trained = await backend.invoke('model:score', { runId: all, extremes: 0 });
     expect(score.perClass[TROUSER]!.mean).toBeGreaterThan(trained.perClass[TROUSER]!.mean);

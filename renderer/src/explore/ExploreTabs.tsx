@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import type { ImageBatch } from '../../../core/api';
+import { exportFileName } from '../../../core/fileNames';
+import { mapPointsCsv } from '../../../core/latent/mapCsv';
 import { batchPng, download, ImageGrid, ImageTile } from '../plots/images';
 import { useApp, useAppStore } from '../store/context';
-import { pointLabel, type ExploreTab } from '../store/exploreSlice';
+import { pointLabel, positionOf, samplesStale, type ExploreTab } from '../store/exploreSlice';
 
 const TABS: { id: ExploreTab; label: string }[] = [
   { id: 'point', label: 'Image' },
@@ -28,20 +30,31 @@ function pick(batch: ImageBatch, indices: number[]): ImageBatch {
   return { ...batch, count: indices.length, pixels: btoa(out) };
 }
 
+/** Batches of the same image size, one after the other (Traverse's rows as one grid). */
+function concat(batches: ImageBatch[]): ImageBatch {
+  return { ...batches[0]!, count: batches.reduce((n, b) => n + b.count, 0), pixels: btoa(batches.map((b) => atob(b.pixels)).join('')) };
+}
+
+/** Saves images as a PNG grid named after the run and what it shows. */
+function savePng(batch: ImageBatch, columns: number, runName: string | undefined, what: string): Promise<void> {
+  return batchPng(batch, columns).then((png) => download(exportFileName([runName, what], 'png'), png));
+}
+
 function PointTab() {
   const store = useAppStore();
   const e = useApp((s) => s.explore);
   const classNames = e.info?.classNames ?? [];
-  if (!e.map || e.selected === null) return <p className="muted">Click a point of the map to see its image and reconstruction.</p>;
-  const map = e.map;
-  const position = e.selected;
-  const label = pointLabel(map, classNames, position);
-  const asEnd = (which: 'a' | 'b') => store.getState().setEnd(which, { label, end: { index: map.indices[position]! }, at: [map.x[position]!, map.y[position]!] });
+  if (e.selected === null) return <p className="muted">Click a point of the map to see its image and reconstruction.</p>;
+  const index = e.selected;
+  const position = e.map ? positionOf(e.map, index) : -1;
+  const label = position >= 0 ? pointLabel(e.map!, classNames, position) : e.point ? `${classNames[e.point.label] ?? `class ${e.point.label}`} #${index}` : `#${index}`;
+  const asEnd = (which: 'a' | 'b') => store.getState().setEnd(which, { label, end: { index } });
   return (
-    <div data-testid="explore-point">
+    <div data-testid="explore-point" data-index={index}>
       <p>
         <b>{label}</b>
         {e.point?.file && <span className="muted"> · {e.point.file}</span>}
+        {e.map && position < 0 && <span className="muted"> · not on this map (it shows a sample)</span>}
       </p>
       {e.point ? (
         <div className="explore__pair">
@@ -74,7 +87,7 @@ function InterpolateTab() {
   const e = useApp((s) => s.explore);
   const end = (which: 'a' | 'b') => {
     const value = e[which];
-    const index = value && 'index' in value.end ? e.map?.indices.indexOf(value.end.index) ?? -1 : -1;
+    const index = value && 'index' in value.end && e.map ? positionOf(e.map, value.end.index) : -1;
     return (
       <div className="explore__end" data-testid={`end-${which}`}>
         <b>{which.toUpperCase()}</b>
@@ -114,7 +127,7 @@ function InterpolateTab() {
       {e.strip && (
         <>
           <ImageGrid batch={e.strip} columns={Math.min(e.strip.count, 8)} testId="interpolate-strip" />
-          <button type="button" className="btn btn--small" data-testid="interpolate-export" onClick={() => void batchPng(e.strip!, e.strip!.count).then((b) => download('bottleneck-interpolation.png', b))}>
+          <button type="button" className="btn btn--small" data-testid="interpolate-export" onClick={() => void savePng(e.strip!, e.strip!.count, e.info?.runName, 'interpolation')}>
             Export PNG
           </button>
         </>
@@ -127,6 +140,7 @@ function SampleTab() {
   const store = useAppStore();
   const e = useApp((s) => s.explore);
   const variational = e.info?.variational ?? false;
+  const stale = samplesStale(e);
   return (
     <div data-testid="explore-sample">
       <p className="muted small">
@@ -163,9 +177,22 @@ function SampleTab() {
               {e.samples.note}
             </p>
           )}
-          <div data-testid="sample-grid" data-hash={fingerprint(e.samples.images)} data-count={e.samples.images.count}>
+          {stale && (
+            <p className="explore__stale" data-testid="sample-stale">
+              Drawn with seed {e.sampledWith?.seed} at temperature {e.sampledWith?.temperature.toFixed(1)}: press Sample 64 for these settings.
+            </p>
+          )}
+          <div className={stale ? 'explore__grid--stale' : undefined} data-testid="sample-grid" data-hash={fingerprint(e.samples.images)} data-count={e.samples.images.count} data-stale={stale}>
             <ImageGrid batch={e.samples.images} columns={8} />
           </div>
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid="sample-export"
+            onClick={() => void savePng(e.samples!.images, 8, e.info?.runName, `samples seed ${e.sampledWith?.seed} t ${e.sampledWith?.temperature.toFixed(1)}`)}
+          >
+            Export PNG
+          </button>
         </>
       )}
       {variational && e.info?.codeSize === 2 && (
@@ -180,21 +207,30 @@ function SampleTab() {
   );
 }
 
-function TraverseTab() {
+export function TraverseTab() {
   const store = useAppStore();
   const e = useApp((s) => s.explore);
+  const traverse = e.traverse;
   return (
     <div data-testid="explore-traverse">
       <p className="muted small">One code unit at a time from −3σ to +3σ around the mean code: what each controls.</p>
-      <button type="button" className="btn btn--primary" data-testid="traverse-run" disabled={e.busy !== null} onClick={() => void store.getState().runTraverse()}>
-        Traverse
-      </button>
-      {e.traverse && (
+      <div className="explore__controls">
+        <button type="button" className="btn btn--primary" data-testid="traverse-run" disabled={e.busy !== null} onClick={() => void store.getState().runTraverse()}>
+          Traverse
+        </button>
+        {traverse && (
+          <button type="button" className="btn btn--small" data-testid="traverse-export" onClick={() => void savePng(concat(traverse.rows), traverse.rows[0]!.count, e.info?.runName, `traverse ${traverse.dims.map((d) => `z${d + 1}`).join(' ')}`)}>
+            Export PNG
+          </button>
+        )}
+      </div>
+      {traverse && (
         <div className="explore__rows" data-testid="traverse-rows">
-          {e.traverse.rows.map((row, r) => (
+          {traverse.rows.map((row, r) => (
             <div key={r} className="explore__row">
-              <span className="small muted">
-                z{e.traverse!.dims[r]! + 1} <span title="its spread over the validation codes">σ {e.traverse!.sigma[e.traverse!.dims[r]!]?.toFixed(2)}</span>
+              {/* σ comes one per row, in the order of the rows (not indexed by the unit). */}
+              <span className="small muted" data-testid="traverse-label">
+                z{traverse.dims[r]! + 1} <span title="its spread over the validation codes">σ {traverse.sigma[r]!.toFixed(2)}</span>
               </span>
               <ImageGrid batch={row} columns={row.count} />
             </div>
@@ -208,16 +244,42 @@ function TraverseTab() {
 function SelectionTab() {
   const store = useAppStore();
   const e = useApp((s) => s.explore);
-  const shown = e.brushed.slice(0, 96);
-  const batch = useMemo(() => (e.map && shown.length ? pick(e.map.images, shown) : null), [e.map, shown.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
-  if (!e.map || !batch) return <p className="muted">Drag a box or a lasso on the map (the tools at its top right) to see those images together.</p>;
-  const classNames = e.info?.classNames ?? [];
-  return (
-    <div data-testid="explore-selection">
-      <p className="small">
-        {e.brushed.length.toLocaleString('en')} images{e.brushed.length > shown.length ? `, the first ${shown.length} shown` : ''}
+  const map = e.map;
+  // The selected images this map shows (t-SNE maps a sample), in index order.
+  const positions = useMemo(() => (map ? e.brushed.map((i) => positionOf(map, i)).filter((p) => p >= 0) : []), [map, e.brushed]);
+  const shown = positions.slice(0, 96);
+  const batch = useMemo(() => (map && shown.length ? pick(map.images, shown) : null), [map, shown.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (!map || !batch) {
+    return (
+      <p className="muted">
+        {e.brushed.length ? `None of the ${e.brushed.length.toLocaleString('en')} selected images is on this map (it shows a sample).` : 'Choose Box or Lasso above the map and drag over it to see those images together.'}
       </p>
-      <ImageGrid batch={batch} columns={8} captions={shown.map((p) => pointLabel(e.map!, classNames, p))} testId="selection-grid" onPick={(i) => void store.getState().selectPoint(shown[i]!)} />
+    );
+  }
+  const classNames = e.info?.classNames ?? [];
+  const missing = e.brushed.length - positions.length;
+  const runName = e.info?.runName;
+  return (
+    <div data-testid="explore-selection" data-count={e.brushed.length}>
+      <div className="explore__controls">
+        <span className="small" data-testid="selection-count">
+          {e.brushed.length.toLocaleString('en')} images{positions.length > shown.length ? `, the first ${shown.length} shown` : ''}
+          {missing > 0 ? ` (${missing.toLocaleString('en')} not on this map)` : ''}
+        </span>
+        <button type="button" className="btn btn--small" data-testid="selection-export-png" onClick={() => void savePng(pick(map.images, positions), Math.min(16, positions.length), runName, `selection ${map.method}`)}>
+          Export PNG
+        </button>
+        <button
+          type="button"
+          className="btn btn--small"
+          data-testid="selection-export-csv"
+          title="The selected images: index, file, label, class, error and place on this map"
+          onClick={() => download(exportFileName([runName, `selection ${map.method}`], 'csv'), new Blob([mapPointsCsv(map, classNames, positions)], { type: 'text/csv' }))}
+        >
+          Export CSV
+        </button>
+      </div>
+      <ImageGrid batch={batch} columns={8} captions={shown.map((p) => pointLabel(map, classNames, p))} testId="selection-grid" onPick={(i) => void store.getState().selectImage(map.indices[shown[i]!]!)} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ export function RunPicker({ view }: { view: 'explore' | 'score' | 'lab' }) {
   const runId = useApp((s) => s.explore.runId);
   const checkpoint = useApp((s) => s.explore.checkpoint);
   const runsLoaded = useApp((s) => s.runsLoaded);
+  const info = useApp((s) => s.explore.info);
   useEffect(() => {
     if (!runsLoaded) void store.getState().loadRuns();
   }, [runsLoaded, store]);
@@ -21,7 +22,8 @@ export function RunPicker({ view }: { view: 'explore' | 'score' | 'lab' }) {
           data-testid="explore-run"
           onChange={(e) => void store.getState().openModelView(view, e.target.value)}
         >
-          {!trained.some((r) => r.id === runId) && runId && <option value={runId}>{runId}</option>}
+          {/* A run the list has not caught up with yet: by its name once its model is read. */}
+          {!trained.some((r) => r.id === runId) && runId && <option value={runId}>{info?.runId === runId ? info.runName : runId}</option>}
           {trained.map((r) => (
             <option key={r.id} value={r.id}>
               {r.name} · {r.topology} · {r.epochsDone}/{r.epochs} epochs

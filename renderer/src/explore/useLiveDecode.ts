@@ -1,9 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BottleneckApi, CheckpointChoice, ImageBatch } from '../../../core/api';
 
+/** What to decode: a point's own code (its reconstruction), or the code lifted from a place of the map. */
+export interface LiveTarget {
+  code: number[];
+  at: [number, number];
+  /** The image's validation index, for a point. */
+  index: number | null;
+}
+
 export interface LiveDecode {
   image: ImageBatch | null;
   at: [number, number] | null;
+  /** The point whose reconstruction the image is, or null for a place off the points. */
+  index: number | null;
   /** Milliseconds from a pointer move to its image, last 100 moves: for the view's readout and the tests' report. */
   latencies: number[];
 }
@@ -12,9 +22,9 @@ export interface LiveDecode {
  * Decodes the code under the pointer as it moves. At most one request is in flight: a move while one
  * is pending replaces the next request, so the image follows the pointer without a queue building up.
  */
-export function useLiveDecode(api: BottleneckApi, runId: string | null, checkpoint: CheckpointChoice): [LiveDecode, (hover: { code: number[]; at: [number, number] } | null) => void] {
-  const [state, setState] = useState<LiveDecode>({ image: null, at: null, latencies: [] });
-  const next = useRef<{ code: number[]; at: [number, number]; since: number } | null>(null);
+export function useLiveDecode(api: BottleneckApi, runId: string | null, checkpoint: CheckpointChoice): [LiveDecode, (target: LiveTarget) => void] {
+  const [state, setState] = useState<LiveDecode>({ image: null, at: null, index: null, latencies: [] });
+  const next = useRef<LiveTarget & { since: number } | null>(null);
   const busy = useRef(false);
   const alive = useRef(true);
   useEffect(() => {
@@ -23,7 +33,7 @@ export function useLiveDecode(api: BottleneckApi, runId: string | null, checkpoi
       alive.current = false;
     };
   }, []);
-  useEffect(() => setState({ image: null, at: null, latencies: [] }), [runId, checkpoint]);
+  useEffect(() => setState({ image: null, at: null, index: null, latencies: [] }), [runId, checkpoint]);
 
   const pump = useCallback(async () => {
     if (busy.current || !runId) return;
@@ -35,7 +45,7 @@ export function useLiveDecode(api: BottleneckApi, runId: string | null, checkpoi
       const image = await api.invoke('model:decode', { runId, checkpoint, codes: [job.code] });
       if (alive.current) {
         const took = performance.now() - job.since;
-        setState((s) => ({ image, at: job.at, latencies: [...s.latencies.slice(-99), took] }));
+        setState((s) => ({ image, at: job.at, index: job.index, latencies: [...s.latencies.slice(-99), took] }));
       }
     } catch {
       // A failed decode leaves the last image; the view shows model errors on its own.
@@ -46,9 +56,8 @@ export function useLiveDecode(api: BottleneckApi, runId: string | null, checkpoi
   }, [api, runId, checkpoint]);
 
   const hover = useCallback(
-    (h: { code: number[]; at: [number, number] } | null) => {
-      if (!h) return;
-      next.current = { ...h, since: performance.now() };
+    (target: LiveTarget) => {
+      next.current = { ...target, since: performance.now() };
       void pump();
     },
     [pump],

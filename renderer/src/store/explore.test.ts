@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageBatch, LatentMap, ModelInfo } from '../../../core/api';
 import { ApiError } from '../../../core/apiChannels';
 import { createTestApp, FakeBackend, runSummary, type TestApp } from '../testing/testApp';
+import { mapMarks, samplesStale } from './exploreSlice';
 
 let app: TestApp | null = null;
 afterEach(() => {
@@ -120,10 +121,10 @@ describe('Explore in the store', () => {
     b.handle('model:sample', ({ count }) => ({ images: images(count), codes: [], source: 'prior', note: null }));
     app = await createTestApp(b);
     await app.state.openExplore('r-new');
-    await app.state.selectPoint(1);
+    await app.state.selectImage(1);
     expect(app.state.explore.point?.index).toBe(1);
-    app.state.setEnd('a', { label: 'b #1', end: { index: 1 }, at: [1, 1] });
-    app.state.setEnd('b', { label: 'place', end: { code: [2, 2] }, at: [2, 2] });
+    app.state.setEnd('a', { label: 'b #1', end: { index: 1 } });
+    app.state.setEnd('b', { label: 'place', end: { code: [2, 2] } });
     app.state.setInterpolation({ steps: 7 });
     await app.state.interpolate();
     expect(app.state.explore.strip?.count).toBe(7);
@@ -139,5 +140,136 @@ describe('Explore in the store', () => {
     await app.state.openExplore('r-new');
     app.state.setBrushed([0, 2]);
     expect(app.state.explore).toMatchObject({ brushed: [0, 2], tab: 'selection' });
+  });
+
+  it('picks and the selection are images: they follow their points when the projection changes', async () => {
+    const b = backendWithRuns();
+    // Another projection puts the same images elsewhere, and t-SNE may show only a sample of them.
+    b.handle('model:map', ({ runId, method }) =>
+      method === 'pca'
+        ? { ...map(runId, 'pca'), raw: false }
+        : method === 'umap'
+          ? { ...map(runId, 'umap'), x: [10, 20, 30], y: [-5, -6, -7], plane: null, raw: false }
+          : { ...map(runId, 'tsne'), x: [40, 50], y: [4, 5], indices: [2, 0], labels: [0, 0], errors: [0.03, 0.01], codes: [2, 0, 0, 0], images: images(2), plane: null, raw: false },
+    );
+    b.handle('model:point', ({ index }) => ({ index, label: 0, file: null, error: 0.01, images: images(2), code: [0, 0] }));
+    app = await createTestApp(b);
+    await app.state.openExplore('r-new');
+    await app.state.selectImage(1);
+    app.state.setEnd('a', { label: 'a #0', end: { index: 0 } });
+    app.state.setEnd('b', { label: 'a place on the map', end: { code: [1.5, 0.5] } });
+    app.state.setBrushed([0, 2]);
+    const marks = () => mapMarks(app!.state.explore).map((m) => [m.label, ...m.at]);
+    expect(marks()).toEqual([['', 1, 1], ['A', 0, 0], ['B', 1.5, 0.5]]);
+
+    await app.state.setExploreMethod('umap');
+    expect(app.state.explore).toMatchObject({ map: { method: 'umap' }, selected: 1, brushed: [0, 2], tab: 'selection' });
+    // A and the picked image where UMAP puts their images; B, a place of the PCA plane, has no place on a map without an inverse.
+    expect(marks()).toEqual([['', 20, -6], ['A', 10, -5]]);
+
+    await app.state.setExploreMethod('tsne');
+    expect(app.state.explore).toMatchObject({ selected: 1, brushed: [0, 2] });
+    // Image 1 is not in t-SNE's sample: not drawn anywhere else instead.
+    expect(marks()).toEqual([['A', 50, 5]]);
+
+    await app.state.setExploreMethod('pca');
+    expect(marks()).toEqual([['', 1, 1], ['A', 0, 0], ['B', 1.5, 0.5]]);
+    expect(app.state.explore.brushed).toEqual([0, 2]);
+  });
+
+  it('another checkpoint of the run keeps the images picked; a code picked on the old latent space goes', async () => {
+    const b = backendWithRuns();
+    b.handle('model:point', ({ index }) => ({ index, label: 0, file: null, error: 0.01, images: images(2), code: [0, 0] }));
+    app = await createTestApp(b);
+    await app.state.openExplore('r-new');
+    await app.state.selectImage(2);
+    app.state.setEnd('a', { label: 'a #0', end: { index: 0 } });
+    app.state.setEnd('b', { label: 'a place on the map', end: { code: [1, 1] } });
+    app.state.setBrushed([1]);
+    await app.state.setExploreCheckpoint('last');
+    await app.settle();
+    expect(app.state.explore).toMatchObject({ checkpoint: 'last', selected: 2, brushed: [1], a: { end: { index: 0 } }, b: null, point: { index: 2 } });
+    expect(b.callsTo('model:point').at(-1)).toEqual({ runId: 'r-new', checkpoint: 'last', index: 2 });
+    // Another run: nothing of the old one is kept.
+    await app.state.openExplore('r-untrained');
+    expect(app.state.explore).toMatchObject({ selected: null, brushed: [], a: null, b: null });
+  });
+
+  it('the sample grid says it is stale once the seed or the temperature changes, until sampled again', async () => {
+    const b = backendWithRuns();
+    b.handle('model:sample', ({ count }) => ({ images: images(count), codes: [], source: 'prior', note: null }));
+    app = await createTestApp(b);
+    await app.state.openExplore('r-new');
+    expect(samplesStale(app.state.explore)).toBe(false);
+    await app.state.drawSamples();
+    expect(samplesStale(app.state.explore)).toBe(false);
+    app.state.setSampling({ temperature: 0.5 });
+    expect(samplesStale(app.state.explore)).toBe(true);
+    app.state.setSampling({ temperature: 1 });
+    expect(samplesStale(app.state.explore)).toBe(false);
+    app.state.setSampling({ seed: 9 });
+    expect(samplesStale(app.state.explore)).toBe(true);
+    await app.state.drawSamples();
+    expect(samplesStale(app.state.explore)).toBe(false);
+    expect(app.state.explore.sampledWith).toEqual({ seed: 9, temperature: 1 });
+  });
+});
+
+describe('the run pickers of Explore, Anomalies and the Lab', () => {
+  it('list a run trained meanwhile (from the CLI too) and preselect it, without the Runs view being visited', async () => {
+    const b = backendWithRuns();
+    // Run ids sort by when they started.
+    const [OLD, CLI] = ['20261130T100000Z-k3f9', '20261201T090000Z-a1b2'];
+    let runs = [runSummary({ id: OLD, name: 'Old run' })];
+    b.handle('runs:list', () => runs);
+    app = await createTestApp(b);
+    await app.state.openModelView('score');
+    expect(app.state.explore.runId).toBe(OLD);
+    app.state.setView('editor');
+    // Trained from the CLI: no event reaches the window, the list is read when a view opens.
+    runs = [runSummary({ id: CLI, name: 'From the CLI' }), ...runs];
+    await app.state.openModelView('lab');
+    expect(app.state.runs.map((r) => r.id)).toEqual([CLI, OLD]);
+    expect(app.state.explore.runId).toBe(CLI);
+  });
+
+  it('keep the run the user chose while nothing newer has trained', async () => {
+    const b = backendWithRuns();
+    b.handle('runs:list', () => [runSummary({ id: 'r-2' }), runSummary({ id: 'r-1' })]);
+    app = await createTestApp(b);
+    await app.state.openExplore();
+    expect(app.state.explore.runId).toBe('r-2');
+    // The picker: an older run.
+    await app.state.openModelView('explore', 'r-1');
+    app.state.setView('editor');
+    await app.state.openModelView('score');
+    await app.state.openExplore();
+    expect(app.state.explore.runId).toBe('r-1');
+  });
+
+  it('keep a run deleted meanwhile (the view says why it cannot be used) rather than jump to an older one', async () => {
+    const b = backendWithRuns();
+    let runs = [runSummary({ id: 'r-2' }), runSummary({ id: 'r-1' })];
+    b.handle('runs:list', () => runs);
+    app = await createTestApp(b);
+    await app.state.openExplore();
+    expect(app.state.explore.runId).toBe('r-2');
+    runs = [runSummary({ id: 'r-1' })];
+    app.state.setView('runs');
+    await app.state.openExplore();
+    expect(app.state.explore.runId).toBe('r-2');
+  });
+
+  it('follow training live while a view that uses a model is open', async () => {
+    const b = backendWithRuns();
+    let runs = [runSummary({ id: 'r-old' })];
+    b.handle('runs:list', () => runs);
+    app = await createTestApp(b);
+    await app.state.openModelView('lab');
+    runs = [runSummary({ id: 'r-live', status: 'running', epochsDone: 1, epochs: 5 }), ...runs];
+    b.train({ type: 'epoch-end', runId: 'r-live', epoch: 1, step: 10, loss: 0.3, val_loss: 0.31, metrics: { loss: 0.3, val_loss: 0.31 }, samplesPerSec: 100, elapsedMs: 1000, latent: null, recon: null, best_val_loss: 0.31, improved: true });
+    await expect.poll(() => app!.state.runs.map((r) => r.id)).toEqual(['r-live', 'r-old']);
+    // Listed, not forced on the user: the view keeps its run until it is opened again.
+    expect(app.state.explore.runId).toBe('r-old');
   });
 });

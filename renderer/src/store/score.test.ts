@@ -4,7 +4,7 @@ import { histogram } from '../use/ScoreView';
 import { createTestApp, FakeBackend, runSummary, type TestApp } from '../testing/testApp';
 import { scoresCsv } from '../../../core/score';
 import { folderDatasetId } from '../../../core/data/datasetId';
-import { folderIdFor } from '../use/ScoreView';
+import { folderIdFor, imageSource } from '../use/ScoreView';
 import { defaultThreshold, largest } from './scoreSlice';
 
 let app: TestApp | null = null;
@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 const none: ImageBatch = { count: 0, height: 1, width: 1, channels: 1, pixels: '' };
-const result = (errors: number[], labels: number[], heldOut: number[] = []): ScoreResult => ({
+const result = (errors: number[], labels: number[], heldOut: number[] = [], newClasses: number[] = []): ScoreResult => ({
   runId: 'r1',
   datasetId: 'builtin:fashion-mnist',
   datasetName: 'Fashion-MNIST',
@@ -26,6 +26,7 @@ const result = (errors: number[], labels: number[], heldOut: number[] = []): Sco
   indices: errors.map((_, i) => i),
   perClass: [],
   heldOut,
+  newClasses,
   roc: null,
   highest: { positions: [], inputs: none, reconstructions: none, errorMaps: none },
   lowest: { positions: [], inputs: none, reconstructions: none, errorMaps: none },
@@ -40,15 +41,22 @@ describe('anomaly scores', () => {
 
   it('export the ranking, most anomalous first, with a quoted class name and the threshold flag', () => {
     const csv = scoresCsv(result([0.1, 0.5, 0.2], [0, 1, 0]), 0.15).trim().split('\n');
-    expect(csv[0]).toBe('index,label,class,error,anomalous');
-    expect(csv.slice(1)).toEqual(['1,1,"bag, large",0.5,1', '2,0,shirt,0.2,1', '0,0,shirt,0.1,0']);
+    expect(csv[0]).toBe('index,label,class,error,held_out,new_class,anomalous');
+    expect(csv.slice(1)).toEqual(['1,1,"bag, large",0.5,0,0,1', '2,0,shirt,0.2,0,0,1', '0,0,shirt,0.1,0,0,0']);
   });
 
-  it('bin the histogram over every image, the held-out classes on their own', () => {
+  it('bin the histogram over every image, the classes not trained on (held out or new) on their own', () => {
     const h = histogram(result([0, 0.5, 1, 1], [0, 1, 1, 0], [1]), 4);
     expect(h.all).toEqual([1, 0, 1, 2]);
-    expect(h.heldOut).toEqual([0, 0, 1, 1]);
+    expect(h.notTrained).toEqual([0, 0, 1, 1]);
     expect(h.edges).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(histogram(result([0, 0.5, 1, 1], [0, 1, 1, 0], [], [0]), 4).notTrained).toEqual([1, 0, 0, 1]);
+  });
+
+  it('name where each image comes from: its file’s path in the scored folder, or its place in a built-in set', () => {
+    const folder = { ...result([0.1, 0.2], [0, 1]), datasetId: folderDatasetId('/home/me/icons/', { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 }), files: ['apps/a.png', 'places/b c.png'] };
+    expect(imageSource(folder, 1)).toBe('/home/me/icons/places/b c.png');
+    expect(imageSource({ ...result([0.1, 0.2], [0, 1]), indices: [17, 40] }, 1)).toBe('Fashion-MNIST, validation image #40');
   });
 
   it('score the model in use, with progress, and keep the result when the model stays', async () => {

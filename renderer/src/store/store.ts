@@ -78,11 +78,14 @@ export type AppStore = StoreApi<AppState>;
 /** A slice creator with the injected dependencies. */
 export type SliceCreator<T> = (deps: AppDeps) => StateCreator<AppState, [], [], T>;
 
+/** The views that show the run list: the Runs view, and the run pickers of Explore, Anomalies and the Lab. */
+const VIEWS_LISTING_RUNS: View[] = ['runs', 'explore', 'score', 'lab'];
+
 const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The run list follows training live (new runs, each finished epoch, ends), at most once a second. */
+  /** The run list follows training live (new runs, each finished epoch, ends), at most once a second, where a view lists runs. */
   const refreshRunsSoon = () => {
-    if (get().view !== 'runs' || refreshTimer) return;
+    if (!VIEWS_LISTING_RUNS.includes(get().view) || refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
       void get().loadRuns();
@@ -169,7 +172,7 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
         return;
       }
       await get().syncTraining();
-      if (get().view === 'runs') await get().loadRuns();
+      if (VIEWS_LISTING_RUNS.includes(get().view)) await get().loadRuns();
     },
   };
 };

@@ -2,11 +2,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckpointChoice, ImageBatch } from '../../../core/api';
 import { imageFileTooLarge } from '../../../core/limits';
 import { addGaussianNoise, addSaltAndPepper } from '../../../core/train/corruption';
+import { exportFileName } from '../../../core/fileNames';
 import { RunPicker } from '../explore/RunPicker';
-import { ImageTile, paintBatch } from '../plots/images';
+import { batchPng, download, ImageTile, paintBatch } from '../plots/images';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
 import { useApi, useApp } from '../store/context';
 import { change, emptyMask, fromBatch, maskRect, maskStroke, mse, stampText, toBatch, withMask, type LabImage, type Mask } from './labImage';
+import { maskOutline } from './maskOutline';
 
 type Tool = 'none' | 'rectangle' | 'brush';
 
@@ -19,7 +21,8 @@ interface Corruption {
   seed: number;
 }
 
-const NO_CORRUPTION: Corruption = { sigma: 0.3, saltPepper: 0, watermark: '', watermarkSize: 0.35, watermarkOpacity: 0.8, seed: 1 };
+// A watermark as large as a 28×28 image can hold legibly: half its height, nearly opaque.
+const NO_CORRUPTION: Corruption = { sigma: 0.3, saltPepper: 0, watermark: '', watermarkSize: 0.5, watermarkOpacity: 0.9, seed: 1 };
 
 /** The corrupted image: the mask, then the watermark, then noise (as a scratched, stamped, noisy scan would be). */
 export function corrupt(clean: LabImage, mask: Mask, c: Corruption): LabImage {
@@ -30,20 +33,22 @@ export function corrupt(clean: LabImage, mask: Mask, c: Corruption): LabImage {
   return im;
 }
 
-/** The corrupted image, drawn large; the pointer draws the mask on it. */
-function DrawCanvas({ image, tool, brush, onMask }: { image: LabImage; tool: Tool; brush: number; onMask(update: (m: Mask) => Mask): void }) {
+/** The corrupted image, drawn large, with the mask's outline over it; the pointer draws the mask on it. */
+function DrawCanvas({ image, mask, tool, brush, onMask }: { image: LabImage; mask: Mask; tool: Tool; brush: number; onMask(update: (m: Mask) => Mask): void }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const start = useRef<[number, number] | null>(null);
   const last = useRef<[number, number] | null>(null);
   useEffect(() => paintBatch(ref.current!, toBatch([image])), [image]);
+  const outline = useMemo(() => maskOutline(mask, image.width, image.height), [mask, image.width, image.height]);
   const at = (e: React.PointerEvent): [number, number] => {
     const r = ref.current!.getBoundingClientRect();
     return [((e.clientX - r.left) / r.width) * image.width, ((e.clientY - r.top) / r.height) * image.height];
   };
   return (
+    <div className="lab__canvas lab__draw">
     <canvas
       ref={ref}
-      className={`image-tile lab__canvas${tool !== 'none' ? ' lab__canvas--draw' : ''}`}
+      className={`image-tile lab__draw-image${tool !== 'none' ? ' lab__canvas--draw' : ''}`}
       data-testid="lab-corrupted"
       onPointerDown={(e) => {
         if (tool === 'none') return;
@@ -70,6 +75,12 @@ function DrawCanvas({ image, tool, brush, onMask }: { image: LabImage; tool: Too
         last.current = null;
       }}
     />
+      {/* Two strokes, dark under light, so the edge shows on dark and light images alike. */}
+      <svg className="lab__outline" viewBox={`0 0 ${image.width} ${image.height}`} preserveAspectRatio="none" aria-hidden="true" data-testid="lab-mask-outline" data-segments={outline ? outline.split('M').length - 1 : 0}>
+        <path d={outline} stroke="#000" strokeWidth={3} vectorEffect="non-scaling-stroke" fill="none" />
+        <path d={outline} stroke="#f0b429" strokeWidth={1.5} vectorEffect="non-scaling-stroke" fill="none" />
+      </svg>
+    </div>
   );
 }
 
@@ -102,7 +113,10 @@ export function LabView() {
   const runId = useApp((s) => s.explore.runId);
   const checkpoint = useApp((s) => s.explore.checkpoint);
   const modelError = useApp((s) => s.explore.error);
+  const runName = useApp((s) => s.explore.info?.runName);
   const [index, setIndex] = useState(0);
+  /** The image file opened in place of a validation image (its name), or null for validation image `index`. */
+  const [fileName, setFileName] = useState<string | null>(null);
   const [clean, setClean] = useState<LabImage | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -114,9 +128,9 @@ export function LabView() {
   const [walk, setWalk] = useState<{ sigma: number; input: number; output: number }[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  // A validation image as the clean source.
+  // A validation image as the clean source (unless a file is open).
   useEffect(() => {
-    if (!runId || !info) return;
+    if (!runId || !info || fileName !== null) return;
     let live = true;
     api.invoke('model:point', { runId, checkpoint, index }).then(
       (p) => {
@@ -130,7 +144,7 @@ export function LabView() {
     return () => {
       live = false;
     };
-  }, [api, runId, checkpoint, info, index]);
+  }, [api, runId, checkpoint, info, index, fileName]);
   useEffect(() => {
     if (clean) setMask(emptyMask(clean));
     setWalk([]);
@@ -143,7 +157,10 @@ export function LabView() {
     setOutput(null);
     setWalk([]);
   }, [runId, checkpoint]);
-  useEffect(() => setClean(null), [runId]);
+  useEffect(() => {
+    setClean(null);
+    setFileName(null);
+  }, [runId]);
   useEffect(() => {
     if (info) setIndex((i) => Math.min(i, Math.max(0, info.count - 1)));
   }, [info]);
@@ -204,6 +221,7 @@ export function LabView() {
     try {
       const prepared = await api.invoke('model:prepare-image', { runId, checkpoint, bytes: btoa(binary), name: file.name });
       setClean(fromBatch(prepared.image, 0));
+      setFileName(file.name);
       setNote(prepared.note ? `${file.name}: ${prepared.note}` : file.name);
       setError(null);
     } catch (err) {
@@ -219,6 +237,13 @@ export function LabView() {
   const set = (patch: Partial<Corruption>) => setC((old) => ({ ...old, ...patch }));
   const cleanBatch = useMemo((): ImageBatch | null => (clean ? toBatch([clean]) : null), [clean]);
   const outputBatch = useMemo((): ImageBatch | null => (output ? toBatch([output]) : null), [output]);
+  /** Back to the validation images, at `i`. */
+  const showIndex = (i: number) => {
+    setFileName(null);
+    setIndex(Math.max(0, Math.min((info?.count ?? 1) - 1, i)));
+  };
+  const source = fileName ?? `image ${index}`;
+  const save = (images: LabImage[], what: string) => void batchPng(toBatch(images), images.length, 8).then((png) => download(exportFileName([runName, source, what], 'png'), png));
 
   return (
     <main className="explore lab" aria-label="Lab" onDragOver={(e) => e.preventDefault()} onDrop={(e) => {
@@ -232,14 +257,26 @@ export function LabView() {
         <RunPicker view="lab" />
         <span className="lab__source">
           Image{' '}
-          <button type="button" className="btn btn--small" onClick={() => setIndex(Math.max(0, index - 1))} aria-label="Previous image">
+          <button type="button" className="btn btn--small" data-testid="lab-previous" onClick={() => showIndex(index - 1)} aria-label="Previous image">
             ◀
           </button>{' '}
-          <input type="number" min={0} max={(info?.count ?? 1) - 1} value={index} className="explore__seed" data-testid="lab-index" onChange={(e) => setIndex(Math.max(0, Math.min((info?.count ?? 1) - 1, Number(e.target.value) || 0)))} />{' '}
-          <button type="button" className="btn btn--small" onClick={() => setIndex(Math.min((info?.count ?? 1) - 1, index + 1))} aria-label="Next image">
+          {/* Empty while a file is shown: no validation image is. */}
+          <input
+            type="number"
+            min={0}
+            max={(info?.count ?? 1) - 1}
+            value={fileName === null ? index : ''}
+            placeholder="file"
+            title={fileName === null ? 'The validation image shown' : `${fileName} is shown: type an index to go back to the validation images`}
+            className="explore__seed"
+            data-testid="lab-index"
+            aria-label="Validation image"
+            onChange={(e) => showIndex(Number(e.target.value) || 0)}
+          />{' '}
+          <button type="button" className="btn btn--small" data-testid="lab-next" onClick={() => showIndex(index + 1)} aria-label="Next image">
             ▶
           </button>{' '}
-          <button type="button" className="btn btn--small" data-testid="lab-random" onClick={() => setIndex(Math.floor(Math.random() * (info?.count ?? 1)))}>
+          <button type="button" className="btn btn--small" data-testid="lab-random" onClick={() => showIndex(Math.floor(Math.random() * (info?.count ?? 1)))}>
             Random
           </button>{' '}
           <button type="button" className="btn btn--small" data-testid="lab-open" onClick={() => fileInput.current?.click()}>
@@ -266,8 +303,10 @@ export function LabView() {
             {cleanBatch ? <ImageTile batch={cleanBatch} className="image-tile lab__canvas" testId="lab-clean" /> : <div className="lab__canvas lab__empty muted">…</div>}
           </figure>
           <figure>
-            <figcaption>Corrupted {tool !== 'none' && <span className="muted">(draw a {tool === 'rectangle' ? 'rectangle' : 'stroke'} on it)</span>}</figcaption>
-            {corrupted ? <DrawCanvas image={corrupted} tool={tool} brush={brush} onMask={(u) => setMask((m) => (m ? u(m) : m))} /> : <div className="lab__canvas lab__empty" />}
+            <figcaption>
+              <span>Corrupted {tool !== 'none' && <span className="muted">(draw a {tool === 'rectangle' ? 'rectangle' : 'stroke'} on it)</span>}</span>
+            </figcaption>
+            {corrupted && mask ? <DrawCanvas image={corrupted} mask={mask} tool={tool} brush={brush} onMask={(u) => setMask((m) => (m ? u(m) : m))} /> : <div className="lab__canvas lab__empty" />}
             <p className="lab__err" data-testid="lab-input-error">
               MSE to clean <b>{inputError?.toFixed(4) ?? '–'}</b>
               {inputMasked !== null && <> · in the mask <b>{inputMasked.toFixed(4)}</b></>}
@@ -284,6 +323,9 @@ export function LabView() {
                 </>
               )}
             </p>
+            <button type="button" className="btn btn--small" data-testid="lab-save-output" disabled={!output} title="The model’s output as a PNG, 8× its pixels" onClick={() => output && save([output], 'lab output')}>
+              Save as PNG
+            </button>
           </figure>
           </div>
           <div className="lab__breaks">
@@ -325,6 +367,12 @@ export function LabView() {
           </div>
           <label className="lab__row" title="Text stamped across the image, like a watermark">
             Watermark <input type="text" value={c.watermark} placeholder="text" maxLength={20} data-testid="lab-watermark" onChange={(e) => set({ watermark: e.target.value })} />
+          </label>
+          <label className="lab__row lab__row--sub" title="The letters' height, as a share of the image's">
+            size <input type="range" min={0.2} max={1} step={0.05} value={c.watermarkSize} disabled={!c.watermark} data-testid="lab-watermark-size" onChange={(e) => set({ watermarkSize: Number(e.target.value) })} /> <b>{Math.round(c.watermarkSize * 100)} %</b>
+          </label>
+          <label className="lab__row lab__row--sub" title="How much the white letters cover the image">
+            opacity <input type="range" min={0.1} max={1} step={0.05} value={c.watermarkOpacity} disabled={!c.watermark} data-testid="lab-watermark-opacity" onChange={(e) => set({ watermarkOpacity: Number(e.target.value) })} /> <b>{Math.round(c.watermarkOpacity * 100)} %</b>
           </label>
           <label className="lab__row">
             Seed <input type="number" min={0} value={c.seed} className="explore__seed" onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
