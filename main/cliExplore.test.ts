@@ -3,21 +3,18 @@ import { runCli } from './testCli';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileGraph } from '../core/compile/compile';
 import { subsetDataset } from '../core/data/dataset';
 import { parseGraphText } from '../core/graph/schema';
 import { undercomplete } from '../core/templates/undercomplete';
-import { restoreWeights } from '../core/train/state';
 import { readCheckpoint } from './backend/checkpoints';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './backend/datasets';
 import { decodeOne } from './backend/imageFolder';
 import { newRunId } from './backend/runs/naming';
 import { RunStore } from './backend/runs/store';
 import { BottleneckBackend } from './backend/service';
-import { selectBackend } from './backend/tfBackend';
+import { engineEvaluation } from './backend/engine/testModels';
 
 const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-explore-'));
 const out = mkdtempSync(join(tmpdir(), 'cli-explore-out-'));
@@ -57,14 +54,11 @@ describe('bottleneck encode', () => {
       expect(row.slice(0, 4)).toEqual([String(index), i < 256 ? 'train' : 'validation', String(split.labels[index]), data.classNames[split.labels[index]!]]);
     });
 
-    // The model's encoder, loaded here from the run's best checkpoint, on the same images.
-    await selectBackend('wasm');
+    // The codes of the training engine's own evaluation, from the run's best checkpoint, on the same images.
     const dir = join(home, 'runs', runId);
-    const compiled = compileGraph(parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8')));
-    restoreWeights(compiled, readCheckpoint(dir, 'best').weights);
+    const graph = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
     const images = new Float32Array([...data.train.images, ...data.validation.images].map((v) => v / 255));
-    const expected = tf.tidy(() => (compiled.encoder.predict(tf.tensor4d(images, [320, 28, 28, 1])) as tf.Tensor).dataSync());
-    compiled.dispose();
+    const expected = (await engineEvaluation(graph, readCheckpoint(dir, 'best').weights, { data: images, dims: [320, 28, 28, 1] })).code.data;
     let worst = 0;
     rows.forEach((row, i) => row.slice(4).forEach((v, j) => (worst = Math.max(worst, Math.abs(Number(v) - expected[i * 32 + j]!)))));
     expect(worst).toBeLessThan(1e-5);

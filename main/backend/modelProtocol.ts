@@ -1,5 +1,5 @@
 /** Messages between the model host (main thread) and the inference worker (modelWorker.ts). */
-import type { BackendInfo, CheckpointChoice, ImageBatch, InterpolateRequest, LatentPlane, ModelInfo, PointDetail, SampleResult, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
+import type { CheckpointChoice, ImageBatch, InterpolateRequest, LatentPlane, ModelInfo, PointDetail, SampleResult, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
 
 /** A run as the worker loads it: the main thread has checked that it exists and read its run.json. */
 export interface ModelSource {
@@ -89,7 +89,7 @@ export type ToModelWorker =
   | { type: 'forget'; runDir: string };
 
 export type FromModelWorker =
-  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'ready' }
   | { type: 'fatal'; message: string }
   | { type: 'progress'; id: number; phase: string; done: number; total: number }
   | { type: 'result'; id: number; ok: true; result: unknown }

@@ -1,12 +1,10 @@
 /**
- * The inference worker: holds the model cache (models.ts) on the wasm backend, fast for the small
- * batches the Explore view asks for, and answers one call at a time so the main thread never waits
- * on a tensor.
+ * The inference worker: holds the model cache (models.ts), whose models run in ONNX Runtime on the
+ * CPU, and answers calls off the main thread, so the window never waits on a model.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ModelService } from './models';
 import type { FromModelWorker, ModelWorkerData, ToModelWorker } from './modelProtocol';
-import { selectBackend } from './tfBackend';
 
 const port = parentPort!;
 const post = (message: FromModelWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -24,10 +22,8 @@ function buffersOf(result: unknown): ArrayBuffer[] {
 async function main() {
   let service: ModelService;
   try {
-    // The wasm backend, as the trainer loads it (tfBackend.ts); plain JavaScript where wasm cannot start.
-    const backend = await selectBackend('wasm');
     service = new ModelService((workerData as ModelWorkerData).maxBytes);
-    post({ type: 'ready', backend });
+    post({ type: 'ready' });
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
     return;

@@ -1,6 +1,6 @@
 /**
  * The model cache of DESIGN.md, inside the inference worker: a run's graph compiled once with its
- * checkpoint's weights, the validation images of its dataset, and what is derived from them (the
+ * checkpoint's weights (its encoder and decoder as the ONNX export writes them, in ONNX Runtime), the validation images of its dataset, and what is derived from them (the
  * codes of the map's points, the Gaussian fitted to the training codes), kept in one LRU bounded by
  * bytes. Every operation of the Explore view runs here (encode, decode, sample, interpolate, traverse),
  * and those of using a model: scoring a dataset by reconstruction error, reconstructing given images.
@@ -9,10 +9,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
 import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
-import { compileGraph, type CompiledModel } from '../../core/compile/compile';
+import { planModel } from '../../core/compile/plan';
 import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
 import { parseDatasetId, withClasses } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
@@ -20,10 +19,10 @@ import { pca2d } from '../../core/latent/pca';
 import { fitGaussian, lerpPath, sampleGaussian, slerpPath, standardNormal, traversal, type Gaussian } from '../../core/latent/sample';
 import { evenSubsample } from '../../core/latent/tsne';
 import { anomalyRoc, anomalyTruth, classRoles, errorMaps, extremes, meanSquaredErrors, perClassStats } from '../../core/score';
-import { restoreWeights } from '../../core/train/state';
 import { ByteLru } from './byteLru';
 import { CheckpointError, readCheckpoint } from './checkpoints';
 import { loadAnyDataset } from './datasets';
+import { InferenceModels } from './engine/inference';
 import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, ModelError, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
 
 /** Images per encoder or decoder call: large enough to amortise a call, small enough to yield often. */
@@ -41,7 +40,7 @@ interface LoadedModel {
   /** checkpoint.json's mtime and size when loaded: a newer epoch's checkpoint replaces it. */
   stamp: string;
   epoch: number;
-  compiled: CompiledModel;
+  models: InferenceModels;
   codeSize: number;
   variational: boolean;
   height: number;
@@ -77,7 +76,8 @@ export class ModelService {
 
   constructor(maxBytes: number) {
     this.cache = new ByteLru<Entry>(maxBytes, (_key, entry) => {
-      if (entry.kind === 'model') entry.compiled.dispose();
+      // Pinned while an operation uses it, so nothing runs on the sessions released here.
+      if (entry.kind === 'model') void entry.models.release();
     });
   }
 
@@ -88,17 +88,17 @@ export class ModelService {
     const handlers: { [K in Exclude<keyof ModelOps, 'memory'>]: (m: LoadedModel, r: ModelOps[K][0]) => Promise<ModelOps[K][1]> } = {
       info: async (m) => this.info(m),
       mapBase: (m, r) => this.mapBase(m, r.maxPoints, r.maxImageBytes, progress),
-      decode: async (m, r) => this.decode(m, r.codes),
+      decode: (m, r) => this.decode(m, r.codes),
       point: (m, r) => this.point(m, r.index),
       interpolate: (m, r) => this.interpolate(m, r),
       sample: (m, r) => this.sample(m, r, progress),
       traverse: (m, r) => this.traverse(m, r, progress),
-      encodeImages: async (m, r) => rows(this.encode(m, toFloats(r.pixels), r.count), m.codeSize),
+      encodeImages: async (m, r) => rows(await this.encode(m, toFloats(r.pixels), r.count), m.codeSize),
       encodeDataset: (m, r) => this.encodeDataset(m, r.datasetId, r.split, progress),
       score: (m, r) => this.score(m, r.datasetId, r.extremes, progress),
-      reconstruct: async (m, r) => this.reconstructBatch(m, r.images),
+      reconstruct: (m, r) => this.reconstructBatch(m, r.images),
     };
-    const model = this.model(source);
+    const model = await this.model(source);
     const key = modelKey(source.runDir, model.checkpoint);
     const release = this.cache.pin(key);
     try {
@@ -124,14 +124,19 @@ export class ModelService {
   }
 
   /** The run's model, from the cache while its checkpoint is unchanged; loaded (and the cache trimmed) otherwise. */
-  model(source: ModelSource): LoadedModel {
-    const { runId, runDir } = source;
+  async model(source: ModelSource): Promise<LoadedModel> {
+    const { runDir } = source;
     const checkpoint = source.checkpoint === 'best' && !checkpointStamp(runDir, 'best') && checkpointStamp(runDir, 'last') ? 'last' : source.checkpoint;
     const stamp = checkpointStamp(runDir, checkpoint);
     const key = modelKey(runDir, checkpoint);
     const cached = this.cache.get(key);
     // Between the two renames of a checkpoint being replaced there is none on disk: keep the one loaded.
     if (cached?.kind === 'model' && (cached.stamp === stamp || stamp === null)) return cached;
+    return this.once(`load|${key}|${stamp}`, () => this.load(source, checkpoint, stamp, key));
+  }
+
+  private async load(source: ModelSource, checkpoint: CheckpointChoice, stamp: string | null, key: string): Promise<LoadedModel> {
+    const { runId, runDir } = source;
     let graph;
     try {
       graph = parseGraphText(readFileSync(join(runDir, 'graph.json'), 'utf8'));
@@ -149,19 +154,19 @@ export class ModelService {
       const fault = err instanceof CheckpointError ? `${err.file}: ${err.fault}` : (err as Error).message;
       throw new ModelError(`the ${checkpoint} checkpoint of run ${runId} cannot be read: ${fault}`, 'unreadable');
     }
-    let compiled: CompiledModel;
+    let plan;
     try {
-      compiled = compileGraph(graph);
+      plan = planModel(graph);
     } catch (err) {
       throw new ModelError(`the graph of run ${runId} cannot be compiled: ${(err as Error).message}`, 'unreadable');
     }
+    const [height, width, channels] = plan.inputShape;
+    let models: InferenceModels;
     try {
-      restoreWeights(compiled, state.weights);
+      models = await InferenceModels.load(graph, state.weights, plan.inputShape, plan.codeSize);
     } catch (err) {
-      compiled.dispose();
       throw new ModelError(`the ${checkpoint} checkpoint of run ${runId} does not fit its graph: ${(err as Error).message}`, 'unreadable');
     }
-    const [height, width, channels] = compiled.analysis.inputShape as [number, number, number];
     const weightBytes = state.weights.reduce((sum, w) => sum + w.data.byteLength, 0);
     const model: LoadedModel = {
       kind: 'model',
@@ -169,9 +174,9 @@ export class ModelService {
       checkpoint,
       stamp,
       epoch: state.epoch,
-      compiled,
-      codeSize: compiled.analysis.codeSize!,
-      variational: compiled.loss.variational !== null,
+      models,
+      codeSize: plan.codeSize,
+      variational: plan.variational,
       height,
       width,
       channels,
@@ -254,36 +259,29 @@ export class ModelService {
   }
 
   /** Codes of images (bytes scaled to [0, 1]), batch by batch. */
-  private encode(m: LoadedModel, x: Float32Array, count: number): Float32Array {
+  private async encode(m: LoadedModel, x: Float32Array, count: number): Promise<Float32Array> {
     const out = new Float32Array(count * m.codeSize);
     const size = m.height * m.width * m.channels;
     for (let from = 0; from < count; from += BATCH) {
       const n = Math.min(BATCH, count - from);
-      const codes = tf.tidy(() => {
-        const input = tf.tensor4d(x.subarray(from * size, (from + n) * size), [n, m.height, m.width, m.channels]);
-        return m.compiled.encoder.predict(input) as tf.Tensor;
-      });
-      out.set(codes.dataSync() as Float32Array, from * m.codeSize);
-      codes.dispose();
+      out.set(await m.models.encode(x.subarray(from * size, (from + n) * size), n), from * m.codeSize);
     }
     return out;
   }
 
   /** Images decoded from codes (count × codeSize), as floats in the model's output range. */
-  private decodeFloats(m: LoadedModel, codes: Float32Array, count: number): Float32Array {
+  private async decodeFloats(m: LoadedModel, codes: Float32Array, count: number): Promise<Float32Array> {
     const size = m.height * m.width * m.channels;
     const out = new Float32Array(count * size);
     for (let from = 0; from < count; from += BATCH * 2) {
       const n = Math.min(BATCH * 2, count - from);
-      const images = tf.tidy(() => m.compiled.decoder.predict(tf.tensor2d(codes.subarray(from * m.codeSize, (from + n) * m.codeSize), [n, m.codeSize])) as tf.Tensor);
-      out.set(images.dataSync() as Float32Array, from * size);
-      images.dispose();
+      out.set(await m.models.decode(codes.subarray(from * m.codeSize, (from + n) * m.codeSize), n), from * size);
     }
     return out;
   }
 
-  private decode(m: LoadedModel, codes: ArrayLike<number>[]): ImageBatch {
-    return this.batch(m, this.decodeFloats(m, this.checkCodes(m, codes), codes.length), codes.length);
+  private async decode(m: LoadedModel, codes: ArrayLike<number>[]): Promise<ImageBatch> {
+    return this.batch(m, await this.decodeFloats(m, this.checkCodes(m, codes), codes.length), codes.length);
   }
 
   private checkCodes(m: LoadedModel, codes: ArrayLike<number>[]): Float32Array {
@@ -324,9 +322,9 @@ export class ModelService {
     for (let from = 0; from < indices.length; from += BATCH) {
       const part = indices.slice(from, from + BATCH);
       const x = this.floatsOf(images, part);
-      const c = this.encode(m, x, part.length);
+      const c = await this.encode(m, x, part.length);
       codes.set(c, from * m.codeSize);
-      errors.set(meanSquaredErrors(x, this.decodeFloats(m, c, part.length), part.length, images.size), from);
+      errors.set(meanSquaredErrors(x, await this.decodeFloats(m, c, part.length), part.length, images.size), from);
       progress('encoding', Math.min(from + BATCH, indices.length), indices.length);
       await yieldToMessages();
     }
@@ -389,8 +387,8 @@ export class ModelService {
     const images = await this.images(m);
     this.checkIndex(m, images, index);
     const x = this.floatsOf(images, [index]);
-    const code = this.encode(m, x, 1);
-    const recon = this.decodeFloats(m, code, 1);
+    const code = await this.encode(m, x, 1);
+    const recon = await this.decodeFloats(m, code, 1);
     const both = new Float32Array(2 * images.size);
     both.set(x, 0);
     both.set(recon, images.size);
@@ -416,13 +414,13 @@ export class ModelService {
     const a = await this.endCode(m, r.from);
     const b = await this.endCode(m, r.to);
     const path = (r.path === 'spherical' ? slerpPath : lerpPath)(a, b, r.steps);
-    return { images: this.decode(m, path), codes: path.map((c) => Array.from(c)) };
+    return { images: await this.decode(m, path), codes: path.map((c) => Array.from(c)) };
   }
 
   private async sample(m: LoadedModel, r: { count: number; seed: number; temperature: number }, progress: Progress): Promise<SampleResult> {
     const gaussian = m.variational ? standardNormal(m.codeSize) : await this.fitted(m, progress);
     const codes = sampleGaussian(gaussian, r.count, r.seed, r.temperature);
-    return { images: this.decode(m, codes), codes: codes.map((c) => Array.from(c)), source: m.variational ? 'prior' : 'fitted', note: m.variational ? null : SAMPLE_NOTE };
+    return { images: await this.decode(m, codes), codes: codes.map((c) => Array.from(c)), source: m.variational ? 'prior' : 'fitted', note: m.variational ? null : SAMPLE_NOTE };
   }
 
   /** A plain autoencoder's Gaussian: fitted once per checkpoint to the codes of (up to 20,000) training images. */
@@ -449,7 +447,7 @@ export class ModelService {
         const bytes = imageAt(train, size, index);
         for (let k = 0; k < size; k++) x[i * size + k] = bytes[k]! / 255;
       });
-      codes.set(this.encode(m, x, part.length), from * m.codeSize);
+      codes.set(await this.encode(m, x, part.length), from * m.codeSize);
       progress('fitting', Math.min(from + BATCH, indices.length), indices.length);
       await yieldToMessages();
     }
@@ -469,26 +467,26 @@ export class ModelService {
     const base = r.base ? await this.endCode(m, r.base) : mean;
     const grid = traversal(base, sigma, dims, r.steps, r.range);
     const flat = grid.flat();
-    const floats = this.decodeFloats(m, this.checkCodes(m, flat), flat.length);
+    const floats = await this.decodeFloats(m, this.checkCodes(m, flat), flat.length);
     const size = m.height * m.width * m.channels;
     const rowsOut = dims.map((_, row) => this.batch(m, floats.subarray(row * r.steps * size, (row + 1) * r.steps * size), r.steps));
     return { dims, rows: rowsOut, sigma: dims.map((d) => sigma[d]!) };
   }
 
   /** The model's output for images given as floats in [0, 1]: encoded, then decoded. */
-  private reconstruct(m: LoadedModel, x: Float32Array, count: number): Float32Array {
-    return this.decodeFloats(m, this.encode(m, x, count), count);
+  private async reconstruct(m: LoadedModel, x: Float32Array, count: number): Promise<Float32Array> {
+    return this.decodeFloats(m, await this.encode(m, x, count), count);
   }
 
   /** Images sent by a view (the lab's corrupted images), reconstructed. */
-  private reconstructBatch(m: LoadedModel, images: ImageBatch): ImageBatch {
+  private async reconstructBatch(m: LoadedModel, images: ImageBatch): Promise<ImageBatch> {
     if (images.height !== m.height || images.width !== m.width || images.channels !== m.channels) {
       throw new ModelError(`the images are ${images.height}×${images.width}×${images.channels}; the model of run ${m.source.runId} takes ${m.height}×${m.width}×${m.channels}`, 'bad-request');
     }
     const bytes = Buffer.from(images.pixels, 'base64');
     const size = m.height * m.width * m.channels;
     if (bytes.length !== images.count * size) throw new ModelError(`the pixels hold ${bytes.length} bytes; ${images.count} images of ${m.height}×${m.width}×${m.channels} take ${images.count * size}`, 'bad-request');
-    return this.batch(m, this.reconstruct(m, toFloats(bytes), images.count), images.count);
+    return this.batch(m, await this.reconstruct(m, toFloats(bytes), images.count), images.count);
   }
 
   /**
@@ -506,7 +504,7 @@ export class ModelService {
     for (let from = 0; from < n; from += BATCH) {
       const part = Array.from({ length: Math.min(BATCH, n - from) }, (_, i) => from + i);
       const x = this.floatsOf(images, part);
-      errors.set(meanSquaredErrors(x, this.reconstruct(m, x, part.length), part.length, images.size), from);
+      errors.set(meanSquaredErrors(x, await this.reconstruct(m, x, part.length), part.length, images.size), from);
       progress('scoring', from + part.length, n);
       await yieldToMessages();
     }
@@ -527,15 +525,15 @@ export class ModelService {
       heldOut,
       newClasses,
       roc: anomalyRoc(errors, anomalyTruth({ labels, classNames: images.classNames, heldOut, newClasses })),
-      highest: this.scored(m, images, ends.highest),
-      lowest: this.scored(m, images, ends.lowest),
+      highest: await this.scored(m, images, ends.highest),
+      lowest: await this.scored(m, images, ends.lowest),
     };
   }
 
   /** Images of a scored set with their reconstructions and error maps (scaled to this batch's largest error). */
-  private scored(m: LoadedModel, images: LoadedImages, positions: number[]): ScoredImages {
+  private async scored(m: LoadedModel, images: LoadedImages, positions: number[]): Promise<ScoredImages> {
     const x = this.floatsOf(images, positions);
-    const out = this.reconstruct(m, x, positions.length);
+    const out = await this.reconstruct(m, x, positions.length);
     const maps = errorMaps(x, out, positions.length, m.height * m.width, m.channels);
     return {
       positions,
@@ -574,7 +572,7 @@ export class ModelService {
           out.labels[row + i] = part.split.labels[from + i]!;
           out.files?.push(part.files?.[from + i] ?? '');
         }
-        codes.set(this.encode(m, x, n), row * m.codeSize);
+        codes.set(await this.encode(m, x, n), row * m.codeSize);
         row += n;
         progress('encoding', row, count);
         await yieldToMessages();

@@ -10,47 +10,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvalModel, EVAL_NAMES } from '../../core/compile/evalModel';
-import { joinFlat } from '../../core/compile/flatParams';
 import { transposePads } from '../../core/compile/ops/padding';
 import { planModel } from '../../core/compile/plan';
-import { modelLayouts, STEP_NAMES } from '../../core/compile/stepModel';
 import type { ImageDataset } from '../../core/data/dataset';
 import { ExportError } from '../../core/export/deployment';
 import { exportOnnx, ONNX_NAMES, type OnnxModels } from '../../core/export/onnx';
 import { decodeModel } from '../../core/export/onnxProto';
 import type { GraphDoc } from '../../core/graph/types';
 import { buildTemplate, TEMPLATE_NAMES } from '../../core/templates';
-import type { SavedTensor } from '../../core/train/state';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
 import { everyBlock, everyBlockVae, l1Sparse, oddImage } from './engine/testGraphs';
-import { croppedImages, firstImages, maxAbsDiff, runOnnx, testCheckpoint, type Batch } from './engine/testModels';
-import * as ort from 'onnxruntime-node';
+import { croppedImages, engineEvaluation, firstImages, maxAbsDiff, runOnnx, testCheckpoint } from './engine/testModels';
 
 const TOLERANCE = 1e-5;
 const PYTHON = '/usr/bin/python3';
 const pythonOnnx = spawnSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0;
-
-/** The training engine's evaluation of `images` with `weights`: its code and reconstruction. */
-async function engineEvaluation(doc: GraphDoc, weights: SavedTensor[], images: Batch): Promise<{ code: Batch; reconstruction: Batch }> {
-  const plan = planModel(doc);
-  const layouts = modelLayouts(plan);
-  const session = await ort.InferenceSession.create(buildEvalModel(plan));
-  try {
-    const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-    const feeds: Record<string, ort.Tensor> = {
-      [EVAL_NAMES.image]: f32(images.data, images.dims),
-      [STEP_NAMES.params]: f32(joinFlat(weights, layouts.trainable, 'weights'), [layouts.trainable.total]),
-      [EVAL_NAMES.klWeight]: f32(Float32Array.of(0), [1]),
-    };
-    if (layouts.stats.total) feeds[STEP_NAMES.stats] = f32(joinFlat(weights, layouts.stats, 'weights'), [layouts.stats.total]);
-    const out = await session.run(feeds);
-    const batch = (t: ort.Tensor): Batch => ({ data: t.data as Float32Array, dims: [...t.dims] });
-    return { code: batch(out[EVAL_NAMES.code]!), reconstruction: batch(out[EVAL_NAMES.reconstruction]!) };
-  } finally {
-    await session.release();
-  }
-}
 
 let fashion: ImageDataset;
 const measured: Record<string, number[]> = {};

@@ -41,7 +41,11 @@ export function cpuThreads(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(asked) && asked > 0 ? asked : availableParallelism();
 }
 
-function options(provider: ProviderName, threads: number): ort.InferenceSession.SessionOptions {
+/**
+ * `spinning`: ONNX Runtime's threads spin between kernels, which shortens a training step; the
+ * inference sessions of Explore and Anomalies turn it off so they never take cores from a run.
+ */
+export function options(provider: ProviderName, threads: number, spinning = true): ort.InferenceSession.SessionOptions {
   const ep: ort.InferenceSession.ExecutionProviderConfig = provider === 'cuda' ? { name: 'cuda', deviceId: 0 } : provider === 'dml' ? { name: 'dml', deviceId: 0 } : provider;
   return {
     executionProviders: [ep],
@@ -56,6 +60,7 @@ function options(provider: ProviderName, threads: number): ort.InferenceSession.
     enableMemPattern: provider === 'cpu',
     // Warnings (nodes a GPU provider leaves to the CPU, by design) are not the user's business.
     logSeverityLevel: 3,
+    ...(!spinning && { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
   };
 }
 

@@ -1,7 +1,10 @@
 /** For the export and inference tests: weights that exercise every term, real images, and ONNX models run in onnxruntime-node. */
 import * as ort from 'onnxruntime-node';
 import { expect } from 'vitest';
+import { buildEvalModel, EVAL_NAMES } from '../../../core/compile/evalModel';
+import { joinFlat } from '../../../core/compile/flatParams';
 import { initialParams } from '../../../core/compile/init';
+import { modelLayouts, STEP_NAMES } from '../../../core/compile/stepModel';
 import { planModel } from '../../../core/compile/plan';
 import { imageAt, imageSize, type ImageDataset } from '../../../core/data/dataset';
 import type { GraphDoc } from '../../../core/graph/types';
@@ -65,3 +68,25 @@ export function firstImages(b: Batch, n: number): Batch {
   const size = b.dims.slice(1).reduce((x, y) => x * y, 1);
   return { data: b.data.slice(0, n * size), dims: [n, ...b.dims.slice(1)] };
 }
+
+/** The training engine's evaluation of `images` with `weights`: its code and reconstruction. */
+export async function engineEvaluation(doc: GraphDoc, weights: SavedTensor[], images: Batch): Promise<{ code: Batch; reconstruction: Batch }> {
+  const plan = planModel(doc);
+  const layouts = modelLayouts(plan);
+  const session = await ort.InferenceSession.create(buildEvalModel(plan));
+  try {
+    const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+    const feeds: Record<string, ort.Tensor> = {
+      [EVAL_NAMES.image]: f32(images.data, images.dims),
+      [STEP_NAMES.params]: f32(joinFlat(weights, layouts.trainable, 'weights'), [layouts.trainable.total]),
+      [EVAL_NAMES.klWeight]: f32(Float32Array.of(0), [1]),
+    };
+    if (layouts.stats.total) feeds[STEP_NAMES.stats] = f32(joinFlat(weights, layouts.stats, 'weights'), [layouts.stats.total]);
+    const out = await session.run(feeds);
+    const batch = (t: ort.Tensor): Batch => ({ data: t.data as Float32Array, dims: [...t.dims] });
+    return { code: batch(out[EVAL_NAMES.code]!), reconstruction: batch(out[EVAL_NAMES.reconstruction]!) };
+  } finally {
+    await session.release();
+  }
+}
+
