@@ -27,14 +27,17 @@ export function lastWriteMs(dir: string): number {
 
 /**
  * How long a run has trained: its current session (from its start, or from when it was continued,
- * to its end, or to its last write while it has none) plus its earlier sessions. Null when unknown.
- * `lastWrite` is only asked for a run without an end.
+ * to its end, or to its last write while it has none), less the time it was paused, plus its
+ * earlier sessions. Null when unknown. `lastWrite` is only asked for a run without an end.
  */
-export function durationOf(run: Pick<RunFile, 'startedAt' | 'endedAt' | 'priorMs' | 'resumedAt'>, lastWrite: () => number): number | null {
+export function durationOf(run: Pick<RunFile, 'startedAt' | 'endedAt' | 'priorMs' | 'resumedAt' | 'pausedMs' | 'pausedAt'>, lastWrite: () => number): number | null {
   const start = Date.parse(run.resumedAt ?? run.startedAt);
   const end = run.endedAt ? Date.parse(run.endedAt) : lastWrite();
   if (!Number.isFinite(start) || !Number.isFinite(end) || end <= 0) return null;
-  return (run.priorMs ?? 0) + Math.max(0, Math.round(end - start));
+  // The pauses that ended, and one still going (a run paused now, or interrupted while paused).
+  const pausedSince = run.pausedAt ? Date.parse(run.pausedAt) : NaN;
+  const paused = (run.pausedMs ?? 0) + (Number.isFinite(pausedSince) ? Math.max(0, end - pausedSince) : 0);
+  return (run.priorMs ?? 0) + Math.max(0, Math.round(end - start - paused));
 }
 
 /** A run's list entry from its run.json; `dir` is its folder (for the last write of a run still going). */

@@ -134,7 +134,7 @@ export class RunStore {
   reopen(runId: string): void {
     const run = this.read(runId);
     const trained = durationOf(run, () => lastWriteMs(this.dir(runId))) ?? run.priorMs ?? 0;
-    this.update(runId, { status: 'queued', endedAt: null, error: null, priorMs: trained, resumedAt: new Date().toISOString() });
+    this.update(runId, { status: 'queued', endedAt: null, error: null, priorMs: trained, resumedAt: new Date().toISOString(), pausedMs: 0, pausedAt: undefined });
   }
 
   metrics(runId: string): MetricPoint[] {
