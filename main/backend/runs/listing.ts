@@ -8,6 +8,7 @@ import { epochsIn, METRICS_FILE, readMetrics } from './artifacts';
 import { readRunFile, RunReadError, type RunFile } from './format';
 import { backendLabel } from '../../../core/format';
 import { datasetNameOf, describeGraph, isRunId, startOfId } from './naming';
+import { readNotes } from './notes';
 
 /**
  * When a run last wrote anything: the newer of run.json and metrics.jsonl (an epoch's end writes
@@ -40,8 +41,9 @@ export function durationOf(run: Pick<RunFile, 'startedAt' | 'endedAt' | 'priorMs
   return (run.priorMs ?? 0) + Math.max(0, Math.round(end - start - paused));
 }
 
-/** A run's list entry from its run.json; `dir` is its folder (for the last write of a run still going). */
+/** A run's list entry from its run.json and notes.json; `dir` is its folder (for those notes, and the last write of a run still going). */
 export function toSummary(run: RunFile, dir: string): RunSummary {
+  const { note, tags, problem } = readNotes(dir);
   return {
     id: run.id,
     name: run.name,
@@ -63,6 +65,9 @@ export function toSummary(run: RunFile, dir: string): RunSummary {
     starred: run.starred,
     error: run.error,
     damaged: null,
+    note,
+    tags,
+    notesProblem: problem,
   };
 }
 
@@ -88,6 +93,9 @@ function damagedSummary(id: string, reason: string): RunSummary {
     starred: false,
     error: `damaged run folder: ${reason}`,
     damaged: reason,
+    note: '',
+    tags: [],
+    notesProblem: null,
   };
 }
 
