@@ -1,6 +1,6 @@
 /** Explore (issue 15): a trained VAE's latent space, hovered, clicked, decoded anywhere, interpolated and sampled. */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { clickAsUser, menu, screenshots } from './ui';
+import { clickAsUser, menu, runAction, screenshots } from './ui';
 
 async function trainVae(page: Page, epochs: number) {
   await page.goto('/');
@@ -98,7 +98,7 @@ test('Explore a trained VAE: hover, click, decode anywhere, interpolate, sample'
   // A run deleted meanwhile: the view says so instead of failing silently.
   const runId = await page.getByTestId('explore-run').inputValue();
   await clickAsUser(page.getByTestId('view-runs'));
-  await clickAsUser(page.getByTestId(`run-delete-${runId}`));
+  await runAction(page, runId, 'delete');
   await clickAsUser(page.getByTestId('view-explore'));
   await page.getByTestId('explore-checkpoint').selectOption('last');
   await expect(page.getByTestId('explore-error')).toContainText(runId);

@@ -59,3 +59,11 @@ export async function truncatedToolbarLabels(page: Page): Promise<string[]> {
     els.filter((el) => el.scrollWidth > el.clientWidth + 1 || [...el.querySelectorAll('span')].some((s) => s.scrollWidth > s.clientWidth + 1 && getComputedStyle(s).overflow === 'hidden')).map((el) => el.textContent ?? ''),
   );
 }
+
+export type RunActionId = 'open' | 'explore' | 'export' | 'continue' | 'notes' | 'delete';
+
+/** Picks an action from a run's menu (⋯) in the Runs list, both as a user would. */
+export async function runAction(page: Page, runId: string, action: RunActionId): Promise<void> {
+  await clickAsUser(page.getByTestId(`run-actions-${runId}`));
+  await clickAsUser(page.getByTestId(`menu-run-${action}`));
+}
