@@ -36,6 +36,23 @@ function showWithCli(workspace: string, runId: string): string {
   return r.stdout;
 }
 
+/** Opens the Runs view and ticks these runs, by mouse; the comparison once every run's images are drawn. */
+async function compareRuns(page: Page, runIds: string[]): Promise<Locator> {
+  await page.goto('/');
+  await clickAsUser(page.getByTestId('view-runs'));
+  for (const id of runIds) await clickAsUser(page.getByTestId(`run-select-${id}`));
+  await expect(page.getByTestId(`compare-recon-run-${runIds.length - 1}`).locator('canvas')).toHaveCount(8);
+  return page.getByTestId('compare-view');
+}
+
+/** From the bottom of Compare's charts to the top of the section under them ("What differs", or the latent spaces where it stands beside the charts). */
+async function gapUnderCharts(page: Page): Promise<number> {
+  const charts = (await page.getByTestId('compare-charts').boundingBox())!;
+  const bottom = charts.y + charts.height;
+  const tops = await Promise.all(['compare-diff-title', 'compare-latent-title'].map(async (id) => (await page.getByTestId(id).boundingBox())!.y));
+  return Math.min(...tops.filter((y) => y >= bottom - 1)) - bottom;
+}
+
 /** Turns the mouse wheel over the training dashboard, as a user scrolls it. */
 async function scrollDashboard(page: Page, dy: number): Promise<void> {
   const box = (await page.locator('.dashboard').boundingBox())!;
@@ -87,6 +104,10 @@ test('two runs with different code sizes, compared side by side', async ({ page 
   const view = page.getByTestId('compare-view');
   await expect(view).toBeVisible();
   await expect(page.getByTestId('compare-chart-train')).toHaveAttribute('data-series-count', '2');
+  // Two settings differ: the table stands beside the charts, and the latent spaces follow right under.
+  await expect(page.getByTestId('compare-top')).toHaveAttribute('data-beside', 'true');
+  expect(await page.getByTestId('compare-diff').boundingBox().then((b) => b!.y)).toBeLessThan(await page.getByTestId('compare-charts').boundingBox().then((b) => b!.y + b!.height));
+  expect(await gapUnderCharts(page)).toBeLessThan(60);
   await expect(page.getByTestId('compare-chart-val')).toHaveAttribute('data-series-count', '2');
   for (const i of [0, 1]) await expect(page.getByTestId(`compare-scatter-${i}`).getByTestId('latent-scatter')).toHaveAttribute('data-point-count', '1000');
   await expect(page.getByTestId('compare-recon')).toHaveAttribute('data-columns', '2');
@@ -183,11 +204,7 @@ test.describe('the Runs view at every window size', () => {
   });
 
   test('the list, Compare and the training dashboard fit the window, nothing cut off', async ({ page }) => {
-    await page.goto('/');
-    await clickAsUser(page.getByTestId('view-runs'));
-    for (const id of ids) await clickAsUser(page.getByTestId(`run-select-${id}`));
-    const view = page.getByTestId('compare-view');
-    await expect(page.getByTestId('compare-recon-run-1').locator('canvas')).toHaveCount(8);
+    const view = await compareRuns(page, ids);
     const names = await Promise.all(ids.map(async (id) => (await page.getByTestId(`run-row-${id}`).locator('.runs__name').textContent())!));
     for (const size of WINDOW_SIZES) {
       const at = `${size.width}×${size.height}`;
@@ -199,10 +216,8 @@ test.describe('the Runs view at every window size', () => {
         const box = (await page.getByTestId(part).boundingBox())!;
         expect(box.x + box.width, `${at}: ${part} runs past the comparison's edge`).toBeLessThanOrEqual(card.x + card.width);
       }
-      // "What differs" follows the charts: no empty area under them.
-      const charts = (await page.getByTestId('compare-charts').boundingBox())!;
-      const differs = (await page.getByTestId('compare-diff-title').boundingBox())!;
-      expect(differs.y - (charts.y + charts.height), `${at}: empty area under the charts`).toBeLessThan(40);
+      // The next section starts right under the charts: no empty area there.
+      expect(await gapUnderCharts(page), `${at}: empty area under the charts`).toBeLessThan(40);
       // The runs' names in full beside their reconstructions.
       for (const r of [0, 1]) {
         const heading = page.getByTestId(`compare-recon-run-${r}`).locator('th');
@@ -317,11 +332,7 @@ test.describe('the Runs view at every window size', () => {
     test.use({ deviceScaleFactor: 2 });
 
     test("Compare's PNG is the comparison as drawn on screen: its text, its tables, its names", async ({ page }) => {
-      await page.goto('/');
-      await clickAsUser(page.getByTestId('view-runs'));
-      for (const id of ids) await clickAsUser(page.getByTestId(`run-select-${id}`));
-      const view = page.getByTestId('compare-view');
-      await expect(page.getByTestId('compare-recon-run-1').locator('canvas')).toHaveCount(8);
+      const view = await compareRuns(page, ids);
       await page.getByTestId('compare-show-all').check();
       const download = page.waitForEvent('download');
       await clickAsUser(page.getByTestId('compare-export-png'));

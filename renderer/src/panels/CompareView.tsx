@@ -145,11 +145,22 @@ function ReconCompare({ details, grids }: { details: RunDetail[]; grids: ({ epoc
   );
 }
 
-function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolean }) {
-  const settings = compareSettings(details);
-  const blocks = diffGraphs(details.map((d) => d.graph));
-  const shownSettings = settings.filter((r) => showAll || r.differs);
-  const shownBlocks = blocks.filter((b) => showAll || b.status !== 'same');
+/** What the table of differences shows: the settings and blocks that differ (or all of them), and how many lines that takes. */
+function diffShown(details: RunDetail[], showAll: boolean) {
+  const settings = compareSettings(details).filter((r) => showAll || r.differs);
+  const blocks = diffGraphs(details.map((d) => d.graph)).filter((b) => showAll || b.status !== 'same');
+  const noteLines = Math.max(0, ...details.map((d) => (d.summary.note.trim() ? d.summary.note.trim().split('\n').length : 0)));
+  const tags = details.some((d) => d.summary.tags.length > 0) ? 1 : 0;
+  const blockLines = blocks.reduce((n, b) => n + Math.max(1, b.changes.length), 0);
+  // The heading, the notes, the settings (or "Same settings"), the section row, the blocks (or "Same blocks").
+  const lines = 1 + tags + noteLines + Math.max(1, settings.length) + 1 + Math.max(1, blockLines);
+  return { settings, blocks, lines };
+}
+
+/** A short table of differences fits beside the charts (no taller than they are); a longer one goes under them. */
+const LINES_BESIDE_CHARTS = 11;
+
+function DiffTable({ details, shown: { settings: shownSettings, blocks: shownBlocks } }: { details: RunDetail[]; shown: ReturnType<typeof diffShown> }) {
   return (
     <table className="compare__diff" data-testid="compare-diff">
       <thead>
@@ -266,6 +277,9 @@ export function CompareView() {
       </section>
     );
   }
+  const differences = diffShown(details, showAll);
+  // Beside the charts (where the window is wide enough: styles.css) when it is short and has few columns.
+  const beside = differences.lines <= LINES_BESIDE_CHARTS && details.length <= 3;
   const available = METRICS.filter((m) => details.some((d) => d.metrics.some((p) => p.key === m.train)));
   const chosen = METRICS.find((m) => m.name === metric) ?? METRICS[0];
   return (
@@ -303,37 +317,43 @@ export function CompareView() {
           </button>
         </div>
       </header>
-      <div className="compare__controls">
-        <label>
-          Metric{' '}
-          <select value={chosen.name} data-testid="compare-metric" onChange={(e) => setMetric(e.target.value as MetricName)}>
-            {available.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          by{' '}
-          <select value={x} data-testid="compare-xaxis" onChange={(e) => setX(e.target.value as XAxis)}>
-            <option value="epoch">epoch</option>
-            <option value="time">wall time</option>
-          </select>
-        </label>
+      <div className={`compare__top${beside ? ' compare__top--beside' : ''}`} data-testid="compare-top" data-beside={beside}>
+        <div className="compare__curves">
+          <div className="compare__controls">
+            <label>
+              Metric{' '}
+              <select value={chosen.name} data-testid="compare-metric" onChange={(e) => setMetric(e.target.value as MetricName)}>
+                {available.map((m) => (
+                  <option key={m.name} value={m.name}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              by{' '}
+              <select value={x} data-testid="compare-xaxis" onChange={(e) => setX(e.target.value as XAxis)}>
+                <option value="epoch">epoch</option>
+                <option value="time">wall time</option>
+              </select>
+            </label>
+          </div>
+          <div className="compare__charts" data-testid="compare-charts">
+            <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
+            {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
+          </div>
+        </div>
+        <div className="compare__differs">
+          <h3 className="compare__subtitle" data-testid="compare-diff-title">
+            What differs
+            <label className="runs__check">
+              <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
+            </label>
+          </h3>
+          <DiffTable details={details} shown={differences} />
+        </div>
       </div>
-      <div className="compare__charts" data-testid="compare-charts">
-        <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
-        {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
-      </div>
-      <h3 className="compare__subtitle" data-testid="compare-diff-title">
-        What differs
-        <label className="runs__check">
-          <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
-        </label>
-      </h3>
-      <DiffTable details={details} showAll={showAll} />
-      <h3 className="compare__subtitle">
+      <h3 className="compare__subtitle" data-testid="compare-latent-title">
         Latent space at epoch{' '}
         <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
       </h3>

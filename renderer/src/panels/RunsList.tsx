@@ -29,7 +29,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
 const STATUSES: (RunStatus | 'all' | 'damaged')[] = ['all', 'finished', 'stopped', 'interrupted', 'failed', 'running', 'paused', 'queued', 'damaged'];
 
 /** "3 Dec 15:22" this year, "3 Dec 2025" before: short enough for the narrowest window (the cell's title has the full time). */
-export function formatStart(iso: string, now = new Date()): string {
+function formatStart(iso: string, now = new Date()): string {
   if (!iso) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '–';
