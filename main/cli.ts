@@ -43,8 +43,8 @@ const USAGE = `usage:
                  webgpu is chosen on a real GPU only, and accepts a software one when named)
   bottleneck runs [--json]                       list runs (★ starred, their tags; damaged folders with the reason)
   bottleneck runs show RUN_ID [--json]           a run's settings, note and tags, and its metrics per epoch
-  bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
-                                                 and samples/ into DIR (a new or empty folder)
+  bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, notes.json, metrics (JSONL and CSV),
+                                                 latent/ and samples/ into DIR (a new or empty folder)
 ${EXPLORE_USAGE}
 ${EXPORT_USAGE}
 templates: ${TEMPLATE_NAMES.join(', ')}
