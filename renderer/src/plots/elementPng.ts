@@ -8,15 +8,55 @@
 /** Marks an element left out of the picture (buttons that only make sense on screen); it keeps its place. */
 export const EXPORT_SKIP = 'data-export-skip';
 
-/** Every computed style of `from` as inline CSS text. */
-function inlineStyle(from: Element): string {
-  const style = getComputedStyle(from);
-  let text = '';
+type StyleValues = Map<string, string>;
+
+function valuesOf(style: CSSStyleDeclaration): StyleValues {
+  const values: StyleValues = new Map();
   for (let i = 0; i < style.length; i++) {
     const name = style[i]!;
-    text += `${name}:${style.getPropertyValue(name)};`;
+    if (!name.startsWith('--')) values.set(name, style.getPropertyValue(name));
   }
-  return text;
+  return values;
+}
+
+/**
+ * The browser's own styles for each tag, with no page stylesheet: read in a shadow tree (which the
+ * page's rules do not reach) under a host that resets what it passes down.
+ */
+function browserDefaults(): { of(tag: string): StyleValues; dispose(): void } {
+  const known = new Map<string, StyleValues>();
+  const host = document.createElement('div');
+  host.style.cssText = 'all: initial; position: absolute; visibility: hidden; pointer-events: none;';
+  const shadow = host.attachShadow({ mode: 'open' });
+  document.body.append(host);
+  return {
+    of: (tag) => {
+      let values = known.get(tag);
+      if (!values) {
+        const probe = document.createElement(tag);
+        shadow.append(probe);
+        values = valuesOf(getComputedStyle(probe));
+        probe.remove();
+        known.set(tag, values);
+      }
+      return values;
+    },
+    dispose: () => host.remove(),
+  };
+}
+
+/**
+ * The computed style of `from` as inline CSS text: each value that differs from the browser's default
+ * for the tag or from the parent's (so neither what the copy would inherit nor its defaults can differ).
+ * Writing only those keeps the picture's source a tenth of writing every property.
+ */
+function inlineStyle(from: Element, parent: StyleValues | null, defaults: StyleValues): { text: string; values: StyleValues } {
+  const values = valuesOf(getComputedStyle(from));
+  let text = '';
+  for (const [name, value] of values) {
+    if (value !== defaults.get(name) || (parent !== null && value !== parent.get(name))) text += `${name}:${value};`;
+  }
+  return { text, values };
 }
 
 /** A copy of `root` that renders alone exactly as the original does on screen. */
@@ -24,6 +64,8 @@ function styledCopy(root: HTMLElement): HTMLElement {
   const copy = root.cloneNode(true) as HTMLElement;
   const originals = [root, ...root.querySelectorAll('*')];
   const copies = [copy, ...copy.querySelectorAll('*')];
+  const defaults = browserDefaults();
+  const computed = new Map<Element, StyleValues>();
   originals.forEach((original, i) => {
     let target = copies[i]!;
     if (original instanceof HTMLCanvasElement) {
@@ -39,9 +81,14 @@ function styledCopy(root: HTMLElement): HTMLElement {
       const index = original.selectedIndex;
       target.querySelectorAll('option').forEach((o, k) => (k === index ? o.setAttribute('selected', '') : o.removeAttribute('selected')));
     }
+    // The root's parent is outside the copy: the root writes every value that is not the browser's default.
+    const parent = original === root ? null : computed.get(original.parentElement!)!;
+    const { text, values } = inlineStyle(original, parent, defaults.of(original.tagName.toLowerCase()));
+    computed.set(original, values);
     // Hidden with everything in it (each copy carries its own visibility, so the parent's is not inherited).
-    target.setAttribute('style', `${inlineStyle(original)}${original.closest(`[${EXPORT_SKIP}]`) ? 'visibility:hidden;' : ''}`);
+    target.setAttribute('style', `${text}${original.closest(`[${EXPORT_SKIP}]`) ? 'visibility:hidden;' : ''}`);
   });
+  defaults.dispose();
   // The copy stands alone at the origin: no outer margin, no transition.
   copy.style.margin = '0';
   return copy;
