@@ -4,6 +4,7 @@ import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
 import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, MAX_REQUEST_BYTES, utf8Length } from './limits';
 import { formatBytes } from './format';
+import { MAX_NOTE_LENGTH, MAX_TAGS, tagProblem } from './runs/notes';
 
 const empty = z.object({}).strict();
 const graph = z.unknown().transform((value, ctx) => {
@@ -40,6 +41,12 @@ const imageBatch = z
   })
   .strict();
 
+// A tag as the window sends it (already split at commas); the backend cleans the list (normalizeTags).
+const tag = z.string().superRefine((text, ctx) => {
+  const problem = tagProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:info': empty,
   'train:start': z.object({ graph, datasetId: z.string().min(1).max(16_384) }).strict(),
@@ -54,6 +61,12 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'runs:delete': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
   'runs:restore': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
   'runs:continue': z.object({ runId }).strict(),
+  'runs:annotate': z
+    .object({ runId, note: z.string().max(MAX_NOTE_LENGTH, `a note is at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters`).optional(), tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional() })
+    .strict(),
+  'workspace:open': empty,
+  'workspace:trash': empty,
+  'workspace:empty-trash': empty,
   'graphs:list': empty,
   'graphs:read': z.object({ path }).strict(),
   'graphs:write': z.object({ path, text: graphText, overwrite: z.boolean() }).strict(),

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { clickAsUser, menu, screenshots } from './ui';
+import { clickAsUser, menu, runAction, screenshots } from './ui';
 
 test('export a finished run as ONNX, TensorFlow.js and a PyTorch project', async ({ page }) => {
   await page.goto('/');
@@ -27,7 +27,7 @@ test('export a finished run as ONNX, TensorFlow.js and a PyTorch project', async
     pytorch: ['README.md', 'model.py', 'requirements.txt', 'train.py'],
   };
   for (const format of ['onnx', 'tfjs', 'pytorch'] as const) {
-    await clickAsUser(page.getByTestId(`run-export-${runId}`));
+    await runAction(page, runId, 'export');
     const dialog = page.getByTestId('export-dialog');
     await expect(dialog).toBeVisible();
     await clickAsUser(page.getByTestId(`export-format-${format}`));

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { TEMPLATE_NAMES } from '../core/templates';
 import { makeImageFolder } from './folders';
-import { clickAsUser, expectOnTop, menu, screenshots, SIZES, truncatedToolbarLabels, type MenuId } from './ui';
+import { clickAsUser, expectOnTop, menu, runAction, screenshots, SIZES, truncatedToolbarLabels, type MenuId } from './ui';
 
 async function useFolder(page: Page, folder: string) {
   await clickAsUser(page.getByTestId('dataset-button'));
@@ -150,7 +150,7 @@ test('the dashboard says which run it shows; a template clears it; a reopened ru
 
   await clickAsUser(page.getByTestId('view-runs'));
   const row = page.locator('[data-testid^=run-row-]', { hasText: runName }).first();
-  await clickAsUser(row.getByRole('button', { name: 'Graph' }));
+  await runAction(page, (await row.getAttribute('data-testid'))!.replace('run-row-', ''), 'open');
   await expect(page.getByTestId('graph-title')).toContainText('Undercomplete');
   await expect(page.getByTestId('dashboard-run')).toContainText(`Stored run ${runName}`);
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'finished');

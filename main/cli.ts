@@ -41,10 +41,10 @@ const USAGE = `usage:
                                                  continue a stopped, interrupted or failed run
       --backend: ${BACKEND_NAMES.join(', ')} (default: the fastest found;
                  webgpu is chosen on a real GPU only, and accepts a software one when named)
-  bottleneck runs [--json]                       list runs (★ starred; damaged folders with the reason)
-  bottleneck runs show RUN_ID [--json]           a run's settings and its metrics per epoch
-  bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
-                                                 and samples/ into DIR (a new or empty folder)
+  bottleneck runs [--json]                       list runs (★ starred, their tags; damaged folders with the reason)
+  bottleneck runs show RUN_ID [--json]           a run's settings, note and tags, and its metrics per epoch
+  bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, notes.json, metrics (JSONL and CSV),
+                                                 latent/ and samples/ into DIR (a new or empty folder)
 ${EXPLORE_USAGE}
 ${EXPORT_USAGE}
 templates: ${TEMPLATE_NAMES.join(', ')}
@@ -291,15 +291,18 @@ function formatCount(n: number | null): string {
 const loss = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 
 function listLines(list: RunSummary[]): string[] {
-  const rows = [['', 'ID', 'STATUS', 'EPOCHS', 'TIME', 'TOPOLOGY', 'CODE', 'PARAMS', 'DATASET', 'BEST VAL', 'BACKEND', 'NAME']];
+  // Tags get a column once some run has them; the note is for `runs show`.
+  const tagged = list.some((r) => r.tags.length > 0);
+  const rows = [['', 'ID', 'STATUS', 'EPOCHS', 'TIME', 'TOPOLOGY', 'CODE', 'PARAMS', 'DATASET', 'BEST VAL', 'BACKEND', ...(tagged ? ['TAGS'] : []), 'NAME']];
   for (const r of list) {
     // A folder whose run.json cannot be read: only its id and the reason are known.
     if (r.damaged && r.topology === '') {
-      rows.push(['!', r.id, 'damaged', '-', '-', '-', '-', '-', '-', '-', '-', r.damaged]);
+      rows.push(['!', r.id, 'damaged', '-', '-', '-', '-', '-', '-', '-', '-', ...(tagged ? ['-'] : []), r.damaged]);
       continue;
     }
     const dataset = r.datasetName.length > 24 ? `${r.datasetName.slice(0, 23)}…` : r.datasetName;
-    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs, '-'), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
+    const tags = tagged ? [r.tags.length ? r.tags.join(', ') : '-'] : [];
+    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs, '-'), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', ...tags, r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
   }
   const numeric = new Set([3, 4, 6, 7, 9]);
   return table(rows, (c) => numeric.has(c));
@@ -343,6 +346,10 @@ function showLines(d: RunDetail): string[] {
     `backend   ${s.backend ?? '-'}`,
     `loss      ${loss(s.loss)}  val_loss ${loss(s.val_loss)}  best val_loss ${loss(s.best_val_loss)}`,
   ];
+  if (s.tags.length) lines.push(`tags      ${s.tags.join(', ')}`);
+  // A note keeps its own lines, indented under the first.
+  if (s.note.trim()) lines.push(`note      ${s.note.trim().split(/\r?\n/).join('\n          ')}`);
+  if (s.notesProblem) lines.push(`notes     ${s.notesProblem}`);
   if (s.error) lines.push(`error     ${s.error}`);
   if (s.damaged) lines.push(`damaged   ${s.damaged}`);
   const epochs = epochTable(d);

@@ -222,6 +222,32 @@ describe('trainAutoencoder', () => {
     for (const e of pausedBatches) expect(e.type === 'batch-end' && e.samplesPerSec / speeds[0]!).toBeGreaterThan(0.5);
   });
 
+  it('leaves paused time out of the elapsed time it reports', async () => {
+    // The same run on a clock that moves 1 ms per reading, once straight through and once with a
+    // pause of one minute in the middle of epoch 2: both report the same training time.
+    const elapsedOf = async (pauseMs: number) => {
+      let clock = 0;
+      let batches = 0;
+      const control: TrainControl = {
+        isStopRequested: () => false,
+        waitWhilePaused: async () => {
+          if (++batches === 16 + 8) clock += pauseMs;
+        },
+      };
+      const graph = smallGraph();
+      graph.training.epochs = 3;
+      const events: TrainEvent[] = [];
+      await trainAutoencoder({ runId: 'pause-run', graph, dataset: squaresDataset(), backend: 'wasm', batchEventIntervalMs: 0, control, now: () => clock++, emit: (e) => events.push(e) });
+      return events.flatMap((e) => ('elapsedMs' in e ? [e.elapsedMs] : []));
+    };
+    const straight = await elapsedOf(0);
+    const paused = await elapsedOf(60_000);
+    expect(paused).toHaveLength(straight.length);
+    // A few clock readings more (the loop yields once after the long gap), never the minute.
+    paused.forEach((ms, i) => expect(Math.abs(ms - straight[i]!)).toBeLessThan(50));
+    expect(paused.at(-1)!).toBeLessThan(60_000);
+  });
+
   it('repeats the same losses for the same seed', async () => {
     const a = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);
     const b = (await run(smallGraph())).events.filter((e) => e.type === 'epoch-end').map((e) => e.val_loss);

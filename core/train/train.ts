@@ -144,6 +144,8 @@ interface Loop {
   throttle: number;
   /** When the run (this session of it) started, for elapsedMs. */
   started: number;
+  /** Time spent paused since then: elapsedMs leaves it out. */
+  pausedMs: number;
   /** Global step, counted on across epochs. */
   step: number;
   /** When the loop last let other tasks run: kept across epochs, so runs of short epochs yield too. */
@@ -177,7 +179,9 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
     control.poll?.();
     const pauseStart = now();
     await control.waitWhilePaused();
-    pausedMs += now() - pauseStart;
+    const paused = now() - pauseStart;
+    pausedMs += paused;
+    loop.pausedMs += paused;
     if (control.isStopRequested()) return { kind: 'stopped' };
     const from = (batch - 1) * batchSize;
     const count = Math.min(batchSize, dataset.train.count - from);
@@ -214,7 +218,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
         step: loop.step,
         loss: windowLoss / windowBatches,
         samplesPerSec: samples / Math.max((t - epochStart - pausedMs) / 1000, 1e-3),
-        elapsedMs: t - loop.started,
+        elapsedMs: t - loop.started - loop.pausedMs,
       });
       windowLoss = 0;
       windowBatches = 0;
@@ -301,10 +305,13 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     learningRate: graph.training.learningRate,
     throttle: opts.batchEventIntervalMs ?? 250,
     started,
+    pausedMs: 0,
     step: resume?.step ?? 0,
     lastYield: now(),
     deviceFault: opts.deviceFault ?? (() => null),
   };
+  // Training time, the paused stretches left out.
+  const elapsed = () => now() - started - loop.pausedMs;
   let lastLoss: number | null = null;
   let lastValLoss: number | null = null;
   let finishedEpochs = resume?.epoch ?? 0;
@@ -316,7 +323,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
       const trained = await trainEpoch(loop, epoch);
       if (trained.kind === 'failed') return fail(trained.event);
       if (trained.kind === 'stopped') {
-        const event: TrainEvent = { type: 'run-stopped', runId, epochs: finishedEpochs, loss: lastLoss, val_loss: lastValLoss, elapsedMs: now() - started };
+        const event: TrainEvent = { type: 'run-stopped', runId, epochs: finishedEpochs, loss: lastLoss, val_loss: lastValLoss, elapsedMs: elapsed() };
         emit(event);
         return event;
       }
@@ -343,7 +350,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         val_loss: lastValLoss,
         metrics: { ...trained.terms, ...prefixed('val_', evaluation.terms) },
         samplesPerSec: trained.samples / Math.max(trained.trainSeconds, 1e-3),
-        elapsedMs: now() - started,
+        elapsedMs: elapsed(),
         latent: evaluation.latent,
         recon: evaluation.recon,
         best_val_loss: bestValLoss,
@@ -357,7 +364,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
       loss: lastLoss ?? NaN,
       val_loss: lastValLoss ?? NaN,
       best_val_loss: bestValLoss,
-      elapsedMs: now() - started,
+      elapsedMs: elapsed(),
       stoppedEarly,
     };
     emit(finished);
