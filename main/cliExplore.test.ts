@@ -110,7 +110,7 @@ describe('bottleneck encode', () => {
       for (let i = 0; i < map.files!.length; i++) {
         const point = await backend.invoke('model:point', { runId: folderRun, index: map.indices[i]! });
         expect(point.file).toBe(map.files![i]);
-        const fromFile = await decodeOne(join(folder, point.file!), { height: 12, width: 12, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 });
+        const fromFile = await decodeOne(join(folder, point.file!), { height: 12, width: 12, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' });
         expect(Array.from(Buffer.from(point.images.pixels, 'base64').subarray(0, 144))).toEqual(Array.from(fromFile));
       }
     } finally {

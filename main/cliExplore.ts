@@ -192,6 +192,11 @@ export async function score(args: string[]): Promise<number> {
     if (progress) process.stderr.write('\r\x1b[K');
     writeFileSync(out, scoresCsv(result, threshold));
     console.log(`scored ${result.count.toLocaleString('en')} images of ${result.datasetName} with run ${runId} (${checkpoint} checkpoint, epoch ${info.epoch}); wrote the ranking to ${out}`);
+    if (result.skippedCount) {
+      console.log(`${result.skippedCount.toLocaleString('en')} file${result.skippedCount === 1 ? '' : 's'} skipped:`);
+      for (const s of result.skipped) console.log(`  ${s.path}: ${s.reason}`);
+      if (result.skippedCount > result.skipped.length) console.log(`  …and ${(result.skippedCount - result.skipped.length).toLocaleString('en')} more`);
+    }
     const rows = [['label', 'class', 'images', 'mean error', 'median', ...(result.heldOut.length ? ['held out'] : [])]];
     for (const c of result.perClass) {
       rows.push([String(c.label), result.classNames[c.label] ?? '', String(c.count), c.mean.toFixed(5), c.median.toFixed(5), ...(result.heldOut.length ? [result.heldOut.includes(c.label) ? 'yes' : ''] : [])]);

@@ -1,13 +1,13 @@
 /** `bottleneck train --exclude` and `bottleneck score` on a model the CLI trained here (2 epochs on 2,048 built-in images). */
 import { runCli } from './testCli';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { undercomplete } from '../core/templates/undercomplete';
 import { newRunId } from './backend/runs/naming';
 import { RunStore } from './backend/runs/store';
-import { writePngFolder } from './backend/testImages';
+import { blackPng, writePngFolder } from './backend/testImages';
 
 const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-score-'));
 const out = mkdtempSync(join(tmpdir(), 'cli-score-out-'));
@@ -52,12 +52,26 @@ describe('bottleneck score', () => {
     expect(lines[13]).toBe(`${over} of 300 images over the threshold 0.03 (${((100 * over) / 300).toFixed(1)} %)`);
   });
 
-  it('scores a folder whole, each row naming its file', async () => {
+  it('scores a folder whole, each row naming its file, and lists the files it skipped with the reason', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'cli-score-folder-'));
     await writePngFolder(folder, { bright: new Uint8Array(3 * 784).fill(240), dark: new Uint8Array(2 * 784).fill(10) }, 28, 28, 1);
+    writeFileSync(join(folder, 'dark', 'notes.txt'), 'not an image');
+    writeFileSync(join(folder, 'dark', 'broken.png'), 'not a PNG either');
+    writeFileSync(join(folder, 'bright', 'bomb.png'), blackPng(16000, 16000));
     const file = join(out, 'folder.csv');
     const r = cli(['score', runId, '--data', folder, '--out', file]);
     expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const listed = lines.indexOf('3 files skipped:');
+    expect(listed, r.stdout).toBeGreaterThan(0);
+    const skipped = lines.slice(listed + 1, listed + 4);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        `  ${join(folder, 'bright', 'bomb.png')}: too large: 16000×16000 is 256 megapixels; images up to 200 megapixels are read`,
+        expect.stringMatching(new RegExp(`^  ${join(folder, 'dark', 'broken.png')}: cannot decode: `)),
+        `  ${join(folder, 'dark', 'notes.txt')}: not an image file (.txt)`,
+      ]),
+    );
     const [header, ...rows] = csvRows(file);
     expect(header).toEqual(['index', 'file', 'label', 'class', 'error']);
     expect(rows.map((row) => row[1]).sort()).toEqual(['bright/0000.png', 'bright/0001.png', 'bright/0002.png', 'dark/0000.png', 'dark/0001.png']);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   symlinkSync(root, join(root, 'dogs', 'loop')); // a symlink loop back to the root
 });
 
-const settings = (p: Partial<Preprocessing> = {}): Preprocessing => ({ height: 16, width: 16, channels: 1, fit: 'cover', validationSplit: 0.25, seed: 3, ...p });
+const settings = (p: Partial<Preprocessing> = {}): Preprocessing => ({ height: 16, width: 16, channels: 1, fit: 'cover', validationSplit: 0.25, seed: 3, background: 'white', ...p });
 
 describe('image folders', () => {
   it('labels files by their top subfolder, ignores hidden ones, survives a symlink loop, and lists what it skips', async () => {

@@ -10,7 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
+import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, SkippedFile, TraverseRequest, TraverseResult } from '../../core/api';
 import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
 import { compileGraph, type CompiledModel } from '../../core/compile/compile';
 import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
@@ -62,6 +62,9 @@ interface LoadedImages {
   name: string;
   size: number;
   bytes: number;
+  /** Files of an image folder left out (the first 1,000), and how many in all. */
+  skipped: SkippedFile[];
+  skippedCount: number;
 }
 
 type Entry = LoadedModel | LoadedImages;
@@ -248,7 +251,8 @@ export class ModelService {
     // Copies, so the training images (often the same buffer) can be freed; a streamed split stays on disk.
     const split = whole ? joinSplits(dataset.train, dataset.validation, size) : copySplit(dataset.validation, size);
     const files = loaded.files ? (whole ? [...loaded.files.train, ...loaded.files.validation] : loaded.files.validation) : null;
-    const images: LoadedImages = { kind: 'images', split, files, classNames: dataset.classNames, name: dataset.name, size, bytes: split.images.byteLength + split.labels.byteLength };
+    const { skipped, skippedCount } = loaded.record;
+    const images: LoadedImages = { kind: 'images', split, files, classNames: dataset.classNames, name: dataset.name, size, bytes: split.images.byteLength + split.labels.byteLength, skipped, skippedCount };
     this.cache.set(key, images, images.bytes);
     return images;
   }
@@ -528,6 +532,8 @@ export class ModelService {
       roc: heldOut.length ? roc(errors, labels.map((label) => heldOut.includes(label))) : null,
       highest: this.scored(m, images, ends.highest),
       lowest: this.scored(m, images, ends.lowest),
+      skipped: images.skipped,
+      skippedCount: images.skippedCount,
     };
   }
 

@@ -27,7 +27,7 @@ const root = mkdtempSync(join(tmpdir(), 'score-runs-'));
 const files = mkdtempSync(join(tmpdir(), 'score-files-'));
 const DATA = builtinDatasetId('fashion-mnist', { train: 4096 });
 const TROUSER = 1;
-const SETTINGS: Preprocessing = { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 };
+const SETTINGS: Preprocessing = { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' };
 let backend: BottleneckBackend;
 const events: ApiEvent[] = [];
 let all: string;

@@ -228,6 +228,7 @@ export class BottleneckBackend implements BottleneckApi {
               lastSent = Date.now();
               this.broadcast({ type: 'scan-progress', path, found });
             },
+            onChecked: (checked, found) => this.broadcast({ type: 'scan-progress', path, found, checked }),
           });
         } finally {
           if (this.scanning === controller) this.scanning = null;

@@ -29,6 +29,8 @@ const result = (errors: number[], labels: number[], heldOut: number[] = []): Sco
   roc: null,
   highest: { positions: [], inputs: none, reconstructions: none, errorMaps: none },
   lowest: { positions: [], inputs: none, reconstructions: none, errorMaps: none },
+  skipped: [],
+  skippedCount: 0,
 });
 
 describe('anomaly scores', () => {
@@ -93,9 +95,14 @@ describe('anomaly scores', () => {
   });
 
   it('the run’s own folder is scored with the run’s settings (its validation split), another folder at the model’s size', () => {
-    const own = folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7 }, [0, 1]);
+    const own = folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7, background: 'white' }, [0, 1]);
     const info = { height: 32, width: 32, channels: 3, datasetId: own };
-    expect(folderIdFor('/data/cats/', info)).toBe(folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7 }));
-    expect(folderIdFor('/data/dogs', info)).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42 }));
+    expect(folderIdFor('/data/cats/', info)).toBe(folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7, background: 'white' }));
+    // Another folder is read as the model's own images were: the run's fit and background too.
+    expect(folderIdFor('/data/dogs', info)).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7, background: 'white' }));
+    const onBlack = folderDatasetId('/data/icons', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'black' });
+    expect(folderIdFor('/data/dogs', { ...info, datasetId: onBlack })).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'black' }));
+    // A model that takes alpha (4 channels) reads folders with their alpha kept.
+    expect(folderIdFor('/data/dogs', { height: 8, width: 8, channels: 4, datasetId: 'builtin:fashion-mnist' })).toBe(folderDatasetId('/data/dogs', { height: 8, width: 8, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'alpha' }));
   });
 });

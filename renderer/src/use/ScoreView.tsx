@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ScoredImages, ScoreResult } from '../../../core/api';
 import { folderDatasetId, parseDatasetId, withClasses } from '../../../core/data/datasetId';
+import { modelPreprocessing, type Preprocessing } from '../../../core/data/preprocessing';
 import { scoresCsv } from '../../../core/score';
 import { RunPicker } from '../explore/RunPicker';
 import { download, ImageTile } from '../plots/images';
@@ -197,19 +198,20 @@ function DataChoice() {
 }
 
 /**
- * A folder read at the model's input size; the run's own folder with the run's own settings, so its
- * validation split is the one the model never trained on.
+ * A folder read at the model's input size, with the fit and background of the run's own folder when
+ * it trained on one (as `bottleneck score --data DIR` reads it); the run's own folder with the run's
+ * own settings, so its validation split is the one the model never trained on.
  */
 export function folderIdFor(path: string, info: { height: number; width: number; channels: number; datasetId: string }): string {
   const own = parseFolderId(info.datasetId);
   if (own && own.path === path.replace(/\/+$/, '')) return withClasses(info.datasetId, null);
-  return folderDatasetId(path, { height: info.height, width: info.width, channels: info.channels as 1 | 3, fit: 'cover', validationSplit: 0.1, seed: 42 });
+  return folderDatasetId(path, modelPreprocessing(info, own?.preprocessing ?? null));
 }
 
-function parseFolderId(id: string): { path: string } | null {
+function parseFolderId(id: string): { path: string; preprocessing: Preprocessing } | null {
   try {
     const ref = parseDatasetId(id);
-    return ref.kind === 'folder' ? { path: ref.path } : null;
+    return ref.kind === 'folder' ? { path: ref.path, preprocessing: ref.preprocessing } : null;
   } catch {
     return null;
   }
