@@ -252,6 +252,12 @@ export interface ImageBatch {
   width: number;
   channels: number;
   pixels: string;
+  /**
+   * 'float32': pixels holds little-endian float32 values in [0, 1] or beyond, for images sent to a
+   * model that must not be clipped to bytes (the Lab's noisy images: noise is not clipped in
+   * training either). Absent: bytes.
+   */
+  encoding?: 'float32';
 }
 
 export type LatentMethod = 'pca' | 'umap' | 'tsne';

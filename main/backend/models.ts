@@ -491,8 +491,13 @@ export class ModelService {
     }
     const bytes = Buffer.from(images.pixels, 'base64');
     const size = m.height * m.width * m.channels;
-    if (bytes.length !== images.count * size) throw new ModelError(`the pixels hold ${bytes.length} bytes; ${images.count} images of ${m.height}×${m.width}×${m.channels} take ${images.count * size}`, 'bad-request');
-    return this.batch(m, this.reconstruct(m, toFloats(bytes), images.count), images.count);
+    const bytesPerValue = images.encoding === 'float32' ? 4 : 1;
+    if (bytes.length !== images.count * size * bytesPerValue) {
+      throw new ModelError(`the pixels hold ${bytes.length} bytes; ${images.count} images of ${m.height}×${m.width}×${m.channels} take ${images.count * size * bytesPerValue}`, 'bad-request');
+    }
+    const x = images.encoding === 'float32' ? littleEndianFloats(bytes) : toFloats(bytes);
+    if (!x.every(Number.isFinite)) throw new ModelError('the pixels hold a value that is not a finite number', 'bad-request');
+    return this.batch(m, this.reconstruct(m, x, images.count), images.count);
   }
 
   /**
@@ -664,6 +669,12 @@ export function heldOutClasses(source: Pick<ModelSource, 'trainedClasses' | 'cla
 
 function toFloats(bytes: Uint8Array): Float32Array {
   return Float32Array.from(bytes, (v) => v / 255);
+}
+
+function littleEndianFloats(bytes: Buffer): Float32Array {
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
 }
 
 function rows(flat: Float32Array, d: number): number[][] {
