@@ -90,7 +90,7 @@ describe('bottleneck score', () => {
       [['score', runId, '--threshold', 'high', '--out', csv], 2, '--threshold must be a number ≥ 0 (a mean squared error per pixel, pixels in [0, 1]), got "high"'],
       [['score', runId, '--out', join(out, 'x.txt')], 2, `--out must name a .csv file, got "${join(out, 'x.txt')}"`],
       [['score', fresh, '--out', csv], 1, `run ${fresh} has no checkpoint yet: it has not finished an epoch`],
-      [['score', runId, '--data', 'builtin:cifar-10', '--out', csv], 1, 'unknown dataset "builtin:cifar-10"'],
+      [['score', runId, '--data', 'builtin:cifar-10', '--out', csv], 2, 'unknown dataset "builtin:cifar-10"'],
       [['train', '--data', DATA, '--classes', '1', '--exclude', '2'], 2, 'give either --classes or --exclude, not both'],
       [['train', '--data', DATA, '--exclude', '12'], 2, '--exclude: class 12 is out of range (the classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot)'],
       [['train', '--data', DATA, '--classes', 'shoes'], 2, '--classes: no class "shoes" (the classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot)'],

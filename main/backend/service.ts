@@ -453,7 +453,8 @@ function classesOfId(id: string): number[] | undefined {
 }
 
 let version: string | null = null;
-function appVersion(): string {
+/** The app's version, from its package.json. */
+export function appVersion(): string {
   version ??= (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }
