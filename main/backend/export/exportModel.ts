@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, s
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
 import { ExportError } from '../../../core/export/deployment';
+import { exportFolderName } from '../../../core/export/folderName';
 import { parseGraphText } from '../../../core/graph/schema';
 import type { GraphDoc } from '../../../core/graph/types';
 import { excerpt } from '../../../core/limits';
@@ -138,7 +139,7 @@ export const FORMAT_NAMES: Record<ExportFormat, string> = { onnx: 'ONNX', tfjs: 
 
 /** A folder name for an export that does not exist yet under `parent`: "<run name>-<format>", then -2, -3… */
 export function freeExportDir(parent: string, runName: string, format: ExportFormat): string {
-  const stem = `${runName.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'model'}-${format}`;
+  const stem = exportFolderName(runName, format);
   for (let i = 1; ; i++) {
     const dir = join(parent, i === 1 ? stem : `${stem}-${i}`);
     if (!existsSync(dir)) return dir;

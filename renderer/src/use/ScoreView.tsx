@@ -6,6 +6,7 @@ import { scoresCsv } from '../../../core/score';
 import { RunPicker } from '../explore/RunPicker';
 import { download, ImageTile } from '../plots/images';
 import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
+import { SkipReport } from '../panels/DatasetDialog';
 import { FolderBrowser } from '../panels/FolderBrowser';
 import { useApi, useApp, useAppStore } from '../store/context';
 import { largest } from '../store/scoreSlice';
@@ -260,6 +261,14 @@ export function ScoreView() {
                 Export CSV
               </button>
             </header>
+            {r.skippedCount > 0 && (
+              <details className="skipped" data-testid="score-skipped">
+                <summary>
+                  {r.skippedCount.toLocaleString('en')} file{r.skippedCount === 1 ? '' : 's'} of the folder skipped
+                </summary>
+                <SkipReport skipped={r.skipped} total={r.skippedCount} />
+              </details>
+            )}
             <Histogram result={r} threshold={threshold} onThreshold={(t) => store.getState().setThreshold(t)} />
             <label className="score__threshold">
               Threshold{' '}
