@@ -99,6 +99,6 @@ describe('bottleneck score', () => {
       const r = cli([...args]);
       expect([r.status, r.stderr.trim()], args.join(' ')).toEqual([status, `bottleneck: ${message}`]);
     }
-    expect(cli(['--help']).stdout).toContain('  bottleneck score RUN_ID [--data DIR|builtin:...] [--threshold X] [--checkpoint best|last] --out scores.csv');
+    expect(cli(['score', '--help']).stdout).toContain('  bottleneck score RUN_ID [--data DIR|builtin:...] [--threshold X] [--checkpoint best|last] --out scores.csv');
   });
 });
