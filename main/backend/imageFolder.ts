@@ -7,14 +7,14 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { inflateSync } from 'node:zlib';
 import { decodeBmp } from '../../core/data/bmp';
 import { decodeSimplePng } from '../../core/data/png';
 import type { DatasetSummary, ImageDataset, ImageSplit } from '../../core/data/dataset';
-import { defaultPreprocessing, IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
+import { IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
 import { decodedChannels } from '../../core/data/preprocessing';
 import { imageTooManyPixels, MAX_IMAGE_PIXELS } from '../../core/limits';
 import { makeDirs, writeAll } from './atomicFile';
@@ -108,34 +108,36 @@ export async function scanFolder(root: string, signal?: AbortSignal, onFound?: (
   return { root, files, classNames: Object.keys(counts).sort(), counts, skipped };
 }
 
-/** Reads a sample of image headers for the default settings. */
-export async function probeImages(scan: FolderScan, sample = 64): Promise<ImageProbe[]> {
-  const step = Math.max(1, Math.floor(scan.files.length / sample));
-  const probes: ImageProbe[] = [];
-  for (let i = 0; i < scan.files.length && probes.length < sample; i += step) {
-    const file = scan.files[i]!;
+export interface ImageHeader extends ImageProbe {
+  alpha: boolean;
+}
+
+/** A BMP's size from its first 26 bytes (libvips reads no BMP); its colour is RGB, never transparent here. */
+function bmpHeader(head: Uint8Array): ImageHeader {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (head.length < 26 || head[0] !== 0x42 || head[1] !== 0x4d) throw new Error('not a BMP file');
+  return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)), channels: 3, alpha: false };
+}
+
+/**
+ * An image's size and colour channels (alpha apart) from its header only: its bytes, or a file read
+ * no further than the header; `ext` (".bmp") picks the BMP reader sharp lacks.
+ */
+export async function imageHeader(input: Buffer | string, ext: string): Promise<ImageHeader> {
+  if (ext === '.bmp') {
+    if (typeof input !== 'string') return bmpHeader(input);
+    const file = await open(input, 'r');
     try {
-      probes.push(await imageHeader(await readFile(file.path), extname(file.path).toLowerCase()));
-    } catch {
-      // Unreadable files are reported when decoding.
+      const head = new Uint8Array(26);
+      const { bytesRead } = await file.read(head, 0, 26, 0);
+      return bmpHeader(head.subarray(0, bytesRead));
+    } finally {
+      await file.close();
     }
   }
-  return probes;
-}
-
-/** An image's size and colour channels (alpha apart) from its bytes; `ext` (".bmp") picks the BMP decoder sharp lacks. */
-export async function imageHeader(bytes: Buffer, ext: string): Promise<ImageProbe & { alpha: boolean }> {
-  if (ext === '.bmp') {
-    const bmp = decodeBmp(new Uint8Array(bytes));
-    return { width: bmp.width, height: bmp.height, channels: 3, alpha: false };
-  }
-  const m = await sharp(bytes, { pages: 1 }).metadata();
+  const m = await sharp(input, { pages: 1 }).metadata();
   const colour = m.space === 'b-w' || m.channels === 1 || (m.channels === 2 && m.hasAlpha) ? 1 : 3;
   return { width: m.width ?? 0, height: m.height ?? 0, channels: colour, alpha: Boolean(m.hasAlpha) };
-}
-
-export async function suggestPreprocessing(scan: FolderScan, seed = 42): Promise<Preprocessing> {
-  return defaultPreprocessing(await probeImages(scan), seed);
 }
 
 /** Decodes one file to exactly height × width × decodedChannels(p) bytes. */

@@ -3,12 +3,11 @@
  * images too large to be read (skipped, with the reason), those with transparent pixels (composited
  * onto the chosen background), and each image's size and colour for the suggested settings.
  */
-import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import type { ImageProbe } from '../../core/data/folder';
 import { imageTooManyPixels } from '../../core/limits';
-import type { FolderScan, SkippedFile } from './imageFolder';
+import { imageHeader, type FolderScan, type ImageHeader, type SkippedFile } from './imageFolder';
 
 export interface FolderInspection {
   /** Images with at least one transparent pixel, in scan order. */
@@ -22,32 +21,8 @@ export interface FolderInspection {
 /** Above this many pixels an alpha channel is checked on a shrunk copy (a decode of the whole would cost seconds). */
 const FULL_ALPHA_CHECK_PIXELS = 4_000_000;
 
-interface Header extends ImageProbe {
-  alpha: boolean;
-}
-
-/** A BMP's size from its header (libvips reads no BMP); its colour is RGB, never transparent here. */
-async function bmpHeader(path: string): Promise<Header> {
-  const file = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(26);
-    const { bytesRead } = await file.read(head, 0, 26, 0);
-    if (bytesRead < 26 || head.toString('latin1', 0, 2) !== 'BM') throw new Error('not a BMP file');
-    return { width: head.readInt32LE(18), height: Math.abs(head.readInt32LE(22)), channels: 3, alpha: false };
-  } finally {
-    await file.close();
-  }
-}
-
-async function header(path: string): Promise<Header> {
-  if (extname(path).toLowerCase() === '.bmp') return bmpHeader(path);
-  const m = await sharp(path, { pages: 1 }).metadata();
-  const colour = m.space === 'b-w' || m.channels === 1 || (m.channels === 2 && m.hasAlpha) ? 1 : 3;
-  return { width: m.width ?? 0, height: m.height ?? 0, channels: colour, alpha: Boolean(m.hasAlpha) };
-}
-
 /** Whether any pixel of an image with an alpha channel is less than opaque. */
-async function hasTransparentPixel(path: string, h: Header): Promise<boolean> {
+async function hasTransparentPixel(path: string, h: ImageHeader): Promise<boolean> {
   let image = sharp(path, { pages: 1, sequentialRead: true }).ensureAlpha();
   if (h.width * h.height > FULL_ALPHA_CHECK_PIXELS) image = image.resize(1024, 1024, { fit: 'inside' });
   const alpha = await image.extractChannel('alpha').raw().toBuffer();
@@ -56,7 +31,7 @@ async function hasTransparentPixel(path: string, h: Header): Promise<boolean> {
 
 /** Reads every scanned image's header (in parallel), and the alpha of those that have one. */
 export async function inspectImages(scan: FolderScan, opts: { signal?: AbortSignal; onChecked?: (checked: number) => void; concurrency?: number } = {}): Promise<FolderInspection> {
-  const results: ({ header: Header; transparent: boolean } | { skipped: string })[] = new Array(scan.files.length);
+  const results: ({ header: ImageHeader; transparent: boolean } | { skipped: string })[] = new Array(scan.files.length);
   let next = 0;
   let checked = 0;
   let lastReport = 0;
@@ -66,7 +41,7 @@ export async function inspectImages(scan: FolderScan, opts: { signal?: AbortSign
       const i = next++;
       const path = scan.files[i]!.path;
       try {
-        const h = await header(path);
+        const h = await imageHeader(path, extname(path).toLowerCase());
         const tooLarge = imageTooManyPixels(h.width, h.height);
         results[i] = tooLarge ? { skipped: `too large: ${tooLarge}` } : { header: h, transparent: h.alpha && (await hasTransparentPixel(path, h)) };
       } catch (err) {
