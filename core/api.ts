@@ -192,13 +192,16 @@ export interface FolderSummary {
   /** The folder's absolute path. */
   path: string;
   name: string;
-  /** Image files found (decodable or not: decoding tells). */
+  /** Image files that will be decoded (a file whose data is damaged past its header is found then). */
   fileCount: number;
   classNames: string[];
   counts: Record<string, number>;
   /** Files left out by the scan with the reason (the first 1,000), and how many in all. */
   skipped: SkippedFile[];
   skippedCount: number;
+  /** Images with transparent pixels (the first 1,000), composited onto the chosen background, and how many in all. */
+  transparent: string[];
+  transparentCount: number;
   suggested: Preprocessing;
 }
 
@@ -274,6 +277,12 @@ export interface ImageBatch {
   width: number;
   channels: number;
   pixels: string;
+  /**
+   * 'float32': pixels holds little-endian float32 values in [0, 1] or beyond, for images sent to a
+   * model that must not be clipped to bytes (the Lab's noisy images: noise is not clipped in
+   * training either). Absent: bytes.
+   */
+  encoding?: 'float32';
 }
 
 export type LatentMethod = 'pca' | 'umap' | 'tsne';
@@ -421,6 +430,9 @@ export interface ScoreResult {
   highest: ScoredImages;
   /** The least anomalous first. */
   lowest: ScoredImages;
+  /** Image folders: the files left out (not images, cannot be decoded, too large) with the reason (the first 1,000), and how many in all. */
+  skipped: SkippedFile[];
+  skippedCount: number;
 }
 
 export interface ReconstructRequest extends ModelRef {
@@ -523,8 +535,8 @@ export type ApiEvent =
   | { type: 'backend-ready'; backend: BackendInfo }
   /** The run list changed outside training events (renamed, starred, deleted, restored). */
   | { type: 'runs-changed' }
-  /** A folder scan under way: image files found so far. */
-  | { type: 'scan-progress'; path: string; found: number }
+  /** A folder scan under way: image files found so far, then (checked) how many of their headers are read. */
+  | { type: 'scan-progress'; path: string; found: number; checked?: number }
   /** From the transport, not the backend: the event connection was lost or is back (events may have been missed). */
   | { type: 'connection'; connected: boolean }
   /** From the desktop shell's menu bar: run this registered command (core/commands.ts). */

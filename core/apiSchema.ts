@@ -30,14 +30,15 @@ const code = z.array(z.number().refine(Number.isFinite, 'must be a finite number
 const model = { runId, checkpoint: z.enum(['best', 'last']).optional() };
 const end = z.union([z.object({ index: z.number().int().min(0) }).strict(), z.object({ code }).strict()]);
 
-// An image batch as it crosses: bounded by the largest input a graph takes (512×512×3) times 256 images.
+// An image batch as it crosses: bounded by the largest input a graph takes (512×512×4) times 256 images, as float32.
 const imageBatch = z
   .object({
     count: z.number().int().min(1).max(256),
     height: z.number().int().min(1).max(512),
     width: z.number().int().min(1).max(512),
-    channels: z.union([z.literal(1), z.literal(3)]),
-    pixels: z.string().max(Math.ceil((256 * 512 * 512 * 3) / 3) * 4 + 4),
+    channels: z.number().int().min(1).max(4),
+    pixels: z.string().max(Math.ceil((256 * 512 * 512 * 4 * 4) / 3) * 4 + 4),
+    encoding: z.literal('float32').optional(),
   })
   .strict();
 

@@ -7,8 +7,9 @@ import { clickAsUser, expectOnTop, menu, runAction, screenshots, SIZES, truncate
 
 async function useFolder(page: Page, folder: string) {
   await clickAsUser(page.getByTestId('dataset-button'));
+  await clickAsUser(page.getByTestId('dataset-source-folder'));
   await page.getByTestId('dataset-path').fill(folder);
-  await clickAsUser(page.getByTestId('dataset-scan'));
+  await clickAsUser(page.getByTestId('dataset-use'));
   await expect(page.getByTestId('dataset-summary')).toBeVisible();
   await clickAsUser(page.getByTestId('dataset-use'));
   await expect(page.getByTestId('dataset-dialog')).toBeHidden();
@@ -199,12 +200,15 @@ test('a warning that the graph no longer fits the data goes once it is fixed, an
   await expect(page.getByTestId('notice')).toHaveCount(0);
 });
 
-test('Browse… starts at the home folder, with one button to use a folder', async ({ page }) => {
+test('Browse… starts at the home folder the first time, with one button to use a folder', async ({ page }) => {
   await page.goto('/');
+  await page.evaluate(() => localStorage.removeItem('bottleneck.lastFolder'));
+  await page.reload();
   await clickAsUser(page.getByTestId('dataset-button'));
+  await clickAsUser(page.getByTestId('dataset-source-folder'));
   await clickAsUser(page.getByTestId('dataset-browse'));
   await expect(page.getByTestId('folder-browser')).toContainText(homedir());
-  await expect(page.getByRole('button', { name: 'Use this folder' })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Scan this folder' })).toHaveCount(1);
 });
 
 test('a VAE plots each loss term live, and the screens mid-run look right', async ({ page }) => {

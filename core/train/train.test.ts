@@ -7,6 +7,8 @@ import { chainGraph } from '../templates/undercomplete';
 import type { CompiledModel } from '../compile/compile';
 import type { ReconstructionGrid, TrainEvent } from './events';
 import { registerWasmTrainingKernels } from './kernels/register';
+import { bytePixels, corruptImage, mixSeed, unitPixels } from './corruption';
+import { GRID_CORRUPTION_SEED } from './evaluate';
 import { squaresDataset } from './testData';
 import { trainAutoencoder, type TrainControl } from './train';
 
@@ -90,15 +92,18 @@ describe('trainAutoencoder', () => {
         grids.push(e.recon);
         const gap = (inputs: number[][]) =>
           tf.tidy(() => {
-            const x = tf.div(tf.tensor4d(inputs.flat(), [inputs.length, 8, 8, 1]), 255);
+            const x = tf.tensor4d(inputs.flat(), [inputs.length, 8, 8, 1]);
             const out = tf.round(tf.mul(tf.clipByValue(compiled!.model.predict(x) as tf.Tensor, 0, 1), 255));
             return tf.max(tf.abs(tf.sub(out, tf.tensor(e.recon!.reconstructions.flat(), out.shape)))).dataSync()[0]!;
           });
-        gaps.push({ fromCorrupted: gap(e.recon.corrupted!), fromClean: gap(e.recon.originals) });
+        // The model's input is the corruption as training makes it, not clipped; the grid's bytes are its picture.
+        const corruptedInputs = e.recon.originals.map((image, i) => Array.from(corruptImage(unitPixels(image), { height: 8, width: 8, channels: 1 }, compiled!.inputCorruptions, mixSeed(GRID_CORRUPTION_SEED, i)).pixels));
+        expect(corruptedInputs.map((image) => Array.from(bytePixels(image)))).toEqual(e.recon.corrupted);
+        gaps.push({ fromCorrupted: gap(corruptedInputs), fromClean: gap(e.recon.originals.map((image) => Array.from(unitPixels(image)))) });
       },
     });
     expect(grids).toHaveLength(2);
-    // The output from the corrupted input (to rounding: the corrupted bytes are themselves rounded), not from the clean one.
+    // The output from the corrupted input, not from the clean one.
     // Measured: denoising 1 and 22–30, inpainting 0 and 5–11 (bytes).
     for (const g of gaps) {
       expect(g.fromCorrupted).toBeLessThanOrEqual(1);

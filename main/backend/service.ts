@@ -249,6 +249,7 @@ export class BottleneckBackend implements BottleneckApi {
               lastSent = Date.now();
               this.broadcast({ type: 'scan-progress', path, found });
             },
+            onChecked: (checked, found) => this.broadcast({ type: 'scan-progress', path, found, checked }),
           });
         } finally {
           if (this.scanning === controller) this.scanning = null;
@@ -473,7 +474,8 @@ function classesOfId(id: string): number[] | undefined {
 }
 
 let version: string | null = null;
-function appVersion(): string {
+/** The app's version, from its package.json. */
+export function appVersion(): string {
   version ??= (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }

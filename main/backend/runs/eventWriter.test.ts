@@ -38,7 +38,7 @@ describe('recording trainer events', () => {
   it('records topology, code size, parameters and the dataset name at creation; starred starts false', () => {
     const s = tempStore();
     const id = newRunId();
-    s.create(id, buildTemplate('convolutional', { height: 12, width: 12, channels: 3 }), folderDatasetId('/data/my pets', { height: 12, width: 12, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 1 }));
+    s.create(id, buildTemplate('convolutional', { height: 12, width: 12, channels: 3 }), folderDatasetId('/data/my pets', { height: 12, width: 12, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 1, background: 'white' }));
     const run = JSON.parse(readFileSync(join(s.dir(id), 'run.json'), 'utf8'));
     expect(run).toMatchObject({ version: RUN_VERSION, topology: 'convolutional', codeSize: 32, starred: false, dataset: { name: 'my pets' } });
     expect(run.totalParams).toBeGreaterThan(1000);
