@@ -61,7 +61,7 @@ const size = imageSize(data);
 const folder = mkdtempSync(join(tmpdir(), 'bench-anomaly-unlike-'));
 await writePngFolder(folder, unlikeImages(data.validation, size, 200), 28, 28, 1);
 const validation = await backend.invoke('model:score', { runId, extremes: 0 });
-const unlike = await backend.invoke('model:score', { runId, extremes: 0, datasetId: folderDatasetId(folder, { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 }) });
+const unlike = await backend.invoke('model:score', { runId, extremes: 0, datasetId: folderDatasetId(folder, { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' }) });
 for (const name of ['noise', 'inverted']) {
   const label = unlike.classNames.indexOf(name);
   const errors = unlike.errors.filter((_, i) => unlike.labels[i] === label);

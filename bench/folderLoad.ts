@@ -59,7 +59,7 @@ function writeSmallFolder(): string {
 async function loadOnce(home: string, folder: string) {
   process.env.BOTTLENECK_HOME = home;
   const { loadAnyDataset } = await import('../main/backend/datasets');
-  const id = folderDatasetId(folder, { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 });
+  const id = folderDatasetId(folder, { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' });
   const started = performance.now();
   const loaded = await loadAnyDataset(id);
   const seconds = (performance.now() - started) / 1000;

@@ -29,7 +29,7 @@ function makeRuns(store: RunStore): { bytes: number } {
     const image = folder ? { height: 32, width: 32, channels: 3 } : { height: 28, width: 28, channels: 1 };
     const graph = buildTemplate(template, image);
     graph.training = { ...graph.training, epochs: EPOCHS };
-    const datasetId = folder ? folderDatasetId(`/home/me/pictures/set-${i}`, { ...image, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42 }) : 'builtin:fashion-mnist';
+    const datasetId = folder ? folderDatasetId(`/home/me/pictures/set-${i}`, { ...image, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' }) : 'builtin:fashion-mnist';
     const run = store.create(id, graph, datasetId);
     const dir = store.dir(id);
     // metrics.jsonl: per-batch losses, then the epoch's metrics, as RunStore.record writes them.

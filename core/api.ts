@@ -80,6 +80,11 @@ export interface RunSummary {
   error: string | null;
   /** Set when the run folder cannot be read as a whole (missing or corrupt run.json, …): the reason. */
   damaged: string | null;
+  /** The user's note and tags (the run folder's notes.json); empty when none were written. */
+  note: string;
+  tags: string[];
+  /** Set when notes.json cannot be read: the reason (the note and tags then read as empty, and saving replaces the file). */
+  notesProblem: string | null;
 }
 
 /** One metric value, as stored in metrics.jsonl. */
@@ -117,6 +122,26 @@ export interface RunUpdate {
   runId: string;
   name?: string;
   starred?: boolean;
+}
+
+/** A run's note and/or tags, replaced whole (the tags as a list; core/runs/notes.ts cleans them). */
+export interface RunNotesUpdate {
+  runId: string;
+  note?: string;
+  tags?: string[];
+}
+
+/** The workspace folder, and whether the desktop app opened it in the system's file manager (browser mode shows the path). */
+export interface WorkspaceFolder {
+  path: string;
+  opened: boolean;
+}
+
+/** What the trash (runs/.trash) holds: deleted runs waiting to be restored, and the disk space they take. */
+export interface TrashUsage {
+  path: string;
+  runs: number;
+  bytes: number;
 }
 
 export interface TrainStartRequest {
@@ -167,13 +192,16 @@ export interface FolderSummary {
   /** The folder's absolute path. */
   path: string;
   name: string;
-  /** Image files found (decodable or not: decoding tells). */
+  /** Image files that will be decoded (a file whose data is damaged past its header is found then). */
   fileCount: number;
   classNames: string[];
   counts: Record<string, number>;
   /** Files left out by the scan with the reason (the first 1,000), and how many in all. */
   skipped: SkippedFile[];
   skippedCount: number;
+  /** Images with transparent pixels (the first 1,000), composited onto the chosen background, and how many in all. */
+  transparent: string[];
+  transparentCount: number;
   suggested: Preprocessing;
 }
 
@@ -249,6 +277,12 @@ export interface ImageBatch {
   width: number;
   channels: number;
   pixels: string;
+  /**
+   * 'float32': pixels holds little-endian float32 values in [0, 1] or beyond, for images sent to a
+   * model that must not be clipped to bytes (the Lab's noisy images: noise is not clipped in
+   * training either). Absent: bytes.
+   */
+  encoding?: 'float32';
 }
 
 export type LatentMethod = 'pca' | 'umap' | 'tsne';
@@ -396,6 +430,9 @@ export interface ScoreResult {
   highest: ScoredImages;
   /** The least anomalous first. */
   lowest: ScoredImages;
+  /** Image folders: the files left out (not images, cannot be decoded, too large) with the reason (the first 1,000), and how many in all. */
+  skipped: SkippedFile[];
+  skippedCount: number;
 }
 
 export interface ReconstructRequest extends ModelRef {
@@ -440,6 +477,8 @@ export interface Channels {
   /** Moves runs to the workspace's trash (runs/.trash); runs:restore brings them back (undo). */
   'runs:delete': [{ runIds: string[] }, { deleted: string[] }];
   'runs:restore': [{ runIds: string[] }, { restored: string[] }];
+  /** Writes a run's note and/or tags (its notes.json, replaced atomically); returns its new summary. */
+  'runs:annotate': [RunNotesUpdate, RunSummary];
   /** Continues a stopped, interrupted or failed run from its last checkpoint. */
   'runs:continue': [RunRef, TrainStartResult];
   /** The run's model written for another tool (ONNX, TensorFlow.js, a PyTorch project). */
@@ -460,6 +499,11 @@ export interface Channels {
    * Rejects while a run trains or waits in the queue.
    */
   'app:set-backend-preference': [{ preference: BackendPreference }, BackendInfo];
+  /** Opens the workspace folder in the system's file manager (desktop app); elsewhere only says where it is. */
+  'workspace:open': [Empty, WorkspaceFolder];
+  /** How many deleted runs the trash holds and their size; workspace:empty-trash deletes them for good and says what it removed. */
+  'workspace:trash': [Empty, TrashUsage];
+  'workspace:empty-trash': [Empty, TrashUsage];
   /** The window's commands that are enabled now, for the desktop app's menu bar (ignored in browser mode). */
   'app:menu-state': [{ enabled: Record<string, boolean> }, Empty];
   /** A run's trained model, loaded once and kept (LRU): what it is, or why it cannot be used (no checkpoint, no bottleneck). */
@@ -491,8 +535,8 @@ export type ApiEvent =
   | { type: 'backend-ready'; backend: BackendInfo }
   /** The run list changed outside training events (renamed, starred, deleted, restored). */
   | { type: 'runs-changed' }
-  /** A folder scan under way: image files found so far. */
-  | { type: 'scan-progress'; path: string; found: number }
+  /** A folder scan under way: image files found so far, then (checked) how many of their headers are read. */
+  | { type: 'scan-progress'; path: string; found: number; checked?: number }
   /** From the transport, not the backend: the event connection was lost or is back (events may have been missed). */
   | { type: 'connection'; connected: boolean }
   /** From the desktop shell's menu bar: run this registered command (core/commands.ts). */

@@ -4,6 +4,7 @@ import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
 import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, MAX_REQUEST_BYTES, utf8Length } from './limits';
 import { formatBytes } from './format';
+import { MAX_NOTE_LENGTH, MAX_TAGS, tagProblem } from './runs/notes';
 
 const empty = z.object({}).strict();
 const graph = z.unknown().transform((value, ctx) => {
@@ -29,16 +30,23 @@ const code = z.array(z.number().refine(Number.isFinite, 'must be a finite number
 const model = { runId, checkpoint: z.enum(['best', 'last']).optional() };
 const end = z.union([z.object({ index: z.number().int().min(0) }).strict(), z.object({ code }).strict()]);
 
-// An image batch as it crosses: bounded by the largest input a graph takes (512×512×3) times 256 images.
+// An image batch as it crosses: bounded by the largest input a graph takes (512×512×4) times 256 images, as float32.
 const imageBatch = z
   .object({
     count: z.number().int().min(1).max(256),
     height: z.number().int().min(1).max(512),
     width: z.number().int().min(1).max(512),
-    channels: z.union([z.literal(1), z.literal(3)]),
-    pixels: z.string().max(Math.ceil((256 * 512 * 512 * 3) / 3) * 4 + 4),
+    channels: z.number().int().min(1).max(4),
+    pixels: z.string().max(Math.ceil((256 * 512 * 512 * 4 * 4) / 3) * 4 + 4),
+    encoding: z.literal('float32').optional(),
   })
   .strict();
+
+// A tag as the window sends it (already split at commas); the backend cleans the list (normalizeTags).
+const tag = z.string().superRefine((text, ctx) => {
+  const problem = tagProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:info': empty,
@@ -54,6 +62,12 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'runs:delete': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
   'runs:restore': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
   'runs:continue': z.object({ runId }).strict(),
+  'runs:annotate': z
+    .object({ runId, note: z.string().max(MAX_NOTE_LENGTH, `a note is at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters`).optional(), tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional() })
+    .strict(),
+  'workspace:open': empty,
+  'workspace:trash': empty,
+  'workspace:empty-trash': empty,
   'graphs:list': empty,
   'graphs:read': z.object({ path }).strict(),
   'graphs:write': z.object({ path, text: graphText, overwrite: z.boolean() }).strict(),

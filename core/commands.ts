@@ -56,6 +56,9 @@ export const COMMAND_INFO: readonly CommandInfo[] = [
   { id: 'resume', label: 'Resume', shortcut: 'Mod+P', menu: 'run', group: 0 },
   { id: 'stop', label: 'Stop', shortcut: 'Escape', menu: 'run', group: 0 },
   { id: 'shortcuts', label: 'Keyboard shortcuts', shortcut: 'Mod+/', menu: 'help', group: 0 },
+  // Workspace commands (the Runs view has them too).
+  { id: 'open-workspace', label: 'Open workspace folder', menu: 'help', group: 1 },
+  { id: 'empty-trash', label: 'Empty trash…', menu: 'file', group: 4 },
 ];
 
 export const MENU_LABELS: Record<MenuName, string> = { file: 'File', edit: 'Edit', view: 'View', run: 'Run', help: 'Help' };

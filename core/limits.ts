@@ -79,3 +79,18 @@ export const MAX_IMAGE_FILE_BYTES = 32 * 1024 * 1024;
 export function imageFileTooLarge(bytes: number): string | null {
   return bytes > MAX_IMAGE_FILE_BYTES ? `the file is ${(bytes / 2 ** 20).toFixed(0)} MB; images up to ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MB can be used` : null;
 }
+
+/**
+ * The most pixels an image may declare to be read (200 megapixels: any camera's photo, a 12000×9000
+ * scan). Checked in the file's header before decoding, so a small file declaring a huge image (a
+ * decompression bomb) is never decoded; larger images are skipped and listed with this reason. The
+ * exported PyTorch project applies the same limit, so both train on the same files.
+ */
+export const MAX_IMAGE_PIXELS = 200_000_000;
+
+/** Why an image of this declared size is not read, in the words every reader uses; null when it is read. */
+export function imageTooManyPixels(width: number, height: number): string | null {
+  const pixels = width * height;
+  if (pixels <= MAX_IMAGE_PIXELS) return null;
+  return `${width}×${height} is ${Math.round(pixels / 1e6).toLocaleString('en')} megapixels; images up to ${MAX_IMAGE_PIXELS / 1e6} megapixels are read`;
+}

@@ -1,7 +1,7 @@
 /** Explore (issue 15): a trained VAE's latent space, hovered, clicked, decoded anywhere, interpolated and sampled. */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
-import { clickAsUser, expectControlsReachable, screenshots, trainTemplate } from './ui';
+import { clickAsUser, expectControlsReachable, runAction, screenshots, trainTemplate } from './ui';
 
 /** The pixels of a canvas, to tell two images apart. */
 const pixels = (canvas: Locator) => canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
@@ -89,7 +89,7 @@ test('Explore a trained VAE: hover, click, decode anywhere, interpolate, sample'
   // A run deleted meanwhile: the view says so instead of failing silently.
   const runId = await page.getByTestId('explore-run').inputValue();
   await clickAsUser(page.getByTestId('view-runs'));
-  await clickAsUser(page.getByTestId(`run-delete-${runId}`));
+  await runAction(page, runId, 'delete');
   await clickAsUser(page.getByTestId('view-explore'));
   await page.getByTestId('explore-checkpoint').selectOption('last');
   await expect(page.getByTestId('explore-error')).toContainText(runId);

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { clickAsUser, menu, screenshots } from './ui';
+import { clickAsUser, menu, runAction, screenshots } from './ui';
 
 test('export a finished run as ONNX, TensorFlow.js and a PyTorch project', async ({ page }) => {
   await page.goto('/');
@@ -27,12 +27,22 @@ test('export a finished run as ONNX, TensorFlow.js and a PyTorch project', async
     pytorch: ['README.md', 'model.py', 'requirements.txt', 'train.py'],
   };
   for (const format of ['onnx', 'tfjs', 'pytorch'] as const) {
-    await clickAsUser(page.getByTestId(`run-export-${runId}`));
+    await runAction(page, runId, 'export');
     const dialog = page.getByTestId('export-dialog');
     await expect(dialog).toBeVisible();
     await clickAsUser(page.getByTestId(`export-format-${format}`));
-    const dir = join(out, format);
-    await page.getByTestId('export-path').fill(dir);
+    let dir = join(out, format);
+    if (format === 'onnx') {
+      // Browser mode's folder picker: browse to a folder and export into a new folder there, named after the run.
+      await page.getByTestId('export-path').fill(out);
+      await clickAsUser(page.getByTestId('export-browse'));
+      await expect(page.getByTestId('folder-path')).toHaveText(out);
+      await screenshots(page, 'export-browse');
+      await clickAsUser(page.getByTestId('folder-choose'));
+      await expect(page.getByTestId('folder-browser')).toHaveCount(0);
+      dir = await page.getByTestId('export-path').inputValue();
+      expect(dir).toMatch(new RegExp(`^${out}/[\\w.-]+-onnx$`));
+    } else await page.getByTestId('export-path').fill(dir);
     await clickAsUser(page.getByTestId('export-run'));
     await expect(page.getByTestId('export-dir')).toHaveText(dir, { timeout: 60_000 });
     const written = readdirSync(dir);

@@ -3,12 +3,13 @@ import { homedir } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { TEMPLATE_NAMES } from '../core/templates';
 import { makeImageFolder } from './folders';
-import { clickAsUser, expectOnTop, menu, screenshots, SIZES, truncatedToolbarLabels, type MenuId } from './ui';
+import { clickAsUser, expectOnTop, menu, runAction, screenshots, SIZES, truncatedToolbarLabels, type MenuId } from './ui';
 
 async function useFolder(page: Page, folder: string) {
   await clickAsUser(page.getByTestId('dataset-button'));
+  await clickAsUser(page.getByTestId('dataset-source-folder'));
   await page.getByTestId('dataset-path').fill(folder);
-  await clickAsUser(page.getByTestId('dataset-scan'));
+  await clickAsUser(page.getByTestId('dataset-use'));
   await expect(page.getByTestId('dataset-summary')).toBeVisible();
   await clickAsUser(page.getByTestId('dataset-use'));
   await expect(page.getByTestId('dataset-dialog')).toBeHidden();
@@ -150,7 +151,7 @@ test('the dashboard says which run it shows; a template clears it; a reopened ru
 
   await clickAsUser(page.getByTestId('view-runs'));
   const row = page.locator('[data-testid^=run-row-]', { hasText: runName }).first();
-  await clickAsUser(row.getByRole('button', { name: 'Graph' }));
+  await runAction(page, (await row.getAttribute('data-testid'))!.replace('run-row-', ''), 'open');
   await expect(page.getByTestId('graph-title')).toContainText('Undercomplete');
   await expect(page.getByTestId('dashboard-run')).toContainText(`Stored run ${runName}`);
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'finished');
@@ -199,12 +200,15 @@ test('a warning that the graph no longer fits the data goes once it is fixed, an
   await expect(page.getByTestId('notice')).toHaveCount(0);
 });
 
-test('Browse… starts at the home folder, with one button to use a folder', async ({ page }) => {
+test('Browse… starts at the home folder the first time, with one button to use a folder', async ({ page }) => {
   await page.goto('/');
+  await page.evaluate(() => localStorage.removeItem('bottleneck.lastFolder'));
+  await page.reload();
   await clickAsUser(page.getByTestId('dataset-button'));
+  await clickAsUser(page.getByTestId('dataset-source-folder'));
   await clickAsUser(page.getByTestId('dataset-browse'));
   await expect(page.getByTestId('folder-browser')).toContainText(homedir());
-  await expect(page.getByRole('button', { name: 'Use this folder' })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Scan this folder' })).toHaveCount(1);
 });
 
 test('a VAE plots each loss term live, and the screens mid-run look right', async ({ page }) => {

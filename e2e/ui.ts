@@ -91,3 +91,11 @@ export async function expectControlsReachable(root: Locator): Promise<number> {
   expect(overflow, 'the view is no wider than the window').toBeLessThanOrEqual(0);
   return checked;
 }
+
+export type RunActionId = 'open' | 'explore' | 'export' | 'continue' | 'notes' | 'delete';
+
+/** Picks an action from a run's menu (⋯) in the Runs list, both as a user would. */
+export async function runAction(page: Page, runId: string, action: RunActionId): Promise<void> {
+  await clickAsUser(page.getByTestId(`run-actions-${runId}`));
+  await clickAsUser(page.getByTestId(`menu-run-${action}`));
+}

@@ -37,7 +37,7 @@ test('Anomalies: train without one class, score the validation images, see it ra
   await clickAsUser(page.getByTestId('dataset-button'));
   await clickAsUser(page.getByTestId('class-choice-1'));
   await expect(page.getByTestId('class-choice-1')).not.toBeChecked();
-  await clickAsUser(page.getByTestId('dataset-builtin'));
+  await clickAsUser(page.getByTestId('dataset-use'));
   await expect(page.getByTestId('dataset-button')).toContainText('9 of 10');
   await train(page, 'undercomplete', 2);
 

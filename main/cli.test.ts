@@ -185,6 +185,27 @@ describe('bottleneck CLI', () => {
     }
   });
 
+  it("lists a run's tags and shows its note, and exports them with the run", () => {
+    const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-notes-'));
+    const store = new RunStore(join(home, 'runs'));
+    const [tagged, plain] = [newRunId(new Date('2026-03-05T00:00:00Z')), newRunId(new Date('2026-03-04T00:00:00Z'))];
+    for (const id of [tagged, plain]) store.create(id, buildTemplate('undercomplete'), 'builtin:fashion-mnist');
+    store.annotate(tagged, { note: 'Lower learning rate.\nThe curve is smoother.', tags: ['baseline', 'lr sweep'] });
+
+    const [header, first, second] = cli(['runs'], home).stdout.trim().split('\n');
+    expect(header).toMatch(/ BACKEND +TAGS +NAME$/);
+    expect(first).toMatch(new RegExp(`^ +${tagged} .* baseline, lr sweep +Undercomplete autoencoder$`));
+    expect(second).toMatch(new RegExp(`^ +${plain} .* - +Undercomplete autoencoder \\(2\\)$`));
+    const show = cli(['runs', 'show', tagged], home).stdout;
+    expect(show).toMatch(/^tags +baseline, lr sweep$/m);
+    expect(show).toContain('note      Lower learning rate.\n          The curve is smoother.\n');
+    expect(cli(['runs', 'show', plain], home).stdout).not.toMatch(/^(tags|note) /m);
+    expect(JSON.parse(cli(['runs', '--json'], home).stdout)[0]).toMatchObject({ id: tagged, tags: ['baseline', 'lr sweep'], note: 'Lower learning rate.\nThe curve is smoother.' });
+    const out = join(mkdtempSync(join(tmpdir(), 'export-')), 'run');
+    expect(cli(['runs', 'export', tagged, '--out', out], home).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'notes.json'), 'utf8'))).toMatchObject({ tags: ['baseline', 'lr sweep'] });
+  });
+
   it('refuses targets it cannot make in one line, at once (Node\'s recursive mkdir spins under /proc)', () => {
     const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-targets-'));
     const store = new RunStore(join(home, 'runs'));

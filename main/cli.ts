@@ -2,54 +2,34 @@
  * Headless Bottleneck: `bottleneck train ...` and `bottleneck runs`. Calls the backend directly
  * (no server), so a run started here is stored exactly like one started from the app.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { backendLabel, formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
 import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from '../core/data/datasetId';
-import { FIT_MODES, type FitMode, type Preprocessing } from '../core/data/preprocessing';
+import { BACKGROUNDS, backgroundNote, decodedChannels, FIT_MODES, type Background, type FitMode, type Preprocessing } from '../core/data/preprocessing';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
-import { scanFolder, suggestPreprocessing } from './backend/imageFolder';
+import { scanFolder } from './backend/imageFolder';
+import { summarizeFolder } from './backend/folderBrowser';
 import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST, listDatasets } from './backend/datasets';
-import { BottleneckBackend } from './backend/service';
+import { appVersion, BottleneckBackend } from './backend/service';
+import { runsDir } from './backend/paths';
 import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
-import type { BackendInfo, RunDetail, RunSummary } from '../core/api';
+import type { BackendInfo, FolderSummary, RunDetail, RunSummary } from '../core/api';
 import { PROVIDER_NAMES, providerName } from './backend/engine/providers';
 import { describeWriteError } from './backend/diskErrors';
 import { excerpt } from '../core/limits';
 import { ContractError } from '../core/apiSchema';
+import { checkImageFolder, HelpRequested, parseCommandArgs, resolveRunId } from './cliArgs';
 import { UsageError } from './cliErrors';
+import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName } from './cliHelp';
 import { table } from './cliTable';
-import { encode, EXPLORE_USAGE, interpolate, sample, score } from './cliExplore';
-import { EXPORT_USAGE, exportCommand } from './cliExport';
+import { encode, interpolate, sample, score } from './cliExplore';
+import { exportCommand } from './cliExport';
 import { ModelError } from './backend/modelProtocol';
-
-const USAGE = `usage:
-  bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
-                   [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
-                   [--patience N] [--classes 0,1,2 | --exclude 3] [--backend NAME] [--json]
-      image folders: [--size HxW] [--channels 1|3] [--fit cover|contain|fill] [--validation-split X]
-                     (defaults: the most common size up to 64×64, grayscale when every image is, cover, 0.1)
-      --classes, --exclude: train on those classes only, or on all but those (numbers or names); the
-                 validation split keeps every class, so "bottleneck score" ranks a held-out one
-  bottleneck train --resume RUN_ID [--backend NAME] [--json]
-                                                 continue a stopped, interrupted or failed run
-      --backend: ${PROVIDER_NAMES.join(', ')} (default: the fastest found;
-                 webgpu is chosen on a real GPU only, and accepts a software one when named)
-  bottleneck runs [--json]                       list runs (★ starred; damaged folders with the reason)
-  bottleneck runs show RUN_ID [--json]           a run's settings and its metrics per epoch
-  bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, metrics (JSONL and CSV), latent/
-                                                 and samples/ into DIR (a new or empty folder)
-${EXPLORE_USAGE}
-${EXPORT_USAGE}
-templates: ${TEMPLATE_NAMES.join(', ')}
-runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder)`;
-
 
 /** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
 function settingOption(option: string, setting: NumericTrainingSetting, text: string | undefined): number | undefined {
@@ -116,7 +96,7 @@ function describe(event: TrainEvent, backend: BackendInfo | null): string | null
 }
 
 /** The folder's suggested settings with the user's overrides, each checked with a one-line reason. */
-function folderSettings(suggested: Preprocessing, values: { size?: string; channels?: string; fit?: string; 'validation-split'?: string }): Preprocessing {
+function folderSettings(suggested: Preprocessing, values: { size?: string; channels?: string; fit?: string; background?: string; 'validation-split'?: string }): Preprocessing {
   const out = { ...suggested };
   if (values.size !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(values.size);
@@ -131,6 +111,10 @@ function folderSettings(suggested: Preprocessing, values: { size?: string; chann
   if (values.fit !== undefined) {
     if (!(FIT_MODES as readonly string[]).includes(values.fit)) throw new UsageError(`--fit must be one of ${FIT_MODES.join(', ')}, got "${values.fit}"`);
     out.fit = values.fit as FitMode;
+  }
+  if (values.background !== undefined) {
+    if (!(BACKGROUNDS as readonly string[]).includes(values.background)) throw new UsageError(`--background must be one of ${BACKGROUNDS.join(', ')}, got "${values.background}"`);
+    out.background = values.background as Background;
   }
   if (values['validation-split'] !== undefined) {
     const split = Number(values['validation-split']);
@@ -173,10 +157,7 @@ function chosenClasses(classes: string | undefined, exclude: string | undefined,
 }
 
 async function train(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
+  const { values, positionals } = parseCommandArgs('train', args, {
       template: { type: 'string' },
       graph: { type: 'string' },
       data: { type: 'string', default: BUILTIN_FASHION_MNIST },
@@ -194,9 +175,10 @@ async function train(args: string[]): Promise<number> {
       classes: { type: 'string' },
       exclude: { type: 'string' },
       backend: { type: 'string' },
+      background: { type: 'string' },
       json: { type: 'boolean', default: false },
-    },
   });
+  if (positionals.length) throw new UsageError(`train: unexpected argument "${excerpt(positionals[0]!)}" (see "bottleneck train --help")`);
   if (values.backend !== undefined) {
     if (!providerName(values.backend)) throw new UsageError(`--backend must be one of ${PROVIDER_NAMES.join(', ')}, got "${values.backend}"`);
     // The trainer worker reads it when it chooses its backend, over the saved preference.
@@ -205,22 +187,22 @@ async function train(args: string[]): Promise<number> {
   if (values.resume !== undefined) {
     const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience', 'classes', 'exclude'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
-    return watch(values.json, (backend) => backend.continueRun(values.resume!));
+    const runId = resolveRunId(runsDir(), values.resume);
+    return watch(values.json, (backend) => backend.continueRun(runId));
   }
   // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
   let datasetId = values.data!;
   let image: ImageSize | undefined;
   let classNames: string[] | null = null;
   if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
-    const scan = await scanFolder(resolve(datasetId)).catch((err: Error) => {
+    const summary = await summarizeFolder(checkImageFolder('--data', datasetId)).catch((err: Error) => {
       throw new UsageError(err.message);
     });
-    if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found (${scan.skipped.length} other files skipped)`);
-    const settings = folderSettings(await suggestPreprocessing(scan), values);
-    datasetId = folderDatasetId(scan.root, settings);
-    classNames = scan.classNames;
-    image = { height: settings.height, width: settings.width, channels: settings.channels };
-    if (!values.json) console.log(`${scan.root}: ${scan.files.length} images in ${scan.classNames.length} classes (${scan.classNames.map((c) => `${c} ${scan.counts[c]}`).join(', ')}), as ${image.height}×${image.width}×${image.channels}`);
+    const settings = folderSettings(summary.suggested, values);
+    datasetId = folderDatasetId(summary.path, settings);
+    classNames = summary.classNames;
+    image = { height: settings.height, width: settings.width, channels: decodedChannels(settings) };
+    if (!values.json) for (const line of folderLines(summary, settings)) console.log(line);
   }
   if (values.classes !== undefined || values.exclude !== undefined) {
     if (values.classes !== undefined && values.exclude !== undefined) throw new UsageError('give either --classes or --exclude, not both');
@@ -247,6 +229,20 @@ async function train(args: string[]): Promise<number> {
     ...(patience !== undefined && { earlyStoppingPatience: patience }),
   };
   return watch(values.json, (backend) => backend.invoke('train:start', { graph, datasetId }));
+}
+
+/** What the scan of a --data folder found: images and classes, the shape, transparency, and every file skipped. */
+function folderLines(summary: FolderSummary, p: Preprocessing): string[] {
+  const lines = [
+    `${summary.path}: ${summary.fileCount} images in ${summary.classNames.length} classes (${summary.classNames.map((c) => `${c} ${summary.counts[c]}`).join(', ')}), as ${p.height}×${p.width}×${decodedChannels(p)}`,
+  ];
+  if (summary.transparentCount) lines.push(`${summary.transparentCount} with transparency: ${backgroundNote(p.background)} (--background ${BACKGROUNDS.join('|')})`);
+  if (summary.skippedCount) {
+    lines.push(`${summary.skippedCount} file${summary.skippedCount === 1 ? '' : 's'} skipped:`);
+    for (const s of summary.skipped) lines.push(`  ${s.path}: ${s.reason}`);
+    if (summary.skippedCount > summary.skipped.length) lines.push(`  …and ${summary.skippedCount - summary.skipped.length} more`);
+  }
+  return lines;
 }
 
 /** Starts a run through `start`, prints its events until it ends, and maps the end to an exit code. */
@@ -291,15 +287,18 @@ function formatCount(n: number | null): string {
 const loss = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 
 function listLines(list: RunSummary[]): string[] {
-  const rows = [['', 'ID', 'STATUS', 'EPOCHS', 'TIME', 'TOPOLOGY', 'CODE', 'PARAMS', 'DATASET', 'BEST VAL', 'BACKEND', 'NAME']];
+  // Tags get a column once some run has them; the note is for `runs show`.
+  const tagged = list.some((r) => r.tags.length > 0);
+  const rows = [['', 'ID', 'STATUS', 'EPOCHS', 'TIME', 'TOPOLOGY', 'CODE', 'PARAMS', 'DATASET', 'BEST VAL', 'BACKEND', ...(tagged ? ['TAGS'] : []), 'NAME']];
   for (const r of list) {
     // A folder whose run.json cannot be read: only its id and the reason are known.
     if (r.damaged && r.topology === '') {
-      rows.push(['!', r.id, 'damaged', '-', '-', '-', '-', '-', '-', '-', '-', r.damaged]);
+      rows.push(['!', r.id, 'damaged', '-', '-', '-', '-', '-', '-', '-', '-', ...(tagged ? ['-'] : []), r.damaged]);
       continue;
     }
     const dataset = r.datasetName.length > 24 ? `${r.datasetName.slice(0, 23)}…` : r.datasetName;
-    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs, '-'), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
+    const tags = tagged ? [r.tags.length ? r.tags.join(', ') : '-'] : [];
+    rows.push([r.starred ? '★' : '', r.id, r.status, `${r.epochsDone}/${r.epochs}`, formatDuration(r.durationMs, '-'), r.topology, r.codeSize === null ? '-' : String(r.codeSize), formatCount(r.totalParams), dataset, loss(r.best_val_loss ?? r.val_loss), r.backend ?? '-', ...tags, r.damaged ? `${r.name} (damaged: ${r.damaged})` : r.name]);
   }
   const numeric = new Set([3, 4, 6, 7, 9]);
   return table(rows, (c) => numeric.has(c));
@@ -343,6 +342,10 @@ function showLines(d: RunDetail): string[] {
     `backend   ${s.backend ?? '-'}`,
     `loss      ${loss(s.loss)}  val_loss ${loss(s.val_loss)}  best val_loss ${loss(s.best_val_loss)}`,
   ];
+  if (s.tags.length) lines.push(`tags      ${s.tags.join(', ')}`);
+  // A note keeps its own lines, indented under the first.
+  if (s.note.trim()) lines.push(`note      ${s.note.trim().split(/\r?\n/).join('\n          ')}`);
+  if (s.notesProblem) lines.push(`notes     ${s.notesProblem}`);
   if (s.error) lines.push(`error     ${s.error}`);
   if (s.damaged) lines.push(`damaged   ${s.damaged}`);
   const epochs = epochTable(d);
@@ -351,10 +354,10 @@ function showLines(d: RunDetail): string[] {
 }
 
 async function runs(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { json: { type: 'boolean', default: false }, out: { type: 'string' } } });
-  const [sub, runId, ...extra] = positionals;
+  const { values, positionals } = parseCommandArgs('runs', args, { json: { type: 'boolean', default: false }, out: { type: 'string' } });
+  const [sub, given, ...extra] = positionals;
   if (sub !== undefined && sub !== 'show' && sub !== 'export') throw new UsageError(`unknown runs command "${sub}": use runs, runs show RUN_ID or runs export RUN_ID --out DIR`);
-  if (sub && !runId) throw new UsageError(`runs ${sub} needs a run id (see "bottleneck runs")`);
+  if (sub && !given) throw new UsageError(`runs ${sub} needs a run id (see "bottleneck runs")`);
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.out !== undefined && sub !== 'export') throw new UsageError('--out is for runs export');
   if (sub === 'export' && !values.out) throw new UsageError('runs export needs --out DIR');
@@ -367,14 +370,8 @@ async function runs(args: string[]): Promise<number> {
       else for (const line of listLines(list)) console.log(line);
       return 0;
     }
-    // A run the user names: an unknown or unreadable one is a one-line error.
-    let dir: string;
-    try {
-      dir = backend.runs.dir(runId!);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (!existsSync(dir)) throw new UsageError(`no run ${runId} in ${backend.runs.root}`);
+    // A run the user names (by any unique part of its id): an unknown one is a one-line error.
+    const runId = resolveRunId(backend.runs.root, given!);
     if (sub === 'show') {
       let detail: RunDetail;
       try {
@@ -400,32 +397,57 @@ async function runs(args: string[]): Promise<number> {
   }
 }
 
+/** `bottleneck help [COMMAND]`: the overview, or one command's text. */
+function help(args: string[]): number {
+  const [topic, ...extra] = args;
+  if (extra.length) throw new UsageError(`help takes one command, got "${excerpt(args.join(' '))}"`);
+  if (topic === undefined) console.log(overview(appVersion()));
+  else if (isCommandName(topic)) console.log(commandHelp(topic));
+  else throw new UsageError(`no command "${excerpt(topic)}": the commands are ${COMMAND_NAMES.join(', ')}`);
+  return 0;
+}
+
+const COMMAND_RUNNERS: Record<CommandName, (args: string[]) => Promise<number> | number> = {
+  help,
+  train,
+  runs,
+  sample,
+  interpolate,
+  encode,
+  score,
+  export: exportCommand,
+};
+
+/** A model request the user's input got wrong (a run that is not there, an index out of range): exit 2, as any bad argument. */
+const USER_FAULTS = new Set(['bad-request', 'not-found']);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'train') return await train(rest);
-    if (command === 'runs') return await runs(rest);
-    if (command === 'sample') return await sample(rest);
-    if (command === 'interpolate') return await interpolate(rest);
-    if (command === 'encode') return await encode(rest);
-    if (command === 'score') return await score(rest);
-    if (command === 'export') return await exportCommand(rest);
-    if (command === undefined || command === '--help' || command === '-h') {
-      console.log(USAGE);
-      return command ? 0 : 2;
+    if (command === undefined) {
+      console.log(overview(appVersion()));
+      return 2;
     }
-    throw new UsageError(`unknown command "${command}"`);
+    if (command === '--help' || command === '-h') return help([]);
+    if (command === '--version' || command === '-V' || command === 'version') {
+      console.log(`bottleneck ${appVersion()}`);
+      return 0;
+    }
+    if (!isCommandName(command)) throw new UsageError(`unknown command "${excerpt(command)}": the commands are ${COMMAND_NAMES.join(', ')} (see "bottleneck help")`);
+    return await COMMAND_RUNNERS[command](rest);
   } catch (err) {
-    // node:util parseArgs throws TypeErrors with codes for unknown or malformed options.
-    const coded = (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-    if (err instanceof UsageError || coded) {
-      console.error(`bottleneck: ${(err as Error).message}`);
+    if (err instanceof HelpRequested) {
+      console.log(commandHelp(err.command));
+      return 0;
+    }
+    if (err instanceof UsageError) {
+      console.error(`bottleneck: ${err.message}`);
       return 2;
     }
     // A run whose model cannot be used (deleted, no checkpoint, no bottleneck), a request out of range.
     if (err instanceof ModelError || err instanceof ContractError) {
       console.error(`bottleneck: ${excerpt((err as Error).message, 500)}`);
-      return 1;
+      return err instanceof ContractError || USER_FAULTS.has(err.code) ? 2 : 1;
     }
     // The file system refused (a path too long, a file that cannot be read, a full disk): its
     // message names the file; a stack would only hide it.

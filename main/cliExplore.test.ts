@@ -104,7 +104,7 @@ describe('bottleneck encode', () => {
       for (let i = 0; i < map.files!.length; i++) {
         const point = await backend.invoke('model:point', { runId: folderRun, index: map.indices[i]! });
         expect(point.file).toBe(map.files![i]);
-        const fromFile = await decodeOne(join(folder, point.file!), { height: 12, width: 12, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 });
+        const fromFile = await decodeOne(join(folder, point.file!), { height: 12, width: 12, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' });
         expect(Array.from(Buffer.from(point.images.pixels, 'base64').subarray(0, 144))).toEqual(Array.from(fromFile));
       }
     } finally {
@@ -139,6 +139,32 @@ describe('bottleneck sample and interpolate', () => {
   });
 });
 
+describe('bigger pictures: --scale', () => {
+  it('sample and interpolate draw each image N times its size, every pixel a crisp N×N block, found by the end of the run id', async () => {
+    const plain = join(out, 'scale-1.png');
+    const big = join(out, 'scale-4.png');
+    const suffix = runId.slice(-4);
+    for (const [file, scale] of [[plain, '1'], [big, '4']] as const) {
+      const r = cli(['sample', suffix, '--n', '4', '--seed', '2', '--scale', scale, '--out', file]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const [small, large] = await Promise.all([plain, big].map((p) => sharp(p).raw().toBuffer({ resolveWithObject: true })));
+    const side = 2 * 28 + 2;
+    expect([small!.info.width, small!.info.height]).toEqual([side, side]);
+    expect([large!.info.width, large!.info.height]).toEqual([4 * side, 4 * side]);
+    const c = small!.info.channels;
+    for (const [x, y] of [[0, 0], [10, 13], [40, 30], [57, 57]] as const) {
+      const value = small!.data[(y * side + x) * c]!;
+      for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) expect(large!.data[((y * 4 + dy) * 4 * side + x * 4 + dx) * c]).toBe(value);
+    }
+    const strip = join(out, 'strip-3.png');
+    const r = cli(['interpolate', suffix, '--from', '0', '--to', '1', '--steps', '3', '--scale', '3', '--out', strip]);
+    expect(r.status, r.stderr).toBe(0);
+    const meta = await sharp(strip).metadata();
+    expect([meta.width, meta.height]).toEqual([3 * (3 * 28 + 2 * 2), 3 * 28]);
+  });
+});
+
 describe('the explore commands refuse in one line', () => {
   it('a run without checkpoints, a deleted run, a graph with no bottleneck, bad arguments', () => {
     const store = new RunStore(join(home, 'runs'));
@@ -162,7 +188,8 @@ describe('the explore commands refuse in one line', () => {
       [['encode', runId, '--out', join(out, 'codes.txt')], 2, `--out must name a .csv or .npy file, got "${join(out, 'codes.txt')}"`],
       [['interpolate', runId, '--from', '0', '--to', '1', '--path', 'curvy', '--out', png], 2, '--path must be linear or spherical, got "curvy"'],
       [['interpolate', runId, '--from', '0', '--to', join(out, 'missing.png'), '--out', png], 2, `--to must be a validation image's index or an image file, got "${join(out, 'missing.png')}" (no such file)`],
-      [['interpolate', runId, '--from', '0', '--to', '64', '--out', png], 1, `image 64 is out of range: run ${runId} has 64 validation images (0 to 63)`],
+      // An index out of range is a bad argument, as the README says: exit 2.
+      [['interpolate', runId, '--from', '0', '--to', '64', '--out', png], 2, `image 64 is out of range: run ${runId} has 64 validation images (0 to 63)`],
     ] as const) {
       const r = cli([...args]);
       expect([r.status, r.stderr.trim()], args.join(' ')).toEqual([status, `bottleneck: ${message}`]);

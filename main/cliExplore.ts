@@ -4,7 +4,6 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CheckpointChoice, InterpolationPath, ModelInfo } from '../core/api';
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
 import { scoresCsv } from '../core/score';
@@ -14,29 +13,12 @@ import { writeGridPng } from './backend/imageGrid';
 import type { EncodeSplit, ModelSource } from './backend/modelProtocol';
 import { modelPreprocessing } from './backend/prepareImage';
 import { BottleneckBackend } from './backend/service';
+import { checkImageFolder, parseCommandArgs, resolveRunId } from './cliArgs';
 import { UsageError } from './cliErrors';
+import type { CommandName } from './cliHelp';
+import { runsDir } from './backend/paths';
+import { excerpt } from '../core/limits';
 import { table } from './cliTable';
-
-export const EXPLORE_USAGE = `  bottleneck sample RUN_ID [--n 64] [--seed S] [--temperature T] [--checkpoint best|last] --out grid.png
-                                                 new images: a VAE's from N(0, I), a plain autoencoder's
-                                                 from a Gaussian fitted to its training codes
-  bottleneck interpolate RUN_ID --from IMG --to IMG [--steps 10] [--path linear|spherical]
-                   [--checkpoint best|last] --out strip.png
-                                                 decoded images along the path between two codes; IMG is a
-                                                 validation image's index or an image file (resized to the
-                                                 model's input); default path: spherical for a VAE
-  bottleneck encode RUN_ID [--data DIR|builtin:...] [--split all|train|validation] [--checkpoint best|last]
-                   --out codes.csv|codes.npy
-                                                 one code per image (default data: the run's own); .csv: index,
-                                                 split, file (image folders), label, class, z0…; .npy: float32
-                                                 images × code size, with those columns in codes.labels.csv
-  bottleneck score RUN_ID [--data DIR|builtin:...] [--threshold X] [--checkpoint best|last] --out scores.csv
-                                                 anomaly detection: every image ranked by reconstruction error
-                                                 (mean squared per pixel; default data: the run's validation
-                                                 split, a folder other than the run's is scored whole); CSV:
-                                                 index, file (image folders), label, class, error, anomalous
-                                                 (error > X); prints each class's mean error, the ROC AUC of
-                                                 classes held out of training, and how many are over X`;
 
 const common = { checkpoint: { type: 'string' }, out: { type: 'string' } } as const;
 
@@ -54,14 +36,22 @@ export function checkpointOption(text: string | undefined): CheckpointChoice {
   return text;
 }
 
-function runArgs(name: string, positionals: string[], out: string | undefined, extension: RegExp, what: string): { runId: string; out: string } {
-  const [runId, ...extra] = positionals;
-  if (!runId) throw new UsageError(`${name} needs a run id (see "bottleneck runs")`);
-  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+/** The run as given and the --out file of a command (the run is looked up once every option is checked). */
+function runArgs(name: CommandName, positionals: string[], out: string | undefined, extension: RegExp, what: string): { given: string; out: string } {
+  const [given, ...extra] = positionals;
+  if (!given) throw new UsageError(`${name} needs a run id (see "bottleneck runs")`);
+  if (extra.length) throw new UsageError(`${name}: unexpected argument "${excerpt(extra[0]!)}" (see "bottleneck ${name} --help")`);
   if (!out) throw new UsageError(`${name} needs --out ${what}`);
   if (!extension.test(out)) throw new UsageError(`--out must name ${what}, got "${out}"`);
-  return { runId, out: resolve(out) };
+  return { given, out: resolve(out) };
 }
+
+/** --scale: each image this many times its size in a PNG. */
+function scaleOption(text: string | undefined): number {
+  return intOption('scale', text, 1, 1, MAX_SCALE);
+}
+
+const MAX_SCALE = 32;
 
 /** Runs `body` with a backend for the CLI, disposed after. */
 export async function withBackend<T>(body: (backend: BottleneckBackend) => Promise<T>): Promise<T> {
@@ -74,16 +64,18 @@ export async function withBackend<T>(body: (backend: BottleneckBackend) => Promi
 }
 
 export async function sample(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, n: { type: 'string' }, seed: { type: 'string' }, temperature: { type: 'string' } } });
-  const { runId, out } = runArgs('sample', positionals, values.out, /\.png$/i, 'a .png file');
+  const { values, positionals } = parseCommandArgs('sample', args, { ...common, n: { type: 'string' }, seed: { type: 'string' }, temperature: { type: 'string' }, scale: { type: 'string' } });
+  const scale = scaleOption(values.scale);
+  const { given, out } = runArgs('sample', positionals, values.out, /\.png$/i, 'a .png file');
   const count = intOption('n', values.n, 64, 1, 256);
   const seed = intOption('seed', values.seed, 0, 0, 2 ** 31 - 1);
   const temperature = values.temperature === undefined ? 1 : Number(values.temperature);
   if (!(temperature >= 0 && temperature <= 5) || values.temperature?.trim() === '') throw new UsageError(`--temperature must be a number from 0 to 5, got "${values.temperature}"`);
   const checkpoint = checkpointOption(values.checkpoint);
+  const runId = resolveRunId(runsDir(), given);
   return withBackend(async (backend) => {
     const result = await backend.invoke('model:sample', { runId, checkpoint, count, seed, temperature });
-    await writeGridPng(result.images, Math.ceil(Math.sqrt(count)), out);
+    await writeGridPng(result.images, Math.ceil(Math.sqrt(count)), out, scale);
     console.log(`wrote ${count} samples of run ${runId} (${result.source === 'prior' ? 'N(0, I)' : 'a Gaussian fitted to the training codes'}, seed ${seed}, temperature ${temperature}) to ${out}`);
     if (result.note) console.log(`note: ${result.note}`);
     return 0;
@@ -111,12 +103,14 @@ async function endOf(backend: BottleneckBackend, option: string, text: string, i
 }
 
 export async function interpolate(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' }, path: { type: 'string' } } });
-  const { runId, out } = runArgs('interpolate', positionals, values.out, /\.png$/i, 'a .png file');
+  const { values, positionals } = parseCommandArgs('interpolate', args, { ...common, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' }, path: { type: 'string' }, scale: { type: 'string' } });
+  const scale = scaleOption(values.scale);
+  const { given, out } = runArgs('interpolate', positionals, values.out, /\.png$/i, 'a .png file');
   if (values.from === undefined || values.to === undefined) throw new UsageError('interpolate needs --from IMG and --to IMG (a validation index or an image file)');
   const steps = intOption('steps', values.steps, 10, 2, 64);
   if (values.path !== undefined && values.path !== 'linear' && values.path !== 'spherical') throw new UsageError(`--path must be linear or spherical, got "${values.path}"`);
   const checkpoint = checkpointOption(values.checkpoint);
+  const runId = resolveRunId(runsDir(), given);
   return withBackend(async (backend) => {
     const source = backend.modelSource({ runId, checkpoint });
     const info = await backend.invoke('model:info', { runId, checkpoint });
@@ -124,7 +118,7 @@ export async function interpolate(args: string[]): Promise<number> {
     const to = await endOf(backend, 'to', values.to!, info, source);
     const path: InterpolationPath = (values.path as InterpolationPath | undefined) ?? (info.variational ? 'spherical' : 'linear');
     const strip = await backend.invoke('model:interpolate', { runId, checkpoint, from, to, steps, path });
-    await writeGridPng(strip.images, steps, out);
+    await writeGridPng(strip.images, steps, out, scale);
     console.log(`wrote ${steps} images of run ${runId} along the ${path} path to ${out}`);
     return 0;
   });
@@ -134,7 +128,7 @@ export async function interpolate(args: string[]): Promise<number> {
 async function dataOption(data: string | undefined, info: ModelInfo, source: ModelSource): Promise<string | null> {
   if (data === undefined) return null;
   if (isBuiltinDatasetId(data) || isFolderDatasetId(data)) return data;
-  const scan = await scanFolder(resolve(data)).catch((err: Error) => {
+  const scan = await scanFolder(checkImageFolder('--data', data)).catch((err: Error) => {
     throw new UsageError(err.message);
   });
   if (scan.files.length === 0) throw new UsageError(`${scan.root}: no image files found`);
@@ -147,11 +141,12 @@ function terminalProgress(): ((phase: string, done: number, total: number) => vo
 }
 
 export async function encode(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, data: { type: 'string' }, split: { type: 'string' } } });
-  const { runId, out } = runArgs('encode', positionals, values.out, /\.(csv|npy)$/i, 'a .csv or .npy file');
+  const { values, positionals } = parseCommandArgs('encode', args, { ...common, data: { type: 'string' }, split: { type: 'string' } });
+  const { given, out } = runArgs('encode', positionals, values.out, /\.(csv|npy)$/i, 'a .csv or .npy file');
   const split = (values.split ?? 'all') as EncodeSplit;
   if (!['all', 'train', 'validation'].includes(split)) throw new UsageError(`--split must be all, train or validation, got "${values.split}"`);
   const checkpoint = checkpointOption(values.checkpoint);
+  const runId = resolveRunId(runsDir(), given);
   return withBackend(async (backend) => {
     const source = backend.modelSource({ runId, checkpoint });
     const info = await backend.invoke('model:info', { runId, checkpoint });
@@ -173,13 +168,14 @@ export async function encode(args: string[]): Promise<number> {
 }
 
 export async function score(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { ...common, data: { type: 'string' }, threshold: { type: 'string' } } });
-  const { runId, out } = runArgs('score', positionals, values.out, /\.csv$/i, 'a .csv file');
+  const { values, positionals } = parseCommandArgs('score', args, { ...common, data: { type: 'string' }, threshold: { type: 'string' } });
+  const { given, out } = runArgs('score', positionals, values.out, /\.csv$/i, 'a .csv file');
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && (values.threshold!.trim() === '' || !(threshold >= 0) || !Number.isFinite(threshold))) {
     throw new UsageError(`--threshold must be a number ≥ 0 (a mean squared error per pixel, pixels in [0, 1]), got "${values.threshold}"`);
   }
   const checkpoint = checkpointOption(values.checkpoint);
+  const runId = resolveRunId(runsDir(), given);
   return withBackend(async (backend) => {
     const source = backend.modelSource({ runId, checkpoint });
     const info = await backend.invoke('model:info', { runId, checkpoint });
@@ -192,6 +188,11 @@ export async function score(args: string[]): Promise<number> {
     if (progress) process.stderr.write('\r\x1b[K');
     writeFileSync(out, scoresCsv(result, threshold));
     console.log(`scored ${result.count.toLocaleString('en')} images of ${result.datasetName} with run ${runId} (${checkpoint} checkpoint, epoch ${info.epoch}); wrote the ranking to ${out}`);
+    if (result.skippedCount) {
+      console.log(`${result.skippedCount.toLocaleString('en')} file${result.skippedCount === 1 ? '' : 's'} skipped:`);
+      for (const s of result.skipped) console.log(`  ${s.path}: ${s.reason}`);
+      if (result.skippedCount > result.skipped.length) console.log(`  …and ${(result.skippedCount - result.skipped.length).toLocaleString('en')} more`);
+    }
     const notTrained = result.heldOut.length + result.newClasses.length > 0;
     const role = (label: number) => (result.heldOut.includes(label) ? 'held out' : result.newClasses.includes(label) ? 'new' : '');
     const rows = [['label', 'class', 'images', 'mean error', 'median', ...(notTrained ? ['not trained on'] : [])]];

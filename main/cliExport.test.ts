@@ -42,6 +42,6 @@ describe('bottleneck export', () => {
       expect([r.status, r.stderr.trim()], args.join(' ')).toEqual([2, `bottleneck: ${message}`]);
     }
     expect(readdirSync(full)).toEqual(['keep.txt']);
-    expect(cli(['--help']).stdout).toContain('bottleneck export RUN_ID --format onnx|tfjs|pytorch --out DIR [--checkpoint best|last]');
+    expect(cli(['export', '--help']).stdout).toContain('bottleneck export RUN_ID --format onnx|tfjs|pytorch --out DIR [--checkpoint best|last]');
   }, 90_000);
 });

@@ -1,13 +1,13 @@
 /** `bottleneck train --exclude` and `bottleneck score` on a model the CLI trained here (2 epochs on 2,048 built-in images). */
 import { runCli } from './testCli';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { undercomplete } from '../core/templates/undercomplete';
 import { newRunId } from './backend/runs/naming';
 import { RunStore } from './backend/runs/store';
-import { writePngFolder } from './backend/testImages';
+import { blackPng, writePngFolder } from './backend/testImages';
 
 const home = mkdtempSync(join(tmpdir(), 'bottleneck-cli-score-'));
 const out = mkdtempSync(join(tmpdir(), 'cli-score-out-'));
@@ -52,12 +52,26 @@ describe('bottleneck score', () => {
     expect(lines[13]).toBe(`${over} of 300 images over the threshold 0.03 (${((100 * over) / 300).toFixed(1)} %)`);
   });
 
-  it('scores a folder whole, each row naming its file', async () => {
+  it('scores a folder whole, each row naming its file, and lists the files it skipped with the reason', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'cli-score-folder-'));
     await writePngFolder(folder, { bright: new Uint8Array(3 * 784).fill(240), dark: new Uint8Array(2 * 784).fill(10) }, 28, 28, 1);
+    writeFileSync(join(folder, 'dark', 'notes.txt'), 'not an image');
+    writeFileSync(join(folder, 'dark', 'broken.png'), 'not a PNG either');
+    writeFileSync(join(folder, 'bright', 'bomb.png'), blackPng(16000, 16000));
     const file = join(out, 'folder.csv');
     const r = cli(['score', runId, '--data', folder, '--out', file]);
     expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const listed = lines.indexOf('3 files skipped:');
+    expect(listed, r.stdout).toBeGreaterThan(0);
+    const skipped = lines.slice(listed + 1, listed + 4);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        `  ${join(folder, 'bright', 'bomb.png')}: too large: 16000×16000 is 256 megapixels; images up to 200 megapixels are read`,
+        expect.stringMatching(new RegExp(`^  ${join(folder, 'dark', 'broken.png')}: cannot decode: `)),
+        `  ${join(folder, 'dark', 'notes.txt')}: not an image file (.txt)`,
+      ]),
+    );
     const [header, ...rows] = csvRows(file);
     expect(header).toEqual(['index', 'file', 'label', 'class', 'error', 'held_out', 'new_class']);
     // A folder the model never saw: its classes are new to it, not held out (the run held out Trouser).
@@ -79,7 +93,7 @@ describe('bottleneck score', () => {
       [['score', runId, '--threshold', 'high', '--out', csv], 2, '--threshold must be a number ≥ 0 (a mean squared error per pixel, pixels in [0, 1]), got "high"'],
       [['score', runId, '--out', join(out, 'x.txt')], 2, `--out must name a .csv file, got "${join(out, 'x.txt')}"`],
       [['score', fresh, '--out', csv], 1, `run ${fresh} has no checkpoint yet: it has not finished an epoch`],
-      [['score', runId, '--data', 'builtin:cifar-10', '--out', csv], 1, 'unknown dataset "builtin:cifar-10"'],
+      [['score', runId, '--data', 'builtin:cifar-10', '--out', csv], 2, 'unknown dataset "builtin:cifar-10"'],
       [['train', '--data', DATA, '--classes', '1', '--exclude', '2'], 2, 'give either --classes or --exclude, not both'],
       [['train', '--data', DATA, '--exclude', '12'], 2, '--exclude: class 12 is out of range (the classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot)'],
       [['train', '--data', DATA, '--classes', 'shoes'], 2, '--classes: no class "shoes" (the classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot)'],
@@ -88,6 +102,6 @@ describe('bottleneck score', () => {
       const r = cli([...args]);
       expect([r.status, r.stderr.trim()], args.join(' ')).toEqual([status, `bottleneck: ${message}`]);
     }
-    expect(cli(['--help']).stdout).toContain('  bottleneck score RUN_ID [--data DIR|builtin:...] [--threshold X] [--checkpoint best|last] --out scores.csv');
+    expect(cli(['score', '--help']).stdout).toContain('  bottleneck score RUN_ID [--data DIR|builtin:...] [--threshold X] [--checkpoint best|last] --out scores.csv');
   });
 });

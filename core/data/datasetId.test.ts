@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { builtinDatasetId, folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from './datasetId';
+import { builtinDatasetId, describeDatasetId, folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from './datasetId';
 import type { Preprocessing } from './preprocessing';
 
-const settings: Preprocessing = { height: 32, width: 24, channels: 3, fit: 'contain', validationSplit: 0.25, seed: 7 };
+const settings: Preprocessing = { height: 32, width: 24, channels: 3, fit: 'contain', validationSplit: 0.25, seed: 7, background: 'white' };
 
 describe('dataset ids', () => {
   it('reads a built-in id with and without a subset, and writes it back the same', () => {
@@ -21,8 +21,25 @@ describe('dataset ids', () => {
       expect(isFolderDatasetId(id)).toBe(true);
       expect(parseDatasetId(id)).toEqual({ kind: 'folder', path, preprocessing: settings });
     }
-    // Settings left out take their defaults.
-    expect(parseDatasetId('folder:%2Fd')).toEqual({ kind: 'folder', path: '/d', preprocessing: { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 } });
+    // Settings left out take their defaults; an id without bg was written when transparency was always flattened on black.
+    expect(parseDatasetId('folder:%2Fd')).toEqual({ kind: 'folder', path: '/d', preprocessing: { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'black' } });
+  });
+
+  it('carries what transparent pixels become (white, black or a kept alpha channel), so every reader of the run applies it', () => {
+    for (const background of ['white', 'black', 'alpha'] as const) {
+      const id = folderDatasetId('/icons', { ...settings, background });
+      expect(id).toContain(`bg=${background}`);
+      expect(parseDatasetId(id)).toMatchObject({ preprocessing: { background } });
+    }
+    expect(() => parseDatasetId('folder:%2Fd?bg=grey')).toThrow('bg must be one of white, black, alpha');
+  });
+
+  it('reads as a sentence, the path readable', () => {
+    expect(describeDatasetId(folderDatasetId('/home/me/my icons', settings))).toBe('the image folder /home/me/my icons (32×24 RGB, contain, 25 % held out for validation, seed 7, transparent pixels composited onto white)');
+    expect(describeDatasetId(folderDatasetId('/i', { ...settings, channels: 1, background: 'alpha' }, [0, 2]))).toBe('the image folder /i (32×24 grayscale with alpha, contain, 25 % held out for validation, seed 7, transparency kept as an alpha channel, training on classes 0, 2)');
+    expect(describeDatasetId('builtin:fashion-mnist')).toBe('the built-in fashion-mnist');
+    expect(describeDatasetId('builtin:fashion-mnist?train=2000&validation=500')).toBe('the built-in fashion-mnist (the first 2000 training and the first 500 validation images)');
+    expect(describeDatasetId('nonsense')).toBe('nonsense');
   });
 
   it('carries the classes training keeps, sorted and without repeats, and round-trips with them', () => {

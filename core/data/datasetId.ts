@@ -1,11 +1,12 @@
 /**
  * Dataset ids, the one place that writes and reads them:
  *   builtin:<name>[?train=N&validation=M]   the first N training and M validation images of a built-in set
- *   folder:<encoded absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42   an image folder with its settings
+ *   folder:<encoded absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42&bg=white   an image folder with its settings
+ * (an id without `bg` was written before the choice existed, when transparency was always flattened on black)
  * Either may end in `&classes=0,2,3`: the classes the training split keeps (by index in the class
  * names); the validation split keeps every class, so a class held out of training can be scored.
  */
-import { FIT_MODES, type FitMode, type Preprocessing } from './preprocessing';
+import { BACKGROUNDS, backgroundNote, colourName, decodedChannels, FIT_MODES, type Background, type FitMode, type Preprocessing } from './preprocessing';
 import { excerpt } from '../limits';
 
 export type DatasetRef = ({ kind: 'builtin'; name: string; train?: number; validation?: number } | { kind: 'folder'; path: string; preprocessing: Preprocessing }) & {
@@ -16,9 +17,9 @@ export type DatasetRef = ({ kind: 'builtin'; name: string; train?: number; valid
 const BUILTIN_PREFIX = 'builtin:';
 const FOLDER_PREFIX = 'folder:';
 
-/** `folder:<absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42`: a dataset id carries its settings. */
+/** `folder:<absolute path>?h=28&w=28&c=1&fit=cover&split=0.1&seed=42&bg=white`: a dataset id carries its settings. */
 export function folderDatasetId(path: string, p: Preprocessing, classes?: readonly number[]): string {
-  const q = new URLSearchParams({ h: String(p.height), w: String(p.width), c: String(p.channels), fit: p.fit, split: String(p.validationSplit), seed: String(p.seed) });
+  const q = new URLSearchParams({ h: String(p.height), w: String(p.width), c: String(p.channels), fit: p.fit, split: String(p.validationSplit), seed: String(p.seed), bg: p.background });
   return `${FOLDER_PREFIX}${encodeURIComponent(path)}${query(q, classes)}`;
 }
 
@@ -80,6 +81,9 @@ export function parseDatasetId(id: string): DatasetRef {
     if (!(split > 0 && split < 0.9)) throw new Error('dataset settings: split must be between 0 and 0.9');
     const channels = int('c', 1, 1, 3);
     if (channels === 2) throw new Error('dataset settings: c must be 1 (grayscale) or 3 (RGB)');
+    // Ids from before the choice: transparency was flattened on black, and re-reading their data must do the same.
+    const background = (q.get('bg') ?? 'black') as Background;
+    if (!BACKGROUNDS.includes(background)) throw new Error(`dataset settings: bg must be one of ${BACKGROUNDS.join(', ')}`);
     let path: string;
     try {
       path = decodeURIComponent(base.slice(FOLDER_PREFIX.length));
@@ -89,7 +93,7 @@ export function parseDatasetId(id: string): DatasetRef {
     return {
       kind: 'folder',
       path,
-      preprocessing: { height: int('h', 28, 1, 512), width: int('w', 28, 1, 512), channels: channels as 1 | 3, fit, validationSplit: split, seed: int('seed', 42, 0, 2 ** 31 - 1) },
+      preprocessing: { height: int('h', 28, 1, 512), width: int('w', 28, 1, 512), channels: channels as 1 | 3, fit, validationSplit: split, seed: int('seed', 42, 0, 2 ** 31 - 1), background },
       ...classesOf(id, q),
     };
   }
@@ -107,4 +111,25 @@ function classesOf(id: string, q: URLSearchParams): { classes?: number[] } {
     throw new Error(`dataset "${excerpt(id)}": classes must be class numbers from 0 to ${MAX_CLASS_INDEX}, separated by commas`);
   }
   return { classes: [...new Set(classes)].sort((a, b) => a - b) };
+}
+
+/**
+ * A dataset id as a person reads it: "the image folder /data/icons (28×28 grayscale, cover, 10 %
+ * held out for validation, seed 42, transparent pixels composited onto white)", "the built-in
+ * fashion-mnist (the first 2000 training and 500 validation images)"; the id itself if it cannot be read.
+ */
+export function describeDatasetId(id: string): string {
+  let ref: DatasetRef;
+  try {
+    ref = parseDatasetId(id);
+  } catch {
+    return id;
+  }
+  const classes = ref.classes ? `, training on classes ${ref.classes.join(', ')}` : '';
+  if (ref.kind === 'builtin') {
+    const subset = [ref.train !== undefined && `the first ${ref.train} training`, ref.validation !== undefined && `the first ${ref.validation} validation`].filter(Boolean).join(' and ');
+    return `the built-in ${ref.name}${subset || classes ? ` (${[subset && `${subset} images`, classes.slice(2)].filter(Boolean).join(', ')})` : ''}`;
+  }
+  const p = ref.preprocessing;
+  return `the image folder ${ref.path} (${p.height}×${p.width} ${colourName(decodedChannels(p))}, ${p.fit}, ${Math.round(p.validationSplit * 100)} % held out for validation, seed ${p.seed}, ${backgroundNote(p.background)}${classes})`;
 }

@@ -1,10 +1,10 @@
 /** Image folders as datasets: the pure part (default settings, the split). Reading files is the backend's. */
 import { seededRandom } from '../train/random';
-import type { Preprocessing } from './preprocessing';
+import { DEFAULT_BACKGROUND, type Preprocessing } from './preprocessing';
 
 // Where folder code and the renderer have always found them; the id format lives in datasetId.ts.
 export { folderDatasetId } from './datasetId';
-export { FIT_MODES, type FitMode, type Preprocessing } from './preprocessing';
+export { BACKGROUNDS, FIT_MODES, type Background, type FitMode, type Preprocessing } from './preprocessing';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff'] as const;
 export const UNLABELED = 'unlabeled';
@@ -30,7 +30,7 @@ export function defaultPreprocessing(probes: ImageProbe[], seed = 42): Preproces
   width = Math.max(1, Math.round(width * scale));
   height = Math.max(1, Math.round(height * scale));
   const channels = probes.length > 0 && probes.every((p) => p.channels === 1) ? 1 : 3;
-  return { height, width, channels, fit: 'cover', validationSplit: 0.1, seed };
+  return { height, width, channels, fit: 'cover', validationSplit: 0.1, seed, background: DEFAULT_BACKGROUND };
 }
 
 /** A seeded split that keeps each class's share: round(split × n) of every class goes to validation (at least 1 when n ≥ 2). */

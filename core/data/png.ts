@@ -15,7 +15,11 @@ export interface DecodedPng {
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-export function decodeSimplePng(bytes: Uint8Array, inflate: (data: Uint8Array) => Uint8Array): DecodedPng | null {
+/**
+ * With `size`, a PNG of another size returns null as soon as its header is read, before anything is
+ * inflated: a small file declaring a huge image is never decompressed here.
+ */
+export function decodeSimplePng(bytes: Uint8Array, inflate: (data: Uint8Array) => Uint8Array, size?: { width: number; height: number }): DecodedPng | null {
   if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 8;
@@ -36,6 +40,7 @@ export function decodeSimplePng(bytes: Uint8Array, inflate: (data: Uint8Array) =
       const colour = bytes[data + 9];
       const interlace = bytes[data + 12];
       if (depth !== 8 || interlace !== 0 || (colour !== 0 && colour !== 2)) return null;
+      if (size && (width !== size.width || height !== size.height)) return null;
       channels = colour === 0 ? 1 : 3;
     } else if (type === 'tRNS') {
       return null; // transparency: sharp flattens it

@@ -3,30 +3,9 @@ import type { RunSummary } from '../api';
 import { addNode, connect, removeElements, setParam } from '../graph/edits';
 import { buildTemplate } from '../templates';
 import { compareSettings, diffGraphs, formatValue } from './diff';
+import { runSummary } from './testSummary';
 
-const summary = (p: Partial<RunSummary>): RunSummary => ({
-  id: 'r',
-  name: 'r',
-  status: 'finished',
-  startedAt: '',
-  endedAt: null,
-  durationMs: null,
-  datasetId: 'builtin:fashion-mnist',
-  datasetName: 'Fashion-MNIST',
-  backend: 'wasm',
-  epochsDone: 5,
-  epochs: 5,
-  topology: 'undercomplete',
-  codeSize: 32,
-  totalParams: 209968,
-  loss: null,
-  val_loss: null,
-  best_val_loss: null,
-  starred: false,
-  error: null,
-  damaged: null,
-  ...p,
-});
+const summary = (p: Partial<RunSummary>): RunSummary => runSummary({ id: 'r', startedAt: '', endedAt: null, durationMs: null, epochsDone: 5, epochs: 5, totalParams: 209968, loss: null, val_loss: null, best_val_loss: null, ...p });
 
 describe('diffGraphs', () => {
   it('finds the one setting that differs between two undercomplete graphs', () => {

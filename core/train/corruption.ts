@@ -4,6 +4,12 @@
  * build each batch row with `corruptRow`, evaluation corrupts its grid with `corruptImage`, and the
  * renderer's lab corrupts single images with the same code.
  *
+ * One rule for all of them: a corruption is never clipped. GaussianNoise adds N(0, σ²) to the image
+ * and the model trains on that, values below 0 and above 1 included; an image shown to the model
+ * anywhere else (the dashboard's grid, the Lab) is corrupted the same way, and only drawing it
+ * clips (`bytePixels`). Clipped noise on a black background has a mean of about 0.4σ that the model
+ * never saw in training.
+ *
  * Images are HWC, row-major, values in [0, 1] as Float32Array (`unitPixels` and `bytePixels` convert
  * from and to 0..255 bytes).
  */
@@ -139,8 +145,9 @@ export function corruptRow(c: Corruption, shape: readonly number[], random: () =
 
 /**
  * An image corrupted by a chain of corruptions (those the model applies to its input while
- * training), each with its own stream from `seed`, clipped to [0, 1] as an image is. `hidden` marks
- * the pixels a mask hid (height × width, 1 = hidden), or is null when no corruption masks.
+ * training), each with its own stream from `seed`, exactly as the training layers apply them: not
+ * clipped. `hidden` marks the pixels a mask hid (height × width, 1 = hidden), or is null when no
+ * corruption masks.
  */
 export function corruptImage(pixels: Float32Array, image: ImageShape, corruptions: readonly Corruption[], seed: number): { pixels: Float32Array; hidden: Uint8Array | null } {
   const shape = [image.height, image.width, image.channels];
@@ -157,15 +164,10 @@ export function corruptImage(pixels: Float32Array, image: ImageShape, corruption
     }
     out = out.map((v, k) => v * (keep ? keep[k]! : 1) + (add ? add[k]! : 0));
   });
-  return { pixels: clip01(out), hidden };
+  return { pixels: out, hidden };
 }
 
-function clip01(values: Float32Array): Float32Array {
-  for (let k = 0; k < values.length; k++) values[k] = Math.min(1, Math.max(0, values[k]!));
-  return values;
-}
-
-/** The image with Gaussian noise of standard deviation `sigma` added, clipped to [0, 1]. */
+/** The image with Gaussian noise of standard deviation `sigma` added as a GaussianNoise block adds it (not clipped). */
 export function addGaussianNoise(pixels: Float32Array, sigma: number, seed: number): Float32Array {
   return corruptImage(pixels, { height: 1, width: pixels.length, channels: 1 }, [{ kind: 'gaussian', stddev: sigma }], seed).pixels;
 }

@@ -108,7 +108,7 @@ interface Loop {
   throttle: number;
   /** When the run (this session of it) started, for elapsedMs. */
   started: number;
-  /** Time spent paused in this session, left out of elapsedMs and samples per second. */
+  /** Time spent paused since then: elapsedMs leaves it out. */
   pausedMs: number;
   /** Global step, counted on across epochs. */
   step: number;
@@ -158,7 +158,9 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
     control.poll?.();
     const pauseStart = now();
     await control.waitWhilePaused();
-    pausedMs += now() - pauseStart;
+    const paused = now() - pauseStart;
+    pausedMs += paused;
+    loop.pausedMs += paused;
     if (control.isStopRequested()) return { kind: 'stopped' };
     const current = next;
     loop.step++;
@@ -183,14 +185,13 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
         step: loop.step,
         loss: windowLoss / windowBatches,
         samplesPerSec: samples / Math.max((t - epochStart - pausedMs) / 1000, 1e-3),
-        elapsedMs: t - loop.started - loop.pausedMs - pausedMs,
+        elapsedMs: t - loop.started - loop.pausedMs,
       });
       windowLoss = 0;
       windowBatches = 0;
       lastEmit = t;
     }
   }
-  loop.pausedMs += pausedMs;
   for (const key of LOSS_TERMS) terms[key] /= samples;
   return { kind: 'trained', terms, samples, trainSeconds: (now() - epochStart - pausedMs) / 1000 };
 }
@@ -259,13 +260,14 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     step: resume?.step ?? 0,
     buffers: [new Float32Array(batchSize * size), new Float32Array(batchSize * size)],
   };
+  // Training time, the paused stretches left out.
+  const elapsed = () => now() - started - loop.pausedMs;
   let lastLoss: number | null = null;
   let lastValLoss: number | null = null;
   let finishedEpochs = resume?.epoch ?? 0;
   let bestValLoss = resume?.bestValLoss ?? Infinity;
   let epochsSinceBest = resume?.epochsSinceBest ?? 0;
   let stoppedEarly = false;
-  const elapsed = () => now() - started - loop.pausedMs;
   let epoch = finishedEpochs + 1;
   try {
     for (; epoch <= epochs && !stoppedEarly; epoch++) {

@@ -35,7 +35,7 @@ describe('datasets by id', () => {
 
   it('checks an id before a run is created, naming the fault', () => {
     expect(() => checkDatasetId(BUILTIN_FASHION_MNIST)).not.toThrow();
-    expect(() => checkDatasetId(folderDatasetId('/data/x', { height: 8, width: 8, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 1 }))).not.toThrow();
+    expect(() => checkDatasetId(folderDatasetId('/data/x', { height: 8, width: 8, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 1, background: 'white' }))).not.toThrow();
     expect(() => checkDatasetId('builtin:cifar-10')).toThrow('unknown dataset "builtin:cifar-10"');
     expect(() => checkDatasetId('mnist')).toThrow('unknown dataset "mnist"');
     expect(() => checkDatasetId(`${BUILTIN_FASHION_MNIST}?train=0`)).toThrow('train must be a whole number ≥ 1');

@@ -3,8 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { FolderListing, FolderSummary } from '../../core/api';
-import { IMAGE_EXTENSIONS } from '../../core/data/folder';
-import { DatasetError, scanFolder, suggestPreprocessing } from './imageFolder';
+import { defaultPreprocessing, IMAGE_EXTENSIONS } from '../../core/data/folder';
+import { DatasetError, scanFolder } from './imageFolder';
+import { inspectImages } from './imageInspect';
 
 const MAX_LISTED_SKIPS = 1000;
 
@@ -29,21 +30,36 @@ export async function browseFolder(path: string | null): Promise<FolderListing> 
   return { path: dir, parent: parent === dir ? null : parent, folders, imageCount };
 }
 
-/** Scans a folder for the dataset dialog: classes, counts, skipped files and suggested settings. */
-export async function summarizeFolder(path: string, opts: { signal?: AbortSignal; onFound?: (found: number) => void } = {}): Promise<FolderSummary> {
+/**
+ * Scans a folder for the dataset dialog: classes, counts, the files that will be skipped (with the
+ * reason), those with transparency, and the settings suggested from every image's header.
+ */
+export async function summarizeFolder(path: string, opts: { signal?: AbortSignal; onFound?: (found: number) => void; onChecked?: (checked: number, total: number) => void } = {}): Promise<FolderSummary> {
   const root = resolve(path);
   const scan = await scanFolder(root, opts.signal, opts.onFound);
   if (scan.files.length === 0) {
     throw new DatasetError(`${root}: no image files found (looked for ${IMAGE_EXTENSIONS.join(' ')} in it and its subfolders${scan.skipped.length ? `; ${scan.skipped.length} other files skipped` : ''})`);
   }
+  const onChecked = opts.onChecked && ((checked: number) => opts.onChecked!(checked, scan.files.length));
+  const inspection = await inspectImages(scan, { ...(opts.signal && { signal: opts.signal }), ...(onChecked && { onChecked }) }).catch((err: Error) => {
+    throw opts.signal?.aborted ? new DatasetError('cancelled') : err;
+  });
+  const left = new Set(inspection.skipped.map((s) => s.path));
+  const kept = scan.files.filter((f) => !left.has(f.path));
+  const skipped = [...scan.skipped, ...inspection.skipped];
+  if (kept.length === 0) throw new DatasetError(`${root}: no image can be read (${skipped.length} files skipped; the first: ${skipped[0]!.path}: ${skipped[0]!.reason})`);
+  const counts: Record<string, number> = {};
+  for (const f of kept) counts[f.label] = (counts[f.label] ?? 0) + 1;
   return {
     path: root,
     name: basename(root) || root,
-    fileCount: scan.files.length,
-    classNames: scan.classNames,
-    counts: scan.counts,
-    skipped: scan.skipped.slice(0, MAX_LISTED_SKIPS),
-    skippedCount: scan.skipped.length,
-    suggested: await suggestPreprocessing(scan),
+    fileCount: kept.length,
+    classNames: Object.keys(counts).sort(),
+    counts,
+    skipped: skipped.slice(0, MAX_LISTED_SKIPS),
+    skippedCount: skipped.length,
+    transparent: inspection.transparent.slice(0, MAX_LISTED_SKIPS),
+    transparentCount: inspection.transparent.length,
+    suggested: defaultPreprocessing(inspection.probes),
   };
 }

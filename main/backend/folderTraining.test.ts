@@ -50,7 +50,9 @@ describe('training on an image folder', () => {
     const b = backend();
     const summary = await b.invoke('datasets:scan', { path: folder });
     expect(summary.classNames).toEqual(['bright', 'dark']);
-    expect(summary.counts).toEqual({ bright: 40, dark: 41 });
+    // The broken file is found by its header: skipped with the reason before any decoding.
+    expect(summary.counts).toEqual({ bright: 40, dark: 40 });
+    expect(summary.skipped).toEqual([{ path: join(folder, 'dark', 'broken.png'), reason: expect.stringMatching(/^cannot read: /) }]);
     expect(summary.suggested, JSON.stringify(summary.suggested)).toMatchObject({ height: 12, width: 12, channels: 1, validationSplit: 0.1 });
     const listing = await b.invoke('datasets:browse', { path: folder });
     expect(listing.folders.map((f) => f.name)).toEqual(['bright', 'dark']);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPreprocessing, stratifiedSplit, type Preprocessing } from '../../core/data/folder';
-import { decodeFolder, scanFolder, suggestPreprocessing } from './imageFolder';
+import { summarizeFolder } from './folderBrowser';
+import { decodeFolder, scanFolder } from './imageFolder';
 
 /** A solid-colour image in any format sharp writes. */
 async function image(path: string, width: number, height: number, channels: 1 | 3 | 4, format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff', value = 128) {
@@ -55,7 +56,7 @@ beforeAll(async () => {
   symlinkSync(root, join(root, 'dogs', 'loop')); // a symlink loop back to the root
 });
 
-const settings = (p: Partial<Preprocessing> = {}): Preprocessing => ({ height: 16, width: 16, channels: 1, fit: 'cover', validationSplit: 0.25, seed: 3, ...p });
+const settings = (p: Partial<Preprocessing> = {}): Preprocessing => ({ height: 16, width: 16, channels: 1, fit: 'cover', validationSplit: 0.25, seed: 3, background: 'white', ...p });
 
 describe('image folders', () => {
   it('labels files by their top subfolder, ignores hidden ones, survives a symlink loop, and lists what it skips', async () => {
@@ -193,7 +194,7 @@ describe('image folders', () => {
   it('suggests the most common size capped at 64×64, grayscale only when every image is', async () => {
     expect(defaultPreprocessing([{ width: 28, height: 28, channels: 1 }, { width: 28, height: 28, channels: 1 }, { width: 100, height: 50, channels: 1 }])).toMatchObject({ height: 28, width: 28, channels: 1 });
     expect(defaultPreprocessing([{ width: 640, height: 480, channels: 3 }])).toMatchObject({ width: 64, height: 48, channels: 3 });
-    expect((await suggestPreprocessing(await scanFolder(root))).channels).toBe(3);
+    expect((await summarizeFolder(root)).suggested.channels).toBe(3);
   });
 
   it('splits each class by the same share, repeatably for a seed', () => {

@@ -24,9 +24,27 @@ export function tile(batch: ImageBatch, columns: number): { width: number; heigh
   return { width, height, channels: c, pixels };
 }
 
-export async function writeGridPng(batch: ImageBatch, columns: number, file: string): Promise<void> {
-  const { width, height, channels, pixels } = tile(batch, columns);
-  const image = sharp(Buffer.from(pixels), { raw: { width, height, channels: channels as 1 | 3 } });
+/** Each pixel as a `scale` × `scale` block: an image enlarged and still crisp. */
+function enlarge(pixels: Uint8Array, width: number, height: number, channels: number, scale: number): Uint8Array {
+  const out = new Uint8Array(pixels.length * scale * scale);
+  const rowBytes = width * scale * channels;
+  for (let y = 0; y < height; y++) {
+    const row = out.subarray(y * scale * rowBytes, (y * scale + 1) * rowBytes);
+    for (let x = 0; x < width; x++) {
+      const pixel = pixels.subarray((y * width + x) * channels, (y * width + x + 1) * channels);
+      for (let k = 0; k < scale; k++) row.set(pixel, (x * scale + k) * channels);
+    }
+    for (let k = 1; k < scale; k++) out.copyWithin((y * scale + k) * rowBytes, y * scale * rowBytes, (y * scale + 1) * rowBytes);
+  }
+  return out;
+}
+
+/** The grid as a PNG file, each pixel drawn `scale` × `scale`. */
+export async function writeGridPng(batch: ImageBatch, columns: number, file: string, scale = 1): Promise<void> {
+  const grid = tile(batch, columns);
+  const [width, height, channels] = [grid.width * scale, grid.height * scale, grid.channels];
+  const pixels = scale > 1 ? enlarge(grid.pixels, grid.width, grid.height, channels, scale) : grid.pixels;
+  const image = sharp(Buffer.from(pixels), { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
   // Without it libvips writes one channel as RGB.
   await (channels === 1 ? image.toColourspace('b-w') : image).png().toFile(file);
 }

@@ -9,7 +9,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, TraverseRequest, TraverseResult } from '../../core/api';
+import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, SkippedFile, TraverseRequest, TraverseResult } from '../../core/api';
 import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
 import { planModel } from '../../core/compile/plan';
 import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
@@ -61,6 +61,9 @@ interface LoadedImages {
   name: string;
   size: number;
   bytes: number;
+  /** Files of an image folder left out (the first 1,000), and how many in all. */
+  skipped: SkippedFile[];
+  skippedCount: number;
 }
 
 type Entry = LoadedModel | LoadedImages;
@@ -253,7 +256,8 @@ export class ModelService {
     // Copies, so the training images (often the same buffer) can be freed; a streamed split stays on disk.
     const split = whole ? joinSplits(dataset.train, dataset.validation, size) : copySplit(dataset.validation, size);
     const files = loaded.files ? (whole ? [...loaded.files.train, ...loaded.files.validation] : loaded.files.validation) : null;
-    const images: LoadedImages = { kind: 'images', split, files, classNames: dataset.classNames, name: dataset.name, size, bytes: split.images.byteLength + split.labels.byteLength };
+    const { skipped, skippedCount } = loaded.record;
+    const images: LoadedImages = { kind: 'images', split, files, classNames: dataset.classNames, name: dataset.name, size, bytes: split.images.byteLength + split.labels.byteLength, skipped, skippedCount };
     this.cache.set(key, images, images.bytes);
     return images;
   }
@@ -485,8 +489,13 @@ export class ModelService {
     }
     const bytes = Buffer.from(images.pixels, 'base64');
     const size = m.height * m.width * m.channels;
-    if (bytes.length !== images.count * size) throw new ModelError(`the pixels hold ${bytes.length} bytes; ${images.count} images of ${m.height}×${m.width}×${m.channels} take ${images.count * size}`, 'bad-request');
-    return this.batch(m, await this.reconstruct(m, toFloats(bytes), images.count), images.count);
+    const bytesPerValue = images.encoding === 'float32' ? 4 : 1;
+    if (bytes.length !== images.count * size * bytesPerValue) {
+      throw new ModelError(`the pixels hold ${bytes.length} bytes; ${images.count} images of ${m.height}×${m.width}×${m.channels} take ${images.count * size * bytesPerValue}`, 'bad-request');
+    }
+    const x = images.encoding === 'float32' ? littleEndianFloats(bytes) : toFloats(bytes);
+    if (!x.every(Number.isFinite)) throw new ModelError('the pixels hold a value that is not a finite number', 'bad-request');
+    return this.batch(m, await this.reconstruct(m, x, images.count), images.count);
   }
 
   /**
@@ -527,6 +536,8 @@ export class ModelService {
       roc: anomalyRoc(errors, anomalyTruth({ labels, classNames: images.classNames, heldOut, newClasses })),
       highest: await this.scored(m, images, ends.highest),
       lowest: await this.scored(m, images, ends.lowest),
+      skipped: images.skipped,
+      skippedCount: images.skippedCount,
     };
   }
 
@@ -644,6 +655,12 @@ function sameImages(a: string, b: string): boolean {
 
 function toFloats(bytes: Uint8Array): Float32Array {
   return Float32Array.from(bytes, (v) => v / 255);
+}
+
+function littleEndianFloats(bytes: Buffer): Float32Array {
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
 }
 
 function rows(flat: Float32Array, d: number): number[][] {

@@ -7,15 +7,13 @@ import { extname } from 'node:path';
 import type { PreparedImage } from '../../core/api';
 import { parseDatasetId } from '../../core/data/datasetId';
 import { imageFileTooLarge } from '../../core/limits';
-import type { FitMode, Preprocessing } from '../../core/data/preprocessing';
-import { decodeImage, imageHeader } from './imageFolder';
+import { backgroundNote, colourName, decodedChannels, modelPreprocessing as preprocessingFor, type FitMode, type Preprocessing } from '../../core/data/preprocessing';
+import { decodeImage, imageHeader, ImageTooLarge } from './imageFolder';
 import { ModelError } from './modelProtocol';
 
-/** The largest image file taken: what the contract lets a dropped file's bytes be. */
-
 /**
- * How images are fitted to a model: its input size and channels, with the fit (and split) of the
- * run's image folder when it trained on one, else cover.
+ * How images are fitted to a model: its input size and channels, with the fit, split and background
+ * of the run's image folder when it trained on one, else cover and white.
  */
 export function modelPreprocessing(model: { height: number; width: number; channels: number }, datasetId: string): Preprocessing {
   let fromRun: Preprocessing | null = null;
@@ -23,26 +21,24 @@ export function modelPreprocessing(model: { height: number; width: number; chann
     const ref = parseDatasetId(datasetId);
     if (ref.kind === 'folder') fromRun = ref.preprocessing;
   } catch {
-    // An id this version cannot read: the defaults below.
+    // An id this version cannot read: the defaults.
   }
-  return { height: model.height, width: model.width, channels: model.channels === 3 ? 3 : 1, fit: fromRun?.fit ?? 'cover', validationSplit: fromRun?.validationSplit ?? 0.1, seed: fromRun?.seed ?? 42 };
+  return preprocessingFor(model, fromRun);
 }
 
-const colourName = (channels: number, alpha = false) => (channels === 1 ? (alpha ? 'grayscale with alpha' : 'grayscale') : alpha ? 'RGBA' : 'RGB');
-
-const FIT_NOTE: Record<FitMode, string> = {
-  cover: 'cropped to keep its proportions',
-  contain: 'padded with black to keep its proportions',
-  fill: 'stretched',
+const FIT_NOTE: Record<FitMode, (background: string) => string> = {
+  cover: () => 'cropped to keep its proportions',
+  contain: (background) => `padded with ${background} to keep its proportions`,
+  fill: () => 'stretched',
 };
 
 /** "resized from 640×480 RGB to 28×28 grayscale", or null when the image already was the model's input. */
 export function fitNote(from: { width: number; height: number; channels: number; alpha: boolean }, to: Preprocessing): string | null {
   const resized = from.width !== to.width || from.height !== to.height;
-  if (!resized && from.channels === to.channels && !from.alpha) return null;
-  const note = `${resized ? 'resized' : 'converted'} from ${from.width}×${from.height} ${colourName(from.channels, from.alpha)} to ${to.width}×${to.height} ${colourName(to.channels)}`;
+  if (!resized && from.channels + (from.alpha ? 1 : 0) === decodedChannels(to)) return null;
+  const note = `${resized ? 'resized' : 'converted'} from ${from.width}×${from.height} ${colourName(from.channels + (from.alpha ? 1 : 0))} to ${to.width}×${to.height} ${colourName(decodedChannels(to))}${from.alpha && to.background !== 'alpha' ? `, ${backgroundNote(to.background)}` : ''}`;
   // Another shape: the fit decides what happens to the rest.
-  return from.width * to.height !== from.height * to.width ? `${note}, ${FIT_NOTE[to.fit]}` : note;
+  return from.width * to.height !== from.height * to.width ? `${note}, ${FIT_NOTE[to.fit](to.background === 'alpha' ? 'transparency' : to.background)}` : note;
 }
 
 /** Reads an image file (a path, or a dropped file's bytes in base64 with its name) and fits it to `to`; a one-line error names the file. */
@@ -77,12 +73,13 @@ export async function prepareImage(input: { path?: string; bytes?: string; name?
     header = await imageHeader(bytes, ext);
     pixels = await decodeImage(bytes, ext, to);
   } catch (err) {
+    if (err instanceof ImageTooLarge) throw fail(`too large: ${err.message}`);
     // sharp's reason ("unsupported image format", "VipsJpeg: premature end of input file") on one line.
     const reason = String((err as Error).message).split('\n')[0]!.replace(/^Input buffer contains /, '');
     throw fail(`not an image that can be read (${reason})`);
   }
   return {
-    image: { count: 1, height: to.height, width: to.width, channels: to.channels, pixels: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength).toString('base64') },
+    image: { count: 1, height: to.height, width: to.width, channels: decodedChannels(to), pixels: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength).toString('base64') },
     note: fitNote(header, to),
   };
 }

@@ -2,6 +2,7 @@ import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, 
 import { join, resolve } from 'node:path';
 import type { MetricPoint } from '../../core/api';
 import { EPOCH_FILE } from './runs/artifacts';
+import { NOTES_FILE } from './runs/notes';
 import type { RunStore } from './runs/store';
 import { makeDirs } from './atomicFile';
 import { describeWriteError } from './diskErrors';
@@ -19,7 +20,7 @@ export function metricsCsv(metrics: MetricPoint[]): string {
 }
 
 /**
- * Copies a run into `out`: run.json, graph.json, metrics.jsonl, metrics.csv, latent/ and samples/
+ * Copies a run into `out`: run.json, graph.json, metrics.jsonl, metrics.csv, notes.json, latent/ and samples/
  * (not the checkpoints). `out` must be new or empty, and nothing is ever overwritten.
  */
 export function exportRun(store: RunStore, runId: string, out: string): { dir: string; files: string[] } {
@@ -42,7 +43,7 @@ export function exportRun(store: RunStore, runId: string, out: string): { dir: s
     copyFileSync(join(src, rel), join(dir, rel), constants.COPYFILE_EXCL);
     files.push(rel);
   };
-  for (const rel of ['run.json', 'graph.json', 'metrics.jsonl']) if (existsSync(join(src, rel))) copy(rel);
+  for (const rel of ['run.json', 'graph.json', 'metrics.jsonl', NOTES_FILE]) if (existsSync(join(src, rel))) copy(rel);
   writeFileSync(join(dir, 'metrics.csv'), metricsCsv(metrics), { flag: 'wx' });
   files.push('metrics.csv');
   for (const folder of ['latent', 'samples']) {

@@ -19,7 +19,7 @@ import { undercomplete } from '../../core/templates/undercomplete';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './datasets';
 import { newRunId } from './runs/naming';
 import { BottleneckBackend } from './service';
-import { unlikeImages, writePngFolder } from './testImages';
+import { blackPng, symbolicIcon, unlikeImages, writePngFolder } from './testImages';
 import { trainToEnd } from './trainToEnd';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'score-home-'));
@@ -27,7 +27,7 @@ const root = mkdtempSync(join(tmpdir(), 'score-runs-'));
 const files = mkdtempSync(join(tmpdir(), 'score-files-'));
 const DATA = builtinDatasetId('fashion-mnist', { train: 4096 });
 const TROUSER = 1;
-const SETTINGS: Preprocessing = { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 };
+const SETTINGS: Preprocessing = { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' };
 let backend: BottleneckBackend;
 const events: ApiEvent[] = [];
 let all: string;
@@ -176,6 +176,18 @@ describe('model:prepare-image', () => {
     const same = await backend.invoke('model:prepare-image', { runId: all, path: exact });
     expect(same.note).toBeNull();
     expect(bytesOf(same.image)).toEqual(Buffer.from(data.validation.images.subarray(0, 784)));
+  });
+
+  it('a transparent image is composited onto white, as the folders are read, and says so; one too large is refused by its header', async () => {
+    const icon = join(files, 'symbolic.png');
+    await symbolicIcon(icon, 56);
+    const prepared = await backend.invoke('model:prepare-image', { runId: all, path: icon });
+    expect(prepared.note).toBe('resized from 56×56 RGBA to 28×28 grayscale, transparent pixels composited onto white');
+    const pixels = bytesOf(prepared.image);
+    expect([pixels[0], pixels[14 * 28 + 14]]).toEqual([255, 0]); // the shape shows: black on white
+    const bomb = join(files, 'bomb.png');
+    writeFileSync(bomb, blackPng(16000, 16000));
+    expect(await errorOf(backend.invoke('model:prepare-image', { runId: all, path: bomb }))).toBe(`${bomb}: too large: 16000×16000 is 256 megapixels; images up to 200 megapixels are read`);
   });
 
   it('a text file, an empty file, a missing file or a run with no checkpoint: a clear one-line message naming it', async () => {

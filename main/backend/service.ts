@@ -36,6 +36,12 @@ export interface NativeDialogs {
   openFolder(): Promise<string | null>;
 }
 
+/** The desktop shell's file manager (Electron's shell.openPath); absent in browser mode and the CLI. */
+export interface FolderOpener {
+  /** Shows the folder in the system's file manager; rejects with the reason when it cannot. */
+  openPath(path: string): Promise<void>;
+}
+
 /** The desktop shell's menu bar, which follows the window's enabled commands; absent in browser mode and the CLI. */
 export interface NativeMenu {
   setEnabled(enabled: Record<string, boolean>): void;
@@ -49,6 +55,7 @@ export interface BackendOptions {
   settingsPath?: string;
   dialogs?: NativeDialogs;
   menu?: NativeMenu;
+  opener?: FolderOpener;
   /** The machine's memory in bytes (os.totalmem() unless a test gives another). */
   totalMemory?: () => number;
   /** The model cache's bound in bytes (default: modelCacheBytes()). */
@@ -159,6 +166,11 @@ export class BottleneckBackend implements BottleneckApi {
         return { restored };
       },
       'runs:continue': async ({ runId }) => this.continueRun(runId),
+      'runs:annotate': async ({ runId, note, tags }) => {
+        const summary = this.runs.annotate(runId, { ...(note !== undefined && { note }), ...(tags !== undefined && { tags }) });
+        this.broadcast({ type: 'runs-changed' });
+        return summary;
+      },
       'graphs:list': async () => this.graphs.list(),
       'graphs:read': async ({ path }) => this.graphs.read(path),
       'graphs:write': async ({ path, text, overwrite }) => this.graphs.write(path, text, overwrite),
@@ -171,6 +183,15 @@ export class BottleneckBackend implements BottleneckApi {
         this.settings.setBackendPreference(preference);
         return this.trainer.restart(preference);
       },
+      'workspace:open': async () => {
+        const path = workspaceDir();
+        if (!this.options.opener) return { path, opened: false };
+        makeDirs(path);
+        await this.options.opener.openPath(path);
+        return { path, opened: true };
+      },
+      'workspace:trash': async () => ({ path: this.runs.trashDir, ...this.runs.trashUsage() }),
+      'workspace:empty-trash': async () => ({ path: this.runs.trashDir, ...this.runs.emptyTrash() }),
       'app:menu-state': async ({ enabled }) => {
         this.options.menu?.setEnabled(enabled);
         return {};
@@ -228,6 +249,7 @@ export class BottleneckBackend implements BottleneckApi {
               lastSent = Date.now();
               this.broadcast({ type: 'scan-progress', path, found });
             },
+            onChecked: (checked, found) => this.broadcast({ type: 'scan-progress', path, found, checked }),
           });
         } finally {
           if (this.scanning === controller) this.scanning = null;
@@ -452,7 +474,8 @@ function classesOfId(id: string): number[] | undefined {
 }
 
 let version: string | null = null;
-function appVersion(): string {
+/** The app's version, from its package.json. */
+export function appVersion(): string {
   version ??= (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }

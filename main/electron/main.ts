@@ -85,6 +85,13 @@ app.whenReady().then(() => {
         }
       },
     },
+    opener: {
+      openPath: async (path) => {
+        // Electron reports a failure as a message, not an exception.
+        const error = await shell.openPath(path);
+        if (error) throw new Error(`cannot open ${path}: ${error}`);
+      },
+    },
     dialogs: {
       openGraph: async () => (await dialog.showOpenDialog(win, { properties: ['openFile'], filters })).filePaths[0] ?? null,
       saveGraph: async (suggestedName) => (await dialog.showSaveDialog(win, { defaultPath: `${suggestedName}.bottleneck.json`, filters })).filePath ?? null,

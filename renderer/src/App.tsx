@@ -15,6 +15,7 @@ import { RunsView } from './panels/RunsView';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Toolbar } from './panels/Toolbar';
 import { TrainingDashboard } from './panels/TrainingDashboard';
+import { WorkspaceDialog } from './panels/WorkspaceDialog';
 import type { BottleneckApi } from '../../core/api';
 import { useApi, useApp, useAppStore } from './store/context';
 import { selectDirty, type AppStore } from './store/store';
@@ -47,7 +48,7 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const state = store.getState();
-      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen) return;
+      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen || state.notesFor || state.workspaceFolder) return;
       // In a text field the keys edit the text; only Escape (stop) and the Mod shortcuts that are no text edits pass.
       if (typingInto(e.target) && !(e.key === 'Enter' && (e.ctrlKey || e.metaKey))) return;
       const cmd = commandForKey(e, state);
@@ -116,6 +117,7 @@ export function App() {
       <ExportDialog />
       <ConfirmDialog />
       <ShortcutsDialog />
+      <WorkspaceDialog />
     </div>
   );
 }

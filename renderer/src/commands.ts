@@ -58,6 +58,9 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   // A queued run can be stopped too (it leaves the queue); a run already stopping cannot.
   stop: { enabled: (s) => ['queued', 'running', 'paused'].includes(s.training.status) && s.training.runId !== null, run: (s) => void s.stopTraining() },
   shortcuts: { enabled: () => true, run: (s) => s.showShortcuts(true) },
+  'open-workspace': { enabled: () => true, run: (s) => void s.openWorkspaceFolder() },
+  // Says so when the trash is empty; a trash not read yet may hold runs.
+  'empty-trash': { enabled: (s) => s.trash === null || s.trash.runs > 0, run: (s) => void s.emptyTrash() },
 };
 
 function behaviourOf(info: CommandInfo): Behaviour {

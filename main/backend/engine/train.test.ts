@@ -1,9 +1,12 @@
 /** The training loop on the ONNX engine (CPU provider, one thread: every run repeats bit for bit). */
 import { describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../../../core/graph/types';
+import { planModel } from '../../../core/compile/plan';
 import { buildTemplate } from '../../../core/templates';
 import { chainGraph } from '../../../core/templates/undercomplete';
+import { bytePixels, corruptImage, mixSeed, unitPixels } from '../../../core/train/corruption';
 import type { StepRunner } from '../../../core/train/engine';
+import { GRID_CORRUPTION_SEED } from '../../../core/train/evaluate';
 import type { ReconstructionGrid, TrainEvent } from '../../../core/train/events';
 import { squaresDataset } from '../../../core/train/testData';
 import { trainAutoencoder, type TrainControl } from '../../../core/train/train';
@@ -75,6 +78,7 @@ describe('trainAutoencoder', () => {
     /** Max |Δ| (0..255) between the grid's reconstructions and the model's output from its corrupted and clean inputs. */
     const gaps: Promise<{ fromCorrupted: number; fromClean: number }>[] = [];
     let runner: StepRunner | null = null;
+    const corruptions = planModel(graph).inputCorruptions;
     await trainAutoencoder({
       runId: 'grid',
       graph,
@@ -87,17 +91,20 @@ describe('trainAutoencoder', () => {
         const recon = e.recon;
         // Started now, with this epoch's weights (a run reads the parameters when it is called).
         const gap = (inputs: number[][]) =>
-          runner!.evaluate(Float32Array.from(inputs.flat(), (v) => v / 255), inputs.length, 0).then(({ reconstruction }) => {
+          runner!.evaluate(Float32Array.from(inputs.flat()), inputs.length, 0).then(({ reconstruction }) => {
             const expected = recon.reconstructions.flat();
             return Math.max(...Array.from(reconstruction, (v, i) => Math.abs(Math.round(Math.min(1, Math.max(0, v)) * 255) - expected[i]!)));
           });
-        const corrupted = gap(recon.corrupted!);
-        const clean = gap(recon.originals);
+        // The model's input is the corruption as training makes it, not clipped; the grid's bytes are its picture.
+        const corruptedInputs = recon.originals.map((image, i) => Array.from(corruptImage(unitPixels(image), { height: 8, width: 8, channels: 1 }, corruptions, mixSeed(GRID_CORRUPTION_SEED, i)).pixels));
+        expect(corruptedInputs.map((image) => Array.from(bytePixels(image)))).toEqual(recon.corrupted);
+        const corrupted = gap(corruptedInputs);
+        const clean = gap(recon.originals.map((image) => Array.from(unitPixels(image))));
         gaps.push(Promise.all([corrupted, clean]).then(([fromCorrupted, fromClean]) => ({ fromCorrupted, fromClean })));
       },
     });
     expect(grids).toHaveLength(2);
-    // The output from the corrupted input (to rounding: the corrupted bytes are themselves rounded), not from the clean one.
+    // The output from the corrupted input, not from the clean one.
     // Measured on the ONNX engine: denoising 1 and 42–46, inpainting 0 and 12–16 (bytes).
     for (const g of await Promise.all(gaps)) {
       expect(g.fromCorrupted).toBeLessThanOrEqual(1);
@@ -208,6 +215,32 @@ describe('trainAutoencoder', () => {
     expect(speeds[1]! / speeds[2]!).toBeGreaterThan(0.8);
     const pausedBatches = events.filter((e) => e.type === 'batch-end' && e.epoch === 2 && e.batch > 8);
     for (const e of pausedBatches) expect(e.type === 'batch-end' && e.samplesPerSec / speeds[0]!).toBeGreaterThan(0.5);
+  });
+
+  it('leaves paused time out of the elapsed time it reports', async () => {
+    // The same run on a clock that moves 1 ms per reading, once straight through and once with a
+    // pause of one minute in the middle of epoch 2: both report the same training time.
+    const elapsedOf = async (pauseMs: number) => {
+      let clock = 0;
+      let batches = 0;
+      const control: TrainControl = {
+        isStopRequested: () => false,
+        waitWhilePaused: async () => {
+          if (++batches === 16 + 8) clock += pauseMs;
+        },
+      };
+      const graph = smallGraph();
+      graph.training.epochs = 3;
+      const events: TrainEvent[] = [];
+      await trainAutoencoder({ runId: 'pause-run', graph, dataset: squaresDataset(), engine, batchEventIntervalMs: 0, control, now: () => clock++, emit: (e) => events.push(e) });
+      return events.flatMap((e) => ('elapsedMs' in e ? [e.elapsedMs] : []));
+    };
+    const straight = await elapsedOf(0);
+    const paused = await elapsedOf(60_000);
+    expect(paused).toHaveLength(straight.length);
+    // A few clock readings more (the loop yields once after the long gap), never the minute.
+    paused.forEach((ms, i) => expect(Math.abs(ms - straight[i]!)).toBeLessThan(50));
+    expect(paused.at(-1)!).toBeLessThan(60_000);
   });
 
   it('repeats the same losses for the same seed', async () => {

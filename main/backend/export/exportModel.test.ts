@@ -2,6 +2,7 @@
  * Exporting a run's model through the contract: the files land in a new folder whole or not at all,
  * a folder with files is never written into, and a run with nothing to export says so.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,25 @@ describe('model:export', () => {
     for (const f of result.files) expect(existsSync(join(dir, f)), f).toBe(true);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('`image` [N, 28, 28, 1]');
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('the tfjs README’s Node code loads and runs the model as written (with @tensorflow/tfjs alone, no tfjs-node), and shows the browser’s ways', async () => {
+    const dir = join(out, 'tfjs-readme');
+    await backend.invoke('model:export', { runId, format: 'tfjs', path: dir });
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const node = /## In Node[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(node, readme).toBeDefined();
+    // @tensorflow/tfjs is tfjs-core, tfjs-layers and the CPU backend (and more) in one package: the same code here.
+    const tfjs = "import * as tfc from '@tensorflow/tfjs-core';\nimport * as tfl from '@tensorflow/tfjs-layers';\nimport '@tensorflow/tfjs-backend-cpu';\nconst tf = { ...tfc, ...tfl };";
+    expect(node).toContain("import * as tf from '@tensorflow/tfjs';");
+    const script = `${node!.replace("import * as tf from '@tensorflow/tfjs';", tfjs)}`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `process.chdir(${JSON.stringify(dir)});\n${script}`], { cwd: join(import.meta.dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('[ 1, 28, 28, 1 ]');
+    // file:// needs tfjs-node: said where it is shown; the browser loads over http or from chosen files.
+    expect(readme).toMatch(/`file:\/\/` URLs need `@tensorflow\/tfjs-node`/);
+    expect(readme).toContain("tf.loadLayersModel('models/autoencoder/model.json')");
+    expect(readme).toContain('tf.io.browserFiles([modelJson, weightsBin])');
   });
 
   it('writes the three ONNX models, which onnxruntime loads and runs on a batch of any size', async () => {

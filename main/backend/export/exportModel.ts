@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, s
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
 import { ExportError } from '../../../core/export/deployment';
+import { exportFolderName } from '../../../core/export/folderName';
 import { parseGraphText } from '../../../core/graph/schema';
 import type { GraphDoc } from '../../../core/graph/types';
 import { excerpt } from '../../../core/limits';
@@ -138,7 +139,7 @@ export const FORMAT_NAMES: Record<ExportFormat, string> = { onnx: 'ONNX', tfjs: 
 
 /** A folder name for an export that does not exist yet under `parent`: "<run name>-<format>", then -2, -3… */
 export function freeExportDir(parent: string, runName: string, format: ExportFormat): string {
-  const stem = `${runName.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'model'}-${format}`;
+  const stem = exportFolderName(runName, format);
   for (let i = 1; ; i++) {
     const dir = join(parent, i === 1 ? stem : `${stem}-${i}`);
     if (!existsSync(dir)) return dir;
@@ -193,9 +194,48 @@ Three tfjs Layers models, each a \`model.json\` with its \`weights.bin\`:
 
 ${LAYOUT}
 
+## In Node
+
+With \`npm install @tensorflow/tfjs\` alone (no native add-on), read the two files and hand them to
+\`tf.loadLayersModel\`; run this next to the exported folders:
+
 \`\`\`js
-const model = await tf.loadLayersModel('file://autoencoder/model.json'); // or an http(s) URL
+import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+
+async function loadFromFolder(folder) {
+  const json = JSON.parse(await readFile(\`\${folder}/model.json\`, 'utf8'));
+  const weights = await readFile(\`\${folder}/weights.bin\`);
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+  }));
+}
+
+const model = await loadFromFolder('autoencoder');
+const images = tf.zeros([1, ${image.join(', ')}]); // your images: float32 in [0, 1]
 const reconstruction = model.predict(images);
+console.log(reconstruction.shape);
+\`\`\`
+
+\`file://\` URLs need \`@tensorflow/tfjs-node\`: with it installed (and imported instead of
+\`@tensorflow/tfjs\`), \`tf.loadLayersModel('file://autoencoder/model.json')\` works too.
+
+## In the browser
+
+Serve the folders with your page (any web server) and load by URL; \`weights.bin\` is fetched from
+beside \`model.json\`:
+
+\`\`\`js
+const model = await tf.loadLayersModel('models/autoencoder/model.json');
+\`\`\`
+
+Or let the user pick both files (\`<input type="file" multiple>\`):
+
+\`\`\`js
+const [modelJson, weightsBin] = [...input.files].sort((a, b) => (a.name === 'model.json' ? -1 : 1));
+const model = await tf.loadLayersModel(tf.io.browserFiles([modelJson, weightsBin]));
 \`\`\`
 `;
 }

@@ -25,7 +25,9 @@ import type { ActivationParams, DropoutParams, GaussianNoiseParams } from '../..
 import type { ReshapeParams } from '../../../core/blocks/reshape';
 import { product } from '../../../core/blocks/types';
 import type { VariationalBottleneckParams } from '../../../core/blocks/variationalBottleneck';
-import { parseDatasetId } from '../../../core/data/datasetId';
+import { describeDatasetId, parseDatasetId } from '../../../core/data/datasetId';
+import { backgroundNote, colourName, decodedChannels, modelPreprocessing, type Preprocessing } from '../../../core/data/preprocessing';
+import { MAX_IMAGE_PIXELS } from '../../../core/limits';
 import { ExportError } from '../../../core/export/deployment';
 import type { GraphDoc, GraphNode } from '../../../core/graph/types';
 import { analyzeGraph, firstError } from '../../../core/shapes/infer';
@@ -588,6 +590,8 @@ export function pytorchProject(input: PytorchProjectInput): ExportedFile[] {
   const opt = input.optimizer?.length ? optimizerArrays(input.optimizer, model.weights) : null;
   if (opt) files.push({ path: 'optimizer.npz', data: npz(opt.arrays) });
   const builtin = ref.kind === 'builtin';
+  const [height, width, channels] = model.inputShape as [number, number, number];
+  const folderRead = modelPreprocessing({ height, width, channels }, ref.kind === 'folder' ? ref.preprocessing : null);
   const config = {
     format: 'bottleneck.pytorch-export',
     version: 1,
@@ -603,11 +607,13 @@ export function pytorchProject(input: PytorchProjectInput): ExportedFile[] {
     codeSize: model.codeSize,
     optimizerState: opt ? { file: 'optimizer.npz', iterations: opt.iterations } : null,
     builtinDataIncluded: builtin,
+    // How train.py reads a folder of images given to a run of the built-in set: at the model's input, as the app reads folders.
+    folderPreprocessing: folderRead,
   };
   files.push({ path: 'config.json', data: `${JSON.stringify(config, null, 2)}\n` });
   files.push({ path: 'train.py', data: TRAIN_PY });
   files.push({ path: 'requirements.txt', data: 'torch>=1.13\nnumpy\npillow\n' });
-  files.push({ path: 'README.md', data: readme(input, model, builtin, opt !== null) });
+  files.push({ path: 'README.md', data: readme(input, model, folderRead, opt !== null) });
   if (builtin) {
     const dir = join(assetsDir(), 'datasets', 'fashion-mnist');
     for (const file of BUILTIN_DATA_FILES) files.push({ path: `data/${file}`, data: new Uint8Array(readFileSync(join(dir, file))) });
@@ -615,12 +621,17 @@ export function pytorchProject(input: PytorchProjectInput): ExportedFile[] {
   return files;
 }
 
-function readme(input: PytorchProjectInput, model: ModelSource, builtin: boolean, withOptimizer: boolean): string {
+/** The project's README; `folderRead` is how train.py reads a folder of images given to it. */
+function readme(input: PytorchProjectInput, model: ModelSource, folderRead: Preprocessing, withOptimizer: boolean): string {
   const t = input.doc.training;
-  const data = builtin ? 'builtin' : 'PATH/TO/IMAGE/FOLDER';
+  const ref = parseDatasetId(input.datasetId);
+  const builtin = ref.kind === 'builtin';
+  const data = builtin ? 'builtin' : shellQuote(ref.path);
+  const [height, width] = model.inputShape as [number, number, number];
   return `# ${input.doc.name}: PyTorch project
 
-Exported by Bottleneck from run **${input.runName}** (\`${input.runId}\`) after epoch ${input.epoch}, trained on \`${input.datasetId}\`.
+Exported by Bottleneck from run **${input.runName}** (\`${input.runId}\`) after epoch ${input.epoch}, trained on ${describeDatasetId(input.datasetId)}
+(its id is in \`config.json\`).
 
 | file | what |
 | --- | --- |
@@ -672,7 +683,14 @@ With PyTorch 1.13 on Python 3.11 or later, torchrun fails at start (\`'NoneType'
 add \`--redirects 1 --tee 1\` before \`train.py\` (later PyTorch releases have no such trouble).
 
 \`--epochs\` counts the epochs to train from here (default: the rest of the run's ${t.epochs}, or ${t.epochs} more when it had finished).
-${builtin ? '`--data builtin` reads `data/`; a folder holding the four Fashion-MNIST `*.idx.gz` files works too.' : '`--data` is the image folder (subfolders are the classes), read as the app read it.'}
+${
+  builtin
+    ? `\`--data builtin\` reads \`data/\`; a folder holding the four Fashion-MNIST \`*.idx.gz\` files works too, and so does a folder of
+images (subfolders are the classes), read as the app reads one for this model: ${height}×${width} ${colourName(decodedChannels(folderRead))}, cover,
+${backgroundNote(folderRead.background)}, 10 % of each class held out for validation.`
+    : `\`--data\` is the image folder (subfolders are the classes; the run's own by default), read as the app read it:
+${height}×${width} ${colourName(decodedChannels(folderRead))}, ${folderRead.fit}, ${backgroundNote(folderRead.background)}.`
+} Images of more than ${MAX_IMAGE_PIXELS / 1e6} megapixels are skipped (as the app skips them), and every skipped file is listed.
 Training starts from \`weights.npz\`${withOptimizer ? ' and `optimizer.npz`' : ''} at epoch ${input.epoch} and counts on from there. The batch of
 ${t.batchSize} images is the **global** batch: each of N processes takes ${t.batchSize}/N of it. Rank 0 writes
 \`metrics.csv\` (epoch, loss, val_loss and each term: recon_loss, sparsity_loss, kl_loss, with val_ for
@@ -698,6 +716,11 @@ drift apart slowly); with several processes, BatchNorm's batch statistics and th
 activation are taken per process, and a last batch that does not split evenly is weighted by its
 rows; BatchNorm's moving variance (PyTorch updates it with the unbiased variance)${builtin ? '' : '; and image folders:\nPIL resizes (Lanczos) and converts to grayscale differently from sharp, so pixels differ slightly, and\nfiles are listed in code-point order where the app uses locale order (names differing only in case\nor accents may be ordered, and so split, differently)'}.
 `;
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would read. */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 /** train.py: the same for every graph; what differs is read from config.json and model.py. */
@@ -731,6 +754,8 @@ EVAL_BATCH = 256
 KL_EPSILON = 1e-7
 EPSILON = 1e-7
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
+IDX_FILES = ("train-images.idx.gz", "train-labels.idx.gz", "test-images.idx.gz", "test-labels.idx.gz")
+MAX_IMAGE_PIXELS = ${MAX_IMAGE_PIXELS}  # the app's limit (core/limits.ts): larger images are skipped, there and here
 
 
 # --- The app's seeded generator (mulberry32) and shuffle, so the batches are the app's. ---
@@ -824,36 +849,65 @@ def scan_folder(root):
     return files
 
 
-def decode_image(path, p):
+class TooLarge(Exception):
+    pass
+
+
+def fitted(im, size, fit, fill):
     from PIL import Image, ImageOps
 
-    with Image.open(path) as im:
+    if fit == "cover":
+        return ImageOps.fit(im, size, Image.LANCZOS)
+    if fit == "contain":
+        return ImageOps.pad(im, size, Image.LANCZOS, color=fill)
+    return im.resize(size, Image.LANCZOS)
+
+
+def decode_image(path, p):
+    """One image as the app decodes it: its first frame, transparency onto p's background, fitted, in p's colour."""
+    from PIL import Image
+
+    with Image.open(path) as im:  # reads the header only
+        width, height = im.size
+        if width * height > MAX_IMAGE_PIXELS:  # the app's limit, checked before decoding
+            raise TooLarge(f"{width}×{height} is {js_round(width * height / 1e6):,} megapixels; images up to {MAX_IMAGE_PIXELS // 1_000_000} megapixels are read")
         im.seek(0)
         im = im.convert("RGBA")
-        black = Image.new("RGBA", im.size, (0, 0, 0, 255))
-        im = Image.alpha_composite(black, im).convert("RGB")  # flattened on black, as the app does
         size = (p["width"], p["height"])
-        if p["fit"] == "cover":
-            im = ImageOps.fit(im, size, Image.LANCZOS)
-        elif p["fit"] == "contain":
-            im = ImageOps.pad(im, size, Image.LANCZOS, color=(0, 0, 0))
+        if p["background"] == "alpha":  # kept as a last channel; padding is transparent
+            im = fitted(im, size, p["fit"], (0, 0, 0, 0))
+            colour = np.asarray(im.convert("L" if p["channels"] == 1 else "RGB"), dtype=np.uint8)
+            array = np.dstack([colour.reshape(p["height"], p["width"], -1), np.asarray(im.getchannel("A"), dtype=np.uint8)])
         else:
-            im = im.resize(size, Image.LANCZOS)
-        if p["channels"] == 1:
-            im = im.convert("L")
-        array = np.asarray(im, dtype=np.uint8)
-    return array.reshape(p["height"], p["width"], p["channels"])
+            fill = (255, 255, 255) if p["background"] == "white" else (0, 0, 0)
+            im = Image.alpha_composite(Image.new("RGBA", im.size, fill + (255,)), im).convert("RGB")
+            im = fitted(im, size, p["fit"], fill)
+            array = np.asarray(im.convert("L") if p["channels"] == 1 else im, dtype=np.uint8)
+    return array.reshape(p["height"], p["width"], -1)
 
 
 def load_folder(root, ref):
+    """Every image under root as the app reads it; files it would skip are skipped, and listed."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None  # MAX_IMAGE_PIXELS above is the limit, as in the app
     p = ref["preprocessing"]
-    images, labels = [], []
+    if not os.path.isdir(root):
+        raise SystemExit(f"--data {root}: no such folder")
+    images, labels, skipped = [], [], 0
     for path, label in scan_folder(root):
         try:
             images.append(decode_image(path, p))
             labels.append(label)
+        except TooLarge as err:
+            skipped += 1
+            print(f"skipped {path}: too large: {err}", file=sys.stderr)
         except Exception as err:  # skipped, as the app skips files it cannot decode
-            print(f"skipped {path}: {err}", file=sys.stderr)
+            skipped += 1
+            print(f"skipped {path}: cannot decode: {err}", file=sys.stderr)
+    if not images:
+        raise SystemExit(f"--data {root}: no image could be read (looked for {' '.join(IMAGE_EXTENSIONS)}; {skipped} files skipped)")
+    print(f"read {len(images)} images from {root}{f', {skipped} skipped' if skipped else ''}", file=sys.stderr)
     names = sorted(set(labels))
     index = {name: i for i, name in enumerate(names)}
     y = np.array([index[label] for label in labels], dtype=np.uint8)
@@ -868,10 +922,15 @@ def load_folder(root, ref):
 
 def load_data(arg, config):
     ref = config["dataset"]
-    if ref["kind"] == "builtin":
-        folder = os.path.join(HERE, "data") if arg in (None, "builtin") else arg
+    if ref["kind"] != "builtin":
+        return load_folder(ref["path"] if arg in (None, "builtin") else arg, ref)
+    folder = os.path.join(HERE, "data") if arg in (None, "builtin") else arg
+    if all(os.path.exists(os.path.join(folder, name)) for name in IDX_FILES):
         return load_builtin(folder, ref)
-    return load_folder(ref["path"] if arg in (None, "builtin") else arg, ref)
+    if not os.path.isdir(folder):
+        raise SystemExit(f"--data {arg}: no such folder (give builtin, a folder with {', '.join(IDX_FILES)}, or a folder of images)")
+    # A folder of images for a run trained on the built-in set: read at the model's input, as the app reads folders.
+    return load_folder(folder, {"preprocessing": config["folderPreprocessing"]})
 
 
 # --- The app's loss terms (core/train/losses.ts). ---

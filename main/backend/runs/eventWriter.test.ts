@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildTemplate } from '../../../core/templates';
 import { undercomplete } from '../../../core/templates/undercomplete';
 import { folderDatasetId } from '../../../core/data/datasetId';
@@ -38,7 +38,7 @@ describe('recording trainer events', () => {
   it('records topology, code size, parameters and the dataset name at creation; starred starts false', () => {
     const s = tempStore();
     const id = newRunId();
-    s.create(id, buildTemplate('convolutional', { height: 12, width: 12, channels: 3 }), folderDatasetId('/data/my pets', { height: 12, width: 12, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 1 }));
+    s.create(id, buildTemplate('convolutional', { height: 12, width: 12, channels: 3 }), folderDatasetId('/data/my pets', { height: 12, width: 12, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 1, background: 'white' }));
     const run = JSON.parse(readFileSync(join(s.dir(id), 'run.json'), 'utf8'));
     expect(run).toMatchObject({ version: RUN_VERSION, topology: 'convolutional', codeSize: 32, starred: false, dataset: { name: 'my pets' } });
     expect(run.totalParams).toBeGreaterThan(1000);
@@ -64,5 +64,35 @@ describe('recording trainer events', () => {
     const { s, id } = storeWithRun('builtin:fashion-mnist?train=40&validation=16');
     s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads: 2, epochs: 5, stepsPerEpoch: 1, trainCount: 40, validationCount: 16, classNames: ['a'], totalParams: 10, codeSize: 2, effectiveBatchSize: 40, note: 'batch size 128 is larger than the 40 training images: using 40' });
     expect(s.read(id).config).toMatchObject({ batchSize: 128, effectiveBatchSize: 40 });
+  });
+});
+
+describe('the time a run trained', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('leaves paused time out of its duration: while paused, once resumed, once ended, and when continued', () => {
+    // An hour ago by the faked clock: run.json's own modification time (the last write) stays real.
+    const t0 = Date.now() - 3_600_000;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(t0);
+    const { s, id } = storeWithRun();
+    s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads: 1, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 });
+    vi.setSystemTime(t0 + 10_000);
+    s.record({ type: 'run-paused', runId: id, epoch: 1 });
+    // Paused for a minute (and, by the files, for the hour since): the duration stands still.
+    vi.setSystemTime(t0 + 70_000);
+    expect(s.summary(id)).toMatchObject({ status: 'paused', durationMs: 10_000 });
+    s.record({ type: 'run-resumed', runId: id, epoch: 1 });
+    vi.setSystemTime(t0 + 85_000);
+    s.record({ type: 'run-paused', runId: id, epoch: 2 });
+    vi.setSystemTime(t0 + 95_000);
+    // Stopped while paused: that pause is left out too.
+    s.record({ type: 'run-stopped', runId: id, epochs: 1, loss: 0.3, val_loss: 0.3, elapsedMs: 25_000 });
+    expect(s.summary(id)).toMatchObject({ status: 'stopped', durationMs: 25_000 });
+    expect(s.detail(id).summary.durationMs).toBe(25_000);
+    // Continued: the earlier session counts with its pauses left out, and the new one starts unpaused.
+    s.reopen(id);
+    expect(s.read(id)).toMatchObject({ priorMs: 25_000, pausedMs: 0 });
+    expect(s.read(id).pausedAt).toBeUndefined();
   });
 });

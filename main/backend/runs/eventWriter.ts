@@ -44,10 +44,10 @@ export class RunEventWriter {
         break;
       }
       case 'run-paused':
-        this.runs.update(id, { status: 'paused' });
+        this.runs.update(id, { status: 'paused', pausedAt: new Date().toISOString() });
         break;
       case 'run-resumed':
-        this.runs.update(id, { status: 'running' });
+        this.runs.update(id, { status: 'running', ...this.pauseEnded(id) });
         break;
       case 'batch-end':
         push({ epoch: event.epoch, step: event.step, key: 'loss', value: event.loss });
@@ -66,17 +66,25 @@ export class RunEventWriter {
       }
       case 'run-finished':
         this.flush(id);
-        this.runs.update(id, { status: 'finished', endedAt: new Date().toISOString(), loss: event.loss, val_loss: event.val_loss, best_val_loss: event.best_val_loss, stoppedEarly: event.stoppedEarly });
+        this.runs.update(id, { ...this.pauseEnded(id), status: 'finished', endedAt: new Date().toISOString(), loss: event.loss, val_loss: event.val_loss, best_val_loss: event.best_val_loss, stoppedEarly: event.stoppedEarly });
         break;
       case 'run-stopped':
         this.flush(id);
-        this.runs.update(id, { status: 'stopped', endedAt: new Date().toISOString() });
+        this.runs.update(id, { ...this.pauseEnded(id), status: 'stopped', endedAt: new Date().toISOString() });
         break;
       case 'run-failed':
         this.flush(id);
-        this.runs.update(id, { status: 'failed', endedAt: new Date().toISOString(), error: event.message });
+        this.runs.update(id, { ...this.pauseEnded(id), status: 'failed', endedAt: new Date().toISOString(), error: event.message });
         break;
     }
+  }
+
+  /** A pause that ends now (resumed, or stopped while paused): its length joins the time paused. */
+  private pauseEnded(runId: string): Partial<RunFile> {
+    const { pausedAt, pausedMs = 0 } = this.runs.read(runId);
+    if (!pausedAt) return {};
+    const since = Date.parse(pausedAt);
+    return { pausedMs: pausedMs + (Number.isFinite(since) ? Math.max(0, Date.now() - since) : 0), pausedAt: undefined };
   }
 
   private flush(runId: string): void {

@@ -43,6 +43,9 @@ const runFileSchema = z.object({
   /** A continued run: the time its earlier sessions trained, and when the current one started (gaps between sessions are not counted). */
   priorMs: z.number().nonnegative().optional(),
   resumedAt: z.string().optional(),
+  /** Time the current session spent paused (left out of its duration), and when a pause still going began. */
+  pausedMs: z.number().nonnegative().optional(),
+  pausedAt: z.string().optional(),
   /** The process that last queued or trained the run: a run another live process owns is not interrupted. */
   owner: z.object({ pid: z.number().int(), host: z.string() }).nullable().default(null),
 });

@@ -8,6 +8,7 @@ import { epochsIn, METRICS_FILE, readMetrics } from './artifacts';
 import { readRunFile, RunReadError, type RunFile } from './format';
 import { backendLabel } from '../../../core/format';
 import { datasetNameOf, describeGraph, isRunId, startOfId } from './naming';
+import { readNotes } from './notes';
 
 /**
  * When a run last wrote anything: the newer of run.json and metrics.jsonl (an epoch's end writes
@@ -27,18 +28,22 @@ export function lastWriteMs(dir: string): number {
 
 /**
  * How long a run has trained: its current session (from its start, or from when it was continued,
- * to its end, or to its last write while it has none) plus its earlier sessions. Null when unknown.
- * `lastWrite` is only asked for a run without an end.
+ * to its end, or to its last write while it has none), less the time it was paused, plus its
+ * earlier sessions. Null when unknown. `lastWrite` is only asked for a run without an end.
  */
-export function durationOf(run: Pick<RunFile, 'startedAt' | 'endedAt' | 'priorMs' | 'resumedAt'>, lastWrite: () => number): number | null {
+export function durationOf(run: Pick<RunFile, 'startedAt' | 'endedAt' | 'priorMs' | 'resumedAt' | 'pausedMs' | 'pausedAt'>, lastWrite: () => number): number | null {
   const start = Date.parse(run.resumedAt ?? run.startedAt);
   const end = run.endedAt ? Date.parse(run.endedAt) : lastWrite();
   if (!Number.isFinite(start) || !Number.isFinite(end) || end <= 0) return null;
-  return (run.priorMs ?? 0) + Math.max(0, Math.round(end - start));
+  // The pauses that ended, and one still going (a run paused now, or interrupted while paused).
+  const pausedSince = run.pausedAt ? Date.parse(run.pausedAt) : NaN;
+  const paused = (run.pausedMs ?? 0) + (Number.isFinite(pausedSince) ? Math.max(0, end - pausedSince) : 0);
+  return (run.priorMs ?? 0) + Math.max(0, Math.round(end - start - paused));
 }
 
-/** A run's list entry from its run.json; `dir` is its folder (for the last write of a run still going). */
+/** A run's list entry from its run.json and notes.json; `dir` is its folder (for those notes, and the last write of a run still going). */
 export function toSummary(run: RunFile, dir: string): RunSummary {
+  const { note, tags, problem } = readNotes(dir);
   return {
     id: run.id,
     name: run.name,
@@ -60,6 +65,9 @@ export function toSummary(run: RunFile, dir: string): RunSummary {
     starred: run.starred,
     error: run.error,
     damaged: null,
+    note,
+    tags,
+    notesProblem: problem,
   };
 }
 
@@ -85,6 +93,9 @@ function damagedSummary(id: string, reason: string): RunSummary {
     starred: false,
     error: `damaged run folder: ${reason}`,
     damaged: reason,
+    note: '',
+    tags: [],
+    notesProblem: null,
   };
 }
 

@@ -35,7 +35,7 @@ describe('Run ids and names', () => {
   it('names a dataset from its id before it loads', () => {
     expect(datasetNameOf('builtin:fashion-mnist')).toBe('Fashion-MNIST');
     expect(datasetNameOf('builtin:fashion-mnist?train=40&validation=16')).toBe('Fashion-MNIST (train=40, validation=16)');
-    expect(datasetNameOf(folderDatasetId('/data/my pets', { height: 8, width: 8, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 1 }))).toBe('my pets');
+    expect(datasetNameOf(folderDatasetId('/data/my pets', { height: 8, width: 8, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 1, background: 'white' }))).toBe('my pets');
     expect(datasetNameOf('something else')).toBe('something else');
     expect(datasetNameOf('builtin:fashion-mnist?train=40&classes=0,2')).toBe('Fashion-MNIST (train=40), classes 0,2');
   });

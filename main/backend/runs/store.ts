@@ -19,7 +19,8 @@ import { ACTIVE_STATUSES, readRunFile, RUN_FORMAT, RUN_VERSION, writeRunFile, ty
 import { markInterrupted } from './interrupted';
 import { durationOf, lastWriteMs, listRuns, runDetail, summarizeRun, toSummary } from './listing';
 import { datasetNameOf, describeGraph, isRunId, uniqueRunName } from './naming';
-import { inTrash, moveToTrash, restoreFromTrash, TRASH } from './trash';
+import { readNotes, writeNotes } from './notes';
+import { emptyTrash, inTrash, moveToTrash, restoreFromTrash, TRASH, trashUsage } from './trash';
 
 export class RunStore {
   private readonly writer = new RunEventWriter(this);
@@ -134,7 +135,7 @@ export class RunStore {
   reopen(runId: string): void {
     const run = this.read(runId);
     const trained = durationOf(run, () => lastWriteMs(this.dir(runId))) ?? run.priorMs ?? 0;
-    this.update(runId, { status: 'queued', endedAt: null, error: null, priorMs: trained, resumedAt: new Date().toISOString() });
+    this.update(runId, { status: 'queued', endedAt: null, error: null, priorMs: trained, resumedAt: new Date().toISOString(), pausedMs: 0, pausedAt: undefined });
   }
 
   metrics(runId: string): MetricPoint[] {
@@ -168,6 +169,18 @@ export class RunStore {
   }
 
   /**
+   * Replaces a run's note and/or tags (what the patch leaves out stays). A notes.json that cannot
+   * be read is replaced: its reason was shown with the run, and the user wrote what it now holds.
+   */
+  annotate(runId: string, patch: { note?: string; tags?: string[] }): RunSummary {
+    const run = this.read(runId);
+    const dir = this.dir(runId);
+    const before = readNotes(dir);
+    writeNotes(dir, { note: patch.note ?? before.note, tags: patch.tags ?? before.tags });
+    return toSummary(run, dir);
+  }
+
+  /**
    * Moves runs into runs/.trash (restore brings them back). All are checked before any moves:
    * a run that is queued, running or paused (`isActive`, or its run.json says so) is refused.
    */
@@ -187,5 +200,15 @@ export class RunStore {
   /** Brings runs back from the trash (the most recently deleted copy of each). */
   restore(runIds: string[]): string[] {
     return restoreFromTrash(this.trashDir, [...new Set(runIds)], (id) => this.dir(id));
+  }
+
+  /** How many deleted runs wait in the trash and the bytes they take. */
+  trashUsage(): { runs: number; bytes: number } {
+    return trashUsage(this.trashDir);
+  }
+
+  /** Deletes the trash's runs for good (they can no longer be restored); says what was removed. */
+  emptyTrash(): { runs: number; bytes: number } {
+    return emptyTrash(this.trashDir);
   }
 }

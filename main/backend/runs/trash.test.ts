@@ -43,3 +43,28 @@ describe('the trash', () => {
     expect(() => s.restore([b])).toThrow(`run ${b} is not in the trash`);
   });
 });
+
+describe('emptying the trash', () => {
+  it('says how many runs and bytes it holds, then deletes them for good', () => {
+    const s = tempStore();
+    expect(s.trashUsage()).toEqual({ runs: 0, bytes: 0 });
+    const ids = [newRunId(new Date('2026-03-01T00:00:00Z')), newRunId(new Date('2026-03-02T00:00:00Z'))];
+    for (const id of ids) {
+      s.create(id, undercomplete(), 'x');
+      s.update(id, { status: 'finished' });
+      writeFileSync(join(s.dir(id), 'checkpoints', 'weights.bin'), Buffer.alloc(100_000));
+    }
+    const kept = newRunId(new Date('2026-03-03T00:00:00Z'));
+    s.create(kept, undercomplete(), 'x');
+    s.delete(ids);
+    const usage = s.trashUsage();
+    expect(usage.runs).toBe(2);
+    expect(usage.bytes).toBeGreaterThan(200_000);
+    expect(usage.bytes).toBeLessThan(300_000);
+    expect(s.emptyTrash()).toEqual(usage);
+    expect(s.trashUsage()).toEqual({ runs: 0, bytes: 0 });
+    expect(() => s.restore([ids[0]!])).toThrow(`run ${ids[0]} is not in the trash`);
+    // Only the trash: the runs still listed are untouched.
+    expect(s.list().map((r) => r.id)).toEqual([kept]);
+  });
+});

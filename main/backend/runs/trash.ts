@@ -1,5 +1,5 @@
 /** Deleted runs wait in runs/.trash/<id> (or <id>~2, <id>~3, … when deleted again) until restored. */
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const TRASH = '.trash';
@@ -51,4 +51,25 @@ export function restoreFromTrash(trashDir: string, ids: string[], dirOf: (id: st
   }
   for (const [id, name] of found) renameSync(join(trashDir, name), dirOf(id));
   return ids;
+}
+
+/** The bytes under a path: files' sizes, folders walked, links counted as themselves (never followed). */
+function sizeOf(path: string): number {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
+/** Deleted runs waiting in the trash (one per folder: a run deleted twice counts twice) and the bytes they take. */
+export function trashUsage(trashDir: string): { runs: number; bytes: number } {
+  const names = existsSync(trashDir) ? readdirSync(trashDir) : [];
+  return { runs: names.length, bytes: names.reduce((sum, name) => sum + sizeOf(join(trashDir, name)), 0) };
+}
+
+/** Deletes everything in the trash for good; says what it removed. The trash folder itself stays. */
+export function emptyTrash(trashDir: string): { runs: number; bytes: number } {
+  const usage = trashUsage(trashDir);
+  for (const name of existsSync(trashDir) ? readdirSync(trashDir) : []) rmSync(join(trashDir, name), { recursive: true, force: true });
+  return usage;
 }

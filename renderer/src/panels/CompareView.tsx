@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LatentProjection, ReconstructionGrid, RunDetail } from '../../../core/api';
 import { compareSettings, diffGraphs } from '../../../core/runs/diff';
+import { elementPng, EXPORT_SKIP } from '../plots/elementPng';
 import { download } from '../plots/images';
 import { LatentScatter } from '../plots/LatentScatter';
 import { paint } from '../plots/ReconGrid';
@@ -144,11 +145,22 @@ function ReconCompare({ details, grids }: { details: RunDetail[]; grids: ({ epoc
   );
 }
 
-function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolean }) {
-  const settings = compareSettings(details);
-  const blocks = diffGraphs(details.map((d) => d.graph));
-  const shownSettings = settings.filter((r) => showAll || r.differs);
-  const shownBlocks = blocks.filter((b) => showAll || b.status !== 'same');
+/** What the table of differences shows: the settings and blocks that differ (or all of them), and how many lines that takes. */
+function diffShown(details: RunDetail[], showAll: boolean) {
+  const settings = compareSettings(details).filter((r) => showAll || r.differs);
+  const blocks = diffGraphs(details.map((d) => d.graph)).filter((b) => showAll || b.status !== 'same');
+  const noteLines = Math.max(0, ...details.map((d) => (d.summary.note.trim() ? d.summary.note.trim().split('\n').length : 0)));
+  const tags = details.some((d) => d.summary.tags.length > 0) ? 1 : 0;
+  const blockLines = blocks.reduce((n, b) => n + Math.max(1, b.changes.length), 0);
+  // The heading, the notes, the settings (or "Same settings"), the section row, the blocks (or "Same blocks").
+  const lines = 1 + tags + noteLines + Math.max(1, settings.length) + 1 + Math.max(1, blockLines);
+  return { settings, blocks, lines };
+}
+
+/** A short table of differences fits beside the charts (no taller than they are); a longer one goes under them. */
+const LINES_BESIDE_CHARTS = 11;
+
+function DiffTable({ details, shown: { settings: shownSettings, blocks: shownBlocks } }: { details: RunDetail[]; shown: ReturnType<typeof diffShown> }) {
   return (
     <table className="compare__diff" data-testid="compare-diff">
       <thead>
@@ -162,6 +174,26 @@ function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolea
         </tr>
       </thead>
       <tbody>
+        {details.some((d) => d.summary.tags.length > 0) && (
+          <tr data-testid="diff-row-tags" className="compare__diff-notes">
+            <th>Tags</th>
+            {details.map((d) => (
+              <td key={d.summary.id}>
+                {d.summary.tags.length ? d.summary.tags.map((tag) => <span key={tag} className="tag tag--static">{tag}</span>) : <span className="muted">none</span>}
+              </td>
+            ))}
+          </tr>
+        )}
+        {details.some((d) => d.summary.note.trim()) && (
+          <tr data-testid="diff-row-note" className="compare__diff-notes">
+            <th>Note</th>
+            {details.map((d) => (
+              <td key={d.summary.id} className="compare__note">
+                {d.summary.note.trim() || <span className="muted">none</span>}
+              </td>
+            ))}
+          </tr>
+        )}
         {shownSettings.map((r) => (
           <tr key={r.key} data-testid={`diff-row-${r.key}`} data-differs={r.differs} className={r.differs ? 'diff--differs' : undefined}>
             <th>{r.label}</th>
@@ -182,7 +214,7 @@ function DiffTable({ details, showAll }: { details: RunDetail[]; showAll: boolea
         </tr>
         {shownBlocks.flatMap((b) =>
           (b.changes.length ? b.changes : [{ param: '', label: '', values: b.present.map((p) => (p ? 'same' : null)) }]).map((c, k) => (
-            <tr key={`${b.id}:${c.param}`} data-testid={k === 0 ? `diff-block-${b.id}` : undefined} className={b.status !== 'same' ? 'diff--differs' : undefined}>
+            <tr key={`${b.id}:${c.param}`} data-testid={k === 0 ? `diff-block-${b.id}` : undefined} className={`${k === 0 ? 'compare__diff-block' : ''}${b.status !== 'same' ? ' diff--differs' : ''}`}>
               <th>{k === 0 ? b.label : ''}{c.label && <span className="muted"> {c.label}</span>}</th>
               {c.values.map((v, i) => (
                 <td key={i}>{v ?? <span className="muted">absent</span>}</td>
@@ -210,47 +242,10 @@ export function metricsCsv(details: RunDetail[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The comparison as one PNG: its charts, scatters and images where they are on screen, with the headings. */
-function exportPng(root: HTMLElement, details: RunDetail[]) {
-  const box = root.getBoundingClientRect();
-  const scale = 2;
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.ceil(root.scrollWidth * scale);
-  canvas.height = Math.ceil(root.scrollHeight * scale);
-  const ctx = canvas.getContext('2d')!;
-  ctx.scale(scale, scale);
-  ctx.fillStyle = '#161b22';
-  ctx.fillRect(0, 0, root.scrollWidth, root.scrollHeight);
-  const at = (el: Element) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left - box.left + root.scrollLeft, y: r.top - box.top + root.scrollTop, w: r.width, h: r.height };
-  };
-  ctx.imageSmoothingEnabled = false;
-  for (const c of root.querySelectorAll('canvas')) {
-    const p = at(c);
-    if (p.w > 0 && p.h > 0) ctx.drawImage(c, p.x, p.y, p.w, p.h);
-  }
-  for (const swatch of root.querySelectorAll('.swatch')) {
-    const p = at(swatch);
-    ctx.fillStyle = getComputedStyle(swatch).backgroundColor;
-    ctx.fillRect(p.x, p.y, p.w, p.h);
-  }
-  // Text where it is on screen: headings, run names, table cells and errors (not the controls).
-  for (const el of root.querySelectorAll('h2, h3, .compare__chip, th, td, .compare__err')) {
-    if (el.querySelector('canvas, input, select')) {
-      if (!el.matches('h3')) continue;
-    }
-    const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || (n as Element).matches?.('span:not(.swatch), b')).map((n) => n.textContent).join('').trim();
-    if (!text) continue;
-    const p = at(el);
-    const style = getComputedStyle(el);
-    ctx.fillStyle = style.color;
-    ctx.font = `${style.fontWeight} ${style.fontSize} sans-serif`;
-    const center = style.textAlign === 'center';
-    ctx.textAlign = center ? 'center' : 'left';
-    ctx.fillText(text, center ? p.x + p.w / 2 : p.x + (el.querySelector('.swatch') ? 16 : 2), p.y + Math.min(p.h, 18) / 2 + 4, Math.max(10, p.w - 4));
-  }
-  canvas.toBlob((blob) => blob && download(`bottleneck-compare-${details.map((d) => d.summary.id.slice(-4)).join('-')}.png`, blob), 'image/png');
+/** The comparison as one PNG, as it is on screen (without its buttons), at twice its size. */
+async function exportPng(root: HTMLElement, details: RunDetail[]): Promise<void> {
+  const png = await elementPng(root, { scale: 2 });
+  download(`bottleneck-compare-${details.map((d) => d.summary.id.slice(-4)).join('-')}.png`, png);
 }
 
 export function CompareView() {
@@ -266,6 +261,7 @@ export function CompareView() {
   const latents = useEpochData<LatentProjection>(details, epoch, (d) => d.latentEpochs, 'runs:latent');
   const grids = useEpochData<ReconstructionGrid>(details, epoch, (d) => d.sampleEpochs, 'runs:samples');
   const root = useRef<HTMLDivElement>(null);
+  const [exporting, setExporting] = useState<string | null>(null);
 
   if (compared.length < 2) {
     return (
@@ -281,6 +277,9 @@ export function CompareView() {
       </section>
     );
   }
+  const differences = diffShown(details, showAll);
+  // Beside the charts (where the window is wide enough: styles.css) when it is short and has few columns.
+  const beside = differences.lines <= LINES_BESIDE_CHARTS && details.length <= 3;
   const available = METRICS.filter((m) => details.some((d) => d.metrics.some((p) => p.key === m.train)));
   const chosen = METRICS.find((m) => m.name === metric) ?? METRICS[0];
   return (
@@ -295,8 +294,22 @@ export function CompareView() {
             </span>
           ))}
         </div>
-        <div className="compare__tools">
-          <button type="button" className="btn btn--ghost btn--small" data-testid="compare-export-png" onClick={() => root.current && exportPng(root.current, details)}>
+        <div className="compare__tools" {...{ [EXPORT_SKIP]: '' }}>
+          {exporting && <span className="muted small" role="status">{exporting}</span>}
+          <button
+            type="button"
+            className="btn btn--ghost btn--small"
+            data-testid="compare-export-png"
+            disabled={exporting === 'Drawing the PNG…'}
+            onClick={() => {
+              if (!root.current) return;
+              setExporting('Drawing the PNG…');
+              exportPng(root.current, details).then(
+                () => setExporting(null),
+                (err: Error) => setExporting(`Could not export the PNG: ${err.message}`),
+              );
+            }}
+          >
             Export PNG
           </button>
           <button type="button" className="btn btn--ghost btn--small" data-testid="compare-export-csv" onClick={() => download('bottleneck-metrics.csv', new Blob([metricsCsv(details)], { type: 'text/csv' }))}>
@@ -304,8 +317,8 @@ export function CompareView() {
           </button>
         </div>
       </header>
-      <div className="compare__body">
-        <div className="compare__main">
+      <div className={`compare__top${beside ? ' compare__top--beside' : ''}`} data-testid="compare-top" data-beside={beside}>
+        <div className="compare__curves">
           <div className="compare__controls">
             <label>
               Metric{' '}
@@ -325,22 +338,22 @@ export function CompareView() {
               </select>
             </label>
           </div>
-          <div className="compare__charts">
+          <div className="compare__charts" data-testid="compare-charts">
             <CurveChart details={details} metricKey={() => chosen.train} title={`Training · ${chosen.label}`} x={x} testId="compare-chart-train" />
             {chosen.val && <CurveChart details={details} metricKey={() => chosen.val} title={`Validation · ${chosen.label}`} x={x} testId="compare-chart-val" />}
           </div>
         </div>
-        <div className="compare__side">
-          <h3 className="compare__subtitle">
+        <div className="compare__differs">
+          <h3 className="compare__subtitle" data-testid="compare-diff-title">
             What differs
             <label className="runs__check">
               <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
             </label>
           </h3>
-          <DiffTable details={details} showAll={showAll} />
+          <DiffTable details={details} shown={differences} />
         </div>
       </div>
-      <h3 className="compare__subtitle">
+      <h3 className="compare__subtitle" data-testid="compare-latent-title">
         Latent space at epoch{' '}
         <input type="range" min={1} max={maxEpoch} value={epoch} data-testid="compare-epoch" aria-label="Epoch" onChange={(e) => setEpochChoice(Number(e.target.value))} /> <b data-testid="compare-epoch-value">{epoch}</b>
       </h3>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { EXPORT_FORMATS, type CheckpointChoice, type ExportFormat } from '../../../core/api';
 import { useApi, useApp, useAppStore } from '../store/context';
 import { Modal } from './Dialogs';
+import { FolderBrowser } from './FolderBrowser';
+import { childPath, exportFolderName } from '../../../core/export/folderName';
 
 const FORMATS: Record<ExportFormat, { label: string; what: string }> = {
   onnx: { label: 'ONNX', what: 'autoencoder.onnx, encoder.onnx and decoder.onnx (opset 17): for onnxruntime, TensorRT, OpenVINO and most serving tools.' },
@@ -18,11 +20,13 @@ export function ExportDialog() {
   const [format, setFormat] = useState<ExportFormat>('onnx');
   const [checkpoint, setCheckpoint] = useState<CheckpointChoice>('best');
   const [path, setPath] = useState('');
+  const [browsing, setBrowsing] = useState(false);
   // Another run starts from the defaults: its folder is not the last run's.
   useEffect(() => {
     setFormat('onnx');
     setCheckpoint('best');
     setPath('');
+    setBrowsing(false);
   }, [exporting.runId]);
   if (!exporting.runId) return null;
   const close = () => store.getState().openExport(null);
@@ -60,12 +64,27 @@ export function ExportDialog() {
           data-testid="export-path"
           onChange={(e) => setPath(e.target.value)}
         />
-        {desktop && (
+        {desktop ? (
           <button type="button" className="btn" onClick={() => void api.invoke('dialog:open-folder', {}).then((r) => r.path && setPath(r.path))}>
             Choose…
           </button>
+        ) : (
+          <button type="button" className="btn" data-testid="export-browse" aria-expanded={browsing} onClick={() => setBrowsing(!browsing)}>
+            Browse…
+          </button>
         )}
       </div>
+      {browsing && (
+        <FolderBrowser
+          start={path.trim() || null}
+          chooseLabel="New folder here"
+          onChoose={(folder) => {
+            // The export needs a new or empty folder: a new one inside the folder chosen, named after the run.
+            setPath(childPath(folder, exportFolderName(exporting.runName, format)));
+            setBrowsing(false);
+          }}
+        />
+      )}
       {exporting.error && (
         <p className="field-error" role="alert" data-testid="export-error">
           {exporting.error}

@@ -2,8 +2,12 @@ import { formatDuration } from '../../../core/format';
 import { useMemo, useState } from 'react';
 import type { RunStatus, RunSummary } from '../../../core/api';
 import { formatValue } from '../../../core/runs/diff';
+import { matchesRunFilter, tagFilter } from '../../../core/runs/notes';
 import { MAX_COMPARED } from '../store/runsSlice';
 import { useApp, useAppStore } from '../store/context';
+import { describeTrash } from '../store/workspaceSlice';
+import { command } from '../commands';
+import { Menu, type MenuEntry } from './Menu';
 import { runColor } from './runColors';
 
 type SortKey = 'name' | 'status' | 'startedAt' | 'durationMs' | 'topology' | 'codeSize' | 'totalParams' | 'datasetName' | 'backend' | 'val_loss' | 'best_val_loss';
@@ -24,10 +28,13 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
 
 const STATUSES: (RunStatus | 'all' | 'damaged')[] = ['all', 'finished', 'stopped', 'interrupted', 'failed', 'running', 'paused', 'queued', 'damaged'];
 
-function formatStart(iso: string): string {
+/** "3 Dec 15:22" this year, "3 Dec 2025" before: short enough for the narrowest window (the cell's title has the full time). */
+function formatStart(iso: string, now = new Date()): string {
   if (!iso) return '–';
   const d = new Date(iso);
-  return `${d.toLocaleDateString('en-CA')} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+  if (Number.isNaN(d.getTime())) return '–';
+  const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
+  return d.getFullYear() === now.getFullYear() ? `${day} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}` : `${day} ${d.getFullYear()}`;
 }
 
 const loss = (v: number | null) => (v === null ? '–' : v.toFixed(4));
@@ -73,6 +80,65 @@ function NameCell({ run }: { run: RunSummary }) {
   );
 }
 
+/** A run's tags (each one a filter for the runs that carry it) and the start of its note. */
+function RunNotesCell({ run, onTag }: { run: RunSummary; onTag: (tag: string) => void }) {
+  if (!run.tags.length && !run.note.trim() && !run.notesProblem) return null;
+  return (
+    <div className="runs__notes">
+      {run.tags.map((tag) => (
+        <button key={tag} type="button" className="tag" data-testid={`run-tag-${run.id}-${tag}`} title={`Show the runs tagged "${tag}"`} onClick={() => onTag(tag)}>
+          {tag}
+        </button>
+      ))}
+      {run.note.trim() && (
+        <span className="runs__note" data-testid={`run-note-${run.id}`} title={run.note}>
+          {run.note.trim()}
+        </span>
+      )}
+      {run.notesProblem && (
+        <span className="runs__notes-problem" title={run.notesProblem}>
+          notes unreadable
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Every action on one run, in one menu: the row stays narrow enough for every column at any window size. */
+function RunActions({ run, live, canContinue }: { run: RunSummary; live: boolean; canContinue: boolean }) {
+  const store = useAppStore();
+  const s = store.getState();
+  const damaged = run.damaged !== null;
+  const unfinished = run.epochsDone === 0 ? 'It has not finished an epoch yet' : undefined;
+  const entries: MenuEntry[] = [
+    { id: 'run-open', label: 'Open graph', detail: damaged ? 'The run folder is damaged' : 'In the editor, with this run on the dashboard', enabled: !damaged, run: () => void s.openRunGraph(run.id) },
+    { id: 'run-explore', label: 'Explore', detail: unfinished ?? 'Its latent space; new images', enabled: !damaged && run.epochsDone > 0, run: () => void s.openExplore(run.id) },
+    { id: 'run-export', label: 'Export…', detail: unfinished ?? 'ONNX, TensorFlow.js or a PyTorch project', enabled: !damaged && run.epochsDone > 0, run: () => s.openExport({ id: run.id, name: run.name }) },
+    ...(canContinue ? [{ id: 'run-continue', label: 'Continue', detail: 'From its last finished epoch', enabled: true, run: () => void s.continueRun(run.id) }] : []),
+    { id: 'run-notes', label: 'Note and tags…', enabled: !damaged, separator: true, run: () => s.openNotes(run.id) },
+    { id: 'run-delete', label: 'Delete', detail: live ? 'Stop it first' : 'Moves it to the trash (Undo brings it back)', enabled: !live, separator: true, run: () => void s.deleteRuns([run.id]) },
+  ];
+  return <Menu label="⋯" testId={`run-actions-${run.id}`} entries={entries} title={`Actions on ${run.name}`} />;
+}
+
+/** Open the workspace folder; empty the trash, its size shown. */
+function WorkspaceMenu() {
+  const store = useAppStore();
+  const trash = useApp((s) => s.trash);
+  const workspace = useApp((s) => s.info?.workspace ?? null);
+  const entries: MenuEntry[] = [
+    { id: 'open-workspace', label: command('open-workspace').label, detail: workspace ?? undefined, enabled: true, run: () => store.getState().runCommand('open-workspace') },
+    {
+      id: 'empty-trash',
+      label: command('empty-trash').label,
+      detail: trash ? (trash.runs ? `${describeTrash(trash)} deleted, waiting to be restored` : 'The trash is empty') : undefined,
+      enabled: trash === null || trash.runs > 0,
+      run: () => store.getState().runCommand('empty-trash'),
+    },
+  ];
+  return <Menu label="Workspace ▾" testId="workspace-menu" entries={entries} wide title="The workspace folder and the trash" />;
+}
+
 export function RunsList() {
   const runs = useApp((s) => s.runs);
   const loaded = useApp((s) => s.runsLoaded);
@@ -82,23 +148,24 @@ export function RunsList() {
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
   const [starredOnly, setStarredOnly] = useState(false);
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'startedAt', dir: -1 });
-  const { toggleCompared, starRun, deleteRuns, continueRun, openRunGraph, clearCompared, openExplore, openExport } = useAppStore().getState();
+  const { toggleCompared, starRun, clearCompared } = useAppStore().getState();
 
-  const shown = useMemo(() => {
-    const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-    return runs
-      .filter((r) => (status === 'all' ? true : status === 'damaged' ? r.damaged !== null : r.status === status && !r.damaged))
-      .filter((r) => !starredOnly || r.starred)
-      .filter((r) => words.every((w) => `${r.name} ${r.id} ${r.topology} ${r.datasetName} ${r.status} ${r.backend ?? ''}`.toLowerCase().includes(w)))
-      .sort((a, b) => compare(a, b, sort.key) * sort.dir);
-  }, [runs, filter, status, starredOnly, sort]);
+  const shown = useMemo(
+    () =>
+      runs
+        .filter((r) => (status === 'all' ? true : status === 'damaged' ? r.damaged !== null : r.status === status && !r.damaged))
+        .filter((r) => !starredOnly || r.starred)
+        .filter((r) => matchesRunFilter(r, filter))
+        .sort((a, b) => compare(a, b, sort.key) * sort.dir),
+    [runs, filter, status, starredOnly, sort],
+  );
 
   return (
     <section className="card runs" aria-label="Runs">
       <header className="card__header">
         <h2 className="card__title">Runs</h2>
         <div className="runs__filters">
-          <input type="search" placeholder="Filter: name, topology, dataset…" value={filter} data-testid="runs-filter" aria-label="Filter runs" onChange={(e) => setFilter(e.target.value)} />
+          <input type="search" placeholder="Filter: name, note, tag, topology…" title="Every word must match: a name, note, tag, topology, dataset, backend or status; #tag matches a tag exactly" value={filter} data-testid="runs-filter" aria-label="Filter runs" onChange={(e) => setFilter(e.target.value)} />
           <select value={status} data-testid="runs-status-filter" aria-label="Status" onChange={(e) => setStatus(e.target.value as typeof status)}>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -117,6 +184,7 @@ export function RunsList() {
               Clear
             </button>
           )}
+          <WorkspaceMenu />
         </div>
       </header>
       <div className="runs__scroll">
@@ -133,7 +201,7 @@ export function RunsList() {
                   </button>
                 </th>
               ))}
-              <th />
+              <th aria-label="Actions" />
             </tr>
           </thead>
           <tbody>
@@ -159,9 +227,10 @@ export function RunsList() {
                       {r.starred ? '★' : '☆'}
                     </button>
                   </td>
-                  <td>
+                  <td className="runs__name-cell">
                     {index >= 0 && <span className="swatch" style={{ background: runColor(index) }} />}
                     <NameCell run={r} />
+                    <RunNotesCell run={r} onTag={(tag) => setFilter(tagFilter(tag))} />
                   </td>
                   <td>
                     {r.damaged ? (
@@ -175,35 +244,17 @@ export function RunsList() {
                       </span>
                     )}
                   </td>
-                  <td>{formatStart(r.startedAt)}</td>
+                  <td title={r.startedAt ? new Date(r.startedAt).toLocaleString() : undefined}>{formatStart(r.startedAt)}</td>
                   <td className="num">{formatDuration(r.durationMs)}</td>
                   <td>{r.topology}</td>
                   <td className="num">{formatValue(r.codeSize)}</td>
                   <td className="num">{formatValue(r.totalParams)}</td>
-                  <td title={r.datasetId}>{r.datasetName || '–'}</td>
-                  <td>{r.backend ?? '–'}</td>
+                  <td className="runs__wrap" title={r.datasetId}>{r.datasetName || '–'}</td>
+                  <td className="runs__wrap">{r.backend ?? '–'}</td>
                   <td className="num">{loss(r.val_loss)}</td>
                   <td className="num">{loss(r.best_val_loss)}</td>
-                  <td>
-                    <div className="runs__actions">
-                    <button type="button" className="btn btn--ghost btn--small" data-testid={`run-open-${r.id}`} disabled={r.damaged !== null} title="Open this run's graph in the editor" onClick={() => void openRunGraph(r.id)}>
-                      Graph
-                    </button>
-                    <button type="button" className="btn btn--ghost btn--small" data-testid={`run-explore-${r.id}`} disabled={r.damaged !== null || r.epochsDone === 0} title={r.epochsDone === 0 ? 'It has not finished an epoch yet' : 'Explore its latent space, and make new images'} onClick={() => void openExplore(r.id)}>
-                      Explore
-                    </button>
-                    <button type="button" className="btn btn--ghost btn--small" data-testid={`run-export-${r.id}`} disabled={r.damaged !== null || r.epochsDone === 0} title={r.epochsDone === 0 ? 'It has not finished an epoch yet' : 'Export the model: ONNX, TensorFlow.js or a PyTorch project'} onClick={() => openExport({ id: r.id, name: r.name })}>
-                      Export…
-                    </button>
-                    {canContinue && (
-                      <button type="button" className="btn btn--ghost btn--small" data-testid={`run-continue-${r.id}`} title="Continue from the last finished epoch" onClick={() => void continueRun(r.id)}>
-                        Continue
-                      </button>
-                    )}
-                    <button type="button" className="btn btn--ghost btn--small" data-testid={`run-delete-${r.id}`} disabled={live} title={live ? 'Stop it first' : 'Move to the trash (undoable)'} onClick={() => void deleteRuns([r.id])}>
-                      Delete
-                    </button>
-                    </div>
+                  <td className="runs__actions">
+                    <RunActions run={r} live={live} canContinue={canContinue} />
                   </td>
                 </tr>
               );

@@ -1,4 +1,5 @@
 import { CompareView } from './CompareView';
+import { RunNotesDialog } from './RunNotesDialog';
 import { RunsList } from './RunsList';
 
 /** Every run kept on disk, and the comparison of the ticked ones: all offline, from the run folders. */
@@ -7,6 +8,7 @@ export function RunsView() {
     <main className="runs-view" aria-label="Runs">
       <RunsList />
       <CompareView />
+      <RunNotesDialog />
     </main>
   );
 }

@@ -59,7 +59,7 @@ export function TrainingDashboard() {
   const lastVal = t.epochMetrics.val_loss?.at(-1)?.[1];
   return (
     <>
-      <section className="card card--wide">
+      <section className="card card--wide" data-testid="dashboard-loss">
         <header className="card__header">
           <h2 className="card__title">Loss</h2>
           <RunLabel t={t} />
@@ -99,14 +99,14 @@ export function TrainingDashboard() {
           </p>
         )}
       </section>
-      <section className="card card--recon">
+      <section className="card card--recon" data-testid="dashboard-recon">
         <header className="card__header">
           <h2 className="card__title">Reconstructions</h2>
           <span className="muted" data-testid="recon-epoch">{t.recon && t.reconEpoch !== null ? `after epoch ${t.reconEpoch}` : ''}</span>
         </header>
         <ReconGrid recon={t.recon} classNames={classNames} />
       </section>
-      <section className="card card--wide">
+      <section className="card card--wide card--latent" data-testid="dashboard-latent">
         <header className="card__header">
           <h2 className="card__title">Latent space</h2>
           {t.runId && t.epochsDone > 0 && (
@@ -114,10 +114,13 @@ export function TrainingDashboard() {
               Explore ›
             </button>
           )}
-          <span className="muted">
-            {t.latent ? `${t.latent.x.length.toLocaleString('en')} validation images · ${t.latent.method === 'pca' ? 'PCA' : 'raw 2-D code'} · epoch ${t.latentEpoch ?? '–'}` : ''}
-          </span>
         </header>
+        {/* On a line of its own: beside the title it would squeeze into a column at narrow widths. */}
+        {t.latent && (
+          <p className="card__facts muted" data-testid="latent-facts">
+            {`${t.latent.x.length.toLocaleString('en')} validation images · ${t.latent.method === 'pca' ? 'PCA' : 'raw 2-D code'} · epoch ${t.latentEpoch ?? '–'}`}
+          </p>
+        )}
         <LatentScatter latent={t.latent} classNames={classNames} />
       </section>
     </>

@@ -1,6 +1,6 @@
 import type { AppInfo } from '../../../core/api';
 import type { DatasetIdentity } from '../../../core/data/dataset';
-import { withClasses } from '../../../core/data/datasetId';
+import { builtinDatasetId, parseDatasetId, withClasses } from '../../../core/data/datasetId';
 import * as edits from '../../../core/graph/edits';
 import { hasErrors } from '../../../core/shapes/infer';
 import { inputImage, resizeTemplate } from '../../../core/templates';
@@ -23,14 +23,27 @@ export interface DatasetSlice {
   chooseDataset(dataset: ChosenDataset): void;
   /** The remembered choice, or the first built-in dataset, once the backend has said what it has. */
   restoreDataset(info: AppInfo): void;
+  /** The folder the folder browser showed last (kept across reloads): where it opens next. */
+  lastFolder: string | null;
+  rememberFolder(path: string): void;
 }
 
 const STORAGE_KEY = 'bottleneck.dataset';
+const LAST_FOLDER_KEY = 'bottleneck.lastFolder';
 
-/** A dataset id without its choice of classes (unreadable ids stay as they are and match nothing). */
+function stored(storage: { getItem(key: string): string | null }, key: string): string | null {
+  try {
+    return storage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** A dataset id without its choice of classes, nor of a built-in set's first images (unreadable ids stay as they are and match nothing). */
 function baseId(id: string): string {
   try {
-    return withClasses(id, null);
+    const ref = parseDatasetId(id);
+    return ref.kind === 'builtin' ? builtinDatasetId(ref.name) : withClasses(id, null);
   } catch {
     return id;
   }
@@ -41,9 +54,54 @@ export function builtinDataset(info: AppInfo): ChosenDataset | null {
   return ds ? { id: ds.id, name: ds.name, height: ds.height, width: ds.width, channels: ds.channels, classNames: ds.classNames, counts: null, path: null } : null;
 }
 
+/* The Data dialog's choices as dataset ids and names: pure, so the store's tests check them. */
+
+/** The name a dataset goes by when only some of its classes train. */
+export function keptName(name: string, kept: number[] | null, classCount: number): string {
+  return kept === null ? name : `${name} · ${kept.length} of ${classCount} classes`;
+}
+
+/** The classes a chosen dataset's id keeps, or null for all. */
+export function keptOf(id: string | undefined): number[] | null {
+  try {
+    return id ? (parseDatasetId(id).classes ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The built-in set's subset a dataset id asks for (its first N training and M validation images), or all of it. */
+export function subsetOf(id: string | undefined, full: { train: number; validation: number }): { train: number; validation: number } {
+  try {
+    const ref = id ? parseDatasetId(id) : null;
+    if (ref?.kind === 'builtin') return { train: ref.train ?? full.train, validation: ref.validation ?? full.validation };
+  } catch {
+    // An unreadable id: the whole set.
+  }
+  return full;
+}
+
+/** The built-in set as chosen: some classes, and its first images only when fewer than all are asked for. */
+export function builtinChoice(base: ChosenDataset, full: { train: number; validation: number }, kept: number[] | null, subset: { train: number; validation: number }): ChosenDataset {
+  const cut = { ...(subset.train < full.train && { train: subset.train }), ...(subset.validation < full.validation && { validation: subset.validation }) };
+  const { name: baseName } = parseDatasetId(base.id) as { name: string };
+  const name = cut.train !== undefined || cut.validation !== undefined ? `${base.name} · first ${subset.train.toLocaleString('en')} + ${subset.validation.toLocaleString('en')}` : base.name;
+  return { ...base, id: builtinDatasetId(baseName, cut, kept ?? undefined), name: keptName(name, kept, base.classNames.length) };
+}
+
 export const createDatasetSlice: SliceCreator<DatasetSlice> = ({ storage }) => (set, get) => ({
   dataset: null,
   datasetDialog: null,
+  lastFolder: stored(storage, LAST_FOLDER_KEY),
+  rememberFolder: (path) => {
+    if (get().lastFolder === path) return;
+    set({ lastFolder: path });
+    try {
+      storage.setItem(LAST_FOLDER_KEY, path);
+    } catch {
+      // Storage full or off: remembered for this session only.
+    }
+  },
   openDatasetDialog: (request) => set({ datasetDialog: request }),
   chooseDataset: (dataset) => {
     set({ dataset, datasetDialog: null });

@@ -1,4 +1,5 @@
 import type { RunDetail, RunSummary, RunUpdate } from '../../../core/api';
+import type { RunNotes } from '../../../core/runs/notes';
 import type { SliceCreator } from './store';
 
 export type View = 'editor' | 'runs' | 'explore' | 'score' | 'lab';
@@ -22,14 +23,24 @@ export interface RunsSlice {
   deleteRuns(runIds: string[]): Promise<void>;
   continueRun(runId: string): Promise<void>;
   openRunGraph(runId: string): Promise<void>;
+  /** The run whose note and tags are being edited (the Note and tags dialog), or null. */
+  notesFor: string | null;
+  openNotes(runId: string | null): void;
+  /** Saves a run's note and tags; resolves with why they could not be saved, or null. */
+  annotateRun(runId: string, notes: RunNotes): Promise<string | null>;
 }
 
 export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) => {
   const fail = (what: string) => (err: unknown) => get().setNotice({ kind: 'error', text: `${what}: ${(err as Error).message}` });
+  /** A run's new summary, in the list and in the comparison (its name, star, note and tags show at once). */
+  const replaceSummary = (summary: RunSummary) =>
+    set((s) => {
+      const detail = s.details[summary.id];
+      return { runs: s.runs.map((r) => (r.id === summary.id ? summary : r)), ...(detail && { details: { ...s.details, [summary.id]: { ...detail, summary } } }) };
+    });
   const updateRun = async (update: RunUpdate, verb: string) => {
     try {
-      const summary = await api.invoke('runs:update', update);
-      set((s) => ({ runs: s.runs.map((r) => (r.id === update.runId ? summary : r)) }));
+      replaceSummary(await api.invoke('runs:update', update));
     } catch (err) {
       fail(`Could not ${verb} the run`)(err);
     }
@@ -40,9 +51,13 @@ export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) 
     runsLoaded: false,
     compared: [],
     details: {},
+    notesFor: null,
     setView: (view) => {
       set({ view });
-      if (view === 'runs') void get().loadRuns();
+      if (view === 'runs') {
+        void get().loadRuns();
+        void get().loadTrash();
+      }
     },
     loadRuns: async () => {
       try {
@@ -91,6 +106,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) 
       try {
         const { deleted } = await api.invoke('runs:delete', { runIds });
         set((s) => ({ runs: s.runs.filter((r) => !deleted.includes(r.id)), compared: s.compared.filter((id) => !deleted.includes(id)) }));
+        void get().loadTrash();
         get().setNotice({
           kind: 'info',
           text: `Moved ${deleted.length} run${deleted.length === 1 ? '' : 's'} to the trash.`,
@@ -101,6 +117,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) 
                 .invoke('runs:restore', { runIds: deleted })
                 .then(() => {
                   get().setNotice(null);
+                  void get().loadTrash();
                   return get().loadRuns();
                 }, fail('Could not restore')),
           },
@@ -119,6 +136,16 @@ export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) 
         void get().loadRuns();
       } catch (err) {
         fail('Could not continue the run')(err);
+      }
+    },
+    openNotes: (runId) => set({ notesFor: runId }),
+    annotateRun: async (runId, { note, tags }) => {
+      try {
+        replaceSummary(await api.invoke('runs:annotate', { runId, note, tags }));
+        if (get().notesFor === runId) set({ notesFor: null });
+        return null;
+      } catch (err) {
+        return (err as Error).message;
       }
     },
     openRunGraph: async (runId) => {

@@ -30,6 +30,8 @@ const result = (errors: number[], labels: number[], heldOut: number[] = [], newC
   roc: null,
   highest: { positions: [], inputs: none, reconstructions: none, errorMaps: none },
   lowest: { positions: [], inputs: none, reconstructions: none, errorMaps: none },
+  skipped: [],
+  skippedCount: 0,
 });
 
 describe('anomaly scores', () => {
@@ -54,7 +56,7 @@ describe('anomaly scores', () => {
   });
 
   it('name where each image comes from: its file’s path in the scored folder, or its place in a built-in set', () => {
-    const folder = { ...result([0.1, 0.2], [0, 1]), datasetId: folderDatasetId('/home/me/icons/', { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42 }), files: ['apps/a.png', 'places/b c.png'] };
+    const folder = { ...result([0.1, 0.2], [0, 1]), datasetId: folderDatasetId('/home/me/icons/', { height: 28, width: 28, channels: 1, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'white' }), files: ['apps/a.png', 'places/b c.png'] };
     expect(imageSource(folder, 1)).toBe('/home/me/icons/places/b c.png');
     expect(imageSource({ ...result([0.1, 0.2], [0, 1]), indices: [17, 40] }, 1)).toBe('Fashion-MNIST, validation image #40');
   });
@@ -101,9 +103,14 @@ describe('anomaly scores', () => {
   });
 
   it('the run’s own folder is scored with the run’s settings (its validation split), another folder at the model’s size', () => {
-    const own = folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7 }, [0, 1]);
+    const own = folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7, background: 'white' }, [0, 1]);
     const info = { height: 32, width: 32, channels: 3, datasetId: own };
-    expect(folderIdFor('/data/cats/', info)).toBe(folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7 }));
-    expect(folderIdFor('/data/dogs', info)).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42 }));
+    expect(folderIdFor('/data/cats/', info)).toBe(folderDatasetId('/data/cats', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7, background: 'white' }));
+    // Another folder is read as the model's own images were: the run's fit and background too.
+    expect(folderIdFor('/data/dogs', info)).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'contain', validationSplit: 0.2, seed: 7, background: 'white' }));
+    const onBlack = folderDatasetId('/data/icons', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'black' });
+    expect(folderIdFor('/data/dogs', { ...info, datasetId: onBlack })).toBe(folderDatasetId('/data/dogs', { height: 32, width: 32, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'black' }));
+    // A model that takes alpha (4 channels) reads folders with their alpha kept.
+    expect(folderIdFor('/data/dogs', { height: 8, width: 8, channels: 4, datasetId: 'builtin:fashion-mnist' })).toBe(folderDatasetId('/data/dogs', { height: 8, width: 8, channels: 3, fit: 'cover', validationSplit: 0.1, seed: 42, background: 'alpha' }));
   });
 });

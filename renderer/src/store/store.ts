@@ -9,6 +9,7 @@ import { createExportSlice, type ExportSlice } from './exportSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
+import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
 
 export { isTraining, type TrainingStatus } from './trainingReducer';
 
@@ -72,7 +73,7 @@ export interface UiSlice {
   runCommand(id: string): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & ExportSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & ExportSlice & WorkspaceSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice creator with the injected dependencies. */
@@ -191,6 +192,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createExploreSlice(deps)(...a),
     ...createScoreSlice(deps)(...a),
     ...createExportSlice(deps)(...a),
+    ...createWorkspaceSlice(deps)(...a),
   }));
   // A warning that the graph no longer fits the data goes once the graph is fixed.
   store.subscribe((s, before) => {

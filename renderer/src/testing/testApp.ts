@@ -103,30 +103,7 @@ export async function createTestApp(backend = new FakeBackend(), storage = memor
   };
 }
 
-export function runSummary(patch: Partial<RunSummary> & { id: string }): RunSummary {
-  return {
-    name: patch.id,
-    status: 'finished',
-    startedAt: '2026-11-30T10:00:00.000Z',
-    endedAt: '2026-11-30T10:01:00.000Z',
-    durationMs: 60_000,
-    datasetId: 'builtin:fashion-mnist',
-    datasetName: 'Fashion-MNIST',
-    backend: 'wasm',
-    epochsDone: 2,
-    epochs: 2,
-    topology: 'undercomplete',
-    codeSize: 32,
-    totalParams: 209_968,
-    loss: 0.3,
-    val_loss: 0.31,
-    best_val_loss: 0.31,
-    starred: false,
-    error: null,
-    damaged: null,
-    ...patch,
-  };
-}
+export { runSummary } from '../../../core/runs/testSummary';
 
 export function runDetail(summary: RunSummary, detail: Partial<RunDetail> = {}): RunDetail {
   return {

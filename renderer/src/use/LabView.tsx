@@ -1,37 +1,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckpointChoice, ImageBatch } from '../../../core/api';
 import { imageFileTooLarge } from '../../../core/limits';
-import { addGaussianNoise, addSaltAndPepper } from '../../../core/train/corruption';
 import { exportFileName } from '../../../core/fileNames';
 import { RunPicker } from '../explore/RunPicker';
 import { batchPng, download, ImageTile, paintBatch } from '../plots/images';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
 import { useApi, useApp } from '../store/context';
-import { change, emptyMask, fromBatch, maskRect, maskStroke, mse, stampText, toBatch, withMask, type LabImage, type Mask } from './labImage';
+import { change, corrupt, emptyMask, fromBatch, maskRect, maskStroke, mse, toBatch, toModelBatch, type LabCorruption, type LabImage, type Mask } from './labImage';
 import { maskOutline } from './maskOutline';
 
 type Tool = 'none' | 'rectangle' | 'brush';
 
-interface Corruption {
-  sigma: number;
-  saltPepper: number;
-  watermark: string;
-  watermarkSize: number;
-  watermarkOpacity: number;
-  seed: number;
-}
+type Corruption = LabCorruption;
 
 // A watermark as large as a 28×28 image can hold legibly: half its height, nearly opaque.
 const NO_CORRUPTION: Corruption = { sigma: 0.3, saltPepper: 0, watermark: '', watermarkSize: 0.5, watermarkOpacity: 0.9, seed: 1 };
-
-/** The corrupted image: the mask, then the watermark, then noise (as a scratched, stamped, noisy scan would be). */
-export function corrupt(clean: LabImage, mask: Mask, c: Corruption): LabImage {
-  let im = withMask(clean, mask);
-  im = stampText(im, c.watermark, c.watermarkOpacity, c.watermarkSize);
-  if (c.sigma > 0) im = { ...im, data: addGaussianNoise(im.data, c.sigma, c.seed) };
-  if (c.saltPepper > 0) im = { ...im, data: addSaltAndPepper(im.data, im, c.saltPepper, c.seed + 1) };
-  return im;
-}
 
 /** The corrupted image, drawn large, with the mask's outline over it; the pointer draws the mask on it. */
 function DrawCanvas({ image, mask, tool, brush, onMask }: { image: LabImage; mask: Mask; tool: Tool; brush: number; onMask(update: (m: Mask) => Mask): void }) {
@@ -178,7 +161,7 @@ export function LabView() {
     busy.current = true;
     const current = () => inUse.current.runId === job.runId && inUse.current.checkpoint === job.checkpoint;
     try {
-      const out = await api.invoke('model:reconstruct', { runId: job.runId, checkpoint: job.checkpoint, images: toBatch([job.image]) });
+      const out = await api.invoke('model:reconstruct', { runId: job.runId, checkpoint: job.checkpoint, images: toModelBatch([job.image]) });
       if (current()) {
         setOutput(fromBatch(out, 0));
         setError(null);
@@ -201,7 +184,7 @@ export function LabView() {
     const sigmas = Array.from({ length: 11 }, (_, i) => i / 10);
     const inputs = sigmas.map((sigma) => corrupt(clean, mask, { ...c, sigma }));
     try {
-      const out = await api.invoke('model:reconstruct', { runId, checkpoint, images: toBatch(inputs) });
+      const out = await api.invoke('model:reconstruct', { runId, checkpoint, images: toModelBatch(inputs) });
       setWalk(sigmas.map((sigma, i) => ({ sigma, input: mse(inputs[i]!, clean)!, output: mse(fromBatch(out, i), clean)! })));
     } catch (err) {
       setError((err as Error).message);

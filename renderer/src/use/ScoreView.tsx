@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
 import type { ScoredImages, ScoreResult } from '../../../core/api';
 import { folderDatasetId, parseDatasetId, withClasses } from '../../../core/data/datasetId';
+import { modelPreprocessing, type Preprocessing } from '../../../core/data/preprocessing';
 import { exportFileName } from '../../../core/fileNames';
 import { anomalyTruth, scoresCsv, thresholdStats, type ThresholdStats } from '../../../core/score';
 import { RunPicker } from '../explore/RunPicker';
 import { download, ImageTile } from '../plots/images';
 import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
+import { SkipReport } from '../panels/DatasetDialog';
 import { FolderBrowser } from '../panels/FolderBrowser';
 import { useApi, useApp, useAppStore } from '../store/context';
 import { largest } from '../store/scoreSlice';
@@ -271,19 +273,20 @@ function DataChoice() {
 }
 
 /**
- * A folder read at the model's input size; the run's own folder with the run's own settings, so its
- * validation split is the one the model never trained on.
+ * A folder read at the model's input size, with the fit and background of the run's own folder when
+ * it trained on one (as `bottleneck score --data DIR` reads it); the run's own folder with the run's
+ * own settings, so its validation split is the one the model never trained on.
  */
 export function folderIdFor(path: string, info: { height: number; width: number; channels: number; datasetId: string }): string {
   const own = parseFolderId(info.datasetId);
   if (own && own.path === path.replace(/\/+$/, '')) return withClasses(info.datasetId, null);
-  return folderDatasetId(path, { height: info.height, width: info.width, channels: info.channels as 1 | 3, fit: 'cover', validationSplit: 0.1, seed: 42 });
+  return folderDatasetId(path, modelPreprocessing(info, own?.preprocessing ?? null));
 }
 
-function parseFolderId(id: string): { path: string } | null {
+function parseFolderId(id: string): { path: string; preprocessing: Preprocessing } | null {
   try {
     const ref = parseDatasetId(id);
-    return ref.kind === 'folder' ? { path: ref.path } : null;
+    return ref.kind === 'folder' ? { path: ref.path, preprocessing: ref.preprocessing } : null;
   } catch {
     return null;
   }
@@ -362,6 +365,14 @@ export function ScoreView() {
                 Export CSV
               </button>
             </header>
+            {r.skippedCount > 0 && (
+              <details className="skipped" data-testid="score-skipped">
+                <summary>
+                  {r.skippedCount.toLocaleString('en')} file{r.skippedCount === 1 ? '' : 's'} of the folder skipped
+                </summary>
+                <SkipReport skipped={r.skipped} total={r.skippedCount} />
+              </details>
+            )}
             <Histogram result={r} threshold={threshold} onThreshold={(t) => store.getState().setThreshold(t)} />
             <label className="score__threshold">
               Threshold{' '}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { change, emptyMask, fromBatch, maskRect, maskStroke, mse, toBatch, withMask, type LabImage } from './labImage';
+import { change, emptyMask, fromBatch, maskRect, maskStroke, mse, toBatch, toModelBatch, withMask, type LabImage } from './labImage';
 
 const image = (height: number, width: number, value = 0.5): LabImage => ({ height, width, channels: 1, data: new Float32Array(height * width).fill(value) });
 
@@ -44,6 +44,14 @@ describe('the lab’s masks and errors', () => {
     const back = fromBatch(toBatch([im]));
     expect(back.data[1]).toBeCloseTo(0.1, 2);
     expect(back.data[5]).toBe(1); // clipped
+  });
+
+  it('images for the model go as float32, unclipped (noise below 0 and above 1 as in training); bytes only to draw', () => {
+    const im = { height: 2, width: 3, channels: 1, data: Float32Array.from([-0.25, 0.1, 0.5, 0.9, 1, 1.4]) };
+    const batch = toModelBatch([im, im]);
+    expect(batch.encoding).toBe('float32');
+    const bytes = Uint8Array.from(atob(batch.pixels), (ch) => ch.charCodeAt(0));
+    expect(new Float32Array(bytes.buffer)).toEqual(Float32Array.from([...im.data, ...im.data]));
   });
 
   it('says how the output’s error compares with the input’s, up or down', () => {

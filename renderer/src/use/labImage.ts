@@ -4,7 +4,7 @@
  * training and the quality tests use.
  */
 import type { ImageBatch } from '../../../core/api';
-import { applyMask, bytePixels, maskedError, meanSquaredError, rectangleMask, unitPixels, type ImageShape } from '../../../core/train/corruption';
+import { addGaussianNoise, addSaltAndPepper, applyMask, bytePixels, maskedError, meanSquaredError, rectangleMask, unitPixels, type ImageShape } from '../../../core/train/corruption';
 import { batchBytes } from '../plots/images';
 
 export interface LabImage {
@@ -21,11 +21,27 @@ export function fromBatch(batch: ImageBatch, index = 0): LabImage {
   return { height: batch.height, width: batch.width, channels: batch.channels, data: unitPixels(bytes) };
 }
 
+/** Images as bytes, to draw (values outside [0, 1] clipped). */
 export function toBatch(images: LabImage[]): ImageBatch {
   const first = images[0]!;
   let text = '';
   for (const im of images) for (const v of bytePixels(im.data)) text += String.fromCharCode(v);
   return { count: images.length, height: first.height, width: first.width, channels: first.channels, pixels: btoa(text) };
+}
+
+/** Images as float32 values, to give the model: noise beyond [0, 1] kept, as in training. */
+export function toModelBatch(images: LabImage[]): ImageBatch {
+  const first = images[0]!;
+  const values = new Float32Array(images.reduce((n, im) => n + im.data.length, 0));
+  let at = 0;
+  for (const im of images) {
+    values.set(im.data, at);
+    at += im.data.length;
+  }
+  const bytes = new Uint8Array(values.buffer);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { count: images.length, height: first.height, width: first.width, channels: first.channels, pixels: btoa(text), encoding: 'float32' };
 }
 
 /** Which pixels the user hid (1) or left (0), one per pixel (all channels). */
@@ -104,4 +120,26 @@ export function change(before: number | null, after: number | null): string {
   if (!before || after === null) return '';
   const p = Math.round((100 * (after - before)) / before);
   return p === 0 ? 'about the same' : `${Math.abs(p)} % ${p < 0 ? 'lower' : 'higher'}`;
+}
+
+/** The Lab's corruptions: σ of Gaussian noise, a share of salt and pepper, a watermark and its look, and the seed. */
+export interface LabCorruption {
+  sigma: number;
+  saltPepper: number;
+  watermark: string;
+  watermarkSize: number;
+  watermarkOpacity: number;
+  seed: number;
+}
+
+/**
+ * The corrupted image: the mask, then the watermark, then noise (as a scratched, stamped, noisy scan
+ * would be). The noise is the GaussianNoise block's, not clipped: what a denoising model trained on.
+ */
+export function corrupt(clean: LabImage, mask: Mask, c: LabCorruption): LabImage {
+  let im = withMask(clean, mask);
+  im = stampText(im, c.watermark, c.watermarkOpacity, c.watermarkSize);
+  if (c.sigma > 0) im = { ...im, data: addGaussianNoise(im.data, c.sigma, c.seed) };
+  if (c.saltPepper > 0) im = { ...im, data: addSaltAndPepper(im.data, im, c.saltPepper, c.seed + 1) };
+  return im;
 }
