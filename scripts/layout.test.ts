@@ -15,9 +15,16 @@ function sources(dir: string): string[] {
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g;
 
+/** Whether `index` lies inside a template literal (odd count of unescaped backticks before it): text, such as an exported README's example code. */
+function inTemplateLiteral(text: string, index: number): boolean {
+  let ticks = 0;
+  for (let i = 0; i < index; i++) if (text[i] === '`' && text[i - 1] !== '\\') ticks++;
+  return ticks % 2 === 1;
+}
+
 function importsOf(file: string): { spec: string; target: string | null }[] {
   const text = readFileSync(join(root, file), 'utf8');
-  return [...text.matchAll(IMPORT)].map((m) => {
+  return [...text.matchAll(IMPORT)].filter((m) => !inTemplateLiteral(text, m.index!)).map((m) => {
     const spec = (m[1] ?? m[2] ?? m[3])!;
     return { spec, target: spec.startsWith('.') ? relative(root, resolve(root, dirname(file), spec)) : null };
   });
@@ -33,7 +40,8 @@ function violations(dir: string, rule: (file: string, spec: string, target: stri
 }
 
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
-const TF_ALLOWED = ['core/compile/', 'core/train/', 'main/backend/'];
+/** The first engine, kept as a test reference (main/backend/engine/firstEngine): the only non-test code that may load tfjs. */
+const FIRST_ENGINE = 'main/backend/engine/firstEngine/';
 
 describe('layout rules (DESIGN.md)', () => {
   it('core imports nothing outside core, and no node:, electron or react', () => {
@@ -46,20 +54,25 @@ describe('layout rules (DESIGN.md)', () => {
     ).toEqual([]);
   });
 
-  it('only core/compile, core/train and main/backend import tfjs, so the UI bundle stays small', () => {
-    // Tests are never bundled, so a template test may compile models.
-    const rule = (file: string, spec: string) =>
-      spec.startsWith('@tensorflow/') && !isTest(file) && !TF_ALLOWED.some((dir) => file.startsWith(dir)) ? `imports ${spec}` : null;
+  it('no app code loads TensorFlow.js (ONNX Runtime is the engine); only tests and their first-engine reference do', () => {
+    const rule = (file: string, spec: string, target: string | null) => {
+      if (isTest(file) || file.startsWith(FIRST_ENGINE)) return null;
+      if (spec.startsWith('@tensorflow/') || spec === 'webgpu') return `imports ${spec}`;
+      return target?.startsWith(FIRST_ENGINE) ? `imports the first engine (${spec}), a test reference` : null;
+    };
+    expect([...violations('core', rule), ...violations('renderer', rule), ...violations('main', rule), ...violations('preload', rule), ...violations('bench', rule)]).toEqual([]);
+  });
+
+  it('only main/backend loads onnxruntime-node; core emits model bytes and never runs them', () => {
+    const rule = (file: string, spec: string) => (spec === 'onnxruntime-node' && !isTest(file) && !file.startsWith('main/backend/') ? `imports ${spec}` : null);
     expect([...violations('core', rule), ...violations('renderer', rule), ...violations('main', rule), ...violations('preload', rule)]).toEqual([]);
   });
 
-  it('the renderer never imports main or preload, nor core modules that load tfjs', () => {
+  it('the renderer never imports main or preload', () => {
     expect(
       violations('renderer', (_file, spec, target) => {
         if (target === null) return null;
-        if (target.startsWith('main') || target.startsWith('preload')) return `imports ${spec}`;
-        if (target.startsWith('core/compile') || target.startsWith('core/train/train')) return `imports ${spec} (tfjs)`;
-        return null;
+        return target.startsWith('main') || target.startsWith('preload') ? `imports ${spec}` : null;
       }),
     ).toEqual([]);
   });

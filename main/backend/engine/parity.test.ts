@@ -7,14 +7,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileGraph } from '../../../core/compile/compile';
+import { compileGraph } from './firstEngine/compile';
 import { planModel } from '../../../core/compile/plan';
 import type { GraphDoc } from '../../../core/graph/types';
 import { buildTemplate, TEMPLATE_NAMES } from '../../../core/templates';
-import { lossTerms } from '../../../core/train/losses';
+import { lossTerms } from './firstEngine/losses';
 import { drawNoise } from '../../../core/train/noiseInputs';
 import { seededRandom } from '../../../core/train/random';
-import { captureOptimizer, captureWeights, fixCpuUpsamplingGradient, makeOptimizer } from './firstEngine';
+import { captureOptimizer, captureWeights, fixCpuUpsamplingGradient, makeOptimizer } from './firstEngine/reference';
 import { splitFlat } from '../../../core/compile/flatParams';
 import { modelLayouts } from '../../../core/compile/stepModel';
 import { loadDataset } from '../datasets';

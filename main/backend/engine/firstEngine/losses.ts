@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { reconstructionLoss, type LossSpec } from '../compile/compile';
+import { reconstructionLoss, type LossSpec } from './compile';
 
 /** The order of the terms in the stacked tensor the loss returns. */
 export const LOSS_TERMS = ['loss', 'recon_loss', 'sparsity_loss', 'kl_loss'] as const;

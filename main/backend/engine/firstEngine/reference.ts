@@ -1,12 +1,13 @@
 /**
- * The first engine (TensorFlow.js), kept only as the reference the new engine is checked against
- * (parity.test.ts) until it is removed: its weights, optimizer and state as plain tensors.
+ * The first engine (TensorFlow.js, this folder), kept only as an independent reference the ONNX
+ * engine's tests check their gradients and optimizers against (parity.test.ts). No production
+ * module imports this folder (scripts/layout.test.ts), and tfjs is a dev dependency.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, ResizeNearestNeighborGrad, unregisterKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import type { CompiledModel } from '../../../core/compile/compile';
-import type { TrainingSettings } from '../../../core/graph/types';
-import type { SavedTensor } from '../../../core/train/state';
+import type { CompiledModel } from './compile';
+import type { TrainingSettings } from '../../../../core/graph/types';
+import type { SavedTensor } from '../../../../core/train/state';
 
 export function makeOptimizer(settings: TrainingSettings): tf.Optimizer {
   switch (settings.optimizer) {

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { corruptionTerms, corruptRow, mixSeed, type Corruption } from '../train/corruption';
-import { seededRandom } from '../train/random';
+import { corruptionTerms, corruptRow, mixSeed, type Corruption } from '../../../../core/train/corruption';
+import { seededRandom } from '../../../../core/train/random';
 
 export abstract class SeededNoiseLayer extends tfl.layers.Layer {
   /** Training calls so far: each one draws from its own seed. */
