@@ -7,6 +7,7 @@
  * Outputs: losses [4] (batch means), code [N, codeSize], reconstruction [N, H, W, C].
  */
 import { OnnxBuilder } from '../onnx/builder';
+import type { ModelTarget } from './ops/context';
 import { codeOf, imageInput, writeForward } from './forward';
 import { writeLosses } from './lossModel';
 import type { ModelPlan } from './plan';
@@ -14,7 +15,8 @@ import { declareParams, lookup, modelLayouts, STEP_NAMES } from './stepModel';
 
 export const EVAL_NAMES = { image: STEP_NAMES.image, klWeight: 'kl_weight', losses: 'losses', code: 'code', reconstruction: 'reconstruction' } as const;
 
-export function buildEvalModel(plan: ModelPlan): Uint8Array {
+/** `target`: the provider kind it runs on (see OpContext.target); default cpu. */
+export function buildEvalModel(plan: ModelPlan, target: ModelTarget = 'cpu'): Uint8Array {
   const g = new OnnxBuilder();
   const [h, w, c] = plan.inputShape;
   const image = g.input(EVAL_NAMES.image, ['N', h, w, c]);
@@ -23,7 +25,7 @@ export function buildEvalModel(plan: ModelPlan): Uint8Array {
   const noNoise = (name: string): string => {
     throw new Error(`evaluation reads no noise (${name})`);
   };
-  const forward = writeForward({ g, tape: null, training: false }, plan, { input: imageInput(plan, image), param: lookup(params, 'parameter'), noise: noNoise });
+  const forward = writeForward({ g, tape: null, training: false, target }, plan, { input: imageInput(plan, image), param: lookup(params, 'parameter'), noise: noNoise });
   const losses = writeLosses(g, plan, forward, image, klWeight);
   g.output(losses.stacked, EVAL_NAMES.losses, [4]);
   g.output(forward.vae?.mean ?? codeOf(forward), EVAL_NAMES.code, ['N', plan.codeSize]);

@@ -15,6 +15,7 @@ import { writeLosses } from './lossModel';
 import { HYPER, optimizerSlots, writeUpdate } from './optimizers';
 import type { ModelPlan } from './plan';
 import { Tape } from './tape';
+import type { ModelTarget } from './ops/context';
 
 export const STEP_NAMES = {
   image: 'image',
@@ -62,7 +63,7 @@ export interface StepModelOptions {
   /** Also output the flat gradient as `grad` (tests compare it with finite differences and the first engine). */
   gradientOutput?: boolean;
   /** The provider kind the model is for (see OpContext.target); default cpu. */
-  target?: 'cpu' | 'gpu';
+  target?: ModelTarget;
 }
 
 export function buildStepModel(plan: ModelPlan, opts: StepModelOptions = {}): Uint8Array {

@@ -67,7 +67,7 @@ function writeModel(plan: ModelPlan, steps: readonly PlanStep[], input: End, out
   const noNoise = (n: string): string => {
     throw new ExportError(`an exported model reads no noise (${n})`);
   };
-  const forward = writeForward({ g, tape: null, training: false }, plan, { input: start, param, noise: noNoise }, steps);
+  const forward = writeForward({ g, tape: null, training: false, target: 'file' }, plan, { input: start, param, noise: noNoise }, steps);
   g.output(forward.reconstruction, output.name, dims(output.shape), undefined, output.doc);
   foldConstants(g);
   return g.model(name, doc, opset);

@@ -7,6 +7,8 @@ import { parseDatasetId } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, firstError } from '../../core/shapes/infer';
+import { planModel } from '../../core/compile/plan';
+import { buildStepModel } from '../../core/compile/stepModel';
 import { estimateTrainingMemory, memoryLimit, memoryRefusal } from '../../core/shapes/memory';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
@@ -114,6 +116,12 @@ export class BottleneckBackend implements BottleneckApi {
         const analysis = analyzeGraph(graph);
         const error = firstError(analysis);
         if (error) throw new Error(`the graph has errors: ${error}`);
+        // What the engine cannot express is said here, naming the block, before any run folder exists.
+        try {
+          buildStepModel(planModel(graph));
+        } catch (err) {
+          throw new Error(`the graph cannot be trained: ${(err as Error).message}`);
+        }
         checkDatasetId(datasetId);
         await this.checkMemory(graph, analysis);
         const runId = newRunId();

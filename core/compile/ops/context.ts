@@ -2,16 +2,19 @@
 import type { OnnxBuilder } from '../../onnx/builder';
 import type { Tape } from '../tape';
 
+export type ModelTarget = 'cpu' | 'gpu' | 'file';
+
 export interface OpContext {
   g: OnnxBuilder;
   tape: Tape | null;
   /** Training mode: noise and dropout act, batch norm uses the batch's statistics and updates its moving ones. */
   training: boolean;
   /**
-   * Where the model runs: a GPU provider lacks some of the CPU's kernels (MaxPool's indices output,
-   * scatters), so a few gradient rules are written differently for it.
+   * What the model is for: the CPU provider (transposed convolutions as ordinary ones, which ONNX
+   * Runtime runs faster there), a GPU provider (which lacks MaxPool's indices output and scatters, so
+   * that gradient is written differently), or a file for other tools (each operator as ONNX means it).
    */
-  target?: 'cpu' | 'gpu';
+  target?: ModelTarget;
 }
 
 /** The number of rows of x (its first dimension) as a float32 [1] tensor, for means over a batch of any size. */

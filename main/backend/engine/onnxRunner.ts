@@ -58,7 +58,7 @@ export class OnnxRunner implements StepRunner {
     const options = provider.sessionOptions();
     const [step, evaluation] = await Promise.all([
       ort.InferenceSession.create(buildStepModel(plan, { target: provider.target }), options),
-      ort.InferenceSession.create(buildEvalModel(plan), options),
+      ort.InferenceSession.create(buildEvalModel(plan, provider.target), options),
     ]).catch((err) => {
       throw new Error(`${provider.name} could not load the model: ${providerError(err)}`);
     });
