@@ -1,14 +1,19 @@
 // `node bench/bundle.mjs [outDir]`: the bench as one folder that runs on a linux-x64 machine with
 // no network and no Node (the device machine): see bench/device.md. Writes .device/ (ignored):
-//   run.sh                 the one script (bench/deviceRun.sh)
-//   bench.cjs, trainWorker.cjs, parallelWorker.cjs   esbuild bundles of bench/run.ts and the trainer's threads
-//   webgpuProbe.mjs, reference_torch.py               the adapter probe and the PyTorch peer
-//   tfjs-backend-wasm*.wasm                           tfjs's wasm binaries (found beside the bundle)
-//   assets/datasets/fashion-mnist/                    the built-in dataset
-//   node_modules/webgpu/   index.js, package.json, dist/linux-x64/dawn.node.xz (Dawn, this platform only)
-//   node.xz                this Node binary, compressed (the device machine has none)
-//   libvulkan1.deb         the Vulkan loader, where apt-get could fetch it (unpacked under /tmp there)
+//   run.sh                        the one script (bench/deviceRun.sh)
+//   bench.cjs, trainWorker.cjs    esbuild bundles of bench/run.ts and the trainer's worker thread
+//                                 (main/backend/workerFile.ts finds the worker beside the bench)
+//   gpuNote.cjs                   which GPU main/backend/engine/gpuInfo.ts finds (bench/gpuNote.ts)
+//   reference_torch.py            the PyTorch peer
+//   assets/datasets/fashion-mnist/   the built-in dataset
+//   node_modules/onnxruntime-node/   package.json, dist/*.js and bin/napi-v6/linux/x64/ with
+//                                 libonnxruntime.so.1.xz and onnxruntime_binding.node.xz (this platform only)
+//   node_modules/onnxruntime-common/ package.json and dist/cjs/*.js
+//   node.xz                       this Node binary, compressed (the device machine has none)
+//   libvulkan1.deb                the Vulkan loader, where apt-get could fetch it (unpacked under /tmp there)
 // and checks the folder stays under the 64 MiB a device call carries (less the tracked tree).
+// No CUDA provider: onnxruntime-node fetches it from NuGet at install (not npm), and it is larger
+// than the whole call allows (bench/device.md).
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,24 +28,13 @@ const require = createRequire(join(root, 'package.json'));
 const started = Date.now();
 const notes = [];
 
-if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('bench/bundle.mjs packs this Node binary and Dawn for linux-x64: run it on linux-x64');
+if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('bench/bundle.mjs packs this Node binary and ONNX Runtime for linux-x64: run it on linux-x64');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const resolvable = (name) => {
-  try {
-    require.resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-// Native or absent packages stay outside the bundle: tfjs-node(-gpu) are not shipped (the trainer
-// says "not installed" and moves on), webgpu is copied beside it (its index.js finds dawn.node from
-// its own folder), and sharp (image folders only) is replaced by a stub: the bench uses the built-in data.
-const external = ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
-if (!resolvable('@tensorflow/tfjs-backend-webgpu')) external.push('@tensorflow/tfjs-backend-webgpu');
+// onnxruntime-node stays outside the bundle (its binding loads bin/napi-v6/<platform>/<arch>/ from
+// its own folder) and is copied beside it; sharp (image folders only) is replaced by a stub: the
+// bench uses the built-in data.
 const stubSharp = {
   name: 'stub-sharp',
   setup(b) {
@@ -52,9 +46,9 @@ const stubSharp = {
   },
 };
 
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
-  entryPoints: { bench: 'bench/run.ts', trainWorker: 'main/backend/trainWorker.ts', parallelWorker: 'main/backend/parallelWorker.ts' },
+  entryPoints: { bench: 'bench/run.ts', trainWorker: 'main/backend/trainWorker.ts', gpuNote: 'bench/gpuNote.ts' },
   outdir: out,
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -64,41 +58,58 @@ await build({
   minify: true,
   keepNames: true,
   legalComments: 'none',
-  external,
+  external: ['onnxruntime-node'],
   plugins: [stubSharp],
+  metafile: true,
   logLevel: 'warning',
   // Our sources use import.meta (ESM under tsx); in the CommonJS bundles it is the bundle's own file.
   banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname' },
 });
+// The first engine must not come back in through an import: its packages need files this bundle does not carry.
+const stale = Object.keys(metafile.inputs).filter((f) => /node_modules\/(@tensorflow|webgpu)\//.test(f));
+if (stale.length) notes.push(`the bundles still import the first engine (${[...new Set(stale.map((f) => f.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1')))].join(', ')})`);
 
-copyFileSync(join(root, 'main', 'backend', 'webgpuProbe.mjs'), join(out, 'webgpuProbe.mjs'));
 copyFileSync(join(root, 'bench', 'reference_torch.py'), join(out, 'reference_torch.py'));
 copyFileSync(join(root, 'bench', 'deviceRun.sh'), join(out, 'run.sh'));
 chmodSync(join(out, 'run.sh'), 0o755);
-
-const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, f));
-
 cpSync(join(root, 'assets', 'datasets', 'fashion-mnist'), join(out, 'assets', 'datasets', 'fashion-mnist'), { recursive: true });
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: 'bottleneck-bench-bundle', version: pkg.version, private: true }, null, 2)}\n`);
 
 const xz = (from, to) => execFileSync('sh', ['-c', 'xz -T2 -6 -c "$1" > "$2"', 'xz', from, to]);
-
-if (resolvable('webgpu')) {
-  const webgpuDir = dirname(require.resolve('webgpu'));
-  const dest = join(out, 'node_modules', 'webgpu');
-  mkdirSync(join(dest, 'dist', 'linux-x64'), { recursive: true });
-  for (const f of ['index.js', 'package.json', 'LICENSE.md']) copyFileSync(join(webgpuDir, f), join(dest, f));
-  xz(join(webgpuDir, 'dist', 'linux-x64', 'dawn.node'), join(dest, 'dist', 'linux-x64', 'dawn.node.xz'));
-} else {
-  notes.push('webgpu (npm) is not installed: the bundle has no Dawn, and its webgpu rows will be skipped');
+/** A package's folder as `req` finds it (from its entry: onnxruntime-common exports no package.json). */
+function packageDir(name, req = require) {
+  for (let dir = dirname(req.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === name) return dir;
+  }
+  throw new Error(`no package.json of ${name} above ${req.resolve(name)}`);
 }
+/** A package's package.json and the .js files of `jsDir` (with its own package.json, which may set the module type), nothing else (no maps, no typings). */
+function copyPackageJs(name, jsDir, from = packageDir(name)) {
+  const dest = join(out, 'node_modules', name);
+  mkdirSync(join(dest, jsDir), { recursive: true });
+  copyFileSync(join(from, 'package.json'), join(dest, 'package.json'));
+  for (const f of readdirSync(join(from, jsDir)).filter((f) => f.endsWith('.js') || f === 'package.json')) copyFileSync(join(from, jsDir, f), join(dest, jsDir, f));
+  return { from, dest };
+}
+
+// ONNX Runtime: the binding and the runtime (WebGPU's Dawn is linked into it) for linux-x64 only,
+// compressed; run.sh unpacks them where dist/binding.js looks.
+const ort = copyPackageJs('onnxruntime-node', 'dist');
+const ortBin = join('bin', 'napi-v6', 'linux', 'x64');
+mkdirSync(join(ort.dest, ortBin), { recursive: true });
+for (const f of ['libonnxruntime.so.1', 'onnxruntime_binding.node']) xz(join(ort.from, ortBin, f), join(ort.dest, ortBin, `${f}.xz`));
+// The onnxruntime-common that onnxruntime-node itself loads, at the top of node_modules where it finds it.
+const common = copyPackageJs('onnxruntime-common', join('dist', 'cjs'), packageDir('onnxruntime-common', createRequire(join(ort.from, 'package.json'))));
+const ortVersion = JSON.parse(readFileSync(join(ort.from, 'package.json'), 'utf8')).version;
+const commonVersion = JSON.parse(readFileSync(join(common.from, 'package.json'), 'utf8')).version;
+if (commonVersion !== ortVersion) notes.push(`onnxruntime-common ${commonVersion} beside onnxruntime-node ${ortVersion}: the versions should match`);
 
 xz(process.execPath, join(out, 'node.xz'));
 
-// The Vulkan loader, for a machine without one (Dawn needs libvulkan.so.1; the GPU driver brings the ICD).
+// The Vulkan loader, for a machine without one (the WebGPU provider's Dawn needs libvulkan.so.1; the GPU driver brings the ICD).
 const deb = spawnSync('apt-get', ['download', 'libvulkan1'], { cwd: out, encoding: 'utf8' });
 const debs = readdirSync(out).filter((f) => /^libvulkan1_.*\.deb$/.test(f));
 if (deb.status === 0 && debs.length === 1) execFileSync('mv', [join(out, debs[0]), join(out, 'libvulkan1.deb')]);
@@ -124,7 +135,9 @@ try {
 }
 const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 for (const [f, n] of files.slice(0, 10)) console.log(`${mib(n).padStart(9)}  ${f}`);
-console.log(`${relative(root, out) || out}: ${files.length} files, ${mib(total)}; with the tracked tree (${mib(tracked)}) ${mib(total + tracked)} of the ${mib(LIMIT)} a device call carries; built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${relative(root, out) || out}: ${files.length} files, ${mib(total)} (onnxruntime-node ${ortVersion}, node ${process.version}); with the tracked tree (${mib(tracked)}) ${mib(total + tracked)} of the ${mib(LIMIT)} a device call carries; built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 for (const n of notes) console.log(`note: ${n}`);
 if (total + tracked > LIMIT) {
   console.error('too large for one device call');

@@ -12,13 +12,13 @@
  *   reference BLAS, or one it cannot name, no ratio is printed or written, and the bench says how
  *   to install OpenBLAS.
  * - Each row is labelled with the backend the trainer reports in run-started; a backend asked for
- *   but fallen back from (webgpu → wasm) gives no row, only the reason.
+ *   but fallen back from (cuda → webgpu, webgpu → cpu) gives no row, only the reason.
  * - Where PyTorch sees CUDA, it is timed there too, as a column of its own.
  *
  * Knobs: BENCH_EPOCHS (default 3), BENCH_REPEATS (default 3), BENCH_MODELS (comma-separated names),
  * BENCH_IMAGES (train on the first N images, validate on the first N/4: for a slow adapter; default all),
- * BENCH_BACKENDS (comma-separated: wasm, webgpu, cpu, tfjs-node…; default wasm, plus webgpu where a
- * hardware adapter exists; webgpu on a software adapter only when listed and BENCH_MODELS or
+ * BENCH_BACKENDS (comma-separated ONNX Runtime providers: cuda, dml, webgpu, cpu; the first engine's wasm
+ * means cpu; default cpu, plus webgpu where a hardware GPU exists; webgpu on a software adapter only when listed and BENCH_MODELS or
  * BENCH_IMAGES scales the bench down),
  * BENCH_TORCH=0 to skip PyTorch, BENCH_TORCH_CPU=0 / BENCH_TORCH_CUDA=0 to skip PyTorch on the CPU / on CUDA, BENCH_PYTHON (default:
  * /usr/bin/python3, else python3 on the PATH, whichever imports torch), BENCH_BEFORE=1 to add the
