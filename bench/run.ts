@@ -21,9 +21,7 @@
  * means cpu; default cpu, plus webgpu where a hardware GPU exists; webgpu on a software adapter only when listed and BENCH_MODELS or
  * BENCH_IMAGES scales the bench down),
  * BENCH_TORCH=0 to skip PyTorch, BENCH_TORCH_CPU=0 / BENCH_TORCH_CUDA=0 to skip PyTorch on the CPU / on CUDA, BENCH_PYTHON (default:
- * /usr/bin/python3, else python3 on the PATH, whichever imports torch), BENCH_BEFORE=1 to add the
- * unoptimized path as a "before" column for wasm rows (BOTTLENECK_UNOPTIMIZED: tfjs's own kernels,
- * one thread, per-batch loss read-back).
+ * /usr/bin/python3, else python3 on the PATH, whichever imports torch).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,7 +42,6 @@ import { adapterOf, planBackends, ratioPolicy, rowBackend, type TorchEnv, type W
 const HERE = import.meta.dirname;
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 3);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
-const BEFORE = process.env.BENCH_BEFORE === '1';
 const IMAGES = process.env.BENCH_IMAGES ? Number(process.env.BENCH_IMAGES) : null;
 const VALIDATION = IMAGES === null ? null : Math.max(1, Math.floor(IMAGES / 4));
 const DATASET = builtinDatasetId('fashion-mnist', IMAGES === null ? {} : { train: IMAGES, validation: VALIDATION! });
@@ -82,11 +79,9 @@ interface OursResult {
   loopDelayP99Ms: number;
 }
 
-async function ours(name: BenchModel, backendName: string, unoptimized = false): Promise<OursResult> {
+async function ours(name: BenchModel, backendName: string): Promise<OursResult> {
   // The trainer's worker threads copy the environment when they start.
   process.env.BOTTLENECK_BACKEND = backendName;
-  if (unoptimized) process.env.BOTTLENECK_UNOPTIMIZED = '1';
-  else delete process.env.BOTTLENECK_UNOPTIMIZED;
   const root = mkdtempSync(join(tmpdir(), 'bottleneck-bench-'));
   const backend = new BottleneckBackend({ shell: 'cli', runsRoot: join(root, 'runs'), graphsRoot: join(root, 'graphs') });
   const graph = benchGraph(name);
@@ -203,13 +198,11 @@ async function main(): Promise<void> {
   const runs: Record<string, Record<string, number[]>> = {};
   for (const name of MODELS) {
     const a = new Map<string, OursResult[]>(plan.backends.map((b) => [b, []]));
-    const before: OursResult[] = [];
     const cpu: TorchResult[] = [];
     const cuda: TorchResult[] = [];
     for (let r = 0; r < REPEATS; r++) {
       for (const b of plan.backends) {
         if (refused.has(b)) continue;
-        if (BEFORE && b === 'wasm') before.push(await ours(name, b, true));
         const result = await ours(name, b);
         if (result.refused !== undefined) {
           refused.set(b, result.refused);
@@ -230,18 +223,11 @@ async function main(): Promise<void> {
       const first = results[0]!;
       const adapter = adapterOf(first.info);
       const speed = median(results.map((x) => x.samplesPerSec));
-      const beforeSpeed = b === 'wasm' && before.length ? median(before.map((x) => x.samplesPerSec)) : null;
-      if (beforeSpeed !== null) runs[name]!.before = before.map((x) => Math.round(x.samplesPerSec));
       rows.push({
         model: name,
         backend: first.reported,
         ...(adapter && { adapter }),
         threads: first.threads,
-        ...(beforeSpeed !== null && {
-          samplesPerSecBefore: Math.round(beforeSpeed),
-          ...(torchSpeed && policy?.ratio && { speedRatioBefore: round3(beforeSpeed / torchSpeed) }),
-          valLossBefore: round4(median(before.map((x) => x.valLoss))),
-        }),
         samplesPerSecOurs: Math.round(speed),
         // On the reference BLAS the figure is kept under a name that says so, and no ratio is made from it.
         ...(torchSpeed !== null && (policy?.ratio ? { samplesPerSecPyTorch: Math.round(torchSpeed), speedRatio: round3(speed / torchSpeed) } : { [policy?.blas === 'reference' ? 'samplesPerSecPyTorchReferenceBlas' : 'samplesPerSecPyTorchUnknownBlas']: Math.round(torchSpeed) })),
@@ -260,7 +246,6 @@ async function main(): Promise<void> {
   const display = rows.map((r) => ({
     model: r.model,
     backend: `${r.backend}${Number(r.threads) > 1 ? ` ×${r.threads}` : ''}`,
-    ...(r.samplesPerSecBefore !== undefined && { 'before/s': r.samplesPerSecBefore }),
     'samples/s': r.samplesPerSecOurs,
     ...(withCpu && { [torchHeader]: r.samplesPerSecPyTorch ?? r.samplesPerSecPyTorchReferenceBlas ?? r.samplesPerSecPyTorchUnknownBlas }),
     ...(withCpu && policy?.ratio && { ratio: r.speedRatio }),

@@ -76,7 +76,7 @@ export function softwareVulkan(env: NodeJS.ProcessEnv = process.env): string | n
  */
 export function webgpuAdapter(platform = process.platform, env: NodeJS.ProcessEnv = process.env, root = '/'): { adapter: BackendAdapter; software: string | null } | { none: string } {
   const software = softwareVulkan(env);
-  if (software) return { adapter: { vendor: software.toLowerCase(), architecture: '', description: `${software} (software renderer)`, fallback: true }, software };
+  if (software) return { adapter: { vendor: software.toLowerCase(), architecture: '', description: software, fallback: true }, software };
   if (platform === 'linux') {
     const gpus = linuxGpus(root);
     if (!gpus.length) return { none: 'no GPU found (no render device of a GPU driver in /sys/class/drm)' };

@@ -76,7 +76,7 @@ describe('selectProvider', () => {
     process.env.VK_ICD_FILENAMES = '/nonexistent/no_icd.json';
     const { info } = await selectProvider(undefined, 'auto');
     expect(info.name).toBe('cpu');
-    expect(reasonFor(info, 'cuda')).toMatch(/^CUDA libraries not installed|^not built for/);
+    expect(reasonFor(info, 'cuda')).toMatch(/^CUDA provider not available \(.*\); onnxruntime-node installs|^not built for/);
     expect(reasonFor(info, 'dml')).toBe('Windows only');
     expect(reasonFor(info, 'webgpu')).toMatch(/^no GPU found|^no WebGPU adapter/);
   });

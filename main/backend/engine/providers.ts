@@ -108,7 +108,9 @@ const STARTS: Record<ProviderName, { gpu: boolean; start: (asked: boolean, threa
         await probe('cuda', threads);
       } catch (err) {
         const message = providerError(err);
-        if (/providers_cuda|shared library|cannot open shared object|not (be )?found|LoadLibrary|not supported|unavailable/i.test(message)) throw new Skip('CUDA libraries not installed (onnxruntime-node installs them with ONNXRUNTIME_NODE_INSTALL_CUDA=v12)');
+        if (/providers_cuda|shared library|cannot open shared object|not (be )?found|LoadLibrary|not supported|unavailable/i.test(message)) {
+          throw new Skip(`CUDA provider not available (${message.slice(0, 160)}); onnxruntime-node installs its CUDA libraries with ONNXRUNTIME_NODE_INSTALL_CUDA=v12`);
+        }
         throw err;
       }
       return { adapter: { vendor: 'nvidia', architecture: '', description: 'CUDA device 0', fallback: false } };
