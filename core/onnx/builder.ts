@@ -3,6 +3,7 @@
  * inputs and outputs, and the model's bytes. Everything the app computes with a model (the
  * training step, evaluation, inference and the ONNX export) is written through it.
  */
+import { alignScalarRanks } from './broadcast';
 import { AttributeType, DataType, encodeModel, type AttributeMessage, type GraphMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from '../export/onnxProto';
 
 /** A dimension: a size, or a name for a size known only when the model runs (the batch, "N"). */
@@ -133,6 +134,7 @@ export class OnnxBuilder {
   }
 
   model(name: string, doc?: string, opset = OPSET): Uint8Array {
+    alignScalarRanks(this);
     return encodeModel({
       ir_version: ONNX_IR_VERSION,
       opset_import: [{ domain: '', version: opset }],
