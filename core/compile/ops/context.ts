@@ -10,9 +10,8 @@ export interface OpContext {
   /** Training mode: noise and dropout act, batch norm uses the batch's statistics and updates its moving ones. */
   training: boolean;
   /**
-   * What the model is for: the CPU provider (transposed convolutions as ordinary ones, which ONNX
-   * Runtime runs faster there), a GPU provider (which lacks MaxPool's indices output and scatters, so
-   * that gradient is written differently), or a file for other tools (each operator as ONNX means it).
+   * What the model is for: the CPU provider, a GPU provider (which lacks MaxPool's indices output and
+   * scatters, so that gradient is written differently), or a file for other tools.
    */
   target?: ModelTarget;
 }

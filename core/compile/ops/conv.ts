@@ -51,8 +51,6 @@ function kernelGradient(g: OnnxBuilder, input: string, gOut: string, k: number, 
 }
 
 interface TransposedGeometry {
-  height: number;
-  width: number;
   kernel: number;
   stride: number;
   /** [top, left, bottom, right], as ConvTranspose takes them. */
@@ -61,43 +59,23 @@ interface TransposedGeometry {
 }
 
 /**
- * A transposed convolution of NCHW x with an ONNX ConvTranspose kernel (in, out, k, k). On the
- * CPU as an ordinary convolution, which ONNX Runtime runs far faster than its ConvTranspose: the
- * input spread out with stride − 1 zeros between values (a nearest-neighbour upsampling times a
- * constant mask), padded by k − 1 − pad, convolved with the kernel turned half a turn and its
- * channels swapped. On a GPU and in files, ConvTranspose itself.
+ * A transposed convolution of NCHW x with an ONNX ConvTranspose kernel (in, out, k, k). With stride
+ * 1 on the CPU it is an ordinary convolution with the kernel turned half a turn and its channels
+ * swapped, padded k − 1 − pad: ONNX Runtime's Conv is several times faster there than its
+ * ConvTranspose (which scatters each product back pixel by pixel). Otherwise ConvTranspose itself.
  */
 function transposedConvolution(ctx: OpContext, x: string, w: string, bias: string | null, geo: TransposedGeometry, hint: string): string {
   const { g } = ctx;
   const { kernel: k, stride: s, pads, outputPadding } = geo;
-  const inputs = bias ? [x, w, bias] : [x, w];
-  if (ctx.target !== undefined && ctx.target !== 'cpu') {
-    const attrs = { kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: pads }, dilations: { ints: [1, 1] }, group: { i: 1 }, output_padding: { ints: outputPadding } };
-    return g.op('ConvTranspose', inputs, attrs, hint);
-  }
-  let z = x;
-  let height = geo.height;
-  let width = geo.width;
-  if (s > 1) {
-    // Each value copied into an s×s block (nearest-neighbour), then all but the block's first zeroed.
-    const blocks = g.op('Resize', [x, '', g.float([1, 1, s, s])], { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } });
-    height = (height - 1) * s + 1;
-    width = (width - 1) * s + 1;
-    const mask = Float32Array.from({ length: height * width }, (_, i) => (Math.floor(i / width) % s === 0 && (i % width) % s === 0 ? 1 : 0));
-    const cropped = g.op('Slice', [blocks, g.int64([0, 0]), g.int64([height, width]), g.int64([2, 3])]);
-    z = g.op('Mul', [cropped, g.initializer(`${hint}/spread_mask`, [1, 1, height, width], mask)], {}, `${hint}/spread`);
-  }
   const before = [k - 1 - pads[0]!, k - 1 - pads[1]!];
   const after = [k - 1 - pads[2]! + outputPadding[0], k - 1 - pads[3]! + outputPadding[1]];
-  // A pad larger than k − 1 crops instead (Conv's pads cannot be negative).
-  if (before.some((p) => p < 0) || after.some((p) => p < 0)) {
-    const start = before.map((p) => Math.max(0, -p));
-    const end = [height - Math.max(0, -after[0]!), width - Math.max(0, -after[1]!)];
-    z = g.op('Slice', [z, g.int64(start), g.int64(end), g.int64([2, 3])], {}, `${hint}/crop`);
+  if ((ctx.target ?? 'cpu') === 'cpu' && s === 1 && [...before, ...after].every((p) => p >= 0)) {
+    const turned = g.op('Slice', [g.op('Transpose', [w], { perm: { ints: [1, 0, 2, 3] } }), g.int64([-1, -1]), g.int64([-(k + 1), -(k + 1)]), g.int64([2, 3]), g.int64([-1, -1])], {}, `${hint}/kernel_turned`);
+    const attrs = { kernel_shape: { ints: [k, k] }, strides: { ints: [1, 1] }, pads: { ints: [before[0]!, before[1]!, after[0]!, after[1]!] }, dilations: { ints: [1, 1] }, group: { i: 1 } };
+    return g.op('Conv', bias ? [x, turned, bias] : [x, turned], attrs, hint);
   }
-  const turned = g.op('Slice', [g.op('Transpose', [w], { perm: { ints: [1, 0, 2, 3] } }), g.int64([-1, -1]), g.int64([-(k + 1), -(k + 1)]), g.int64([2, 3]), g.int64([-1, -1])], {}, `${hint}/kernel_turned`);
-  const convPadsValue = [Math.max(0, before[0]!), Math.max(0, before[1]!), Math.max(0, after[0]!), Math.max(0, after[1]!)];
-  return g.op('Conv', bias ? [z, turned, bias] : [z, turned], { kernel_shape: { ints: [k, k] }, strides: { ints: [1, 1] }, pads: { ints: convPadsValue }, dilations: { ints: [1, 1] }, group: { i: 1 } }, hint);
+  const attrs = { kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: pads }, dilations: { ints: [1, 1] }, group: { i: 1 }, output_padding: { ints: outputPadding } };
+  return g.op('ConvTranspose', bias ? [x, w, bias] : [x, w], attrs, hint);
 }
 
 function toOnnxKernel(g: OnnxBuilder, kernel: string, hint: string): string {
@@ -127,7 +105,7 @@ export function conv2d(ctx: OpContext, x: string, kernel: string, bias: string, 
           geo.height - ((geo.outHeight - 1) * s + k - pads[0]! - pads[2]!),
           geo.width - ((geo.outWidth - 1) * s + k - pads[1]! - pads[3]!),
         ];
-        dx = transposedConvolution(ctx, dy!, w, null, { height: geo.outHeight, width: geo.outWidth, kernel: k, stride: s, pads, outputPadding: outputPadding as [number, number] }, `${hint}/dx`);
+        dx = transposedConvolution(ctx, dy!, w, null, { kernel: k, stride: s, pads, outputPadding: outputPadding as [number, number] }, `${hint}/dx`);
       }
       return [
         dx,
@@ -151,7 +129,7 @@ export function conv2dTranspose(ctx: OpContext, x: string, kernel: string, bias:
   const pads = [y0.before, x0.before, y0.after, x0.after];
   const w = toOnnxKernel(g, kernel, hint);
   const common = { kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: pads }, dilations: { ints: [1, 1] }, group: { i: 1 } };
-  const y = transposedConvolution(ctx, x, w, bias, { height: geo.height, width: geo.width, kernel: k, stride: s, pads, outputPadding: [y0.outputPadding, x0.outputPadding] }, `${hint}/convT`);
+  const y = transposedConvolution(ctx, x, w, bias, { kernel: k, stride: s, pads, outputPadding: [y0.outputPadding, x0.outputPadding] }, `${hint}/convT`);
   ctx.tape?.record({
     inputs: [x, kernel, bias],
     outputs: [y],
