@@ -12,7 +12,7 @@ import { analyzeGraph, hasErrors, type GraphAnalysis } from './infer';
 const FLOAT = 4;
 const MB = 1024 ** 2;
 /** A session pair's own footprint: its graphs, kernels and plans. */
-const BASE = 10 * MB;
+const BASE = 6 * MB;
 /**
  * Bytes per element of a layer's output in one batch of a training step: kept for the backward
  * pass, its gradient, and the rule's temporaries (a vector layer's product and bias sum cost more
