@@ -2,7 +2,7 @@
  * Headless Bottleneck: `bottleneck train ...` and `bottleneck runs`. Calls the backend directly
  * (no server), so a run started here is stored exactly like one started from the app.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { backendLabel, formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
@@ -372,6 +372,7 @@ async function runs(args: string[]): Promise<number> {
     }
     // A run the user names (by any unique part of its id): an unknown one is a one-line error.
     const runId = resolveRunId(backend.runs.root, given!);
+    if (!existsSync(backend.runs.dir(runId))) throw new UsageError(`no run ${runId} in ${backend.runs.root}`);
     if (sub === 'show') {
       let detail: RunDetail;
       try {
