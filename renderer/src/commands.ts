@@ -24,7 +24,7 @@ type Behaviour = Pick<Command, 'enabled' | 'run' | 'whyDisabled'>;
 
 const BEHAVIOUR: Record<string, Behaviour> = {
   new: { enabled: editable, run: (s) => s.newGraph() },
-  open: { enabled: editable, run: (s) => void s.openFile() },
+  open: { enabled: editable, run: (s) => s.openFile() },
   save: { enabled: () => true, run: (s) => void s.save() },
   'save-as': { enabled: () => true, run: (s) => void s.saveFileAs() },
   dataset: { enabled: editable, run: (s) => s.openDatasetDialog({ path: null }) },

@@ -62,8 +62,8 @@ export interface GraphSlice {
   openPath(path: string): Promise<boolean>;
   /** Opens a graph that is not a file (a run's), asking first when there are unsaved changes. */
   openGraphDoc(doc: GraphDoc, what: string, then?: () => void): void;
-  /** Open…: the native dialog in the desktop app, the workspace's graphs in the browser. */
-  openFile(): Promise<void>;
+  /** Open…: the native dialog in the desktop app, the workspace's graphs in the browser; asks first over unsaved changes. */
+  openFile(): void;
   save(): Promise<boolean>;
   /** Save As…: the native dialog in the desktop app, the workspace's graphs in the browser. */
   saveFileAs(): Promise<boolean>;
@@ -227,18 +227,19 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
         return false;
       }
     },
-    openFile: async () => {
-      if (!desktop()) {
-        get().openDialog('open');
-        return;
-      }
-      try {
-        const { path } = await api.invoke('dialog:open-graph', {});
-        if (path) await get().openPath(path);
-      } catch (err) {
-        get().setNotice({ kind: 'error', text: `Could not open a file: ${(err as Error).message}` });
-      }
-    },
+    // Asked before any dialog shows: whatever is picked there then opens (the desktop dialog, or
+    // browser mode's list of graphs and its import).
+    openFile: () =>
+      guarded('Open another graph', () => {
+        if (!desktop()) {
+          get().openDialog('open');
+          return;
+        }
+        api
+          .invoke('dialog:open-graph', {})
+          .then(({ path }) => (path ? get().openPath(path) : false))
+          .catch((err: Error) => get().setNotice({ kind: 'error', text: `Could not open a file: ${err.message}` }));
+      }),
     save: async () => {
       const { filePath } = get();
       if (filePath) return writeFile(filePath, true);
