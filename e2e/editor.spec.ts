@@ -1,4 +1,6 @@
-import { menu } from './ui';
+import { clickAsUser, menu } from './ui';
+import { serializeGraph } from '../core/graph/schema';
+import { undercomplete } from '../core/templates/undercomplete';
 import { expect, test, type Page } from '@playwright/test';
 
 /** Drops a palette block at a point of the canvas (offsets from the canvas's top-left corner). */
@@ -170,4 +172,71 @@ test('mirror decoder rebuilds the decoder from the encoder', async ({ page }) =>
   // Dense 256 mirrored: code 32 → 256 → 784 (sigmoid) → 28×28×1.
   await expect(page.locator('.react-flow__edge-text')).toContainText(['256', '32', '256', '784']);
   await expect(page.getByTestId('total-params')).toHaveText((784 * 256 + 256 + 256 * 32 + 32 + 32 * 256 + 256 + 256 * 784 + 784).toLocaleString('en'));
+});
+
+/** Boxes on screen of everything matching a selector (those drawn at all). */
+async function boxes(page: Page, selector: string) {
+  return page.locator(selector).evaluateAll((els) =>
+    els
+      .filter((el) => getComputedStyle(el).opacity !== '0' && getComputedStyle(el).visibility !== 'hidden')
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.left, y: r.top, w: r.width, h: r.height, text: el.textContent ?? '', id: el.closest('[data-id]')?.getAttribute('data-id') ?? '' };
+      }),
+  );
+}
+type Box = Awaited<ReturnType<typeof boxes>>[number];
+const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+test('shape labels clear the handles, one arrowhead per wire, a wire over a block shows, a branch says so, a grown block pushes its neighbours', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  await page.waitForTimeout(300);
+  // Every wire's shape stays off every handle and every block.
+  const labels = await boxes(page, '.edge-label');
+  expect(labels).toHaveLength(7);
+  for (const other of [...(await boxes(page, '.react-flow__handle')), ...(await boxes(page, '.react-flow__node'))]) {
+    for (const label of labels) expect(overlap(label, other), `label "${label.text}" over ${other.id}`).toBe(false);
+  }
+  // Where a wire arrives, only its arrowhead shows: no handle dot beside it to read as a second one.
+  expect(await boxes(page, '.react-flow__handle.target')).toHaveLength(0);
+  await page.getByTestId('node-dense-3').hover();
+  expect(await boxes(page, '[data-id="dense-3"] .react-flow__handle.target')).toHaveLength(1);
+
+  // A wire from the Input straight to the first Dense passes behind the Flatten: it is drawn over it.
+  await wire(page, 'input-1', 'dense-3');
+  const skip = page.locator('.react-flow__edge[data-id="e-input-1-dense-3"]');
+  await expect(skip).toHaveClass(/edge--over/);
+  const flatten = (await page.getByTestId('node-flatten-2').boundingBox())!;
+  const onTop = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('.react-flow__edge')?.getAttribute('data-id'), { x: flatten.x + flatten.width / 2, y: flatten.y + flatten.height / 2 });
+  expect(onTop).toBe('e-input-1-dense-3');
+  await page.keyboard.press('Control+z');
+  await expect(skip).toHaveCount(0);
+
+  // A block off the encoder is a branch, not a decoder.
+  await drop(page, 'Dense', 500, 20);
+  await expect(page.locator('.react-flow__node')).toHaveCount(9);
+  await wire(page, 'dense-3', 'dense-9');
+  await expect(page.getByTestId('node-dense-9')).toHaveAttribute('data-role', 'branch');
+  await expect(page.getByTestId('node-dense-9')).toContainText('branch');
+  await page.getByTestId('node-dense-9').click();
+  await expect(page.getByTestId('inspector-title')).toContainText('branch');
+  await page.keyboard.press('Delete');
+
+  // A block that grows past its height (here by an error) moves the block laid right under it.
+  const tight = undercomplete();
+  tight.name = 'Tight';
+  tight.nodes.find((n) => n.id === 'dense-6')!.params.units = 500;
+  const reshape = tight.nodes.find((n) => n.id === 'reshape-7')!;
+  // The Reshape cannot take 500 values: it has no shape, so it is laid out 92 high; the Output 4 under it.
+  tight.nodes.find((n) => n.id === 'output-8')!.position = { x: reshape.position.x, y: reshape.position.y + 96 };
+  await menu(page, 'file-menu', 'open');
+  await clickAsUser(page.getByTestId('confirm-ok'));
+  await page.getByTestId('graph-file-input').setInputFiles({ name: 'tight.bottleneck.json', mimeType: 'application/json', buffer: Buffer.from(serializeGraph(tight)) });
+  await expect(page.getByTestId('node-reshape-7')).toHaveClass(/block--error/);
+  await expect(page.getByTestId('node-reshape-7')).toHaveCSS('min-height', '92px');
+  await expect.poll(async () => (await page.getByTestId('node-reshape-7').evaluate((el) => el.offsetHeight)) > 92).toBe(true);
+  const blocks = await boxes(page, '.react-flow__node');
+  for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) expect(overlap(blocks[i]!, blocks[j]!), `${blocks[i]!.id} and ${blocks[j]!.id} overlap`).toBe(false);
+  await page.screenshot({ path: 'e2e/screenshots/editor-wires.png' });
 });

@@ -142,106 +142,140 @@ const TRAINING_FIELDS = (['epochs', 'batchSize', 'learningRate', 'seed', 'earlyS
 
 const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = { adam: 'Adam', sgd: 'SGD with momentum', rmsprop: 'RMSprop' };
 
+type InspectorTab = 'block' | 'training';
+
+/**
+ * Two tabs, so the training settings are one click away at any window size: the selected block, and
+ * the graph's name and training settings. Selecting a block shows it; clearing the selection shows training.
+ */
 export function Inspector() {
+  const selectedId = useApp((s) => (s.selection.nodes.length === 1 ? s.selection.nodes[0]! : null));
+  const [tab, setTab] = useState<InspectorTab>(selectedId ? 'block' : 'training');
+  useEffect(() => setTab(selectedId ? 'block' : 'training'), [selectedId]);
+  const tabs: [InspectorTab, string][] = [
+    ['block', 'Block'],
+    ['training', 'Training'],
+  ];
+  return (
+    <aside className="card inspector" data-testid="inspector" data-tab={tab}>
+      <div className="tabs inspector__tabs" role="tablist" aria-label="Inspector">
+        {tabs.map(([id, label]) => (
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={`tab${tab === id ? ' tab--on' : ''}`} data-testid={`inspector-tab-${id}`} onClick={() => setTab(id)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="inspector__body" role="tabpanel">
+        {tab === 'block' ? <BlockSettings /> : <TrainingSettingsPanel />}
+      </div>
+    </aside>
+  );
+}
+
+/** The graph's name and how it trains. */
+function TrainingSettingsPanel() {
+  const store = useAppStore();
+  const doc = useApp((s) => s.doc);
+  const busy = useApp((s) => isTraining(s.training.status));
+  const { setTraining, rename } = store.getState();
+  return (
+    <>
+      <label className="field">
+        <span className="field__label">Name</span>
+        <TextField name="graph-name" editKey="graph.name" value={doc.name} disabled={busy} onApply={(v, key) => rename(v, key)} />
+      </label>
+      <div className="field-grid">
+        {TRAINING_FIELDS.map((f) => (
+          <label key={f.name} className="field" title={f.help}>
+            <span className="field__label">{f.label}</span>
+            <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
+          </label>
+        ))}
+        <label className="field" title="How the weights follow the gradient: Adam adapts the step per weight and is the usual choice.">
+          <span className="field__label">Optimizer</span>
+          <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} disabled={busy} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
+            {OPTIMIZERS.map((o) => (
+              <option key={o} value={o}>
+                {OPTIMIZER_LABELS[o]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {doc.training.optimizer === 'sgd' && (
+          <label className="field" title={TRAINING_BOUNDS.momentum.help}>
+            <span className="field__label">{TRAINING_BOUNDS.momentum.label}</span>
+            <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
+          </label>
+        )}
+      </div>
+      <TemplateAbout />
+    </>
+  );
+}
+
+/** The selected block's settings, each with its one-line explanation across the panel's width. */
+function BlockSettings() {
   const store = useAppStore();
   const doc = useApp((s) => s.doc);
   const analysis = useApp((s) => s.analysis);
   const node = useApp(selectSelectedNode);
   const selectedCount = useApp((s) => s.selection.nodes.length);
   const busy = useApp((s) => isTraining(s.training.status));
-  const { setParam, setTraining, rename } = store.getState();
-
+  const { setParam } = store.getState();
   if (!node) {
-    return (
-      <aside className="card inspector" data-testid="inspector">
-        <h2 className="card__title">{selectedCount > 1 ? `${selectedCount} blocks selected` : 'Graph and training'}</h2>
-        <TemplateAbout />
-        <label className="field">
-          <span className="field__label">Name</span>
-          <TextField name="graph-name" editKey="graph.name" value={doc.name} disabled={busy} onApply={(v, key) => rename(v, key)} />
-        </label>
-        <div className="field-grid">
-          {TRAINING_FIELDS.map((f) => (
-            <label key={f.name} className="field" title={f.help}>
-              <span className="field__label">{f.label}</span>
-              <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
-            </label>
-          ))}
-        </div>
-        <div className="field-grid">
-          <label className="field" title="How the weights follow the gradient: Adam adapts the step per weight and is the usual choice.">
-            <span className="field__label">Optimizer</span>
-            <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} disabled={busy} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
-              {OPTIMIZERS.map((o) => (
-                <option key={o} value={o}>
-                  {OPTIMIZER_LABELS[o]}
-                </option>
-              ))}
-            </select>
-          </label>
-          {doc.training.optimizer === 'sgd' && (
-            <label className="field" title={TRAINING_BOUNDS.momentum.help}>
-              <span className="field__label">{TRAINING_BOUNDS.momentum.label}</span>
-              <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
-            </label>
-          )}
-        </div>
-        <p className="muted small">Select a block to edit it.</p>
-      </aside>
-    );
+    return <p className="muted small">{selectedCount > 1 ? `${selectedCount} blocks selected: select one to edit it.` : 'Select a block on the canvas to edit it.'}</p>;
   }
   const spec = blockSpec(node.kind);
   const params = withDefaults(node.kind, node.params);
   const errors = errorsFor(analysis, node.id);
   const notes = notesFor(analysis, node.id);
-  const role = blockRoles(doc, analysis)[node.id];
+  const role = blockRoles(doc)[node.id];
   return (
-    <aside className="card inspector" data-testid="inspector">
-      <h2 className="card__title" data-testid="inspector-title">
+    <>
+      <h2 className="card__title inspector__title" data-testid="inspector-title">
         {blockLabel(doc, node)} {role && role !== node.kind.toLowerCase() && <span className="muted">· {role}</span>}
       </h2>
+      {role === 'branch' && <p className="inspector__note inspector__note--warning">A branch: it is off the path Input → Bottleneck → Output, so the model does not use what it computes.</p>}
       <p className="muted small inspector__about">{spec.description}</p>
-      <div className="field-grid">
-        {spec.fields
-          .filter((f) => !f.visible || f.visible(params))
-          .map((field) => (
-            <label key={field.name} className="field" title={field.help}>
-              <span className="field__label">{field.label}</span>
-              {(field.type === 'int' || field.type === 'float') && (
-                <NumberField
-                  name={field.name}
-                  editKey={`${node.id}.${field.name}`}
-                  min={field.min}
-                  max={field.max}
-                  integer={field.type === 'int'}
-                  value={params[field.name]}
-                  disabled={busy}
-                  onApply={(v, key) => setParam(node.id, field.name, v, key)}
-                />
-              )}
-              {field.type === 'enum' && (
-                <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} disabled={busy} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
-                  {field.options.map((o) => (
-                    <option key={o} value={o}>
-                      {o}
-                    </option>
-                  ))}
-                </select>
-              )}
-              {field.type === 'shape' && (
-                <TextField
-                  name={field.name}
-                  editKey={`${node.id}.${field.name}`}
-                  value={(params[field.name] as number[]).join('×')}
-                  disabled={busy}
-                  problemOf={shapeProblem}
-                  onApply={(t, key) => setParam(node.id, field.name, parseShape(t), key)}
-                />
-              )}
-              {field.help && <span className="field__help">{field.help}</span>}
-            </label>
-          ))}
-      </div>
+      {spec.fields
+        .filter((f) => !f.visible || f.visible(params))
+        .map((field) => (
+          <label key={field.name} className="field" title={field.help}>
+            <span className="field__label">{field.label}</span>
+            {(field.type === 'int' || field.type === 'float') && (
+              <NumberField
+                name={field.name}
+                editKey={`${node.id}.${field.name}`}
+                min={field.min}
+                max={field.max}
+                integer={field.type === 'int'}
+                value={params[field.name]}
+                disabled={busy}
+                onApply={(v, key) => setParam(node.id, field.name, v, key)}
+              />
+            )}
+            {field.type === 'enum' && (
+              <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} disabled={busy} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
+                {field.options.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            )}
+            {field.type === 'shape' && (
+              <TextField
+                name={field.name}
+                editKey={`${node.id}.${field.name}`}
+                value={(params[field.name] as number[]).join('×')}
+                disabled={busy}
+                problemOf={shapeProblem}
+                onApply={(t, key) => setParam(node.id, field.name, parseShape(t), key)}
+              />
+            )}
+            {field.help && <span className="field__help">{field.help}</span>}
+          </label>
+        ))}
       <div className="inspector__stats">
         <span>out {analysis.nodeShapes[node.id]?.join('×') ?? '?'}</span>
         <span>{(analysis.paramCounts[node.id] ?? 0).toLocaleString('en')} params</span>
@@ -256,6 +290,6 @@ export function Inspector() {
           {n.message}
         </p>
       ))}
-    </aside>
+    </>
   );
 }

@@ -67,6 +67,20 @@ function ViewTabs() {
   );
 }
 
+/**
+ * A dataset's name with its details ("(built-in subset)", "· 3 of 10 classes") in a part that a
+ * narrow window drops first, so the name itself stays readable.
+ */
+function DatasetName({ name }: { name: string }) {
+  const cut = name.search(/ \(| · /);
+  return (
+    <span className="dataset-button__name">
+      {cut > 0 ? name.slice(0, cut) : name}
+      {cut > 0 && <span className="dataset-button__details">{name.slice(cut)}</span>}
+    </span>
+  );
+}
+
 function DatasetButton() {
   const store = useAppStore();
   const dataset = useApp((s) => s.dataset);
@@ -81,7 +95,7 @@ function DatasetButton() {
       title={`${dataset ? `${dataset.path ?? dataset.name}: ${dataset.height}×${dataset.width}×${dataset.channels}, ${dataset.classNames.length} classes. ` : ''}${cmd.label} (${shortcutLabel(cmd.shortcut)})`}
       onClick={() => store.getState().runCommand(cmd.id)}
     >
-      <span className="muted">Data:</span> <span className="dataset-button__name">{dataset ? dataset.name : '…'}</span> ▾
+      <span className="muted">Data:</span> <DatasetName name={dataset ? dataset.name : '…'} /> ▾
     </button>
   );
 }
