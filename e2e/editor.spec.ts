@@ -1,4 +1,4 @@
-import { clickAsUser, menu } from './ui';
+import { clickAsUser, expectOnTop, menu } from './ui';
 import { serializeGraph } from '../core/graph/schema';
 import { undercomplete } from '../core/templates/undercomplete';
 import { expect, test, type Page } from '@playwright/test';
@@ -131,6 +131,9 @@ test('saving over an existing file asks first; leaving unsaved work asks first',
   await page.getByTestId('save-confirm').click();
   await expect(page.getByTestId('confirm-dialog')).toContainText(`${twice}.bottleneck.json already exists`);
   await page.getByTestId('confirm-cancel').click();
+  // Back in the Save dialog, to choose another name or cancel.
+  await expect(page.getByTestId('save-name')).toHaveValue(twice);
+  await clickAsUser(page.getByTestId('save-cancel'));
   await expect(page.getByTestId('dirty-marker')).toBeVisible();
 
   // A template over unsaved work asks; cancelling keeps the work.
@@ -235,8 +238,41 @@ test('shape labels clear the handles, one arrowhead per wire, a wire over a bloc
   await page.getByTestId('graph-file-input').setInputFiles({ name: 'tight.bottleneck.json', mimeType: 'application/json', buffer: Buffer.from(serializeGraph(tight)) });
   await expect(page.getByTestId('node-reshape-7')).toHaveClass(/block--error/);
   await expect(page.getByTestId('node-reshape-7')).toHaveCSS('min-height', '92px');
-  await expect.poll(async () => (await page.getByTestId('node-reshape-7').evaluate((el) => el.offsetHeight)) > 92).toBe(true);
+  await expect.poll(async () => (await page.getByTestId('node-reshape-7').evaluate((el) => (el as HTMLElement).offsetHeight)) > 92).toBe(true);
   const blocks = await boxes(page, '.react-flow__node');
   for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) expect(overlap(blocks[i]!, blocks[j]!), `${blocks[i]!.id} and ${blocks[j]!.id} overlap`).toBe(false);
   await page.screenshot({ path: 'e2e/screenshots/editor-wires.png' });
+});
+
+test('Save As keeps its dialog over a bad name and has Cancel; a notice makes room, never cuts the view, and times out', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 680 });
+  await page.goto('/');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  // Where the graph sits: the canvas's transform, which a fit sets.
+  const fit = () => page.evaluate(() => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+  const fitAlone = await fit();
+
+  // A name the workspace cannot take: the dialog stays, says why, and Cancel closes it.
+  await menu(page, 'file-menu', 'save-as');
+  await page.getByTestId('save-name').fill('a/b');
+  await clickAsUser(page.getByTestId('save-confirm'));
+  await expect(page.getByTestId('file-dialog-error')).toContainText('is not a usable file name');
+  await expect(page.getByTestId('file-dialog')).toBeVisible();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  await clickAsUser(page.getByTestId('save-cancel'));
+  await expect(page.getByTestId('file-dialog')).toHaveCount(0);
+
+  // A good name saves; its notice takes a line, and the canvas refits under it: nothing leaves the window.
+  await menu(page, 'file-menu', 'save-as');
+  await page.getByTestId('save-name').fill(`room ${test.info().retry}-${test.info().repeatEachIndex}`);
+  await clickAsUser(page.getByTestId('save-confirm'));
+  await expect(page.getByTestId('notice')).toContainText('Saved');
+  await expect.poll(fit).not.toBe(fitAlone);
+  const bottom = await page.locator('.dashboard').evaluate((el) => el.getBoundingClientRect().bottom);
+  expect(bottom).toBeLessThanOrEqual(680);
+  for (const kind of await page.locator('.block__kind').all()) await expectOnTop(kind);
+  await page.screenshot({ path: 'e2e/screenshots/notice-1024.png' });
+  // Information goes by itself, and the graph takes the room back.
+  await expect(page.getByTestId('notice')).toHaveCount(0, { timeout: 12_000 });
+  await expect.poll(fit).toBe(fitAlone);
 });

@@ -9,6 +9,9 @@ import { analyzeGraph, type GraphAnalysis } from '../../../core/shapes/infer';
 import { buildTemplate, TEMPLATES, type TemplateName } from '../../../core/templates';
 import type { SliceCreator } from './store';
 
+/** How Save As went: saved, asking whether to replace a file, or refused (the reason, for the dialog to show). */
+export type SaveOutcome = 'saved' | 'asking' | { error: string };
+
 export interface Selection {
   nodes: string[];
   edges: string[];
@@ -67,7 +70,8 @@ export interface GraphSlice {
   save(): Promise<boolean>;
   /** Save As…: the native dialog in the desktop app, the workspace's graphs in the browser. */
   saveFileAs(): Promise<boolean>;
-  saveAs(path: string, overwrite?: boolean): Promise<boolean>;
+  /** Saves under a name in browser mode's graphs folder; asks before replacing a file (then `onReplaced`). */
+  saveAs(path: string, onReplaced?: () => void): Promise<SaveOutcome>;
 }
 
 export function emptyGraph(image = { height: 28, width: 28, channels: 1 }): GraphDoc {
@@ -95,8 +99,8 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
    * back); a file or a run's graph starts a fresh history, as opening a document does.
    */
   const replace = (doc: GraphDoc, filePath: string | null, undoable: boolean) => {
-    // A warning about the graph being replaced no longer applies, nor does the last run's dashboard.
-    if (get().notice?.kind === 'error') get().setNotice(null);
+    // No notice about the graph being replaced applies any more, nor does the last run's dashboard.
+    get().setNotice(null);
     get().clearDashboard();
     set({ savedDoc: doc, filePath, selection: { nodes: [], edges: [] }, viewResets: get().viewResets + 1 });
     show(undoable ? pushHistory(get().history, doc) : startHistory(doc));
@@ -109,21 +113,35 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     if (get().doc === get().savedDoc) action();
     else get().confirm({ title: 'Discard unsaved changes?', message: `"${get().doc.name}" has changes that are not saved. ${what} anyway?`, confirmLabel: 'Discard changes', onConfirm: action });
   };
-  const writeFile = async (path: string, overwrite: boolean): Promise<boolean> => {
+  /**
+   * Writes the graph. 'asking': the file exists and the user is asked whether to replace it (the
+   * answer writes it, then `onReplaced` runs); a refusal is returned, not shown, so a dialog can show it.
+   */
+  const writeFile = async (path: string, overwrite: boolean, onReplaced?: () => void): Promise<SaveOutcome> => {
     const { doc } = get();
     try {
       const saved = await api.invoke('graphs:write', { path, text: serializeGraph(doc), overwrite });
       set({ savedDoc: doc, filePath: saved.path });
       get().setNotice({ kind: 'info', text: `Saved ${saved.path}` });
-      return true;
+      return 'saved';
     } catch (err) {
       if (err instanceof ApiError && err.code === 'exists') {
-        get().confirm({ title: 'Replace file?', message: `${err.message}. Replace it with "${doc.name}"?`, confirmLabel: 'Replace', onConfirm: () => void writeFile(path, true) });
-        return false;
+        const replace = async () => {
+          const outcome = await writeFile(path, true);
+          if (outcome === 'saved') onReplaced?.();
+          else if (typeof outcome === 'object') get().setNotice({ kind: 'error', text: `Could not save: ${outcome.error}` });
+        };
+        get().confirm({ title: 'Replace file?', message: `${err.message}. Replace it with "${doc.name}"?`, confirmLabel: 'Replace', onConfirm: () => void replace() });
+        return 'asking';
       }
-      get().setNotice({ kind: 'error', text: `Could not save: ${(err as Error).message}` });
-      return false;
+      return { error: (err as Error).message };
     }
+  };
+  /** Saving where no dialog shows the refusal: the notice bar does. */
+  const saveOrSay = async (path: string): Promise<boolean> => {
+    const outcome = await writeFile(path, true);
+    if (typeof outcome === 'object') get().setNotice({ kind: 'error', text: `Could not save: ${outcome.error}` });
+    return outcome === 'saved';
   };
   const desktop = () => get().info?.shell === 'electron';
 
@@ -151,7 +169,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     },
     connect: (source, target) => {
       const problem = edits.connectionProblem(get().doc, source, target);
-      if (problem) get().setNotice({ kind: 'error', text: `Cannot connect: ${problem}`, view: 'editor' });
+      if (problem) get().setNotice({ kind: 'error', text: `Cannot connect: ${problem}`, view: 'editor', about: 'edit' });
       else get().commit(edits.connect(get().doc, source, target));
     },
     removeElements: (nodeIds, edgeIds) => {
@@ -192,7 +210,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
         get().commit(mirrorDecoder(get().doc));
         get().setNotice({ kind: 'info', text: 'Decoder rebuilt as the mirror image of the encoder.', view: 'editor' });
       } catch (err) {
-        get().setNotice({ kind: 'error', text: `Cannot mirror the decoder: ${(err as Error).message}`, view: 'editor' });
+        get().setNotice({ kind: 'error', text: `Cannot mirror the decoder: ${(err as Error).message}`, view: 'editor', about: 'edit' });
       }
     },
     fitView: () => set({ viewResets: get().viewResets + 1 }),
@@ -215,8 +233,9 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     openGraphDoc: (doc, what, then) =>
       guarded(`Open ${what}`, () => {
         replace(doc, null, false);
-        get().setNotice({ kind: 'info', text: `Opened ${what}; Save As… keeps it as a file.` });
+        // First what comes with it (the view it shows in), so the notice is raised there.
         then?.();
+        get().setNotice({ kind: 'info', text: `Opened ${what}; Save As… keeps it as a file.` });
       }),
     openPath: async (path) => {
       try {
@@ -242,7 +261,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
       }),
     save: async () => {
       const { filePath } = get();
-      if (filePath) return writeFile(filePath, true);
+      if (filePath) return saveOrSay(filePath);
       return get().saveFileAs();
     },
     saveFileAs: async () => {
@@ -253,12 +272,12 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
       try {
         const { path } = await api.invoke('dialog:save-graph', { suggestedName: get().doc.name });
         // The native dialog has asked about replacing an existing file already.
-        return path ? await writeFile(path, true) : false;
+        return path ? await saveOrSay(path) : false;
       } catch (err) {
         get().setNotice({ kind: 'error', text: `Could not save: ${(err as Error).message}` });
         return false;
       }
     },
-    saveAs: (path, overwrite = false) => writeFile(path, overwrite),
+    saveAs: (path, onReplaced) => writeFile(path, false, onReplaced),
   };
 };

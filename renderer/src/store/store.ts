@@ -7,10 +7,12 @@ import { createExploreSlice, type ExploreSlice } from './exploreSlice';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice';
 import { createExportSlice, type ExportSlice } from './exportSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
-import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
+import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
+import { noticeLifetime, outlived, type Notice, type NoticeWorld } from './notices';
 
 export { isTraining, type TrainingStatus } from './trainingReducer';
+export type { Notice } from './notices';
 
 /** Where the store keeps small preferences (the browser's localStorage in the app, a Map in tests). */
 export interface KeyValueStorage {
@@ -24,17 +26,6 @@ export interface AppDeps {
   storage: KeyValueStorage;
   /** Milliseconds between live refreshes of the run list (tests make it 0). */
   refreshDelayMs?: number;
-}
-
-export interface Notice {
-  kind: 'error' | 'info';
-  text: string;
-  /** One button beside the text, e.g. Undo after a delete. */
-  action?: { label: string; run: () => void };
-  /** Shown in this view only (a graph's problem means nothing in the Runs view). */
-  view?: View;
-  /** Cleared by itself once the graph has no errors left (a warning that the graph no longer fits). */
-  untilGraphValid?: boolean;
 }
 
 export interface ConfirmRequest {
@@ -58,7 +49,10 @@ export interface UiSlice {
   setInfo(info: AppInfo): void;
   /** Where to train (automatic, GPU, CPU): remembered by the backend, which restarts its trainer with it. */
   setBackendPreference(preference: BackendPreference): Promise<void>;
+  /** Shows a notice (replacing any other); information times out, see notices.ts. */
   setNotice(notice: Notice | null): void;
+  /** The pointer is on the notice: it stays until the pointer leaves. */
+  holdNotice(held: boolean): void;
   confirm(request: ConfirmRequest): void;
   resolveConfirm(accepted: boolean): void;
   openDialog(mode: FileDialogMode | null): void;
@@ -80,6 +74,20 @@ export type SliceCreator<T> = (deps: AppDeps) => StateCreator<AppState, [], [], 
 
 const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  let noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  let noticeHeld = false;
+  /** Starts the notice's time-out afresh (information only, and not while the pointer holds it). */
+  const armNoticeTimer = () => {
+    if (noticeTimer) clearTimeout(noticeTimer);
+    noticeTimer = null;
+    const notice = get().notice;
+    const lifetime = notice && noticeLifetime(notice);
+    if (!notice || lifetime === null || noticeHeld) return;
+    noticeTimer = setTimeout(() => {
+      noticeTimer = null;
+      if (get().notice === notice) set({ notice: null });
+    }, lifetime);
+  };
   /** The run list follows training live (new runs, each finished epoch, ends), at most once a second. */
   const refreshRunsSoon = () => {
     if (get().view !== 'runs' || refreshTimer) return;
@@ -109,7 +117,15 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
         get().setNotice({ kind: 'error', text: `Cannot change where to train: ${(err as Error).message}` });
       }
     },
-    setNotice: (notice) => set({ notice }),
+    setNotice: (notice) => {
+      noticeHeld = false;
+      set({ notice: notice && { ...notice, raisedIn: notice.raisedIn ?? get().view } });
+      armNoticeTimer();
+    },
+    holdNotice: (held) => {
+      noticeHeld = held;
+      armNoticeTimer();
+    },
     confirm: (request) => set({ pendingConfirm: request }),
     resolveConfirm: (accepted) => {
       const request = get().pendingConfirm;
@@ -127,7 +143,9 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
       return () => {
         unsubscribe();
         if (refreshTimer) clearTimeout(refreshTimer);
+        if (noticeTimer) clearTimeout(noticeTimer);
         refreshTimer = null;
+        noticeTimer = null;
       };
     },
     handleApiEvent: (event) => {
@@ -189,9 +207,10 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createScoreSlice(deps)(...a),
     ...createExportSlice(deps)(...a),
   }));
-  // A warning that the graph no longer fits the data goes once the graph is fixed.
+  // A notice goes once what it is about has gone: its view, the graph as it was, its run, the graph's fault.
+  const world = (s: AppState): NoticeWorld => ({ view: s.view, doc: s.doc, runId: s.training.runId, graphValid: !hasErrors(s.analysis) });
   store.subscribe((s, before) => {
-    if (s.analysis !== before.analysis && s.notice?.untilGraphValid && !hasErrors(s.analysis)) store.setState({ notice: null });
+    if (s.notice && s.notice === before.notice && outlived(s.notice, world(before), world(s))) store.setState({ notice: null });
   });
   return store;
 }

@@ -56,7 +56,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (se
       const result = await api.invoke(channel, { runId });
       const accepted = Object.values(result)[0] === true;
       if (!accepted) {
-        get().setNotice({ kind: 'error', text: `Could not ${verb} run "${get().training.runName ?? runId}": it is not training any more.` });
+        get().setNotice({ kind: 'error', text: `Could not ${verb} run "${get().training.runName ?? runId}": it is not training any more.`, about: { runId } });
         await get().syncTraining();
       }
     } catch (err) {
@@ -135,7 +135,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (se
       if (event.runId !== t.runId || t.source !== 'live') return;
       const next = reduceTraining(t, event);
       set({ training: next });
-      if (event.type === 'run-failed') get().setNotice({ kind: 'error', text: `Training failed: ${event.message}` });
+      if (event.type === 'run-failed') get().setNotice({ kind: 'error', text: `Training failed: ${event.message}`, about: { runId: event.runId } });
     },
     syncTraining: async () => {
       const t = get().training;
