@@ -126,7 +126,7 @@ test('the first screen reads at its default zoom, and every template does too, d
   expect(outside).toEqual([]);
 });
 
-test('the Inspector checks values as they are typed, applies each valid one, and is one undo step per field', async ({ page }) => {
+test('the Inspector checks values as they are typed, applies a complete one (a pause, Enter or leaving), and is one undo step per field', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('node-bottleneck-4').click();
   await expect(page.getByTestId('inspector-title')).toHaveText(/^Bottleneck/);
@@ -136,6 +136,7 @@ test('the Inspector checks values as they are typed, applies each valid one, and
   // No Enter: the reason shows as the value is typed, and nothing changes.
   await expect(page.getByTestId('problem-latentSize')).toHaveText(/between 1 and/);
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  // A pause applies a complete value; shapes follow.
   await code.fill('16');
   await expect(page.getByTestId('problem-latentSize')).toHaveCount(0);
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('16');
@@ -144,6 +145,31 @@ test('the Inspector checks values as they are typed, applies each valid one, and
   await code.blur();
   await page.keyboard.press('Control+z');
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(page.getByTestId('cmd-undo')).toBeDisabled();
+
+  // Typed key by key, the valid beginnings of a value are not applied: 100000000 is over the limit
+  // (it says so, and the code stays 32), and 1.5 is no whole number (it stays 32, not 1).
+  await code.selectText();
+  await code.pressSequentially('100000000');
+  await expect(page.getByTestId('problem-latentSize')).toHaveText(/between 1 and 65,536/);
+  await code.press('Tab');
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(code).toHaveValue('32');
+  await code.selectText();
+  await code.pressSequentially('1.5');
+  await expect(page.getByTestId('problem-latentSize')).toHaveText('enter a whole number');
+  await code.press('Enter');
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(page.getByTestId('cmd-undo')).toBeDisabled();
+  // A decimal typed key by key into a field that takes one arrives whole.
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  const rate = page.getByTestId('param-learningRate');
+  await rate.selectText();
+  await rate.pressSequentially('0.0015');
+  await rate.press('Enter');
+  await expect(rate).toHaveValue('0.0015');
+  await page.keyboard.press('Control+z');
+  await expect(rate).toHaveValue('0.001');
   await expect(page.getByTestId('cmd-undo')).toBeDisabled();
 });
 

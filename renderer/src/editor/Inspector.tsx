@@ -19,66 +19,95 @@ export function numberProblem(text: string, min: number, max: number, integer: b
   return null;
 }
 
-interface NumberFieldProps {
+/** How long typing must pause before a complete, valid value is applied (Enter or leaving the field applies at once). */
+export const APPLY_PAUSE_MS = 500;
+
+interface DraftFieldProps {
   name: string;
   /** Identifies the field for undo: edits while it has focus are one undo step. */
   editKey: string;
-  value: unknown;
-  min: number;
-  max: number;
-  integer: boolean;
-  /** The value must be above `min` (a learning rate of 0 trains nothing). */
-  exclusiveMin?: boolean;
-  onApply: (v: number, editKey: string) => void;
+  /** The value on the graph, as text. */
+  shown: string;
+  /** Why the text cannot be applied, or null. */
+  problemOf: (text: string) => string | null;
+  /** Applies a valid text (the caller reads its value). */
+  onApply: (text: string, editKey: string) => void;
   disabled: boolean;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+  /** The text one step up or down (Arrow keys), where the field steps. */
+  step?: (direction: 1 | -1) => string | null;
 }
 
 /**
- * Checks as the user types and applies every valid value at once (shapes and counts follow live);
- * an out-of-range value says why and changes nothing. Leaving the field puts back the last valid
- * value; Escape restores the one it had before.
+ * A field that checks as the user types (a refused value says why at once and changes nothing) and
+ * applies a value once it is complete: on a pause in the typing, on Enter, or on leaving the field, so
+ * the valid beginnings of a longer value ("1" of "1.5", "10000" of "100000000") never reach the graph.
+ * Leaving with a refused value puts back the last applied one; Escape restores the one the field had
+ * before. Everything applied while the field has focus is one undo step.
  */
-function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply, disabled }: NumberFieldProps) {
+function DraftField({ name, editKey, shown, problemOf, onApply, disabled, inputMode = 'text', step }: DraftFieldProps) {
   const store = useAppStore();
-  const [text, setText] = useState(String(value));
+  const [text, setText] = useState(shown);
   const focused = useRef(false);
-  const before = useRef(value);
+  const before = useRef(shown);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancelPending = () => {
+    if (pending.current) clearTimeout(pending.current);
+    pending.current = null;
+  };
+  useEffect(() => cancelPending, []);
   useEffect(() => {
     // Undo, redo or another view changed the value: show it, unless this field is being typed in.
-    if (!focused.current) setText(String(value));
-  }, [value]);
-  const problem = numberProblem(text, min, max, integer, exclusiveMin);
+    if (!focused.current) setText(shown);
+  }, [shown]);
+  const problem = problemOf(text);
+  /** Applies the text if it is valid and differs from the graph's; says whether it was valid. */
+  const commit = (typed: string): boolean => {
+    cancelPending();
+    if (problemOf(typed) !== null) return false;
+    if (typed !== shown) onApply(typed, editKey);
+    return true;
+  };
   return (
     <>
       <input
-        type="number"
+        type="text"
+        inputMode={inputMode}
         className={`field__input${problem ? ' field__input--bad' : ''}`}
         data-testid={`param-${name}`}
-        min={min}
-        max={max}
-        step={integer ? 1 : 'any'}
         value={text}
         disabled={disabled}
         aria-invalid={problem !== null}
         onFocus={() => {
           focused.current = true;
-          before.current = value;
+          before.current = shown;
         }}
         onChange={(e) => {
-          setText(e.target.value);
-          const n = Number(e.target.value);
-          if (numberProblem(e.target.value, min, max, integer, exclusiveMin) === null && n !== value) onApply(n, editKey);
+          const typed = e.target.value;
+          setText(typed);
+          cancelPending();
+          if (problemOf(typed) === null) pending.current = setTimeout(() => commit(typed), APPLY_PAUSE_MS);
         }}
         onBlur={() => {
           focused.current = false;
+          const applied = commit(text);
           store.getState().endEdit();
-          setText(String(value));
+          if (!applied) setText(shown);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-          if (e.key === 'Escape') {
-            if (before.current !== value && typeof before.current === 'number') onApply(before.current, editKey);
-            setText(String(before.current));
+          if (e.key === 'Enter') {
+            commit(text);
+            (e.target as HTMLInputElement).blur();
+          } else if (e.key === 'Escape') {
+            cancelPending();
+            if (before.current !== shown) onApply(before.current, editKey);
+            setText(before.current);
+          } else if (step && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+            const next = step(e.key === 'ArrowUp' ? 1 : -1);
+            if (next === null) return;
+            e.preventDefault();
+            setText(next);
+            commit(next);
           }
         }}
       />
@@ -91,41 +120,42 @@ function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = f
   );
 }
 
-function TextField({ name, editKey, value, onApply, disabled, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; disabled: boolean; problemOf?: (v: string) => string | null }) {
-  const store = useAppStore();
-  const [text, setText] = useState(value);
-  const focused = useRef(false);
-  useEffect(() => {
-    if (!focused.current) setText(value);
-  }, [value]);
-  const problem = problemOf?.(text) ?? null;
+interface NumberFieldProps {
+  name: string;
+  editKey: string;
+  value: unknown;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** The value must be above `min` (a learning rate of 0 trains nothing). */
+  exclusiveMin?: boolean;
+  onApply: (v: number, editKey: string) => void;
+  disabled: boolean;
+}
+
+/** A number within bounds; Arrow Up and Down step a whole number by one. */
+function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply, disabled }: NumberFieldProps) {
+  const step = (direction: 1 | -1) => {
+    if (!integer || typeof value !== 'number') return null;
+    return String(Math.min(max, Math.max(exclusiveMin ? min + 1 : min, value + direction)));
+  };
   return (
-    <>
-      <input
-        className={`field__input${problem ? ' field__input--bad' : ''}`}
-        data-testid={`param-${name}`}
-        value={text}
-        disabled={disabled}
-        aria-invalid={problem !== null}
-        onFocus={() => (focused.current = true)}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (!problemOf?.(e.target.value) && e.target.value.trim() && e.target.value !== value) onApply(e.target.value, editKey);
-        }}
-        onBlur={() => {
-          focused.current = false;
-          store.getState().endEdit();
-          setText(value);
-        }}
-        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
-      />
-      {problem && (
-        <span className="field__problem" role="alert" data-testid={`problem-${name}`}>
-          {problem}
-        </span>
-      )}
-    </>
+    <DraftField
+      name={name}
+      editKey={editKey}
+      shown={String(value)}
+      problemOf={(t) => numberProblem(t, min, max, integer, exclusiveMin)}
+      onApply={(t, key) => onApply(Number(t), key)}
+      disabled={disabled}
+      inputMode={integer ? 'numeric' : 'decimal'}
+      step={step}
+    />
   );
+}
+
+/** Text that must not be empty (and may have its own rule, like a shape). */
+function TextField({ name, editKey, value, onApply, disabled, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; disabled: boolean; problemOf?: (v: string) => string | null }) {
+  return <DraftField name={name} editKey={editKey} shown={value} problemOf={(t) => (t.trim() ? (problemOf?.(t) ?? null) : 'enter a value')} onApply={onApply} disabled={disabled} />;
 }
 
 const parseShape = (text: string) => text.split(/[x×,\s]+/).filter(Boolean).map(Number);
