@@ -28,6 +28,7 @@ export const CHANNELS = [
   'datasets:browse',
   'dialog:open-folder',
   'app:menu-state',
+  'app:show-place',
   'model:info',
   'model:map',
   'model:cancel-map',

@@ -66,6 +66,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
     .object({ enabled: z.record(z.string().max(64), z.boolean()).refine((r) => Object.keys(r).length <= 200, 'at most 200 commands') })
     .strict(),
   'app:set-backend-preference': z.object({ preference: z.enum(['auto', 'gpu', 'cpu']) }).strict(),
+  'app:show-place': z.object({ place: z.enum(['guide', 'docs', 'workspace']) }).strict(),
   'model:info': z.object(model).strict(),
   'model:map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),
   'model:cancel-map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),

@@ -276,3 +276,32 @@ test('Save As keeps its dialog over a bad name and has Cancel; a notice makes ro
   await expect(page.getByTestId('notice')).toHaveCount(0, { timeout: 12_000 });
   await expect.poll(fit).toBe(fitAlone);
 });
+
+test('view keys work from a field, text keys stay in it; the shortcuts list the mouse; the ? menu names the guide and folders', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  const epochs = page.getByTestId('param-epochs');
+  await epochs.fill('12');
+  // Ctrl+A selects the field's text (not every block), and the view key works from the field, applying what was typed.
+  await epochs.press('Control+a');
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(0);
+  await epochs.press('Control+2');
+  await expect(page.getByTestId('view-runs')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Control+1');
+  await expect(page.getByTestId('param-epochs')).toHaveValue('12');
+
+  await menu(page, 'help-menu', 'shortcuts');
+  const shortcuts = page.getByTestId('shortcuts-dialog');
+  await expect(shortcuts).toContainText('Shift+drag');
+  await expect(shortcuts).toContainText('Ctrl+click');
+  await page.keyboard.press('Escape');
+
+  await clickAsUser(page.getByTestId('help-menu'));
+  for (const id of ['guide', 'docs-folder', 'workspace-folder']) await expectOnTop(page.getByTestId(`menu-${id}`));
+  await clickAsUser(page.getByTestId('menu-workspace-folder'));
+  // A browser cannot open a folder on this machine: the notice says where it is.
+  const info = await page.evaluate(async () => (await (await fetch('api/app:info', { method: 'POST', body: '{}' })).json()).result);
+  await expect(page.getByTestId('notice')).toContainText(`The workspace folder is at ${info.workspace}`);
+  await menu(page, 'help-menu', 'guide');
+  await expect(page.getByTestId('notice')).toContainText('README.md');
+});

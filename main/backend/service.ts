@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
+import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseDatasetId } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
@@ -41,6 +41,9 @@ export interface NativeMenu {
   setEnabled(enabled: Record<string, boolean>): void;
 }
 
+/** Opens a file or folder with the system's own application (the desktop shell's shell.openPath). */
+export type OpenWithSystem = (path: string) => Promise<void>;
+
 export interface BackendOptions {
   shell: AppInfo['shell'];
   runsRoot?: string;
@@ -49,6 +52,8 @@ export interface BackendOptions {
   settingsPath?: string;
   dialogs?: NativeDialogs;
   menu?: NativeMenu;
+  /** The desktop shell opens the Help menu's places; browser mode and the CLI only say where they are. */
+  openWithSystem?: OpenWithSystem;
   /** The machine's memory in bytes (os.totalmem() unless a test gives another). */
   totalMemory?: () => number;
   /** The model cache's bound in bytes (default: modelCacheBytes()). */
@@ -102,6 +107,8 @@ export class BottleneckBackend implements BottleneckApi {
         backendPreference: this.settings.backendPreference,
         datasets: listDatasets(),
         workspace: workspaceDir(),
+        places: places(),
+        totalMemory: this.options.totalMemory?.() ?? totalmem(),
       }),
       'train:start': async ({ graph, datasetId }) => {
         const analysis = analyzeGraph(graph);
@@ -170,6 +177,13 @@ export class BottleneckBackend implements BottleneckApi {
         if (busy) throw new Error(`run ${busy} is ${this.trainer.busyWith ? 'training' : 'queued'}: change where to train once it ends`);
         this.settings.setBackendPreference(preference);
         return this.trainer.restart(preference);
+      },
+      'app:show-place': async ({ place }) => {
+        const path = places()[place];
+        if (!this.options.openWithSystem) return { path, opened: false };
+        if (place === 'workspace') makeDirs(path);
+        await this.options.openWithSystem(path);
+        return { path, opened: true };
       },
       'app:menu-state': async ({ enabled }) => {
         this.options.menu?.setEnabled(enabled);
@@ -449,6 +463,11 @@ function classesOfId(id: string): number[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The Help menu's places: the guide and the documentation beside the app, the workspace. */
+function places(): Record<Place, string> {
+  return { guide: join(appRoot(), 'README.md'), docs: join(appRoot(), 'docs'), workspace: workspaceDir() };
 }
 
 let version: string | null = null;

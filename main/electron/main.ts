@@ -85,6 +85,11 @@ app.whenReady().then(() => {
         }
       },
     },
+    // shell.openPath answers with an error message, or '' once the system has opened it.
+    openWithSystem: async (path) => {
+      const failed = await shell.openPath(path);
+      if (failed) throw new Error(`cannot open ${path}: ${failed}`);
+    },
     dialogs: {
       openGraph: async () => (await dialog.showOpenDialog(win, { properties: ['openFile'], filters })).filePaths[0] ?? null,
       saveGraph: async (suggestedName) => (await dialog.showSaveDialog(win, { defaultPath: `${suggestedName}.bottleneck.json`, filters })).filePath ?? null,

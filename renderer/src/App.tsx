@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
+import { worksInTextFields } from '../../core/commands';
 import { COMMANDS, commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
 import { ExploreView } from './explore/ExploreView';
@@ -48,10 +49,14 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       const state = store.getState();
       if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen) return;
-      // In a text field the keys edit the text; only Escape (stop) and the Mod shortcuts that are no text edits pass.
-      if (typingInto(e.target) && !(e.key === 'Enter' && (e.ctrlKey || e.metaKey))) return;
       const cmd = commandForKey(e, state);
       if (!cmd) return;
+      if (typingInto(e.target)) {
+        // In a text field the keys edit the text; only Mod shortcuts that edit no text pass (views, save, train).
+        if (!worksInTextFields(cmd)) return;
+        // The field applies what was typed as it loses focus, so the command sees it.
+        (e.target as HTMLElement).blur();
+      }
       e.preventDefault();
       state.runCommand(cmd.id);
     };

@@ -58,6 +58,9 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   // A queued run can be stopped too (it leaves the queue); a run already stopping cannot.
   stop: { enabled: (s) => ['queued', 'running', 'paused'].includes(s.training.status) && s.training.runId !== null, run: (s) => void s.stopTraining() },
   shortcuts: { enabled: () => true, run: (s) => s.showShortcuts(true) },
+  guide: { enabled: (s) => s.info !== null, run: (s) => void s.showPlace('guide') },
+  'docs-folder': { enabled: (s) => s.info !== null, run: (s) => void s.showPlace('docs') },
+  'workspace-folder': { enabled: (s) => s.info !== null, run: (s) => void s.showPlace('workspace') },
 };
 
 function behaviourOf(info: CommandInfo): Behaviour {

@@ -46,6 +46,7 @@ function useCommandEntries(ids: string[], details: Record<string, string> = {}):
 const idsOf = (menu: string) => COMMANDS.filter((c) => c.menu === menu && !c.submenu).map((c) => c.id);
 const FILE_IDS = idsOf('file');
 const EDIT_IDS = idsOf('edit');
+const HELP_IDS = idsOf('help');
 const TEMPLATE_IDS = TEMPLATE_NAMES.map((n) => `template-${n}`);
 // The menu shows what each template is for; the Inspector then says what it is and what to watch.
 const TEMPLATE_DETAILS = Object.fromEntries(TEMPLATE_NAMES.map((n) => [`template-${n}`, TEMPLATES[n].description]));
@@ -182,7 +183,7 @@ export function Toolbar() {
   const fileEntries = useCommandEntries(FILE_IDS);
   const editEntries = useCommandEntries(EDIT_IDS);
   const templateEntries = useCommandEntries(TEMPLATE_IDS, TEMPLATE_DETAILS);
-  const helpEntries = useCommandEntries(['shortcuts']);
+  const helpEntries = useCommandEntries(HELP_IDS);
 
   return (
     <header className="toolbar">
@@ -206,7 +207,7 @@ export function Toolbar() {
       <div className="toolbar__spacer" />
       {view === 'editor' && <GraphErrors />}
       <BackendBadge />
-      <Menu label="?" testId="help-menu" entries={helpEntries} title="Help" />
+      <Menu label="?" testId="help-menu" entries={helpEntries} title="Help: keys, the guide, the workspace" />
       {view === 'editor' && <RunControls />}
     </header>
   );

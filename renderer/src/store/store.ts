@@ -1,5 +1,5 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand';
-import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi } from '../../../core/api';
+import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi, Place } from '../../../core/api';
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
@@ -57,6 +57,8 @@ export interface UiSlice {
   resolveConfirm(accepted: boolean): void;
   openDialog(mode: FileDialogMode | null): void;
   showShortcuts(open: boolean): void;
+  /** The Help menu's guide and folders: opened by the desktop app, named in a notice elsewhere. */
+  showPlace(place: Place): Promise<void>;
   /** Subscribes to the backend's events and asks for app:info; returns the unsubscribe. */
   subscribeToBackend(): () => void;
   handleApiEvent(event: ApiEvent): void;
@@ -134,6 +136,17 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
     },
     openDialog: (mode) => set({ fileDialog: mode }),
     showShortcuts: (open) => set({ shortcutsOpen: open }),
+    showPlace: async (place) => {
+      const what = { guide: 'The guide', docs: 'The documentation folder', workspace: 'The workspace folder' }[place];
+      try {
+        const { path, opened } = await deps.api.invoke('app:show-place', { place });
+        if (opened) return;
+        const copy = () => void navigator.clipboard?.writeText(path).catch(() => {});
+        get().setNotice({ kind: 'info', text: `${what} is at ${path} (a browser cannot open it on this machine).`, action: { label: 'Copy path', run: copy } });
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: `Cannot open ${what.toLowerCase()}: ${(err as Error).message}` });
+      }
+    },
     subscribeToBackend: () => {
       const unsubscribe = deps.api.on((event) => get().handleApiEvent(event));
       deps.api.invoke('app:info', {}).then(
