@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { BackendPreference } from '../../../core/api';
+import { gpuFallback } from '../../../core/backendChoice';
 import { backendLabel } from '../../../core/format';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../core/templates';
 import { command, COMMANDS, shortcutLabel } from '../commands';
@@ -147,8 +148,12 @@ function BackendBadge() {
       </span>
     );
   }
+  const fellBack = gpuFallback(preference, backend);
   const gpu = backend?.adapter ? [`${backend.adapter.description}${backend.adapter.fallback ? ' (a software adapter: slow)' : ''}`] : [];
-  const title = [...gpu, ...(backend?.skipped.map((s) => `${s.name}: ${s.reason}`) ?? []), busy ? 'Where to train can be changed once the run ends' : 'Where to train: click to choose'].join('\n');
+  const title = [
+    ...(fellBack ? [`GPU chosen, but ${fellBack}`] : [...gpu, ...(backend?.skipped.map((s) => `${s.name}: ${s.reason}`) ?? [])]),
+    busy ? 'Where to train can be changed once the run ends' : 'Where to train: click to choose',
+  ].join('\n');
   const entries: MenuEntry[] = PREFERENCES.map((p) => ({
     id: `backend-${p.id}`,
     label: `${p.id === preference ? '✓ ' : ''}${p.label}`,
@@ -156,9 +161,10 @@ function BackendBadge() {
     enabled: !busy,
     run: () => void store.getState().setBackendPreference(p.id),
   }));
+  // A GPU choice that fell back says so on the badge itself, in the warning colour; hover says why.
   const label = (
-    <span className="badge" data-testid="backend-badge">
-      {backend ? backendLabel(backend) : 'starting…'}
+    <span className={`badge${fellBack ? ' badge--warn' : ''}`} data-testid="backend-badge">
+      {backend ? `${backendLabel(backend)}${fellBack ? ' · no GPU' : ''}` : 'starting…'}
     </span>
   );
   return <Menu label={label} testId="backend-menu" entries={entries} wide title={title} />;

@@ -1,5 +1,6 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand';
 import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi, Place } from '../../../core/api';
+import { gpuFallback } from '../../../core/backendChoice';
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
@@ -115,6 +116,9 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
         const backend = await deps.api.invoke('app:set-backend-preference', { preference });
         const info = get().info;
         set({ backend, ...(info && { info: { ...info, backend, backendPreference: preference } }) });
+        // A GPU asked for and not found: said at once, not only on the badge.
+        const fellBack = gpuFallback(preference, backend);
+        if (fellBack) get().setNotice({ kind: 'info', text: `GPU chosen, but ${fellBack}` });
       } catch (err) {
         get().setNotice({ kind: 'error', text: `Cannot change where to train: ${(err as Error).message}` });
       }
