@@ -3,6 +3,7 @@ import { hasErrors } from '../../core/shapes/infer';
 import type { TemplateName } from '../../core/templates';
 import type { AppState } from './store/store';
 import { isTraining } from './store/trainingReducer';
+import { selectTrainMemory } from './store/trainMemory';
 
 /**
  * Every command with its enabled state and its action. The toolbar buttons, the keyboard, the
@@ -44,12 +45,14 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   'view-lab': { enabled: () => true, run: (s) => void s.openModelView('lab') },
   'fit-view': { enabled: inEditor, run: (s) => s.fitView() },
   train: {
-    enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s),
+    enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s) && !selectTrainMemory(s)?.refusal,
     run: (s) => void s.startTraining(),
     whyDisabled: (s) => {
       const error = s.analysis.diagnostics.find((d) => d.severity === 'error' && !d.nodeId) ?? s.analysis.diagnostics.find((d) => d.severity === 'error');
       if (error) return `Fix the graph first: ${error.message}`;
       if (!s.info) return 'Connecting to the backend…';
+      const refusal = selectTrainMemory(s)?.refusal;
+      if (refusal) return `Too big to train: ${refusal}`;
       return editable(s) ? null : 'A run is training';
     },
   },

@@ -23,9 +23,9 @@ import { pushApart } from '../../../core/graph/spacing';
 import type { XY } from '../../../core/graph/types';
 import { formatBytes } from '../../../core/format';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
-import { estimateTrainingMemory } from '../../../core/shapes/memory';
 import { useApp, useAppStore } from '../store/context';
 import { isTraining } from '../store/store';
+import { selectTrainMemory } from '../store/trainMemory';
 import { BlockNode, type BlockFlowNode } from './BlockNode';
 import { BLOCK_MIME, Palette } from './Palette';
 import { ShapeEdge, type ShapeFlowEdge } from './ShapeEdge';
@@ -55,7 +55,7 @@ export function GraphCanvas() {
   const analysis = useApp((s) => s.analysis);
   const selection = useApp((s) => s.selection);
   const locked = useApp((s) => isTraining(s.training.status));
-  const memory = useMemo(() => estimateTrainingMemory(doc, analysis), [doc, analysis]);
+  const memory = useApp(selectTrainMemory);
   const { moveNodes, setSelection, addBlock, connect } = useAppStore().getState();
   const flow = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
@@ -233,8 +233,12 @@ export function GraphCanvas() {
           )}
           {analysis.inputShape && <span className="summary__input">input {formatShape(analysis.inputShape)}</span>}
           {memory && (
-            <span title="Estimated peak memory of training: weights, optimizer state, gradients and activations for one batch" data-testid="train-memory">
-              ≈ {formatBytes(memory.bytes)} to train
+            <span
+              className={memory.refusal ? 'summary__memory--over' : undefined}
+              title={memory.refusal ? `Too big to train: ${memory.refusal}` : 'Estimated peak memory of training: weights, optimizer state, gradients and activations for one batch'}
+              data-testid="train-memory"
+            >
+              ≈ {formatBytes(memory.estimate.bytes)} to train{memory.refusal && memory.limit !== null && `, over the ${formatBytes(memory.limit)} limit`}
             </span>
           )}
         </div>
