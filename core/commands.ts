@@ -74,7 +74,7 @@ export function worksInTextFields(info: CommandInfo): boolean {
 
 /** What the mouse does in the editor (React Flow's gestures as the canvas sets them), for the shortcuts dialog. */
 export const MOUSE_GESTURES: readonly { gesture: string; action: string }[] = [
-  { gesture: 'Drag from the palette', action: 'Add a block there (a click adds it in the middle)' },
+  { gesture: 'Drag from the palette', action: 'Add a block there (a double-click or Enter adds it in the middle)' },
   { gesture: 'Drag a right handle to a left handle', action: 'Connect two blocks' },
   { gesture: 'Click', action: 'Select a block or a wire' },
   { gesture: 'Shift+drag', action: 'Select the blocks in a box' },

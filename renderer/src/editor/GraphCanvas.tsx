@@ -1,4 +1,5 @@
 import { GraphTitle } from './GraphTitle';
+import { TrainingChip } from './TrainingChip';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -24,7 +25,6 @@ import type { XY } from '../../../core/graph/types';
 import { formatBytes } from '../../../core/format';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
 import { useApp, useAppStore } from '../store/context';
-import { isTraining } from '../store/store';
 import { selectTrainMemory } from '../store/trainMemory';
 import { BlockNode, type BlockFlowNode } from './BlockNode';
 import { BLOCK_MIME, Palette } from './Palette';
@@ -54,7 +54,6 @@ export function GraphCanvas() {
   const doc = useApp((s) => s.doc);
   const analysis = useApp((s) => s.analysis);
   const selection = useApp((s) => s.selection);
-  const locked = useApp((s) => isTraining(s.training.status));
   const memory = useApp(selectTrainMemory);
   const { moveNodes, setSelection, addBlock, connect } = useAppStore().getState();
   const flow = useReactFlow();
@@ -214,10 +213,11 @@ export function GraphCanvas() {
 
   return (
     <div className="editor">
-      <Palette onAdd={addAtCentre} disabled={locked} />
+      <Palette onAdd={addAtCentre} />
       <div className="canvas" data-testid="graph-canvas" data-total-params={analysis.totalParams} data-node-count={doc.nodes.length}>
         <div className="canvas__summary" data-testid="graph-summary">
           <GraphTitle />
+          <TrainingChip />
           <span>
             <b data-testid="total-params">{analysis.totalParams.toLocaleString('en')}</b> parameters
           </span>
@@ -266,8 +266,6 @@ export function GraphCanvas() {
           }}
           onDrop={onDrop}
           deleteKeyCode={null}
-          nodesDraggable={!locked}
-          nodesConnectable={!locked}
           fitView
           fitViewOptions={FIT}
           minZoom={0.1}

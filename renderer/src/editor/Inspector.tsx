@@ -5,7 +5,7 @@ import { TRAINING_BOUNDS } from '../../../core/graph/trainingBounds';
 import { OPTIMIZERS } from '../../../core/graph/types';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
 import { useApp, useAppStore } from '../store/context';
-import { isTraining, selectSelectedNode } from '../store/store';
+import { selectSelectedNode } from '../store/store';
 import { TemplateAbout } from './TemplateAbout';
 
 /** Why a typed number is refused, or null when it can be applied. */
@@ -32,7 +32,6 @@ interface DraftFieldProps {
   problemOf: (text: string) => string | null;
   /** Applies a valid text (the caller reads its value). */
   onApply: (text: string, editKey: string) => void;
-  disabled: boolean;
   inputMode?: 'numeric' | 'decimal' | 'text';
   /** The text one step up or down (Arrow keys), where the field steps. */
   step?: (direction: 1 | -1) => string | null;
@@ -45,7 +44,7 @@ interface DraftFieldProps {
  * Leaving with a refused value puts back the last applied one; Escape restores the one the field had
  * before. Everything applied while the field has focus is one undo step.
  */
-function DraftField({ name, editKey, shown, problemOf, onApply, disabled, inputMode = 'text', step }: DraftFieldProps) {
+function DraftField({ name, editKey, shown, problemOf, onApply, inputMode = 'text', step }: DraftFieldProps) {
   const store = useAppStore();
   const [text, setText] = useState(shown);
   const focused = useRef(false);
@@ -76,7 +75,6 @@ function DraftField({ name, editKey, shown, problemOf, onApply, disabled, inputM
         className={`field__input${problem ? ' field__input--bad' : ''}`}
         data-testid={`param-${name}`}
         value={text}
-        disabled={disabled}
         aria-invalid={problem !== null}
         onFocus={() => {
           focused.current = true;
@@ -130,11 +128,10 @@ interface NumberFieldProps {
   /** The value must be above `min` (a learning rate of 0 trains nothing). */
   exclusiveMin?: boolean;
   onApply: (v: number, editKey: string) => void;
-  disabled: boolean;
 }
 
 /** A number within bounds; Arrow Up and Down step a whole number by one. */
-function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply, disabled }: NumberFieldProps) {
+function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply }: NumberFieldProps) {
   const step = (direction: 1 | -1) => {
     if (!integer || typeof value !== 'number') return null;
     return String(Math.min(max, Math.max(exclusiveMin ? min + 1 : min, value + direction)));
@@ -146,7 +143,6 @@ function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = f
       shown={String(value)}
       problemOf={(t) => numberProblem(t, min, max, integer, exclusiveMin)}
       onApply={(t, key) => onApply(Number(t), key)}
-      disabled={disabled}
       inputMode={integer ? 'numeric' : 'decimal'}
       step={step}
     />
@@ -154,8 +150,8 @@ function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = f
 }
 
 /** Text that must not be empty (and may have its own rule, like a shape). */
-function TextField({ name, editKey, value, onApply, disabled, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; disabled: boolean; problemOf?: (v: string) => string | null }) {
-  return <DraftField name={name} editKey={editKey} shown={value} problemOf={(t) => (t.trim() ? (problemOf?.(t) ?? null) : 'enter a value')} onApply={onApply} disabled={disabled} />;
+function TextField({ name, editKey, value, onApply, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; problemOf?: (v: string) => string | null }) {
+  return <DraftField name={name} editKey={editKey} shown={value} problemOf={(t) => (t.trim() ? (problemOf?.(t) ?? null) : 'enter a value')} onApply={onApply} />;
 }
 
 const parseShape = (text: string) => text.split(/[x×,\s]+/).filter(Boolean).map(Number);
@@ -206,24 +202,23 @@ export function Inspector() {
 function TrainingSettingsPanel() {
   const store = useAppStore();
   const doc = useApp((s) => s.doc);
-  const busy = useApp((s) => isTraining(s.training.status));
   const { setTraining, rename } = store.getState();
   return (
     <>
       <label className="field">
         <span className="field__label">Name</span>
-        <TextField name="graph-name" editKey="graph.name" value={doc.name} disabled={busy} onApply={(v, key) => rename(v, key)} />
+        <TextField name="graph-name" editKey="graph.name" value={doc.name} onApply={(v, key) => rename(v, key)} />
       </label>
       <div className="field-grid">
         {TRAINING_FIELDS.map((f) => (
           <label key={f.name} className="field" title={f.help}>
             <span className="field__label">{f.label}</span>
-            <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
+            <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
           </label>
         ))}
         <label className="field" title="How the weights follow the gradient: Adam adapts the step per weight and is the usual choice.">
           <span className="field__label">Optimizer</span>
-          <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} disabled={busy} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
+          <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
             {OPTIMIZERS.map((o) => (
               <option key={o} value={o}>
                 {OPTIMIZER_LABELS[o]}
@@ -234,7 +229,7 @@ function TrainingSettingsPanel() {
         {doc.training.optimizer === 'sgd' && (
           <label className="field" title={TRAINING_BOUNDS.momentum.help}>
             <span className="field__label">{TRAINING_BOUNDS.momentum.label}</span>
-            <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
+            <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} onApply={(v, key) => setTraining({ momentum: v }, key)} />
           </label>
         )}
       </div>
@@ -250,7 +245,6 @@ function BlockSettings() {
   const analysis = useApp((s) => s.analysis);
   const node = useApp(selectSelectedNode);
   const selectedCount = useApp((s) => s.selection.nodes.length);
-  const busy = useApp((s) => isTraining(s.training.status));
   const { setParam } = store.getState();
   if (!node) {
     return <p className="muted small">{selectedCount > 1 ? `${selectedCount} blocks selected: select one to edit it.` : 'Select a block on the canvas to edit it.'}</p>;
@@ -280,12 +274,12 @@ function BlockSettings() {
                 max={field.max}
                 integer={field.type === 'int'}
                 value={params[field.name]}
-                disabled={busy}
+               
                 onApply={(v, key) => setParam(node.id, field.name, v, key)}
               />
             )}
             {field.type === 'enum' && (
-              <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} disabled={busy} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
+              <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
                 {field.options.map((o) => (
                   <option key={o} value={o}>
                     {o}
@@ -298,7 +292,7 @@ function BlockSettings() {
                 name={field.name}
                 editKey={`${node.id}.${field.name}`}
                 value={(params[field.name] as number[]).join('×')}
-                disabled={busy}
+               
                 problemOf={shapeProblem}
                 onApply={(t, key) => setParam(node.id, field.name, parseShape(t), key)}
               />

@@ -9,7 +9,7 @@ import { isTraining } from '../store/store';
 import { Menu, type MenuEntry } from './Menu';
 
 /** A toolbar button that is a registered command: same label, shortcut and enabled state everywhere. */
-export function CommandButton({ id, className = 'btn btn--ghost', label, testId }: { id: string; className?: string; label?: string; testId?: string }) {
+export function CommandButton({ id, className = 'btn btn--ghost', label, testId, title }: { id: string; className?: string; label?: string; testId?: string; title?: string }) {
   const store = useAppStore();
   const cmd = command(id);
   const enabled = useApp((s) => cmd.enabled(s));
@@ -20,7 +20,7 @@ export function CommandButton({ id, className = 'btn btn--ghost', label, testId 
       className={className}
       data-testid={testId ?? `cmd-${id}`}
       disabled={!enabled}
-      title={why ?? `${cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`}
+      title={why ?? `${title ?? cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`}
       onClick={() => store.getState().runCommand(id)}
     >
       {label ?? cmd.label}
@@ -97,7 +97,7 @@ function DatasetButton() {
       title={`${dataset ? `${dataset.path ?? dataset.name}: ${dataset.height}×${dataset.width}×${dataset.channels}, ${dataset.classNames.length} classes. ` : ''}${cmd.label} (${shortcutLabel(cmd.shortcut)})`}
       onClick={() => store.getState().runCommand(cmd.id)}
     >
-      <span className="muted">Data:</span> <DatasetName name={dataset ? dataset.name : '…'} /> ▾
+      <span className="muted dataset-button__label">Data:</span> <DatasetName name={dataset ? dataset.name : '…'} /> ▾
     </button>
   );
 }
@@ -170,13 +170,17 @@ function BackendBadge() {
   return <Menu label={label} testId="backend-menu" entries={entries} wide title={title} />;
 }
 
-/** Train, or while a run goes: Pause or Resume, and Stop. Each is its registered command. */
+/**
+ * Train, or while a run goes: Pause or Resume, Stop, and Queue (Train again: the graph on screen
+ * trains next). Each is its registered command.
+ */
 function RunControls() {
   const status = useApp((s) => s.training.status);
   const stopping = status === 'stopping';
   if (!isTraining(status)) return <CommandButton id="train" className="btn btn--primary" testId="train-start" />;
   return (
     <>
+      <CommandButton id="train" className="btn" testId="train-queue" label="Queue" title="Queue the graph on screen: it trains when this run ends" />
       {status === 'paused' ? <CommandButton id="resume" className="btn btn--primary" testId="train-resume" /> : status === 'running' ? <CommandButton id="pause" className="btn" testId="train-pause" /> : null}
       <CommandButton id="stop" className="btn btn--stop" testId="train-stop" label={stopping ? 'Stopping…' : 'Stop'} />
     </>
@@ -185,7 +189,6 @@ function RunControls() {
 
 export function Toolbar() {
   const view = useApp((s) => s.view);
-  const busy = useApp((s) => isTraining(s.training.status));
   const fileEntries = useCommandEntries(FILE_IDS);
   const editEntries = useCommandEntries(EDIT_IDS);
   const templateEntries = useCommandEntries(TEMPLATE_IDS, TEMPLATE_DETAILS);
@@ -203,7 +206,7 @@ export function Toolbar() {
           <div className="toolbar__group" role="group" aria-label="Menus">
             <Menu label="File ▾" testId="file-menu" entries={fileEntries} />
             <Menu label="Edit ▾" testId="edit-menu" entries={editEntries} />
-            <Menu label="Templates ▾" testId="templates-menu" entries={templateEntries} disabled={busy} wide title="Load a ready-made autoencoder, sized for the dataset's images" />
+            <Menu label="Templates ▾" testId="templates-menu" entries={templateEntries} wide title="Load a ready-made autoencoder, sized for the dataset's images" />
             <CommandButton id="undo" label="↶" className="btn btn--ghost btn--icon" />
             <CommandButton id="redo" label="↷" className="btn btn--ghost btn--icon" />
           </div>

@@ -14,17 +14,23 @@ export interface TrainMemory {
   refusal: string | null;
 }
 
-/** Estimates by document (a document never changes: an edit makes a new one). */
-const estimates = new WeakMap<GraphDoc, MemoryEstimate | null>();
+/** Per document (a document never changes: an edit makes a new one), its estimate and the last answer. */
+const cache = new WeakMap<GraphDoc, { estimate: MemoryEstimate | null; key?: string; answer?: TrainMemory | null }>();
 
+/** The same object while nothing it depends on changes, so components re-render only when it does. */
 export function selectTrainMemory(s: Pick<AppState, 'doc' | 'analysis' | 'info' | 'backend'>): TrainMemory | null {
-  let estimate = estimates.get(s.doc);
-  if (estimate === undefined) {
-    estimate = estimateTrainingMemory(s.doc, s.analysis);
-    estimates.set(s.doc, estimate);
+  let entry = cache.get(s.doc);
+  if (!entry) {
+    entry = { estimate: estimateTrainingMemory(s.doc, s.analysis) };
+    cache.set(s.doc, entry);
   }
-  if (!estimate) return null;
   const backend = s.backend?.name ?? null;
-  const limit = s.info?.totalMemory ? memoryLimit(backend, s.info.totalMemory) : null;
-  return { estimate, limit, refusal: limit === null ? null : memoryRefusal(estimate, limit, backend) };
+  const key = `${backend}/${s.info?.totalMemory ?? ''}`;
+  if (entry.key !== key || entry.answer === undefined) {
+    const { estimate } = entry;
+    const limit = estimate && s.info?.totalMemory ? memoryLimit(backend, s.info.totalMemory) : null;
+    entry.key = key;
+    entry.answer = estimate && { estimate, limit, refusal: limit === null ? null : memoryRefusal(estimate, limit, backend) };
+  }
+  return entry.answer;
 }
