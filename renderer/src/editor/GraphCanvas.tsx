@@ -171,13 +171,13 @@ export function GraphCanvas() {
     );
     return nodes.map((n) => (offsets[n.id] ? { ...n, position: { x: n.position.x, y: n.position.y + offsets[n.id]! } } : n));
   }, [nodes]);
-  // A wire that runs behind a block it does not connect is drawn over it, dashed, so it never looks connected to it.
+  // A wire that runs behind a block it does not connect is drawn over it too, dashed, so it never looks connected to it.
   const shownEdges = useMemo(() => {
     const over = wiresOverBlocks(
       shown.map((n) => ({ id: n.id, box: { ...n.position, width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? n.data.height }, inSide: n.data.inSide, outSide: n.data.outSide })),
       edges,
     );
-    return over.size ? edges.map((e) => (over.has(e.id) ? { ...e, zIndex: 1, className: `${e.className} edge--over` } : e)) : edges;
+    return over.size ? edges.map((e) => (over.has(e.id) ? { ...e, data: { ...e.data!, over: true } } : e)) : edges;
   }, [shown, edges]);
 
   const syncSelection = (ns: BlockFlowNode[], es: ShapeFlowEdge[]) =>

@@ -1,9 +1,11 @@
-import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, Position, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, Position, ViewportPortal, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 
 export interface ShapeEdgeData extends Record<string, unknown> {
   /** The tensor shape the wire carries ("28×28×1"), or "?" while unknown. */
   shape: string;
+  /** It runs behind a block it does not connect (wires.ts): it is drawn over the blocks too. */
+  over?: boolean;
 }
 
 export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
@@ -20,6 +22,15 @@ export const ShapeEdge = memo(function ShapeEdge({ id, sourceX, sourceY, targetX
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={interactionWidth} />
+      {data?.over && (
+        // Drawn again, dashed, in the layer over the blocks, so it never looks connected to a block it
+        // passes; the wire itself stays under them, so the blocks it crosses take clicks as before.
+        <ViewportPortal>
+          <svg className="edge-over" data-over-edge={id} aria-hidden>
+            <path d={path} />
+          </svg>
+        </ViewportPortal>
+      )}
       <EdgeLabelRenderer>
         {/* React Flow's own label class as well: styles and tests find every wire's shape by it. */}
         <div className={`react-flow__edge-text edge-label${down ? ' edge-label--beside' : ''}`} data-edge={id} style={{ transform: `translate(${labelX}px, ${labelY}px) ${place}` }}>

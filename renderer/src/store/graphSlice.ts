@@ -6,7 +6,8 @@ import { mirrorDecoder } from '../../../core/graph/mirror';
 import { GraphFileError, parseGraphText, serializeGraph } from '../../../core/graph/schema';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type BlockKind, type GraphDoc, type TrainingSettings, type XY } from '../../../core/graph/types';
 import { analyzeGraph, type GraphAnalysis } from '../../../core/shapes/infer';
-import { buildTemplate, TEMPLATES, type TemplateName } from '../../../core/templates';
+import { buildTemplate, inputImage, resizeTemplate, TEMPLATES, type TemplateName } from '../../../core/templates';
+import { readStoredGraph } from './restore';
 import type { SliceCreator } from './store';
 
 /** How Save As went: saved, asking whether to replace a file, or refused (the reason, for the dialog to show). */
@@ -58,6 +59,8 @@ export interface GraphSlice {
   mirror(): void;
   fitView(): void;
 
+  /** The dataset's images arrived before any edit: the untouched starting template is rebuilt for them, as if it had started so. */
+  fitStartingTemplate(image: { height: number; width: number; channels: number }): void;
   /** Replacing the document asks first when there is unsaved work. */
   newGraph(): void;
   loadTemplate(name: TemplateName): void;
@@ -88,7 +91,7 @@ export function emptyGraph(image = { height: 28, width: 28, channels: 1 }): Grap
   };
 }
 
-export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get) => {
+export const createGraphSlice: SliceCreator<GraphSlice> = ({ api, storage }) => (set, get) => {
   /** Puts a history on screen: the document, its analysis and what can be undone follow from it. */
   const show = (history: History<GraphDoc>) => {
     const doc = history.present;
@@ -145,7 +148,9 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
   };
   const desktop = () => get().info?.shell === 'electron';
 
-  const initial = buildTemplate('undercomplete');
+  // The last graph, as it was when the window closed (restore.ts); the undercomplete template the first time.
+  const restored = readStoredGraph(storage);
+  const initial = restored?.doc ?? buildTemplate('undercomplete');
   return {
     history: startHistory(initial),
     doc: initial,
@@ -153,8 +158,8 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     canUndo: false,
     canRedo: false,
     selection: { nodes: [], edges: [] },
-    savedDoc: initial,
-    filePath: null,
+    savedDoc: restored?.savedDoc ?? initial,
+    filePath: restored?.filePath ?? null,
     clipboard: null,
     viewResets: 0,
 
@@ -215,6 +220,15 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     },
     fitView: () => set({ viewResets: get().viewResets + 1 }),
 
+    fitStartingTemplate: (image) => {
+      const { doc, savedDoc, filePath, history } = get();
+      const from = inputImage(doc);
+      if (doc !== savedDoc || filePath !== null || history.past.length > 0 || !from) return;
+      const resized = resizeTemplate(doc, from, image);
+      if (!resized) return;
+      set({ savedDoc: resized, viewResets: get().viewResets + 1 });
+      show(startHistory(resized));
+    },
     newGraph: () => guarded('Start a new graph', () => replace(emptyGraph(datasetImage()), null, true)),
     loadTemplate: (name) => guarded(`Load the ${TEMPLATES[name].label} template`, () => replace(buildTemplate(name, datasetImage()), null, true)),
     openGraphText: (fileName, text, path = null) => {

@@ -11,6 +11,7 @@ import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { noticeLifetime, outlived, type Notice, type NoticeWorld } from './notices';
+import { storeGraph } from './restore';
 
 export { isTraining, type TrainingStatus } from './trainingReducer';
 export type { Notice } from './notices';
@@ -224,6 +225,10 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createScoreSlice(deps)(...a),
     ...createExportSlice(deps)(...a),
   }));
+  // The graph on screen is kept at every change, so a reload comes back to it.
+  store.subscribe((s, before) => {
+    if (s.doc !== before.doc || s.savedDoc !== before.savedDoc || s.filePath !== before.filePath) storeGraph(deps.storage, s);
+  });
   // A notice goes once what it is about has gone: its view, the graph as it was, its run, the graph's fault.
   const world = (s: AppState): NoticeWorld => ({ view: s.view, doc: s.doc, runId: s.training.runId, graphValid: !hasErrors(s.analysis) });
   store.subscribe((s, before) => {
