@@ -149,6 +149,14 @@ test('saving over an existing file asks first; leaving unsaved work asks first',
   await expect(page.getByTestId('confirm-dialog')).toContainText('has changes that are not saved');
   await page.getByTestId('confirm-cancel').click();
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
+  // So does Open (Ctrl+O), before its list shows; cancelling keeps the work and Undo.
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await page.keyboard.press('Control+o');
+  await expect(page.getByTestId('confirm-dialog')).toContainText('Open another graph anyway?');
+  await expect(page.getByTestId('file-dialog')).toHaveCount(0);
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
+  await expect(page.getByTestId('cmd-undo')).toBeEnabled();
 });
 
 test('copy, paste, duplicate and delete, each undoable', async ({ page }) => {
