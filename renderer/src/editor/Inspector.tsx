@@ -205,6 +205,7 @@ function TrainingSettingsPanel() {
   const { setTraining, rename } = store.getState();
   return (
     <>
+      <TemplateAbout />
       <label className="field">
         <span className="field__label">Name</span>
         <TextField name="graph-name" editKey="graph.name" value={doc.name} onApply={(v, key) => rename(v, key)} />
@@ -233,7 +234,6 @@ function TrainingSettingsPanel() {
           </label>
         )}
       </div>
-      <TemplateAbout />
     </>
   );
 }
