@@ -73,6 +73,11 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
   }, [api]);
 
   const close = () => openDialog(null);
+  const errorLine = error && (
+    <p className="inspector__error" role="alert" data-testid="file-dialog-error">
+      {error}
+    </p>
+  );
   const folder = info ? `${info.workspace}/graphs` : 'the workspace';
   return (
     <Modal title={mode === 'open' ? 'Open graph' : 'Save graph as'} onClose={close} testId="file-dialog">
@@ -97,11 +102,6 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
           </li>
         ))}
       </ul>
-      {error && (
-        <p className="inspector__error" role="alert" data-testid="file-dialog-error">
-          {error}
-        </p>
-      )}
       {mode === 'save' ? (
         <form
           onSubmit={async (e) => {
@@ -129,6 +129,7 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
             />
             <span className="muted">.bottleneck.json</span>
           </div>
+          {errorLine}
           <div className="modal__actions">
             <button type="button" className="btn" data-testid="save-cancel" onClick={close}>
               Cancel
@@ -139,6 +140,8 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
           </div>
         </form>
       ) : (
+        <>
+        {errorLine}
         <div className="modal__actions">
           <button type="button" className="btn" onClick={() => importInput.current?.click()}>
             Import from disk…
@@ -159,6 +162,7 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
             Cancel
           </button>
         </div>
+        </>
       )}
     </Modal>
   );

@@ -37,7 +37,7 @@ export function ShortcutsDialog() {
             </section>
           );
         })}
-        <section>
+        <section className="shortcuts__wide">
           <h3 className="modal__subtitle">Mouse</h3>
           <table className="shortcuts__table">
             <tbody>
