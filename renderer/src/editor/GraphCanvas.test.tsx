@@ -14,15 +14,18 @@ afterEach(() => {
   app = null;
 });
 
-function summary(test: TestApp): string {
-  const html = renderToStaticMarkup(
+function canvasMarkup(test: TestApp): string {
+  return renderToStaticMarkup(
     <AppProvider store={test.store} api={test.backend}>
       <ReactFlowProvider>
         <GraphCanvas />
       </ReactFlowProvider>
     </AppProvider>,
   );
-  return /data-testid="graph-summary"[^>]*>(.*?)<\/div>/s.exec(html)?.[1]?.replace(/<[^>]+>/g, '') ?? '';
+}
+
+function summary(test: TestApp): string {
+  return /data-testid="graph-summary"[^>]*>(.*?)<\/div>/s.exec(canvasMarkup(test))?.[1]?.replace(/<[^>]+>/g, '') ?? '';
 }
 
 describe('the summary bar', () => {
@@ -43,14 +46,7 @@ describe('a graph too big to train', () => {
     app = await createTestApp(new FakeBackend().handle('app:info', () => ({ ...TEST_INFO, totalMemory: 16 * 1024 ** 3 })));
     expect(command('train').enabled(app.state)).toBe(true);
     app.state.commit(wideGraph(128, 3, 12_950));
-    const html = renderToStaticMarkup(
-      <AppProvider store={app.store} api={app.backend}>
-        <ReactFlowProvider>
-          <GraphCanvas />
-        </ReactFlowProvider>
-      </AppProvider>,
-    );
-    expect(html).toMatch(/class="summary__memory--over"[^>]*data-testid="train-memory"/);
+    expect(canvasMarkup(app)).toMatch(/class="summary__memory--over"[^>]*data-testid="train-memory"/);
     expect(summary(app)).toMatch(/≈ \d+ GB to train, over the 3\.3 GB limit/);
     expect(command('train').enabled(app.state)).toBe(false);
     expect(command('train').whyDisabled?.(app.state)).toMatch(/^Too big to train: training this graph needs about \d+ GB .* more than the 3\.3 GB the wasm backend can address/);
