@@ -305,7 +305,7 @@ test.describe('the Runs view at every window size', () => {
     await page.goto('/');
     await clickAsUser(page.getByTestId('view-runs'));
     await clickAsUser(page.getByTestId('workspace-menu'));
-    await clickAsUser(page.getByTestId('menu-open-workspace'));
+    await clickAsUser(page.getByTestId('menu-workspace-folder'));
     await expect(page.getByTestId('workspace-path')).toHaveValue(workspace);
     await clickAsUser(page.getByTestId('workspace-copy'));
     await expect(page.getByTestId('workspace-copied')).toHaveText('Copied.');

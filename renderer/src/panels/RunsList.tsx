@@ -127,7 +127,7 @@ function WorkspaceMenu() {
   const trash = useApp((s) => s.trash);
   const workspace = useApp((s) => s.info?.workspace ?? null);
   const entries: MenuEntry[] = [
-    { id: 'open-workspace', label: command('open-workspace').label, detail: workspace ?? undefined, enabled: true, run: () => store.getState().runCommand('open-workspace') },
+    { id: 'workspace-folder', label: command('workspace-folder').label, detail: workspace ?? undefined, enabled: workspace !== null, run: () => store.getState().runCommand('workspace-folder') },
     {
       id: 'empty-trash',
       label: command('empty-trash').label,
