@@ -119,6 +119,9 @@ test('a block edit updates shapes and, when it breaks the graph, disables Train 
 test('while a run trains the graph can be edited and queued as the next run; the canvas says which graph trains', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('train-start')).toBeEnabled();
+  // The workspace is the whole session's: only the runs this test makes count.
+  const listRuns = async (): Promise<{ id: string; codeSize: number }[]> => page.evaluate(async () => (await (await fetch('api/runs:list', { method: 'POST', body: '{}' })).json()).result);
+  const before = new Set((await listRuns()).map((r) => r.id));
   const epochs = page.getByTestId('param-epochs');
   await epochs.fill('500');
   await epochs.press('Enter');
@@ -148,6 +151,6 @@ test('while a run trains the graph can be edited and queued as the next run; the
   await expect(page.getByTestId('training-chip')).toHaveAttribute('data-canvas', 'training');
   await clickAsUser(page.getByTestId('train-stop'));
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
-  const runs = await page.evaluate(async () => (await (await fetch('api/runs:list', { method: 'POST', body: '{}' })).json()).result);
-  expect(runs.map((r: { codeSize: number }) => r.codeSize).sort()).toEqual([32, 8].sort());
+  const made = (await listRuns()).filter((r) => !before.has(r.id));
+  expect(made.map((r) => r.codeSize).sort()).toEqual([32, 8].sort());
 });
