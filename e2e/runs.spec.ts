@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { clickAsUser, expectOnTop, runAction, screenshots } from './ui';
@@ -27,6 +27,13 @@ function trainWithCli(workspace: string, args: string[] = []): string {
   });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.split('\n')[0]!).runId as string;
+}
+
+/** Makes a trained run read as one stopped early in a long schedule ("stopped 1/10000"), as its run.json would after Stop. */
+function stopEarlyInLongSchedule(workspace: string, runId: string): void {
+  const file = join(workspace, 'runs', runId, 'run.json');
+  const run = JSON.parse(readFileSync(file, 'utf8')) as { status: string; config: { epochs: number } };
+  writeFileSync(file, JSON.stringify({ ...run, status: 'stopped', config: { ...run.config, epochs: 10_000 } }, null, 2));
 }
 
 /** `bottleneck runs show ID` in that workspace. */
@@ -177,9 +184,13 @@ test.describe('the Runs view at every window size', () => {
   });
 
   test('every column of the list is readable and every action within reach of the mouse', async ({ page }) => {
+    // A long epoch count ("stopped 1/10000") widens no column past the window's minimum.
+    const long = trainWithCli(workspace);
+    stopEarlyInLongSchedule(workspace, long);
     await page.goto('/');
     await clickAsUser(page.getByTestId('view-runs'));
     await expect(page.getByTestId(`run-row-${ids[1]}`)).toBeVisible();
+    await expect(page.getByTestId(`run-row-${long}`)).toContainText('stopped 1/10000');
     for (const size of WINDOW_SIZES) {
       await page.setViewportSize(size);
       // The table fits its card: nothing to scroll sideways to, nothing under a sticky column.

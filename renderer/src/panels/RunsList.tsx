@@ -232,7 +232,8 @@ export function RunsList() {
                     <NameCell run={r} />
                     <RunNotesCell run={r} onTag={(tag) => setFilter(tagFilter(tag))} />
                   </td>
-                  <td>
+                  {/* "stopped 28/1000" may break before its epochs, so a long count never widens the table past a small window. */}
+                  <td className="runs__wrap">
                     {r.damaged ? (
                       <span className="status status--damaged" title={r.damaged}>
                         damaged: {r.damaged}
