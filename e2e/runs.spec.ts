@@ -67,6 +67,20 @@ async function scrollDashboard(page: Page, dy: number): Promise<void> {
   await page.mouse.wheel(0, dy);
 }
 
+/** The panel is whole in the window. */
+async function expectWhole(page: Page, testId: string, size: { width: number; height: number }): Promise<void> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  expect(box.x >= 0 && box.x + box.width <= size.width && box.y >= 0 && box.y + box.height <= size.height, `${size.width}×${size.height}: ${testId} is cut off (${JSON.stringify(box)})`).toBe(true);
+}
+
+/** How many of the panel's `selector` elements reach past its top or bottom edge. */
+async function spillingOut(page: Page, testId: string, selector: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((card, sel) => {
+    const c = card.getBoundingClientRect();
+    return [...card.querySelectorAll(sel)].filter((el) => { const r = el.getBoundingClientRect(); return r.top < c.top - 0.5 || r.bottom > c.bottom + 0.5; }).length;
+  }, selector);
+}
+
 /** The texts inside `scope` cut short sideways: wider than their box (ellipsis, or spilling out). */
 async function cutShort(scope: Locator, selector: string): Promise<string[]> {
   return scope.locator(selector).evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent ?? ''));
@@ -248,23 +262,24 @@ test.describe('the Runs view at every window size', () => {
     for (const size of WINDOW_SIZES) {
       const at = `${size.width}×${size.height}`;
       await page.setViewportSize(size);
-      // Side by side, each whole in the window (the Inspector, which scrolls with them where they stack, from its top).
-      for (const panel of ['inspector', 'dashboard-loss', 'dashboard-recon']) {
-        const box = (await page.getByTestId(panel).boundingBox())!;
-        const bottom = panel === 'inspector' ? box.y + 100 : box.y + box.height;
-        expect(box.x >= 0 && box.x + box.width <= size.width && bottom <= size.height, `${at}: ${panel} is cut off (${JSON.stringify(box)})`).toBe(true);
-      }
+      // Side by side, each whole in the window, and nothing inside them cut off by a short bottom row.
+      for (const panel of ['inspector', 'dashboard-loss', 'dashboard-recon']) await expectWhole(page, panel, size);
+      expect(await spillingOut(page, 'dashboard-recon', '.recon__tile'), `${at}: reconstructions cut off`).toBe(0);
+      expect(await spillingOut(page, 'dashboard-loss', '.stats, .chart, .run-message'), `${at}: the loss panel's content cut off`).toBe(0);
       await page.screenshot({ path: `e2e/screenshots/dashboard-${size.width}.png` });
       await scrollDashboard(page, 1000);
       const latent = page.getByTestId('dashboard-latent');
       await expect.poll(async () => { const b = (await latent.boundingBox())!; return b.x >= 0 && b.x + b.width <= size.width && b.y + b.height <= size.height; }, { message: `${at}: the latent space cannot be brought into the window` }).toBe(true);
+      // The Inspector stays beside it, whole.
+      await expectWhole(page, 'inspector', size);
       await expectOnTop(page.getByTestId('dashboard-explore'));
       await page.screenshot({ path: `e2e/screenshots/dashboard-scrolled-${size.width}.png` });
       await scrollDashboard(page, -1000);
     }
     await page.setViewportSize(WINDOW_SIZES[0]);
     await scrollDashboard(page, 1000);
-    await expect.poll(async () => (await page.getByTestId('dashboard-latent').boundingBox())!.y + 300 <= WINDOW_SIZES[0].height).toBe(true);
+    // Scrolled to the latent space, whole in the window (the Design view's bottom row is 220 px at 680 px high).
+    await expect.poll(async () => { const b = (await page.getByTestId('dashboard-latent').boundingBox())!; return b.y + b.height <= WINDOW_SIZES[0].height; }).toBe(true);
     await clickAsUser(page.getByTestId('dashboard-explore'));
     await expect(page.getByTestId('view-explore')).toHaveAttribute('aria-selected', 'true');
   });
