@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { clickAsUser, expectOnTop, runAction, screenshots } from './ui';
@@ -341,7 +341,8 @@ test.describe('the Runs view at every window size', () => {
 
     await runAction(page, id, 'delete');
     const trash = join(workspace, 'runs', '.trash');
-    expect(readdirSync(trash)).toContain(id);
+    // The click only asks the backend: the move into the trash follows.
+    await expect.poll(() => (existsSync(trash) ? readdirSync(trash) : [])).toContain(id);
     await clickAsUser(page.getByTestId('workspace-menu'));
     await expect(page.getByTestId('menu-empty-trash')).toContainText(/\d+ runs?, \d+ (kB|MB) deleted, waiting to be restored/);
     await clickAsUser(page.getByTestId('menu-empty-trash'));
