@@ -50,7 +50,14 @@ export interface AppInfo {
   backendPreference: BackendPreference;
   datasets: DatasetInfo[];
   workspace: string;
+  /** Where the guide (README.md) and the documentation folder are, for the Help menu. */
+  places?: Record<Place, string>;
+  /** The machine's memory in bytes: with the backend, what a run may use (core/shapes/memory.ts memoryLimit). */
+  totalMemory?: number;
 }
+
+/** A file or folder the Help menu opens: the guide, the documentation folder, the workspace. */
+export type Place = 'guide' | 'docs' | 'workspace';
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed' | 'interrupted';
 
@@ -131,8 +138,8 @@ export interface RunNotesUpdate {
   tags?: string[];
 }
 
-/** The workspace folder, and whether the desktop app opened it in the system's file manager (browser mode shows the path). */
-export interface WorkspaceFolder {
+/** A place of the Help menu, and whether the desktop app opened it with the system (browser mode shows the path). */
+export interface PlaceShown {
   path: string;
   opened: boolean;
 }
@@ -499,13 +506,13 @@ export interface Channels {
    * Rejects while a run trains or waits in the queue.
    */
   'app:set-backend-preference': [{ preference: BackendPreference }, BackendInfo];
-  /** Opens the workspace folder in the system's file manager (desktop app); elsewhere only says where it is. */
-  'workspace:open': [Empty, WorkspaceFolder];
   /** How many deleted runs the trash holds and their size; workspace:empty-trash deletes them for good and says what it removed. */
   'workspace:trash': [Empty, TrashUsage];
   'workspace:empty-trash': [Empty, TrashUsage];
   /** The window's commands that are enabled now, for the desktop app's menu bar (ignored in browser mode). */
   'app:menu-state': [{ enabled: Record<string, boolean> }, Empty];
+  /** Opens the guide or a folder with the system (desktop app); elsewhere only says where it is (opened: false). */
+  'app:show-place': [{ place: Place }, PlaceShown];
   /** A run's trained model, loaded once and kept (LRU): what it is, or why it cannot be used (no checkpoint, no bottleneck). */
   'model:info': [ModelRef, ModelInfo];
   /** The validation images mapped to 2-D by PCA, UMAP or t-SNE (the last two computed in the background with progress, cached per run and epoch). */

@@ -65,7 +65,6 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'runs:annotate': z
     .object({ runId, note: z.string().max(MAX_NOTE_LENGTH, `a note is at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters`).optional(), tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional() })
     .strict(),
-  'workspace:open': empty,
   'workspace:trash': empty,
   'workspace:empty-trash': empty,
   'graphs:list': empty,
@@ -80,6 +79,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
     .object({ enabled: z.record(z.string().max(64), z.boolean()).refine((r) => Object.keys(r).length <= 200, 'at most 200 commands') })
     .strict(),
   'app:set-backend-preference': z.object({ preference: z.enum(['auto', 'gpu', 'cpu']) }).strict(),
+  'app:show-place': z.object({ place: z.enum(['guide', 'docs', 'workspace']) }).strict(),
   'model:info': z.object(model).strict(),
   'model:map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),
   'model:cancel-map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),

@@ -55,10 +55,35 @@ export const COMMAND_INFO: readonly CommandInfo[] = [
   { id: 'pause', label: 'Pause', shortcut: 'Mod+P', menu: 'run', group: 0 },
   { id: 'resume', label: 'Resume', shortcut: 'Mod+P', menu: 'run', group: 0 },
   { id: 'stop', label: 'Stop', shortcut: 'Escape', menu: 'run', group: 0 },
-  { id: 'shortcuts', label: 'Keyboard shortcuts', shortcut: 'Mod+/', menu: 'help', group: 0 },
-  // Workspace commands (the Runs view has them too).
-  { id: 'open-workspace', label: 'Open workspace folder', menu: 'help', group: 1 },
+  { id: 'shortcuts', label: 'Keyboard and mouse', shortcut: 'Mod+/', menu: 'help', group: 0 },
+  { id: 'guide', label: 'Guide (README)', menu: 'help', group: 1 },
+  { id: 'docs-folder', label: 'Documentation folder', menu: 'help', group: 1 },
+  { id: 'workspace-folder', label: 'Workspace folder (runs, graphs)', menu: 'help', group: 1 },
+  // The Runs view's Workspace menu has it too.
   { id: 'empty-trash', label: 'Empty trash…', menu: 'file', group: 4 },
+];
+
+/** Keys a text field needs for its own editing: they never run a command while one has focus. */
+export const TEXT_EDIT_SHORTCUTS: ReadonlySet<string> = new Set(['Mod+Z', 'Mod+Shift+Z', 'Mod+Y', 'Mod+C', 'Mod+V', 'Mod+X', 'Mod+A']);
+
+/**
+ * Whether a command's key works while a text field has focus: a Mod shortcut that edits no text and
+ * acts on no selected blocks (the Edit menu's do), such as switching views, saving or training.
+ */
+export function worksInTextFields(info: CommandInfo): boolean {
+  return info.menu !== 'edit' && info.shortcut !== undefined && info.shortcut.startsWith('Mod+') && !TEXT_EDIT_SHORTCUTS.has(info.shortcut);
+}
+
+/** What the mouse does in the editor (React Flow's gestures as the canvas sets them), for the shortcuts dialog. */
+export const MOUSE_GESTURES: readonly { gesture: string; action: string }[] = [
+  { gesture: 'Drag from the palette', action: 'Add a block there (a double-click or Enter adds it in the middle)' },
+  { gesture: 'Drag a right handle to a left handle', action: 'Connect two blocks' },
+  { gesture: 'Click', action: 'Select a block or a wire' },
+  { gesture: 'Shift+drag', action: 'Select the blocks in a box' },
+  { gesture: 'Mod+click', action: 'Add a block to the selection, or take it out' },
+  { gesture: 'Drag the background', action: 'Move the view' },
+  { gesture: 'Scroll, or pinch', action: 'Zoom' },
+  { gesture: 'Double-click a run’s name', action: 'Rename the run (Runs)' },
 ];
 
 export const MENU_LABELS: Record<MenuName, string> = { file: 'File', edit: 'Edit', view: 'View', run: 'Run', help: 'Help' };

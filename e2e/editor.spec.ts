@@ -1,4 +1,6 @@
-import { menu } from './ui';
+import { clickAsUser, expectOnTop, menu } from './ui';
+import { serializeGraph } from '../core/graph/schema';
+import { undercomplete } from '../core/templates/undercomplete';
 import { expect, test, type Page } from '@playwright/test';
 
 /** Drops a palette block at a point of the canvas (offsets from the canvas's top-left corner). */
@@ -106,9 +108,17 @@ test('builds the undercomplete autoencoder from an empty canvas by drag and drop
   await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
   const before = await page.evaluate(() => document.querySelector('[data-testid=graph-canvas]')!.getAttribute('data-total-params'));
   const shapesBefore = await page.locator('.react-flow__edge-text').allTextContents();
+  // A reload comes back to the same graph, saved; an unsaved change comes back unsaved.
   await page.reload();
-  await expect(page.getByTestId('total-params')).toHaveText('209,968'); // the default template again
+  await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-total-params', before!);
+  await expect(page.getByTestId('graph-title')).toHaveAttribute('title', `${handBuilt}.bottleneck.json`);
+  await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
+  await setField(page, 'bottleneck-5', 'latentSize', '12');
+  await page.reload();
+  await expect(page.getByTestId('shape-bottleneck-5')).toHaveText('12');
+  await expect(page.getByTestId('dirty-marker')).toBeVisible();
   await menu(page, 'file-menu', 'open');
+  await clickAsUser(page.getByTestId('confirm-ok'));
   await page.getByTestId(`file-${handBuilt}`).click();
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-total-params', before!);
   await expect(page.locator('.react-flow__node')).toHaveCount(8);
@@ -129,6 +139,9 @@ test('saving over an existing file asks first; leaving unsaved work asks first',
   await page.getByTestId('save-confirm').click();
   await expect(page.getByTestId('confirm-dialog')).toContainText(`${twice}.bottleneck.json already exists`);
   await page.getByTestId('confirm-cancel').click();
+  // Back in the Save dialog, to choose another name or cancel.
+  await expect(page.getByTestId('save-name')).toHaveValue(twice);
+  await clickAsUser(page.getByTestId('save-cancel'));
   await expect(page.getByTestId('dirty-marker')).toBeVisible();
 
   // A template over unsaved work asks; cancelling keeps the work.
@@ -136,6 +149,14 @@ test('saving over an existing file asks first; leaving unsaved work asks first',
   await expect(page.getByTestId('confirm-dialog')).toContainText('has changes that are not saved');
   await page.getByTestId('confirm-cancel').click();
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
+  // So does Open (Ctrl+O), before its list shows; cancelling keeps the work and Undo.
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await page.keyboard.press('Control+o');
+  await expect(page.getByTestId('confirm-dialog')).toContainText('Open another graph anyway?');
+  await expect(page.getByTestId('file-dialog')).toHaveCount(0);
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
+  await expect(page.getByTestId('cmd-undo')).toBeEnabled();
 });
 
 test('copy, paste, duplicate and delete, each undoable', async ({ page }) => {
@@ -170,4 +191,151 @@ test('mirror decoder rebuilds the decoder from the encoder', async ({ page }) =>
   // Dense 256 mirrored: code 32 → 256 → 784 (sigmoid) → 28×28×1.
   await expect(page.locator('.react-flow__edge-text')).toContainText(['256', '32', '256', '784']);
   await expect(page.getByTestId('total-params')).toHaveText((784 * 256 + 256 + 256 * 32 + 32 + 32 * 256 + 256 + 256 * 784 + 784).toLocaleString('en'));
+});
+
+/** Boxes on screen of everything matching a selector (those drawn at all). */
+async function boxes(page: Page, selector: string) {
+  return page.locator(selector).evaluateAll((els) =>
+    els
+      .filter((el) => getComputedStyle(el).opacity !== '0' && getComputedStyle(el).visibility !== 'hidden')
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.left, y: r.top, w: r.width, h: r.height, text: el.textContent ?? '', id: el.closest('[data-id]')?.getAttribute('data-id') ?? '' };
+      }),
+  );
+}
+type Box = Awaited<ReturnType<typeof boxes>>[number];
+const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+test('shape labels clear the handles, one arrowhead per wire, a wire over a block shows, a branch says so, a grown block pushes its neighbours', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.react-flow__node')).toHaveCount(8);
+  await page.waitForTimeout(300);
+  // Every wire's shape stays off every handle and every block.
+  const labels = await boxes(page, '.edge-label');
+  expect(labels).toHaveLength(7);
+  for (const other of [...(await boxes(page, '.react-flow__handle')), ...(await boxes(page, '.react-flow__node'))]) {
+    for (const label of labels) expect(overlap(label, other), `label "${label.text}" over ${other.id}`).toBe(false);
+  }
+  // Where a wire arrives, only its arrowhead shows: no handle dot beside it to read as a second one.
+  expect(await boxes(page, '.react-flow__handle.target')).toHaveLength(0);
+  await page.getByTestId('node-dense-3').hover();
+  expect(await boxes(page, '[data-id="dense-3"] .react-flow__handle.target')).toHaveLength(1);
+
+  // A wire from the Input straight to the first Dense passes behind the Flatten: it is drawn over it
+  // (in the layer above the blocks, across the Flatten), and the Flatten still takes a click there.
+  await wire(page, 'input-1', 'dense-3');
+  const over = page.locator('[data-over-edge="e-input-1-dense-3"] path');
+  await expect(over).toHaveCount(1);
+  const flatten = (await page.getByTestId('node-flatten-2').boundingBox())!;
+  const line = (await over.boundingBox())!;
+  expect(line.x).toBeLessThan(flatten.x);
+  expect(line.x + line.width).toBeGreaterThan(flatten.x + flatten.width);
+  expect(line.y).toBeGreaterThan(flatten.y);
+  expect(line.y).toBeLessThan(flatten.y + flatten.height);
+  const above = await over.evaluate((path) => {
+    const block = document.querySelector('[data-testid="node-flatten-2"]')!;
+    return Boolean(block.compareDocumentPosition(path) & Node.DOCUMENT_POSITION_FOLLOWING) && getComputedStyle(path.closest('.react-flow__viewport-portal')!).zIndex !== '-1';
+  });
+  expect(above).toBe(true);
+  await clickAsUser(page.getByTestId('node-flatten-2').locator('.block__kind'));
+  await expect(page.getByTestId('inspector-title')).toContainText('Flatten');
+  await page.keyboard.press('Control+z');
+  await expect(over).toHaveCount(0);
+
+  // A block off the encoder is a branch, not a decoder.
+  await drop(page, 'Dense', 500, 20);
+  await expect(page.locator('.react-flow__node')).toHaveCount(9);
+  await wire(page, 'dense-3', 'dense-9');
+  await expect(page.getByTestId('node-dense-9')).toHaveAttribute('data-role', 'branch');
+  await expect(page.getByTestId('node-dense-9')).toContainText('branch');
+  await page.getByTestId('node-dense-9').click();
+  await expect(page.getByTestId('inspector-title')).toContainText('branch');
+  await page.keyboard.press('Delete');
+
+  // A block that grows past its height (here by an error) moves the block laid right under it.
+  const tight = undercomplete();
+  tight.name = 'Tight';
+  tight.nodes.find((n) => n.id === 'dense-6')!.params.units = 500;
+  const reshape = tight.nodes.find((n) => n.id === 'reshape-7')!;
+  // The Reshape cannot take 500 values: it has no shape, so it is laid out 92 high; the Output 4 under it.
+  tight.nodes.find((n) => n.id === 'output-8')!.position = { x: reshape.position.x, y: reshape.position.y + 96 };
+  await menu(page, 'file-menu', 'open');
+  await clickAsUser(page.getByTestId('confirm-ok'));
+  await page.getByTestId('graph-file-input').setInputFiles({ name: 'tight.bottleneck.json', mimeType: 'application/json', buffer: Buffer.from(serializeGraph(tight)) });
+  await expect(page.getByTestId('node-reshape-7')).toHaveClass(/block--error/);
+  await expect(page.getByTestId('node-reshape-7')).toHaveCSS('min-height', '92px');
+  await expect.poll(async () => (await page.getByTestId('node-reshape-7').evaluate((el) => (el as HTMLElement).offsetHeight)) > 92).toBe(true);
+  const blocks = await boxes(page, '.react-flow__node');
+  for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) expect(overlap(blocks[i]!, blocks[j]!), `${blocks[i]!.id} and ${blocks[j]!.id} overlap`).toBe(false);
+  await page.screenshot({ path: 'e2e/screenshots/editor-wires.png' });
+});
+
+test('Save As keeps its dialog over a bad name and has Cancel; a notice makes room, never cuts the view, and times out', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 680 });
+  await page.goto('/');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  // Where the graph sits: the canvas's transform, which a fit sets.
+  const fit = () => page.evaluate(() => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+  const fitAlone = await fit();
+
+  // A name the workspace cannot take: the dialog stays, says why, and Cancel closes it.
+  await menu(page, 'file-menu', 'save-as');
+  await page.getByTestId('save-name').fill('a/b');
+  await clickAsUser(page.getByTestId('save-confirm'));
+  await expect(page.getByTestId('file-dialog-error')).toContainText('is not a usable file name');
+  await expect(page.getByTestId('file-dialog')).toBeVisible();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  await clickAsUser(page.getByTestId('save-cancel'));
+  await expect(page.getByTestId('file-dialog')).toHaveCount(0);
+
+  // A good name saves; its notice takes a line, and the canvas refits under it: nothing leaves the window.
+  await menu(page, 'file-menu', 'save-as');
+  await page.getByTestId('save-name').fill(`room ${test.info().retry}-${test.info().repeatEachIndex}`);
+  await clickAsUser(page.getByTestId('save-confirm'));
+  await expect(page.getByTestId('notice')).toContainText('Saved');
+  await expect.poll(fit).not.toBe(fitAlone);
+  const bottom = await page.locator('.dashboard').evaluate((el) => el.getBoundingClientRect().bottom);
+  expect(bottom).toBeLessThanOrEqual(680);
+  for (const kind of await page.locator('.block__kind').all()) await expectOnTop(kind);
+  await page.screenshot({ path: 'e2e/screenshots/notice-1024.png' });
+  // Information goes by itself, and the graph takes the room back.
+  await expect(page.getByTestId('notice')).toHaveCount(0, { timeout: 12_000 });
+  await expect.poll(fit).toBe(fitAlone);
+});
+
+test('view keys work from a field, text keys stay in it; the shortcuts list the mouse; the ? menu names the guide and folders', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  const epochs = page.getByTestId('param-epochs');
+  await epochs.fill('12');
+  // Ctrl+A selects the field's text (not every block), and the view key works from the field, applying what was typed.
+  await epochs.press('Control+a');
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(0);
+  await epochs.press('Control+2');
+  await expect(page.getByTestId('view-runs')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Control+1');
+  await expect(page.getByTestId('param-epochs')).toHaveValue('12');
+
+  await menu(page, 'help-menu', 'shortcuts');
+  const shortcuts = page.getByTestId('shortcuts-dialog');
+  await expect(shortcuts).toContainText('Shift+drag');
+  await expect(shortcuts).toContainText('Ctrl+click');
+  await page.keyboard.press('Escape');
+
+  await clickAsUser(page.getByTestId('help-menu'));
+  for (const id of ['guide', 'docs-folder', 'workspace-folder']) await expectOnTop(page.getByTestId(`menu-${id}`));
+  await clickAsUser(page.getByTestId('menu-workspace-folder'));
+  // A browser cannot open a folder on this machine: a dialog shows where it is, to copy.
+  const info = await page.evaluate(async () => (await (await fetch('api/app:info', { method: 'POST', body: '{}' })).json()).result);
+  await expect(page.getByTestId('workspace-dialog')).toContainText('Workspace folder');
+  await expect(page.getByTestId('workspace-path')).toHaveValue(info.workspace);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('workspace-dialog')).toHaveCount(0);
+  await menu(page, 'help-menu', 'guide');
+  await expect(page.getByTestId('guide-dialog')).toContainText('Guide');
+  await expect(page.getByTestId('guide-path')).toHaveValue(info.places.guide);
+  expect(info.places.guide).toMatch(/README\.md$/);
+  await clickAsUser(page.getByTestId('guide-dialog').getByRole('button', { name: 'Close' }));
+  await expect(page.getByTestId('guide-dialog')).toHaveCount(0);
 });

@@ -22,10 +22,13 @@ async function setTraining(page: Page, name: string, value: string) {
   await field.press('Enter');
 }
 
-test('every menu item is on top where the user sees it, at 1024, 1440 and 1920 pixels', async ({ page }) => {
+/** The window's own minimum, a small laptop, and the two sizes the app is made for. */
+const WINDOW_SIZES = [{ width: 1024, height: 680 }, { width: 1280, height: 720 }, ...SIZES] as const;
+
+test('every menu item is on top where the user sees it, at 1024, 1280, 1440 and 1920 pixels', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('train-start')).toBeEnabled();
-  for (const size of [{ width: 1024, height: 680 }, ...SIZES]) {
+  for (const size of WINDOW_SIZES) {
     await page.setViewportSize(size);
     // A menu closes when the window is resized: let the resize land before opening one.
     await page.waitForTimeout(300);
@@ -38,9 +41,10 @@ test('every menu item is on top where the user sees it, at 1024, 1440 and 1920 p
       await page.keyboard.press('Escape');
       await expect(page.getByTestId(`${id}-list`)).toHaveCount(0);
     }
-    // Train is on screen, and at the sizes the app is made for no toolbar label is cut short.
+    // Train is on screen, and no toolbar label is cut short, down to the window's minimum.
     await expectOnTop(page.getByTestId('train-start'));
-    if (size.width >= 1440) expect(await truncatedToolbarLabels(page), `${size.width}px`).toEqual([]);
+    expect(await truncatedToolbarLabels(page), `${size.width}px`).toEqual([]);
+    await expect(page.getByTestId('dataset-button')).toContainText('Fashion-MNIST');
   }
   await page.setViewportSize(SIZES[0]);
   await clickAsUser(page.getByTestId('templates-menu'));
@@ -53,26 +57,26 @@ test('every menu item is on top where the user sees it, at 1024, 1440 and 1920 p
   await screenshots(page, 'first-screen-variational');
 });
 
-test('the first screen reads at its default zoom, and every template does too', async ({ page }) => {
+test('the first screen reads at its default zoom, and every template does too, down to 1024×680', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('train-start')).toBeEnabled();
   await screenshots(page, 'first-screen');
   for (const name of TEMPLATE_NAMES) {
     await menu(page, 'templates-menu', `template-${name}`);
     await expect(page.getByTestId('train-start')).toBeEnabled();
-    for (const size of SIZES) {
+    for (const size of WINDOW_SIZES) {
       await page.setViewportSize(size);
       // Fit to the window, as a user does after resizing it.
       await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
       await page.keyboard.press('Control+0');
       await page.waitForTimeout(400);
-      // The block titles' size on screen: their font size times the canvas zoom.
-      const px = await page.locator('.block__kind').first().evaluate((el) => {
+      // The smallest block name or setting on screen: its font size times the canvas zoom.
+      const px = await page.evaluate(() => {
         const zoom = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
-        return parseFloat(getComputedStyle(el).fontSize) * zoom;
+        return Math.min(...[...document.querySelectorAll('.block__kind, .block__summary')].map((el) => parseFloat(getComputedStyle(el).fontSize) * zoom));
       });
-      console.log(`${name} at ${size.width}×${size.height}: block titles ${px.toFixed(1)} px on screen`);
-      expect(px, `${name} at ${size.width}px: block titles ${px.toFixed(1)} px`).toBeGreaterThanOrEqual(size.width >= 1920 ? 13 : 11);
+      console.log(`${name} at ${size.width}×${size.height}: block text at least ${px.toFixed(1)} px on screen`);
+      expect(px, `${name} at ${size.width}px: block text ${px.toFixed(1)} px`).toBeGreaterThanOrEqual(size.width >= 1920 ? 13 : 11);
       // No two blocks overlap on screen.
       const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
       for (let i = 0; i < boxes.length; i++) {
@@ -108,9 +112,22 @@ test('the first screen reads at its default zoom, and every template does too', 
     await page.setViewportSize(SIZES[0]);
     await screenshots(page, `template-${name}`);
   }
+  // The smallest window, with the largest template: nothing of the toolbar or the Design view cut off.
+  await page.setViewportSize(WINDOW_SIZES[0]);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'e2e/screenshots/template-inpainting-1024.png' });
+  const outside = await page.evaluate(() =>
+    [...document.querySelectorAll('.toolbar > *, .canvas__summary > *, .palette, .inspector, .canvas__flow')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.bottom > window.innerHeight + 0.5);
+      })
+      .map((el) => el.className),
+  );
+  expect(outside).toEqual([]);
 });
 
-test('the Inspector checks values as they are typed, applies each valid one, and is one undo step per field', async ({ page }) => {
+test('the Inspector checks values as they are typed, applies a complete one (a pause, Enter or leaving), and is one undo step per field', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('node-bottleneck-4').click();
   await expect(page.getByTestId('inspector-title')).toHaveText(/^Bottleneck/);
@@ -120,6 +137,7 @@ test('the Inspector checks values as they are typed, applies each valid one, and
   // No Enter: the reason shows as the value is typed, and nothing changes.
   await expect(page.getByTestId('problem-latentSize')).toHaveText(/between 1 and/);
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  // A pause applies a complete value; shapes follow.
   await code.fill('16');
   await expect(page.getByTestId('problem-latentSize')).toHaveCount(0);
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('16');
@@ -128,6 +146,31 @@ test('the Inspector checks values as they are typed, applies each valid one, and
   await code.blur();
   await page.keyboard.press('Control+z');
   await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(page.getByTestId('cmd-undo')).toBeDisabled();
+
+  // Typed key by key, the valid beginnings of a value are not applied: 100000000 is over the limit
+  // (it says so, and the code stays 32), and 1.5 is no whole number (it stays 32, not 1).
+  await code.selectText();
+  await code.pressSequentially('100000000');
+  await expect(page.getByTestId('problem-latentSize')).toHaveText(/between 1 and 65,536/);
+  await code.press('Tab');
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(code).toHaveValue('32');
+  await code.selectText();
+  await code.pressSequentially('1.5');
+  await expect(page.getByTestId('problem-latentSize')).toHaveText('enter a whole number');
+  await code.press('Enter');
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('32');
+  await expect(page.getByTestId('cmd-undo')).toBeDisabled();
+  // A decimal typed key by key into a field that takes one arrives whole.
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  const rate = page.getByTestId('param-learningRate');
+  await rate.selectText();
+  await rate.pressSequentially('0.0015');
+  await rate.press('Enter');
+  await expect(rate).toHaveValue('0.0015');
+  await page.keyboard.press('Control+z');
+  await expect(rate).toHaveValue('0.001');
   await expect(page.getByTestId('cmd-undo')).toBeDisabled();
 });
 

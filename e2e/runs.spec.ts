@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { clickAsUser, expectOnTop, runAction, screenshots } from './ui';
@@ -27,6 +27,13 @@ function trainWithCli(workspace: string, args: string[] = []): string {
   });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.split('\n')[0]!).runId as string;
+}
+
+/** Makes a trained run read as one stopped early in a long schedule ("stopped 1/10000"), as its run.json would after Stop. */
+function stopEarlyInLongSchedule(workspace: string, runId: string): void {
+  const file = join(workspace, 'runs', runId, 'run.json');
+  const run = JSON.parse(readFileSync(file, 'utf8')) as { status: string; config: { epochs: number } };
+  writeFileSync(file, JSON.stringify({ ...run, status: 'stopped', config: { ...run.config, epochs: 10_000 } }, null, 2));
 }
 
 /** `bottleneck runs show ID` in that workspace. */
@@ -58,6 +65,20 @@ async function scrollDashboard(page: Page, dy: number): Promise<void> {
   const box = (await page.locator('.dashboard').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, dy);
+}
+
+/** The panel is whole in the window. */
+async function expectWhole(page: Page, testId: string, size: { width: number; height: number }): Promise<void> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  expect(box.x >= 0 && box.x + box.width <= size.width && box.y >= 0 && box.y + box.height <= size.height, `${size.width}×${size.height}: ${testId} is cut off (${JSON.stringify(box)})`).toBe(true);
+}
+
+/** How many of the panel's `selector` elements reach past its top or bottom edge. */
+async function spillingOut(page: Page, testId: string, selector: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((card, sel) => {
+    const c = card.getBoundingClientRect();
+    return [...card.querySelectorAll(sel)].filter((el) => { const r = el.getBoundingClientRect(); return r.top < c.top - 0.5 || r.bottom > c.bottom + 0.5; }).length;
+  }, selector);
 }
 
 /** The texts inside `scope` cut short sideways: wider than their box (ellipsis, or spilling out). */
@@ -177,9 +198,13 @@ test.describe('the Runs view at every window size', () => {
   });
 
   test('every column of the list is readable and every action within reach of the mouse', async ({ page }) => {
+    // A long epoch count ("stopped 1/10000") widens no column past the window's minimum.
+    const long = trainWithCli(workspace);
+    stopEarlyInLongSchedule(workspace, long);
     await page.goto('/');
     await clickAsUser(page.getByTestId('view-runs'));
     await expect(page.getByTestId(`run-row-${ids[1]}`)).toBeVisible();
+    await expect(page.getByTestId(`run-row-${long}`)).toContainText('stopped 1/10000');
     for (const size of WINDOW_SIZES) {
       await page.setViewportSize(size);
       // The table fits its card: nothing to scroll sideways to, nothing under a sticky column.
@@ -237,23 +262,24 @@ test.describe('the Runs view at every window size', () => {
     for (const size of WINDOW_SIZES) {
       const at = `${size.width}×${size.height}`;
       await page.setViewportSize(size);
-      // Side by side, each whole in the window (the Inspector, which scrolls with them where they stack, from its top).
-      for (const panel of ['inspector', 'dashboard-loss', 'dashboard-recon']) {
-        const box = (await page.getByTestId(panel).boundingBox())!;
-        const bottom = panel === 'inspector' ? box.y + 100 : box.y + box.height;
-        expect(box.x >= 0 && box.x + box.width <= size.width && bottom <= size.height, `${at}: ${panel} is cut off (${JSON.stringify(box)})`).toBe(true);
-      }
+      // Side by side, each whole in the window, and nothing inside them cut off by a short bottom row.
+      for (const panel of ['inspector', 'dashboard-loss', 'dashboard-recon']) await expectWhole(page, panel, size);
+      expect(await spillingOut(page, 'dashboard-recon', '.recon__tile'), `${at}: reconstructions cut off`).toBe(0);
+      expect(await spillingOut(page, 'dashboard-loss', '.stats, .chart, .run-message'), `${at}: the loss panel's content cut off`).toBe(0);
       await page.screenshot({ path: `e2e/screenshots/dashboard-${size.width}.png` });
       await scrollDashboard(page, 1000);
       const latent = page.getByTestId('dashboard-latent');
       await expect.poll(async () => { const b = (await latent.boundingBox())!; return b.x >= 0 && b.x + b.width <= size.width && b.y + b.height <= size.height; }, { message: `${at}: the latent space cannot be brought into the window` }).toBe(true);
+      // The Inspector stays beside it, whole.
+      await expectWhole(page, 'inspector', size);
       await expectOnTop(page.getByTestId('dashboard-explore'));
       await page.screenshot({ path: `e2e/screenshots/dashboard-scrolled-${size.width}.png` });
       await scrollDashboard(page, -1000);
     }
     await page.setViewportSize(WINDOW_SIZES[0]);
     await scrollDashboard(page, 1000);
-    await expect.poll(async () => (await page.getByTestId('dashboard-latent').boundingBox())!.y + 300 <= WINDOW_SIZES[0].height).toBe(true);
+    // Scrolled to the latent space, whole in the window (the Design view's bottom row is 220 px at 680 px high).
+    await expect.poll(async () => { const b = (await page.getByTestId('dashboard-latent').boundingBox())!; return b.y + b.height <= WINDOW_SIZES[0].height; }).toBe(true);
     await clickAsUser(page.getByTestId('dashboard-explore'));
     await expect(page.getByTestId('view-explore')).toHaveAttribute('aria-selected', 'true');
   });
@@ -305,7 +331,7 @@ test.describe('the Runs view at every window size', () => {
     await page.goto('/');
     await clickAsUser(page.getByTestId('view-runs'));
     await clickAsUser(page.getByTestId('workspace-menu'));
-    await clickAsUser(page.getByTestId('menu-open-workspace'));
+    await clickAsUser(page.getByTestId('menu-workspace-folder'));
     await expect(page.getByTestId('workspace-path')).toHaveValue(workspace);
     await clickAsUser(page.getByTestId('workspace-copy'));
     await expect(page.getByTestId('workspace-copied')).toHaveText('Copied.');
@@ -315,7 +341,8 @@ test.describe('the Runs view at every window size', () => {
 
     await runAction(page, id, 'delete');
     const trash = join(workspace, 'runs', '.trash');
-    expect(readdirSync(trash)).toContain(id);
+    // The click only asks the backend: the move into the trash follows.
+    await expect.poll(() => (existsSync(trash) ? readdirSync(trash) : [])).toContain(id);
     await clickAsUser(page.getByTestId('workspace-menu'));
     await expect(page.getByTestId('menu-empty-trash')).toContainText(/\d+ runs?, \d+ (kB|MB) deleted, waiting to be restored/);
     await clickAsUser(page.getByTestId('menu-empty-trash'));

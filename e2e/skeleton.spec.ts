@@ -1,4 +1,4 @@
-import { menu } from './ui';
+import { clickAsUser, menu } from './ui';
 import { expect, test, type Page } from '@playwright/test';
 import { screenshots } from './ui';
 import { serializeGraph } from '../core/graph/schema';
@@ -114,4 +114,43 @@ test('a block edit updates shapes and, when it breaks the graph, disables Train 
   await units.fill('784');
   await units.press('Enter');
   await expect(page.getByTestId('train-start')).toBeEnabled();
+});
+
+test('while a run trains the graph can be edited and queued as the next run; the canvas says which graph trains', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  // The workspace is the whole session's: only the runs this test makes count.
+  const listRuns = async (): Promise<{ id: string; codeSize: number }[]> => page.evaluate(async () => (await (await fetch('api/runs:list', { method: 'POST', body: '{}' })).json()).result);
+  const before = new Set((await listRuns()).map((r) => r.id));
+  const epochs = page.getByTestId('param-epochs');
+  await epochs.fill('500');
+  await epochs.press('Enter');
+  await clickAsUser(page.getByTestId('train-start'));
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  const first = (await page.getByTestId('dashboard-run').textContent())!.replace(/^Run\s*/, '');
+  const firstId = (await page.getByTestId('dashboard-run').getAttribute('title'))!.split(' ')[0]!;
+  await expect(page.getByTestId('training-chip')).toHaveAttribute('data-canvas', 'training');
+
+  // Edit while it trains: the canvas becomes a copy, and Queue sends it.
+  await page.getByTestId('node-bottleneck-4').click();
+  const code = page.getByTestId('param-latentSize');
+  await code.fill('8');
+  await code.press('Enter');
+  await expect(page.getByTestId('shape-bottleneck-4')).toHaveText('8');
+  await expect(page.getByTestId('training-chip')).toHaveAttribute('data-canvas', 'edited');
+  expect(await page.getByTestId('training-chip').getAttribute('title')).toContain(`"${first}" trains the graph as it was`);
+  await page.screenshot({ path: 'e2e/screenshots/edit-while-training.png' });
+  await clickAsUser(page.getByTestId('train-queue'));
+  await expect(page.getByTestId('training-chip')).toHaveAttribute('data-canvas', 'queued');
+  await expect(page.getByTestId('notice')).toContainText(`it trains when "${first}" ends`);
+
+  // The first stops: the dashboard turns to the queued run, which trains the edited graph.
+  await clickAsUser(page.getByTestId('train-stop'));
+  await expect(page.getByTestId('dashboard-run')).not.toHaveAttribute('title', new RegExp(`^${firstId}`), { timeout: 30_000 });
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await expect(page.getByTestId('training-chip')).toHaveAttribute('data-canvas', 'training');
+  await clickAsUser(page.getByTestId('train-stop'));
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
+  const made = (await listRuns()).filter((r) => !before.has(r.id));
+  expect(made.map((r) => r.codeSize).sort()).toEqual([32, 8].sort());
 });

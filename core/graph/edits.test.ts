@@ -6,7 +6,7 @@ import { TEMPLATE_NAMES } from '../templates';
 import { chainGraph, undercomplete } from '../templates/undercomplete';
 import { addNode, connect, connectionProblem, copyNodes, moveNodes, paste, removeElements, setParam } from './edits';
 import { breakMerge, canRedo, canUndo, pushHistory, redoHistory, startHistory, undoHistory } from './history';
-import { autoLayout, MAX_ROW_COLUMNS, NODE_WIDTH, nodeHeights } from './layout';
+import { autoLayout, COLUMN_GAP, MAX_ROW_COLUMNS, NODE_WIDTH, nodeHeights } from './layout';
 import { mirrorDecoder } from './mirror';
 import type { GraphDoc } from './types';
 
@@ -154,38 +154,50 @@ describe('mirror decoder', () => {
 });
 
 describe('auto-layout', () => {
-  it('folds a long graph at the bottleneck: the decoder runs back under the encoder', () => {
-    const doc = autoLayout(buildTemplate('convolutional'));
-    const at = (id: string) => doc.nodes.find((n) => n.id === id)!.position;
-    const bottleneck = doc.nodes.find((n) => n.kind === 'Bottleneck')!;
-    const firstDecoder = doc.edges.find((e) => e.source === bottleneck.id)!.target;
-    const output = doc.nodes.find((n) => n.kind === 'Output')!;
-    expect(at(firstDecoder).x).toBe(bottleneck.position.x);
-    expect(at(firstDecoder).y).toBeGreaterThan(bottleneck.position.y);
-    expect(output.position.x).toBeLessThan(at(firstDecoder).x);
-    // No two blocks overlap.
-    const boxes = doc.nodes.map((n) => n.position);
+  /** No two blocks overlap, at their layout heights. */
+  function expectNoOverlap(doc: GraphDoc, name: string) {
+    const heights = nodeHeights(doc, analyzeGraph(doc));
+    const boxes = doc.nodes.map((n) => ({ ...n.position, h: heights[n.id]! }));
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-      expect(Math.abs(boxes[i]!.x - boxes[j]!.x) >= NODE_WIDTH || Math.abs(boxes[i]!.y - boxes[j]!.y) >= 60).toBe(true);
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      expect(Math.abs(a.x - b.x) >= NODE_WIDTH || a.y + a.h <= b.y || b.y + b.h <= a.y, `${name}: blocks ${i} and ${j} overlap`).toBe(true);
     }
+  }
+
+  it('folds a graph a U can hold at the bottleneck: the decoder runs back under the encoder', () => {
+    for (const name of ['undercomplete', 'overcomplete', 'sparse', 'denoising', 'variational'] as const) {
+      const doc = autoLayout(buildTemplate(name));
+      const at = (id: string) => doc.nodes.find((n) => n.id === id)!.position;
+      const bottleneck = doc.nodes.find((n) => n.kind === 'Bottleneck' || n.kind === 'VariationalBottleneck')!;
+      const firstDecoder = doc.edges.find((e) => e.source === bottleneck.id)!.target;
+      const output = doc.nodes.find((n) => n.kind === 'Output')!;
+      expect(at(firstDecoder).x, name).toBe(bottleneck.position.x);
+      expect(at(firstDecoder).y, name).toBeGreaterThan(bottleneck.position.y);
+      expect(output.position.x, name).toBeLessThan(at(firstDecoder).x);
+      expect(new Set(doc.nodes.map((n) => n.position.y)).size > 1, name).toBe(true);
+      expectNoOverlap(doc, name);
+    }
+    expect(new Set(autoLayout(undercomplete()).nodes.map((n) => n.position.x)).size).toBe(4);
   });
 
-  it('folds every template at its bottleneck, so the dense ones are at most five blocks wide and the convolutional ones seven', () => {
+  it('folds a graph too long for a U into rows of at most five, each running back under the last', () => {
     for (const name of TEMPLATE_NAMES) {
       const doc = autoLayout(buildTemplate(name));
-      const columns = new Set(doc.nodes.map((n) => n.position.x)).size;
-      expect(columns, name).toBeLessThanOrEqual(name === 'convolutional' || name === 'inpainting' ? 7 : MAX_ROW_COLUMNS);
-      const bottleneck = doc.nodes.find((n) => n.kind === 'Bottleneck' || n.kind === 'VariationalBottleneck')!;
-      const output = doc.nodes.find((n) => n.kind === 'Output')!;
-      if (name === 'inpainting') {
-        // Its encoder is a block longer (the mask): the fold comes just before the code, which turns the corner under the Flatten.
-        const flatten = doc.nodes.find((n) => n.kind === 'Flatten')!;
-        expect(bottleneck.position.x, name).toBe(flatten.position.x);
-        expect(output.position.y, name).toBeGreaterThan(flatten.position.y);
-      } else expect(output.position.y, name).toBeGreaterThan(bottleneck.position.y);
+      expect(new Set(doc.nodes.map((n) => n.position.x)).size, name).toBeLessThanOrEqual(MAX_ROW_COLUMNS);
+      expectNoOverlap(doc, name);
     }
-    const undercompleteColumns = new Set(autoLayout(undercomplete()).nodes.map((n) => n.position.x)).size;
-    expect(undercompleteColumns).toBe(4);
+    for (const name of ['convolutional', 'inpainting'] as const) {
+      const doc = autoLayout(buildTemplate(name));
+      const at = (id: string) => doc.nodes.find((n) => n.id === id)!.position;
+      const rows = [...new Set(doc.nodes.map((n) => n.position.y + nodeHeights(doc, analyzeGraph(doc))[n.id]! / 2))];
+      expect(rows.length, name).toBeGreaterThanOrEqual(3);
+      // Every wire joins neighbours: the next column of its row, or the block right under it at a row's end.
+      const step = NODE_WIDTH + COLUMN_GAP;
+      for (const e of doc.edges) {
+        const [a, b] = [at(e.source), at(e.target)];
+        expect(Math.abs(a.x - b.x) === step || (a.x === b.x && b.y > a.y), `${name}: ${e.id}`).toBe(true);
+      }
+    }
   });
 
   it('places a short graph left to right by depth, centred, and draws the bottleneck smallest', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../graph/types';
+import { addNode, connect, removeElements } from '../graph/edits';
 import { undercomplete } from '../templates/undercomplete';
 import { analyzeGraph, blockRoles, errorsFor, hasErrors } from './infer';
 
@@ -71,7 +72,27 @@ describe('shape inference', () => {
 
   it('names encoder and decoder sides', () => {
     const doc = undercomplete();
-    const roles = blockRoles(doc, analyzeGraph(doc));
+    const roles = blockRoles(doc);
     expect(roles).toMatchObject({ 'input-1': 'input', 'dense-3': 'encoder', 'bottleneck-4': 'bottleneck', 'dense-5': 'decoder', 'output-8': 'output' });
+  });
+
+  it('names sides by where a block sits on the Input → Output path, and flags a branch off it', () => {
+    // A block hanging off the encoder comes after the bottleneck in the order the model runs: it is no decoder.
+    let doc = addNode(undercomplete(), 'Dense', { x: 0, y: 300 }).doc;
+    doc = connect(doc, 'dense-3', 'dense-9');
+    expect(analyzeGraph(doc).order.indexOf('dense-9')).toBeGreaterThan(analyzeGraph(doc).order.indexOf('bottleneck-4'));
+    expect(blockRoles(doc)['dense-9']).toBe('branch');
+    // So is one hanging off the decoder, where the path to the Output is whole.
+    doc = connect(addNode(doc, 'Dense', { x: 0, y: 400 }).doc, 'dense-5', 'dense-10');
+    expect(blockRoles(doc)['dense-10']).toBe('branch');
+    expect(blockRoles(doc)['dense-6']).toBe('decoder');
+  });
+
+  it('while a graph is being built, blocks after the Input encode and blocks after the code decode', () => {
+    let doc = removeElements(undercomplete(), [], ['e-dense-6-reshape-7']);
+    const roles = blockRoles(doc);
+    expect(roles).toMatchObject({ 'dense-3': 'encoder', 'dense-5': 'decoder', 'dense-6': 'decoder', 'reshape-7': 'decoder' });
+    doc = removeElements(undercomplete(), [], ['e-dense-3-bottleneck-4']);
+    expect(blockRoles(doc)).toMatchObject({ 'flatten-2': 'encoder', 'dense-3': 'encoder', 'dense-5': 'decoder' });
   });
 });

@@ -179,22 +179,51 @@ function reachableFrom(doc: GraphDoc, start: string | undefined): Set<string> {
   return seen;
 }
 
-export type BlockRole = 'input' | 'encoder' | 'bottleneck' | 'decoder' | 'output';
+/** A branch: a block off the Input → bottleneck → Output path (it trains nothing the model uses). */
+export type BlockRole = 'input' | 'encoder' | 'bottleneck' | 'decoder' | 'output' | 'branch';
 
-/** Which side of the code each node sits on: before the bottleneck it encodes, after it decodes. */
-export function blockRoles(doc: GraphDoc, analysis: GraphAnalysis): Record<string, BlockRole> {
-  const roles: Record<string, BlockRole> = {};
-  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  let seenBottleneck = false;
-  for (const id of analysis.order) {
-    const kind = byId.get(id)!.kind;
-    if (kind === 'Input') roles[id] = 'input';
-    else if (kind === 'Output') roles[id] = 'output';
-    else if (BOTTLENECK_KINDS.includes(kind)) {
-      roles[id] = 'bottleneck';
-      seenBottleneck = true;
-    } else roles[id] = seenBottleneck ? 'decoder' : 'encoder';
+/** Every node reachable from `starts` along the edges (forward) or against them (backward). */
+function reach(doc: GraphDoc, starts: string[], direction: 'forward' | 'backward'): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...starts];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const e of doc.edges) {
+      if (direction === 'forward' && e.source === id) stack.push(e.target);
+      if (direction === 'backward' && e.target === id) stack.push(e.source);
+    }
   }
-  for (const n of doc.nodes) roles[n.id] ??= 'encoder';
+  return seen;
+}
+
+/**
+ * Which side of the code each node sits on, from where it is on the path Input → bottleneck → Output
+ * (not from the order the model runs its blocks in, where a block hanging off the encoder can come
+ * after the code): what feeds the bottleneck encodes, what follows it decodes. Once that path is
+ * whole, a block off it is a branch; while the graph is still being built, what follows the Input
+ * encodes and what leads to the Output decodes. An unconnected block takes its palette group's side.
+ */
+export function blockRoles(doc: GraphDoc): Record<string, BlockRole> {
+  const ids = (kinds: (n: GraphDoc['nodes'][number]) => boolean) => doc.nodes.filter(kinds).map((n) => n.id);
+  const bottlenecks = ids((n) => BOTTLENECK_KINDS.includes(n.kind));
+  const outputs = ids((n) => n.kind === 'Output');
+  const fromInput = reach(doc, ids((n) => n.kind === 'Input'), 'forward');
+  const toOutput = reach(doc, outputs, 'backward');
+  const toCode = reach(doc, bottlenecks, 'backward');
+  const fromCode = reach(doc, bottlenecks, 'forward');
+  const whole = bottlenecks.some((b) => fromInput.has(b)) && outputs.some((o) => fromCode.has(o));
+  const roles: Record<string, BlockRole> = {};
+  for (const n of doc.nodes) {
+    if (n.kind === 'Input') roles[n.id] = 'input';
+    else if (n.kind === 'Output') roles[n.id] = 'output';
+    else if (BOTTLENECK_KINDS.includes(n.kind)) roles[n.id] = 'bottleneck';
+    else if (toCode.has(n.id)) roles[n.id] = 'encoder';
+    else if (fromCode.has(n.id)) roles[n.id] = whole && !toOutput.has(n.id) ? 'branch' : 'decoder';
+    else if (fromInput.has(n.id)) roles[n.id] = whole ? 'branch' : 'encoder';
+    else if (toOutput.has(n.id)) roles[n.id] = 'decoder';
+    else roles[n.id] = blockSpec(n.kind).group === 'decoder' ? 'decoder' : 'encoder';
+  }
   return roles;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
+import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseDatasetId } from '../../core/data/datasetId';
 import { parseGraphText } from '../../core/graph/schema';
@@ -38,16 +38,13 @@ export interface NativeDialogs {
   openFolder(): Promise<string | null>;
 }
 
-/** The desktop shell's file manager (Electron's shell.openPath); absent in browser mode and the CLI. */
-export interface FolderOpener {
-  /** Shows the folder in the system's file manager; rejects with the reason when it cannot. */
-  openPath(path: string): Promise<void>;
-}
-
 /** The desktop shell's menu bar, which follows the window's enabled commands; absent in browser mode and the CLI. */
 export interface NativeMenu {
   setEnabled(enabled: Record<string, boolean>): void;
 }
+
+/** Opens a file or folder with the system's own application (the desktop shell's shell.openPath). */
+export type OpenWithSystem = (path: string) => Promise<void>;
 
 export interface BackendOptions {
   shell: AppInfo['shell'];
@@ -57,7 +54,8 @@ export interface BackendOptions {
   settingsPath?: string;
   dialogs?: NativeDialogs;
   menu?: NativeMenu;
-  opener?: FolderOpener;
+  /** The desktop shell opens the Help menu's places; browser mode and the CLI only say where they are. */
+  openWithSystem?: OpenWithSystem;
   /** The machine's memory in bytes (os.totalmem() unless a test gives another). */
   totalMemory?: () => number;
   /** The model cache's bound in bytes (default: modelCacheBytes()). */
@@ -111,6 +109,8 @@ export class BottleneckBackend implements BottleneckApi {
         backendPreference: this.settings.backendPreference,
         datasets: listDatasets(),
         workspace: workspaceDir(),
+        places: places(),
+        totalMemory: this.options.totalMemory?.() ?? totalmem(),
       }),
       'train:start': async ({ graph, datasetId }) => {
         const analysis = analyzeGraph(graph);
@@ -191,11 +191,11 @@ export class BottleneckBackend implements BottleneckApi {
         this.settings.setBackendPreference(preference);
         return this.trainer.restart(preference);
       },
-      'workspace:open': async () => {
-        const path = workspaceDir();
-        if (!this.options.opener) return { path, opened: false };
-        makeDirs(path);
-        await this.options.opener.openPath(path);
+      'app:show-place': async ({ place }) => {
+        const path = places()[place];
+        if (!this.options.openWithSystem) return { path, opened: false };
+        if (place === 'workspace') makeDirs(path);
+        await this.options.openWithSystem(path);
         return { path, opened: true };
       },
       'workspace:trash': async () => ({ path: this.runs.trashDir, ...this.runs.trashUsage() }),
@@ -479,6 +479,11 @@ function classesOfId(id: string): number[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The Help menu's places: the guide and the documentation beside the app, the workspace. */
+function places(): Record<Place, string> {
+  return { guide: join(appRoot(), 'README.md'), docs: join(appRoot(), 'docs'), workspace: workspaceDir() };
 }
 
 let version: string | null = null;

@@ -32,13 +32,13 @@ function finishedRun(b: BottleneckBackend, date: string): string {
 
 describe('workspace commands through the contract', () => {
   it('opens the workspace folder with the desktop shell, and only says where it is elsewhere', async () => {
-    expect(await backend().invoke('workspace:open', {})).toEqual({ path: home, opened: false });
+    expect(await backend().invoke('app:show-place', { place: 'workspace' })).toEqual({ path: home, opened: false });
     const opened: string[] = [];
-    const desktop = backend({ shell: 'electron', opener: { openPath: async (path) => void opened.push(path) } });
-    expect(await desktop.invoke('workspace:open', {})).toEqual({ path: home, opened: true });
+    const desktop = backend({ shell: 'electron', openWithSystem: async (path) => void opened.push(path) });
+    expect(await desktop.invoke('app:show-place', { place: 'workspace' })).toEqual({ path: home, opened: true });
     expect(opened).toEqual([home]);
-    const failing = backend({ shell: 'electron', opener: { openPath: async (path) => Promise.reject(new Error(`cannot open ${path}: no file manager`)) } });
-    await expect(failing.invoke('workspace:open', {})).rejects.toThrow(`cannot open ${home}: no file manager`);
+    const failing = backend({ shell: 'electron', openWithSystem: async (path) => Promise.reject(new Error(`cannot open ${path}: no file manager`)) });
+    await expect(failing.invoke('app:show-place', { place: 'workspace' })).rejects.toThrow(`cannot open ${home}: no file manager`);
   });
 
   it('tells the trash size before emptying it, then empties it', async () => {

@@ -85,12 +85,10 @@ app.whenReady().then(() => {
         }
       },
     },
-    opener: {
-      openPath: async (path) => {
-        // Electron reports a failure as a message, not an exception.
-        const error = await shell.openPath(path);
-        if (error) throw new Error(`cannot open ${path}: ${error}`);
-      },
+    // shell.openPath answers with an error message, or '' once the system has opened it.
+    openWithSystem: async (path) => {
+      const failed = await shell.openPath(path);
+      if (failed) throw new Error(`cannot open ${path}: ${failed}`);
     },
     dialogs: {
       openGraph: async () => (await dialog.showOpenDialog(win, { properties: ['openFile'], filters })).filePaths[0] ?? null,

@@ -4,10 +4,8 @@
  * the window reports which commands are enabled (app:menu-state) and the items follow.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import { COMMAND_INFO, MENU_LABELS, MENU_ORDER, toAccelerator, type CommandInfo } from '../../core/commands';
+import { COMMAND_INFO, MENU_LABELS, MENU_ORDER, TEXT_EDIT_SHORTCUTS, toAccelerator, type CommandInfo } from '../../core/commands';
 
-/** Keys that edit text in a focused field: on macOS a menu accelerator would take them from the field. */
-const TEXT_KEYS = new Set(['Mod+Z', 'Mod+Shift+Z', 'Mod+Y', 'Mod+C', 'Mod+V', 'Mod+A', 'Mod+X']);
 
 /**
  * The accelerator shown beside an item. Windows and Linux show it without registering it (the window's
@@ -17,7 +15,8 @@ const TEXT_KEYS = new Set(['Mod+Z', 'Mod+Shift+Z', 'Mod+Y', 'Mod+C', 'Mod+V', 'M
 function acceleratorFor(info: CommandInfo, platform: NodeJS.Platform): Pick<MenuItemConstructorOptions, 'accelerator' | 'registerAccelerator'> {
   if (!info.shortcut) return {};
   if (platform === 'darwin') {
-    if (!info.shortcut.startsWith('Mod+') || TEXT_KEYS.has(info.shortcut)) return {};
+    // Keys that edit text in a focused field: a menu accelerator would take them from the field.
+    if (!info.shortcut.startsWith('Mod+') || TEXT_EDIT_SHORTCUTS.has(info.shortcut)) return {};
     return { accelerator: toAccelerator(info.shortcut) };
   }
   return { accelerator: toAccelerator(info.shortcut), registerAccelerator: false };

@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
+import { worksInTextFields } from '../../core/commands';
 import { COMMANDS, commandForKey } from './commands';
 import { GraphCanvas } from './editor/GraphCanvas';
 import { ExploreView } from './explore/ExploreView';
@@ -15,7 +16,7 @@ import { RunsView } from './panels/RunsView';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Toolbar } from './panels/Toolbar';
 import { TrainingDashboard } from './panels/TrainingDashboard';
-import { WorkspaceDialog } from './panels/WorkspaceDialog';
+import { PlaceDialog } from './panels/PlaceDialog';
 import type { BottleneckApi } from '../../core/api';
 import { useApi, useApp, useAppStore } from './store/context';
 import { selectDirty, type AppStore } from './store/store';
@@ -48,11 +49,15 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const state = store.getState();
-      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen || state.notesFor || state.workspaceFolder) return;
-      // In a text field the keys edit the text; only Escape (stop) and the Mod shortcuts that are no text edits pass.
-      if (typingInto(e.target) && !(e.key === 'Enter' && (e.ctrlKey || e.metaKey))) return;
+      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen || state.notesFor || state.shownPlace) return;
       const cmd = commandForKey(e, state);
       if (!cmd) return;
+      if (typingInto(e.target)) {
+        // In a text field the keys edit the text; only Mod shortcuts that edit no text pass (views, save, train).
+        if (!worksInTextFields(cmd)) return;
+        // The field applies what was typed as it loses focus, so the command sees it.
+        (e.target as HTMLElement).blur();
+      }
       e.preventDefault();
       state.runCommand(cmd.id);
     };
@@ -117,7 +122,7 @@ export function App() {
       <ExportDialog />
       <ConfirmDialog />
       <ShortcutsDialog />
-      <WorkspaceDialog />
+      <PlaceDialog />
     </div>
   );
 }

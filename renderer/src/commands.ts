@@ -2,7 +2,7 @@ import { COMMAND_INFO, type CommandInfo } from '../../core/commands';
 import { hasErrors } from '../../core/shapes/infer';
 import type { TemplateName } from '../../core/templates';
 import type { AppState } from './store/store';
-import { isTraining } from './store/trainingReducer';
+import { selectTrainMemory } from './store/trainMemory';
 
 /**
  * Every command with its enabled state and its action. The toolbar buttons, the keyboard, the
@@ -15,19 +15,22 @@ export interface Command extends CommandInfo {
   whyDisabled?(s: AppState): string | null;
 }
 
-const editable = (s: AppState) => !isTraining(s.training.status);
 const inEditor = (s: AppState) => s.view === 'editor';
-/** Commands that change or read the graph on screen: the Runs view has none. */
-const editing = (s: AppState) => editable(s) && inEditor(s);
+/**
+ * Commands that change or read the graph on screen: the Runs view has none. A run that trains has
+ * its own copy of the graph, so editing goes on meanwhile (and Train queues the next run).
+ */
+const editing = inEditor;
+const always = () => true;
 
 type Behaviour = Pick<Command, 'enabled' | 'run' | 'whyDisabled'>;
 
 const BEHAVIOUR: Record<string, Behaviour> = {
-  new: { enabled: editable, run: (s) => s.newGraph() },
-  open: { enabled: editable, run: (s) => void s.openFile() },
+  new: { enabled: always, run: (s) => s.newGraph() },
+  open: { enabled: always, run: (s) => s.openFile() },
   save: { enabled: () => true, run: (s) => void s.save() },
   'save-as': { enabled: () => true, run: (s) => void s.saveFileAs() },
-  dataset: { enabled: editable, run: (s) => s.openDatasetDialog({ path: null }) },
+  dataset: { enabled: always, run: (s) => s.openDatasetDialog({ path: null }) },
   undo: { enabled: (s) => s.canUndo && editing(s), run: (s) => s.undo() },
   redo: { enabled: (s) => s.canRedo && editing(s), run: (s) => s.redo() },
   copy: { enabled: (s) => s.selection.nodes.length > 0 && inEditor(s), run: (s) => s.copySelection() },
@@ -44,13 +47,16 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   'view-lab': { enabled: () => true, run: (s) => void s.openModelView('lab') },
   'fit-view': { enabled: inEditor, run: (s) => s.fitView() },
   train: {
-    enabled: (s) => !hasErrors(s.analysis) && s.info !== null && editable(s),
+    // While a run trains, Train queues the graph on screen as the next run.
+    enabled: (s) => !hasErrors(s.analysis) && s.info !== null && s.training.status !== 'starting' && !selectTrainMemory(s)?.refusal,
     run: (s) => void s.startTraining(),
     whyDisabled: (s) => {
       const error = s.analysis.diagnostics.find((d) => d.severity === 'error' && !d.nodeId) ?? s.analysis.diagnostics.find((d) => d.severity === 'error');
       if (error) return `Fix the graph first: ${error.message}`;
       if (!s.info) return 'Connecting to the backend…';
-      return editable(s) ? null : 'A run is training';
+      const refusal = selectTrainMemory(s)?.refusal;
+      if (refusal) return `Too big to train: ${refusal}`;
+      return s.training.status === 'starting' ? 'A run is starting' : null;
     },
   },
   pause: { enabled: (s) => s.training.status === 'running' && s.training.runId !== null, run: (s) => void s.pauseTraining() },
@@ -58,7 +64,9 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   // A queued run can be stopped too (it leaves the queue); a run already stopping cannot.
   stop: { enabled: (s) => ['queued', 'running', 'paused'].includes(s.training.status) && s.training.runId !== null, run: (s) => void s.stopTraining() },
   shortcuts: { enabled: () => true, run: (s) => s.showShortcuts(true) },
-  'open-workspace': { enabled: () => true, run: (s) => void s.openWorkspaceFolder() },
+  guide: { enabled: (s) => s.info !== null, run: (s) => void s.showPlace('guide') },
+  'docs-folder': { enabled: (s) => s.info !== null, run: (s) => void s.showPlace('docs') },
+  'workspace-folder': { enabled: (s) => s.info !== null, run: (s) => void s.showPlace('workspace') },
   // Says so when the trash is empty; a trash not read yet may hold runs.
   'empty-trash': { enabled: (s) => s.trash === null || s.trash.runs > 0, run: (s) => void s.emptyTrash() },
 };
@@ -66,7 +74,7 @@ const BEHAVIOUR: Record<string, Behaviour> = {
 function behaviourOf(info: CommandInfo): Behaviour {
   if (info.id.startsWith('template-')) {
     const name = info.id.slice('template-'.length) as TemplateName;
-    return { enabled: editable, run: (s) => s.loadTemplate(name) };
+    return { enabled: always, run: (s) => s.loadTemplate(name) };
   }
   const b = BEHAVIOUR[info.id];
   if (!b) throw new Error(`command "${info.id}" has no behaviour`);

@@ -3,7 +3,9 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { estimateTrainingMemory } from '../../../core/shapes/memory';
 import { AppProvider } from '../store/context';
-import { createTestApp, type TestApp } from '../testing/testApp';
+import { wideGraph } from '../../../core/shapes/wideGraph';
+import { command } from '../commands';
+import { createTestApp, FakeBackend, TEST_INFO, type TestApp } from '../testing/testApp';
 import { GraphCanvas } from './GraphCanvas';
 
 let app: TestApp | null = null;
@@ -12,15 +14,18 @@ afterEach(() => {
   app = null;
 });
 
-function summary(test: TestApp): string {
-  const html = renderToStaticMarkup(
+function canvasMarkup(test: TestApp): string {
+  return renderToStaticMarkup(
     <AppProvider store={test.store} api={test.backend}>
       <ReactFlowProvider>
         <GraphCanvas />
       </ReactFlowProvider>
     </AppProvider>,
   );
-  return /data-testid="graph-summary"[^>]*>(.*?)<\/div>/s.exec(html)?.[1]?.replace(/<[^>]+>/g, '') ?? '';
+}
+
+function summary(test: TestApp): string {
+  return /data-testid="graph-summary"[^>]*>(.*?)<\/div>/s.exec(canvasMarkup(test))?.[1]?.replace(/<[^>]+>/g, '') ?? '';
 }
 
 describe('the summary bar', () => {
@@ -33,5 +38,17 @@ describe('the summary bar', () => {
     app.store.getState().removeElements([input.id], []);
     expect(summary(app)).toContain('parameters');
     expect(summary(app)).not.toContain('to train');
+  });
+});
+
+describe('a graph too big to train', () => {
+  it('shows its estimate marked as over the limit, and Train is disabled saying why, before any click', async () => {
+    app = await createTestApp(new FakeBackend().handle('app:info', () => ({ ...TEST_INFO, totalMemory: 16 * 1024 ** 3 })));
+    expect(command('train').enabled(app.state)).toBe(true);
+    app.state.commit(wideGraph(128, 3, 12_950));
+    expect(canvasMarkup(app)).toMatch(/class="summary__memory--over"[^>]*data-testid="train-memory"/);
+    expect(summary(app)).toMatch(/≈ \d+ GB to train, over the 3\.3 GB limit/);
+    expect(command('train').enabled(app.state)).toBe(false);
+    expect(command('train').whyDisabled?.(app.state)).toMatch(/^Too big to train: training this graph needs about \d+ GB .* more than the 3\.3 GB the wasm backend can address/);
   });
 });

@@ -1,4 +1,5 @@
 import { GraphTitle } from './GraphTitle';
+import { TrainingChip } from './TrainingChip';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -11,7 +12,6 @@ import {
   useReactFlow,
   useUpdateNodeInternals,
   type Connection,
-  type Edge,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
@@ -19,22 +19,25 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { blockSpec, isBlockKind, withDefaults } from '../../../core/blocks/registry';
 import { formatShape } from '../../../core/blocks/types';
 import { connectionProblem } from '../../../core/graph/edits';
-import { nodeHeights } from '../../../core/graph/layout';
+import { NODE_WIDTH, nodeHeights } from '../../../core/graph/layout';
+import { pushApart } from '../../../core/graph/spacing';
 import type { XY } from '../../../core/graph/types';
 import { formatBytes } from '../../../core/format';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
-import { estimateTrainingMemory } from '../../../core/shapes/memory';
 import { useApp, useAppStore } from '../store/context';
-import { isTraining } from '../store/store';
+import { selectTrainMemory } from '../store/trainMemory';
 import { BlockNode, type BlockFlowNode } from './BlockNode';
 import { BLOCK_MIME, Palette } from './Palette';
+import { ShapeEdge, type ShapeFlowEdge } from './ShapeEdge';
+import { wiresOverBlocks } from './wires';
 
 const NODE_TYPES = { block: BlockNode };
+const EDGE_TYPES = { shape: ShapeEdge };
 /**
- * Fit the graph to the canvas, but never past 100 %: a small graph stays at its natural size. The
+ * Fit the graph to the canvas, but never past 125 %: a small graph stays near its natural size. The
  * left margin keeps the zoom buttons off the blocks.
  */
-const FIT = { padding: { top: '20px', bottom: '20px', left: '60px', right: '24px' }, maxZoom: 1 } as const;
+const FIT = { padding: { top: '10px', bottom: '10px', left: '60px', right: '20px' }, maxZoom: 1.25 } as const;
 /** The overview map pays off only for graphs too large to read whole. */
 const MINIMAP_FROM_BLOCKS = 16;
 
@@ -51,8 +54,7 @@ export function GraphCanvas() {
   const doc = useApp((s) => s.doc);
   const analysis = useApp((s) => s.analysis);
   const selection = useApp((s) => s.selection);
-  const locked = useApp((s) => isTraining(s.training.status));
-  const memory = useMemo(() => estimateTrainingMemory(doc, analysis), [doc, analysis]);
+  const memory = useApp(selectTrainMemory);
   const { moveNodes, setSelection, addBlock, connect } = useAppStore().getState();
   const flow = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
@@ -63,7 +65,7 @@ export function GraphCanvas() {
     if (moved.length) updateNodeInternals(moved);
   }, [moved, updateNodeInternals]);
   const [nodes, setNodes] = useState<BlockFlowNode[]>([]);
-  const [edges, setEdges] = useState<Edge[]>([]);
+  const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
   const loads = useApp((s) => s.viewResets);
   /** Set once the user pans or zooms: until then the graph keeps fitting the canvas as the window changes. */
   const userMoved = useRef(false);
@@ -93,7 +95,7 @@ export function GraphCanvas() {
 
   // React Flow keeps measurements and drag state on its node objects: merge the derived data in.
   useEffect(() => {
-    const roles = blockRoles(doc, analysis);
+    const roles = blockRoles(doc);
     const heights = nodeHeights(doc, analysis);
     const selected = new Set(selection.nodes);
     const positionOf = new Map(doc.nodes.map((n) => [n.id, n.position]));
@@ -130,6 +132,7 @@ export function GraphCanvas() {
             errors: errorsFor(analysis, n.id).map((d) => d.message),
             notes: notesFor(analysis, n.id).map((d) => ({ severity: d.severity as 'warning' | 'info', message: d.message })),
             hasInput: spec.inputs > 0,
+            inLinked: doc.edges.some((e) => e.target === n.id),
             hasOutput: n.kind !== 'Output',
             trainingOnly: spec.trainingOnly === true,
             height: heights[n.id]!,
@@ -151,18 +154,33 @@ export function GraphCanvas() {
           source: e.source,
           target: e.target,
           selected: selected.has(e.id),
-          label: shape ? formatShape(shape) : '?',
+          data: { shape: shape ? formatShape(shape) : '?' },
           className: shape ? 'edge' : 'edge edge--unknown',
-          labelBgPadding: [6, 3] as [number, number],
-          labelBgBorderRadius: 4,
-          type: 'smoothstep',
-          markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+          type: 'shape' as const,
+          markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
         };
       }),
     );
   }, [doc.edges, analysis.edgeShapes, selection.edges]);
 
-  const syncSelection = (ns: BlockFlowNode[], es: Edge[]) =>
+  // Blocks that grew past their layout height (a message, a long name) push the ones under them down;
+  // a block being dragged stays under the pointer.
+  const shown = useMemo(() => {
+    const offsets = pushApart(
+      nodes.filter((n) => !n.dragging).map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? NODE_WIDTH, layoutHeight: n.data.height, height: n.measured?.height ?? n.data.height })),
+    );
+    return nodes.map((n) => (offsets[n.id] ? { ...n, position: { x: n.position.x, y: n.position.y + offsets[n.id]! } } : n));
+  }, [nodes]);
+  // A wire that runs behind a block it does not connect is drawn over it too, dashed, so it never looks connected to it.
+  const shownEdges = useMemo(() => {
+    const over = wiresOverBlocks(
+      shown.map((n) => ({ id: n.id, box: { ...n.position, width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? n.data.height }, inSide: n.data.inSide, outSide: n.data.outSide })),
+      edges,
+    );
+    return over.size ? edges.map((e) => (over.has(e.id) ? { ...e, data: { ...e.data!, over: true } } : e)) : edges;
+  }, [shown, edges]);
+
+  const syncSelection = (ns: BlockFlowNode[], es: ShapeFlowEdge[]) =>
     setSelection({ nodes: ns.filter((n) => n.selected).map((n) => n.id), edges: es.filter((e) => e.selected).map((e) => e.id) });
 
   const onNodesChange = (changes: NodeChange<BlockFlowNode>[]) => {
@@ -170,7 +188,7 @@ export function GraphCanvas() {
     setNodes(next);
     if (changes.some((c) => c.type === 'select')) syncSelection(next, edges);
   };
-  const onEdgesChange = (changes: EdgeChange[]) => {
+  const onEdgesChange = (changes: EdgeChange<ShapeFlowEdge>[]) => {
     const next = applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), edges);
     setEdges(next);
     if (changes.some((c) => c.type === 'select')) syncSelection(nodes, next);
@@ -180,7 +198,7 @@ export function GraphCanvas() {
     (kind: string, clientX: number, clientY: number) => {
       if (!isBlockKind(kind)) return;
       const p = flow.screenToFlowPosition({ x: clientX, y: clientY });
-      addBlock(kind, { x: Math.round(p.x - 80), y: Math.round(p.y - 40) });
+      addBlock(kind, { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - 40) });
     },
     [flow, addBlock],
   );
@@ -195,10 +213,11 @@ export function GraphCanvas() {
 
   return (
     <div className="editor">
-      <Palette onAdd={addAtCentre} disabled={locked} />
+      <Palette onAdd={addAtCentre} />
       <div className="canvas" data-testid="graph-canvas" data-total-params={analysis.totalParams} data-node-count={doc.nodes.length}>
         <div className="canvas__summary" data-testid="graph-summary">
           <GraphTitle />
+          <TrainingChip />
           <span>
             <b data-testid="total-params">{analysis.totalParams.toLocaleString('en')}</b> parameters
           </span>
@@ -212,21 +231,29 @@ export function GraphCanvas() {
               compression <b data-testid="compression">{analysis.compressionRatio >= 10 ? analysis.compressionRatio.toFixed(1) : analysis.compressionRatio.toFixed(2)}×</b>
             </span>
           )}
-          {analysis.inputShape && <span>input {formatShape(analysis.inputShape)}</span>}
+          {analysis.inputShape && <span className="summary__input">input {formatShape(analysis.inputShape)}</span>}
           {memory && (
-            <span title="Estimated peak memory of training: weights, optimizer state, gradients and activations for one batch" data-testid="train-memory">
-              ≈ {formatBytes(memory.bytes)} to train
+            <span
+              className={memory.refusal ? 'summary__memory--over' : undefined}
+              title={memory.refusal ? `Too big to train: ${memory.refusal}` : 'Estimated peak memory of training: weights, optimizer state, gradients and activations for one batch'}
+              data-testid="train-memory"
+            >
+              ≈ {formatBytes(memory.estimate.bytes)} to train{memory.refusal && memory.limit !== null && `, over the ${formatBytes(memory.limit)} limit`}
             </span>
           )}
         </div>
         <div className="canvas__flow" ref={flowArea}>
         <ReactFlow
-          nodes={nodes}
-          edges={edges}
+          nodes={shown}
+          edges={shownEdges}
           nodeTypes={NODE_TYPES}
+          edgeTypes={EDGE_TYPES}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
-          onNodeDragStop={(_e, _node, dragged) => moveNodes(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))}
+          onNodeDragStop={(_e, _node, dragged) =>
+            // A grown block is drawn centred on its laid-out place (see pushApart): keep that place, not the drawn top.
+            moveNodes(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y + Math.max(0, (n.measured?.height ?? 0) - n.data.height) / 2) }])))
+          }
           onConnect={(c: Connection) => connect(c.source, c.target)}
           onMoveStart={(event) => {
             // Only a move the user made (a programmatic fit has no event).
@@ -239,8 +266,6 @@ export function GraphCanvas() {
           }}
           onDrop={onDrop}
           deleteKeyCode={null}
-          nodesDraggable={!locked}
-          nodesConnectable={!locked}
           fitView
           fitViewOptions={FIT}
           minZoom={0.1}

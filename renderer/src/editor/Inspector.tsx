@@ -5,7 +5,7 @@ import { TRAINING_BOUNDS } from '../../../core/graph/trainingBounds';
 import { OPTIMIZERS } from '../../../core/graph/types';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
 import { useApp, useAppStore } from '../store/context';
-import { isTraining, selectSelectedNode } from '../store/store';
+import { selectSelectedNode } from '../store/store';
 import { TemplateAbout } from './TemplateAbout';
 
 /** Why a typed number is refused, or null when it can be applied. */
@@ -19,66 +19,93 @@ export function numberProblem(text: string, min: number, max: number, integer: b
   return null;
 }
 
-interface NumberFieldProps {
+/** How long typing must pause before a complete, valid value is applied (Enter or leaving the field applies at once). */
+export const APPLY_PAUSE_MS = 500;
+
+interface DraftFieldProps {
   name: string;
   /** Identifies the field for undo: edits while it has focus are one undo step. */
   editKey: string;
-  value: unknown;
-  min: number;
-  max: number;
-  integer: boolean;
-  /** The value must be above `min` (a learning rate of 0 trains nothing). */
-  exclusiveMin?: boolean;
-  onApply: (v: number, editKey: string) => void;
-  disabled: boolean;
+  /** The value on the graph, as text. */
+  shown: string;
+  /** Why the text cannot be applied, or null. */
+  problemOf: (text: string) => string | null;
+  /** Applies a valid text (the caller reads its value). */
+  onApply: (text: string, editKey: string) => void;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+  /** The text one step up or down (Arrow keys), where the field steps. */
+  step?: (direction: 1 | -1) => string | null;
 }
 
 /**
- * Checks as the user types and applies every valid value at once (shapes and counts follow live);
- * an out-of-range value says why and changes nothing. Leaving the field puts back the last valid
- * value; Escape restores the one it had before.
+ * A field that checks as the user types (a refused value says why at once and changes nothing) and
+ * applies a value once it is complete: on a pause in the typing, on Enter, or on leaving the field, so
+ * the valid beginnings of a longer value ("1" of "1.5", "10000" of "100000000") never reach the graph.
+ * Leaving with a refused value puts back the last applied one; Escape restores the one the field had
+ * before. Everything applied while the field has focus is one undo step.
  */
-function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply, disabled }: NumberFieldProps) {
+function DraftField({ name, editKey, shown, problemOf, onApply, inputMode = 'text', step }: DraftFieldProps) {
   const store = useAppStore();
-  const [text, setText] = useState(String(value));
+  const [text, setText] = useState(shown);
   const focused = useRef(false);
-  const before = useRef(value);
+  const before = useRef(shown);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancelPending = () => {
+    if (pending.current) clearTimeout(pending.current);
+    pending.current = null;
+  };
+  useEffect(() => cancelPending, []);
   useEffect(() => {
     // Undo, redo or another view changed the value: show it, unless this field is being typed in.
-    if (!focused.current) setText(String(value));
-  }, [value]);
-  const problem = numberProblem(text, min, max, integer, exclusiveMin);
+    if (!focused.current) setText(shown);
+  }, [shown]);
+  const problem = problemOf(text);
+  /** Applies the text if it is valid and differs from the graph's; says whether it was valid. */
+  const commit = (typed: string): boolean => {
+    cancelPending();
+    if (problemOf(typed) !== null) return false;
+    if (typed !== shown) onApply(typed, editKey);
+    return true;
+  };
   return (
     <>
       <input
-        type="number"
+        type="text"
+        inputMode={inputMode}
         className={`field__input${problem ? ' field__input--bad' : ''}`}
         data-testid={`param-${name}`}
-        min={min}
-        max={max}
-        step={integer ? 1 : 'any'}
         value={text}
-        disabled={disabled}
         aria-invalid={problem !== null}
         onFocus={() => {
           focused.current = true;
-          before.current = value;
+          before.current = shown;
         }}
         onChange={(e) => {
-          setText(e.target.value);
-          const n = Number(e.target.value);
-          if (numberProblem(e.target.value, min, max, integer, exclusiveMin) === null && n !== value) onApply(n, editKey);
+          const typed = e.target.value;
+          setText(typed);
+          cancelPending();
+          if (problemOf(typed) === null) pending.current = setTimeout(() => commit(typed), APPLY_PAUSE_MS);
         }}
         onBlur={() => {
           focused.current = false;
+          const applied = commit(text);
           store.getState().endEdit();
-          setText(String(value));
+          if (!applied) setText(shown);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-          if (e.key === 'Escape') {
-            if (before.current !== value && typeof before.current === 'number') onApply(before.current, editKey);
-            setText(String(before.current));
+          if (e.key === 'Enter') {
+            commit(text);
+            (e.target as HTMLInputElement).blur();
+          } else if (e.key === 'Escape') {
+            cancelPending();
+            if (before.current !== shown) onApply(before.current, editKey);
+            setText(before.current);
+          } else if (step && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+            const next = step(e.key === 'ArrowUp' ? 1 : -1);
+            if (next === null) return;
+            e.preventDefault();
+            setText(next);
+            commit(next);
           }
         }}
       />
@@ -91,41 +118,40 @@ function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = f
   );
 }
 
-function TextField({ name, editKey, value, onApply, disabled, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; disabled: boolean; problemOf?: (v: string) => string | null }) {
-  const store = useAppStore();
-  const [text, setText] = useState(value);
-  const focused = useRef(false);
-  useEffect(() => {
-    if (!focused.current) setText(value);
-  }, [value]);
-  const problem = problemOf?.(text) ?? null;
+interface NumberFieldProps {
+  name: string;
+  editKey: string;
+  value: unknown;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** The value must be above `min` (a learning rate of 0 trains nothing). */
+  exclusiveMin?: boolean;
+  onApply: (v: number, editKey: string) => void;
+}
+
+/** A number within bounds; Arrow Up and Down step a whole number by one. */
+function NumberField({ name, editKey, value, min, max, integer, exclusiveMin = false, onApply }: NumberFieldProps) {
+  const step = (direction: 1 | -1) => {
+    if (!integer || typeof value !== 'number') return null;
+    return String(Math.min(max, Math.max(exclusiveMin ? min + 1 : min, value + direction)));
+  };
   return (
-    <>
-      <input
-        className={`field__input${problem ? ' field__input--bad' : ''}`}
-        data-testid={`param-${name}`}
-        value={text}
-        disabled={disabled}
-        aria-invalid={problem !== null}
-        onFocus={() => (focused.current = true)}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (!problemOf?.(e.target.value) && e.target.value.trim() && e.target.value !== value) onApply(e.target.value, editKey);
-        }}
-        onBlur={() => {
-          focused.current = false;
-          store.getState().endEdit();
-          setText(value);
-        }}
-        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
-      />
-      {problem && (
-        <span className="field__problem" role="alert" data-testid={`problem-${name}`}>
-          {problem}
-        </span>
-      )}
-    </>
+    <DraftField
+      name={name}
+      editKey={editKey}
+      shown={String(value)}
+      problemOf={(t) => numberProblem(t, min, max, integer, exclusiveMin)}
+      onApply={(t, key) => onApply(Number(t), key)}
+      inputMode={integer ? 'numeric' : 'decimal'}
+      step={step}
+    />
   );
+}
+
+/** Text that must not be empty (and may have its own rule, like a shape). */
+function TextField({ name, editKey, value, onApply, problemOf }: { name: string; editKey: string; value: string; onApply: (v: string, editKey: string) => void; problemOf?: (v: string) => string | null }) {
+  return <DraftField name={name} editKey={editKey} shown={value} problemOf={(t) => (t.trim() ? (problemOf?.(t) ?? null) : 'enter a value')} onApply={onApply} />;
 }
 
 const parseShape = (text: string) => text.split(/[x×,\s]+/).filter(Boolean).map(Number);
@@ -142,106 +168,138 @@ const TRAINING_FIELDS = (['epochs', 'batchSize', 'learningRate', 'seed', 'earlyS
 
 const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = { adam: 'Adam', sgd: 'SGD with momentum', rmsprop: 'RMSprop' };
 
+type InspectorTab = 'block' | 'training';
+
+/**
+ * Two tabs, so the training settings are one click away at any window size: the selected block, and
+ * the graph's name and training settings. Selecting a block shows it; clearing the selection shows training.
+ */
 export function Inspector() {
+  const selectedId = useApp((s) => (s.selection.nodes.length === 1 ? s.selection.nodes[0]! : null));
+  const [tab, setTab] = useState<InspectorTab>(selectedId ? 'block' : 'training');
+  useEffect(() => setTab(selectedId ? 'block' : 'training'), [selectedId]);
+  const tabs: [InspectorTab, string][] = [
+    ['block', 'Block'],
+    ['training', 'Training'],
+  ];
+  return (
+    <aside className="card inspector" data-testid="inspector" data-tab={tab}>
+      <div className="tabs inspector__tabs" role="tablist" aria-label="Inspector">
+        {tabs.map(([id, label]) => (
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={`tab${tab === id ? ' tab--on' : ''}`} data-testid={`inspector-tab-${id}`} onClick={() => setTab(id)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="inspector__body" role="tabpanel">
+        {tab === 'block' ? <BlockSettings /> : <TrainingSettingsPanel />}
+      </div>
+    </aside>
+  );
+}
+
+/** The graph's name and how it trains. */
+function TrainingSettingsPanel() {
+  const store = useAppStore();
+  const doc = useApp((s) => s.doc);
+  const { setTraining, rename } = store.getState();
+  return (
+    <>
+      <TemplateAbout />
+      <label className="field">
+        <span className="field__label">Name</span>
+        <TextField name="graph-name" editKey="graph.name" value={doc.name} onApply={(v, key) => rename(v, key)} />
+      </label>
+      <div className="field-grid">
+        {TRAINING_FIELDS.map((f) => (
+          <label key={f.name} className="field" title={f.help}>
+            <span className="field__label">{f.label}</span>
+            <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
+          </label>
+        ))}
+        <label className="field" title="How the weights follow the gradient: Adam adapts the step per weight and is the usual choice.">
+          <span className="field__label">Optimizer</span>
+          <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
+            {OPTIMIZERS.map((o) => (
+              <option key={o} value={o}>
+                {OPTIMIZER_LABELS[o]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {doc.training.optimizer === 'sgd' && (
+          <label className="field" title={TRAINING_BOUNDS.momentum.help}>
+            <span className="field__label">{TRAINING_BOUNDS.momentum.label}</span>
+            <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} onApply={(v, key) => setTraining({ momentum: v }, key)} />
+          </label>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** The selected block's settings, each with its one-line explanation across the panel's width. */
+function BlockSettings() {
   const store = useAppStore();
   const doc = useApp((s) => s.doc);
   const analysis = useApp((s) => s.analysis);
   const node = useApp(selectSelectedNode);
   const selectedCount = useApp((s) => s.selection.nodes.length);
-  const busy = useApp((s) => isTraining(s.training.status));
-  const { setParam, setTraining, rename } = store.getState();
-
+  const { setParam } = store.getState();
   if (!node) {
-    return (
-      <aside className="card inspector" data-testid="inspector">
-        <h2 className="card__title">{selectedCount > 1 ? `${selectedCount} blocks selected` : 'Graph and training'}</h2>
-        <TemplateAbout />
-        <label className="field">
-          <span className="field__label">Name</span>
-          <TextField name="graph-name" editKey="graph.name" value={doc.name} disabled={busy} onApply={(v, key) => rename(v, key)} />
-        </label>
-        <div className="field-grid">
-          {TRAINING_FIELDS.map((f) => (
-            <label key={f.name} className="field" title={f.help}>
-              <span className="field__label">{f.label}</span>
-              <NumberField name={f.name} editKey={`training.${f.name}`} min={f.min} max={f.max} integer={f.integer} exclusiveMin={f.exclusiveMin} value={doc.training[f.name]} disabled={busy} onApply={(v, key) => setTraining({ [f.name]: v }, key)} />
-            </label>
-          ))}
-        </div>
-        <div className="field-grid">
-          <label className="field" title="How the weights follow the gradient: Adam adapts the step per weight and is the usual choice.">
-            <span className="field__label">Optimizer</span>
-            <select className="field__input" data-testid="param-optimizer" value={doc.training.optimizer} disabled={busy} onChange={(e) => setTraining({ optimizer: e.target.value as (typeof OPTIMIZERS)[number] })}>
-              {OPTIMIZERS.map((o) => (
-                <option key={o} value={o}>
-                  {OPTIMIZER_LABELS[o]}
-                </option>
-              ))}
-            </select>
-          </label>
-          {doc.training.optimizer === 'sgd' && (
-            <label className="field" title={TRAINING_BOUNDS.momentum.help}>
-              <span className="field__label">{TRAINING_BOUNDS.momentum.label}</span>
-              <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} disabled={busy} onApply={(v, key) => setTraining({ momentum: v }, key)} />
-            </label>
-          )}
-        </div>
-        <p className="muted small">Select a block to edit it.</p>
-      </aside>
-    );
+    return <p className="muted small">{selectedCount > 1 ? `${selectedCount} blocks selected: select one to edit it.` : 'Select a block on the canvas to edit it.'}</p>;
   }
   const spec = blockSpec(node.kind);
   const params = withDefaults(node.kind, node.params);
   const errors = errorsFor(analysis, node.id);
   const notes = notesFor(analysis, node.id);
-  const role = blockRoles(doc, analysis)[node.id];
+  const role = blockRoles(doc)[node.id];
   return (
-    <aside className="card inspector" data-testid="inspector">
-      <h2 className="card__title" data-testid="inspector-title">
+    <>
+      <h2 className="card__title inspector__title" data-testid="inspector-title">
         {blockLabel(doc, node)} {role && role !== node.kind.toLowerCase() && <span className="muted">· {role}</span>}
       </h2>
+      {role === 'branch' && <p className="inspector__note inspector__note--warning">A branch: it is off the path Input → Bottleneck → Output, so the model does not use what it computes.</p>}
       <p className="muted small inspector__about">{spec.description}</p>
-      <div className="field-grid">
-        {spec.fields
-          .filter((f) => !f.visible || f.visible(params))
-          .map((field) => (
-            <label key={field.name} className="field" title={field.help}>
-              <span className="field__label">{field.label}</span>
-              {(field.type === 'int' || field.type === 'float') && (
-                <NumberField
-                  name={field.name}
-                  editKey={`${node.id}.${field.name}`}
-                  min={field.min}
-                  max={field.max}
-                  integer={field.type === 'int'}
-                  value={params[field.name]}
-                  disabled={busy}
-                  onApply={(v, key) => setParam(node.id, field.name, v, key)}
-                />
-              )}
-              {field.type === 'enum' && (
-                <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} disabled={busy} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
-                  {field.options.map((o) => (
-                    <option key={o} value={o}>
-                      {o}
-                    </option>
-                  ))}
-                </select>
-              )}
-              {field.type === 'shape' && (
-                <TextField
-                  name={field.name}
-                  editKey={`${node.id}.${field.name}`}
-                  value={(params[field.name] as number[]).join('×')}
-                  disabled={busy}
-                  problemOf={shapeProblem}
-                  onApply={(t, key) => setParam(node.id, field.name, parseShape(t), key)}
-                />
-              )}
-              {field.help && <span className="field__help">{field.help}</span>}
-            </label>
-          ))}
-      </div>
+      {spec.fields
+        .filter((f) => !f.visible || f.visible(params))
+        .map((field) => (
+          <label key={field.name} className="field" title={field.help}>
+            <span className="field__label">{field.label}</span>
+            {(field.type === 'int' || field.type === 'float') && (
+              <NumberField
+                name={field.name}
+                editKey={`${node.id}.${field.name}`}
+                min={field.min}
+                max={field.max}
+                integer={field.type === 'int'}
+                value={params[field.name]}
+               
+                onApply={(v, key) => setParam(node.id, field.name, v, key)}
+              />
+            )}
+            {field.type === 'enum' && (
+              <select className="field__input" data-testid={`param-${field.name}`} value={String(params[field.name])} onChange={(e) => setParam(node.id, field.name, e.target.value)}>
+                {field.options.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            )}
+            {field.type === 'shape' && (
+              <TextField
+                name={field.name}
+                editKey={`${node.id}.${field.name}`}
+                value={(params[field.name] as number[]).join('×')}
+               
+                problemOf={shapeProblem}
+                onApply={(t, key) => setParam(node.id, field.name, parseShape(t), key)}
+              />
+            )}
+            {field.help && <span className="field__help">{field.help}</span>}
+          </label>
+        ))}
       <div className="inspector__stats">
         <span>out {analysis.nodeShapes[node.id]?.join('×') ?? '?'}</span>
         <span>{(analysis.paramCounts[node.id] ?? 0).toLocaleString('en')} params</span>
@@ -256,6 +314,6 @@ export function Inspector() {
           {n.message}
         </p>
       ))}
-    </aside>
+    </>
   );
 }

@@ -4,7 +4,7 @@ import type { BlockKind } from '../../../core/graph/types';
 export const BLOCK_MIME = 'application/x-bottleneck-block';
 
 /** Blocks to drag onto the canvas; Enter or double-click adds one at the centre of the view. */
-export function Palette({ onAdd, disabled }: { onAdd: (kind: BlockKind) => void; disabled: boolean }) {
+export function Palette({ onAdd }: { onAdd: (kind: BlockKind) => void }) {
   return (
     <nav className="palette" aria-label="Blocks">
       {PALETTE.map(({ group, kinds }) => (
@@ -17,17 +17,16 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: BlockKind) => void;
                 key={kind}
                 role="button"
                 tabIndex={0}
-                aria-disabled={disabled}
                 className={`palette__item palette__item--${spec.group}`}
                 data-testid={`palette-${kind}`}
-                draggable={!disabled}
+                draggable
                 title={`${spec.description} Drag onto the canvas, or press Enter.`}
                 onDragStart={(e) => {
                   e.dataTransfer.setData(BLOCK_MIME, kind);
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
-                onDoubleClick={() => !disabled && onAdd(kind)}
-                onKeyDown={(e) => e.key === 'Enter' && !disabled && onAdd(kind)}
+                onDoubleClick={() => onAdd(kind)}
+                onKeyDown={(e) => e.key === 'Enter' && onAdd(kind)}
               >
                 {spec.label}
               </div>

@@ -26,7 +26,9 @@ export function TemplateAbout() {
   const place = PLACES[about.tryIn];
   return (
     <details className="template-about" data-testid="template-about" data-template={name}>
-      <summary className="template-about__title">About the {label.toLowerCase()} autoencoder</summary>
+      <summary className="template-about__title" title={`About the ${label.toLowerCase()} autoencoder`}>
+        About: {label}
+      </summary>
       <p>{about.what}</p>
       <p>
         <b>Used for</b> {about.usedFor}

@@ -73,6 +73,11 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
   }, [api]);
 
   const close = () => openDialog(null);
+  const errorLine = error && (
+    <p className="inspector__error" role="alert" data-testid="file-dialog-error">
+      {error}
+    </p>
+  );
   const folder = info ? `${info.workspace}/graphs` : 'the workspace';
   return (
     <Modal title={mode === 'open' ? 'Open graph' : 'Save graph as'} onClose={close} testId="file-dialog">
@@ -97,23 +102,46 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
           </li>
         ))}
       </ul>
-      {error && <p className="inspector__error">{error}</p>}
       {mode === 'save' ? (
         <form
-          className="modal__row"
           onSubmit={async (e) => {
             e.preventDefault();
-            close();
-            await saveAs(name.trim());
+            setError(null);
+            // The dialog stays open until the file is written: a refused name says why here, and a
+            // file that exists is replaced only once the user agrees (Cancel comes back here).
+            const outcome = await saveAs(name.trim(), close);
+            if (outcome === 'saved') close();
+            else if (typeof outcome === 'object') setError(outcome.error);
           }}
         >
-          <input className="field__input" data-testid="save-name" value={name} autoFocus onChange={(e) => setName(e.target.value)} aria-label="File name" />
-          <span className="muted">.bottleneck.json</span>
-          <button type="submit" className="btn btn--primary" data-testid="save-confirm" disabled={!name.trim()}>
-            Save
-          </button>
+          <div className="modal__row">
+            <input
+              className="field__input"
+              data-testid="save-name"
+              value={name}
+              autoFocus
+              aria-invalid={error !== null}
+              onChange={(e) => {
+                setName(e.target.value);
+                setError(null);
+              }}
+              aria-label="File name"
+            />
+            <span className="muted">.bottleneck.json</span>
+          </div>
+          {errorLine}
+          <div className="modal__actions">
+            <button type="button" className="btn" data-testid="save-cancel" onClick={close}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn--primary" data-testid="save-confirm" disabled={!name.trim()}>
+              Save
+            </button>
+          </div>
         </form>
       ) : (
+        <>
+        {errorLine}
         <div className="modal__actions">
           <button type="button" className="btn" onClick={() => importInput.current?.click()}>
             Import from disk…
@@ -134,6 +162,7 @@ function FileDialogBody({ mode }: { mode: FileDialogMode }) {
             Cancel
           </button>
         </div>
+        </>
       )}
     </Modal>
   );

@@ -127,7 +127,7 @@ function WorkspaceMenu() {
   const trash = useApp((s) => s.trash);
   const workspace = useApp((s) => s.info?.workspace ?? null);
   const entries: MenuEntry[] = [
-    { id: 'open-workspace', label: command('open-workspace').label, detail: workspace ?? undefined, enabled: true, run: () => store.getState().runCommand('open-workspace') },
+    { id: 'workspace-folder', label: command('workspace-folder').label, detail: workspace ?? undefined, enabled: workspace !== null, run: () => store.getState().runCommand('workspace-folder') },
     {
       id: 'empty-trash',
       label: command('empty-trash').label,
@@ -232,7 +232,8 @@ export function RunsList() {
                     <NameCell run={r} />
                     <RunNotesCell run={r} onTag={(tag) => setFilter(tagFilter(tag))} />
                   </td>
-                  <td>
+                  {/* "stopped 28/1000" may break before its epochs, so a long count never widens the table past a small window. */}
+                  <td className="runs__wrap">
                     {r.damaged ? (
                       <span className="status status--damaged" title={r.damaged}>
                         damaged: {r.damaged}

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { command } from '../commands';
 import { AppProvider } from '../store/context';
 import type { TrainingStatus } from '../store/trainingReducer';
-import { createTestApp, type TestApp } from '../testing/testApp';
+import { createTestApp, FakeBackend, type TestApp } from '../testing/testApp';
 import { Toolbar } from './Toolbar';
 
 let app: TestApp | null = null;
@@ -73,5 +73,28 @@ describe('the toolbar and the commands (keyboard, menus) agree', () => {
     );
     expect(buttons(app).get('train-start')).toBe(true);
     expect(html).toMatch(/title="Fix the graph first: [^"]*cannot reshape 780/);
+  });
+});
+
+describe('the backend badge', () => {
+  const toolbar = (test: TestApp) =>
+    renderToStaticMarkup(
+      <AppProvider store={test.store} api={test.backend}>
+        <Toolbar />
+      </AppProvider>,
+    );
+  const cpuOnly = { name: 'wasm', skipped: [{ name: 'webgpu', reason: 'no GPU adapter' }] };
+
+  it('says a GPU choice fell back to the CPU, and why; choosing it says so at once', async () => {
+    app = await createTestApp(new FakeBackend().handle('app:set-backend-preference', () => cpuOnly));
+    app.store.setState({ backend: cpuOnly });
+    const badge = (html: string) => /data-testid="backend-badge"[^>]*>([^<]*)</.exec(html)?.[1];
+    expect(badge(toolbar(app))).toBe('wasm');
+    await app.state.setBackendPreference('gpu');
+    const html = toolbar(app);
+    expect(badge(html)).toBe('wasm · no GPU');
+    expect(html).toMatch(/badge--warn/);
+    expect(html).toMatch(/title="GPU chosen, but no GPU could be used, so it trains on wasm \(the CPU\)\. webgpu: no GPU adapter/);
+    expect(app.state.notice?.text).toBe('GPU chosen, but no GPU could be used, so it trains on wasm (the CPU). webgpu: no GPU adapter');
   });
 });

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { BackendPreference } from '../../../core/api';
+import { gpuFallback } from '../../../core/backendChoice';
 import { backendLabel } from '../../../core/format';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../core/templates';
 import { command, COMMANDS, shortcutLabel } from '../commands';
@@ -8,7 +9,7 @@ import { isTraining } from '../store/store';
 import { Menu, type MenuEntry } from './Menu';
 
 /** A toolbar button that is a registered command: same label, shortcut and enabled state everywhere. */
-export function CommandButton({ id, className = 'btn btn--ghost', label, testId }: { id: string; className?: string; label?: string; testId?: string }) {
+export function CommandButton({ id, className = 'btn btn--ghost', label, testId, title }: { id: string; className?: string; label?: string; testId?: string; title?: string }) {
   const store = useAppStore();
   const cmd = command(id);
   const enabled = useApp((s) => cmd.enabled(s));
@@ -19,7 +20,7 @@ export function CommandButton({ id, className = 'btn btn--ghost', label, testId 
       className={className}
       data-testid={testId ?? `cmd-${id}`}
       disabled={!enabled}
-      title={why ?? `${cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`}
+      title={why ?? `${title ?? cmd.label}${cmd.shortcut ? ` (${shortcutLabel(cmd.shortcut)})` : ''}`}
       onClick={() => store.getState().runCommand(id)}
     >
       {label ?? cmd.label}
@@ -46,6 +47,7 @@ function useCommandEntries(ids: string[], details: Record<string, string> = {}):
 const idsOf = (menu: string) => COMMANDS.filter((c) => c.menu === menu && !c.submenu).map((c) => c.id);
 const FILE_IDS = idsOf('file');
 const EDIT_IDS = idsOf('edit');
+const HELP_IDS = idsOf('help');
 const TEMPLATE_IDS = TEMPLATE_NAMES.map((n) => `template-${n}`);
 // The menu shows what each template is for; the Inspector then says what it is and what to watch.
 const TEMPLATE_DETAILS = Object.fromEntries(TEMPLATE_NAMES.map((n) => [`template-${n}`, TEMPLATES[n].description]));
@@ -67,6 +69,20 @@ function ViewTabs() {
   );
 }
 
+/**
+ * A dataset's name with its details ("(built-in subset)", "· 3 of 10 classes") in a part that a
+ * narrow window drops first, so the name itself stays readable.
+ */
+function DatasetName({ name }: { name: string }) {
+  const cut = name.search(/ \(| · /);
+  return (
+    <span className="dataset-button__name">
+      {cut > 0 ? name.slice(0, cut) : name}
+      {cut > 0 && <span className="dataset-button__details">{name.slice(cut)}</span>}
+    </span>
+  );
+}
+
 function DatasetButton() {
   const store = useAppStore();
   const dataset = useApp((s) => s.dataset);
@@ -81,7 +97,7 @@ function DatasetButton() {
       title={`${dataset ? `${dataset.path ?? dataset.name}: ${dataset.height}×${dataset.width}×${dataset.channels}, ${dataset.classNames.length} classes. ` : ''}${cmd.label} (${shortcutLabel(cmd.shortcut)})`}
       onClick={() => store.getState().runCommand(cmd.id)}
     >
-      <span className="muted">Data:</span> <span className="dataset-button__name">{dataset ? dataset.name : '…'}</span> ▾
+      <span className="muted dataset-button__label">Data:</span> <DatasetName name={dataset ? dataset.name : '…'} /> ▾
     </button>
   );
 }
@@ -132,8 +148,12 @@ function BackendBadge() {
       </span>
     );
   }
+  const fellBack = gpuFallback(preference, backend);
   const gpu = backend?.adapter ? [`${backend.adapter.description}${backend.adapter.fallback ? ' (a software adapter: slow)' : ''}`] : [];
-  const title = [...gpu, ...(backend?.skipped.map((s) => `${s.name}: ${s.reason}`) ?? []), busy ? 'Where to train can be changed once the run ends' : 'Where to train: click to choose'].join('\n');
+  const title = [
+    ...(fellBack ? [`GPU chosen, but ${fellBack}`] : [...gpu, ...(backend?.skipped.map((s) => `${s.name}: ${s.reason}`) ?? [])]),
+    busy ? 'Where to train can be changed once the run ends' : 'Where to train: click to choose',
+  ].join('\n');
   const entries: MenuEntry[] = PREFERENCES.map((p) => ({
     id: `backend-${p.id}`,
     label: `${p.id === preference ? '✓ ' : ''}${p.label}`,
@@ -141,21 +161,26 @@ function BackendBadge() {
     enabled: !busy,
     run: () => void store.getState().setBackendPreference(p.id),
   }));
+  // A GPU choice that fell back says so on the badge itself, in the warning colour; hover says why.
   const label = (
-    <span className="badge" data-testid="backend-badge">
-      {backend ? backendLabel(backend) : 'starting…'}
+    <span className={`badge${fellBack ? ' badge--warn' : ''}`} data-testid="backend-badge">
+      {backend ? `${backendLabel(backend)}${fellBack ? ' · no GPU' : ''}` : 'starting…'}
     </span>
   );
   return <Menu label={label} testId="backend-menu" entries={entries} wide title={title} />;
 }
 
-/** Train, or while a run goes: Pause or Resume, and Stop. Each is its registered command. */
+/**
+ * Train, or while a run goes: Pause or Resume, Stop, and Queue (Train again: the graph on screen
+ * trains next). Each is its registered command.
+ */
 function RunControls() {
   const status = useApp((s) => s.training.status);
   const stopping = status === 'stopping';
   if (!isTraining(status)) return <CommandButton id="train" className="btn btn--primary" testId="train-start" />;
   return (
     <>
+      <CommandButton id="train" className="btn" testId="train-queue" label="Queue" title="Queue the graph on screen: it trains when this run ends" />
       {status === 'paused' ? <CommandButton id="resume" className="btn btn--primary" testId="train-resume" /> : status === 'running' ? <CommandButton id="pause" className="btn" testId="train-pause" /> : null}
       <CommandButton id="stop" className="btn btn--stop" testId="train-stop" label={stopping ? 'Stopping…' : 'Stop'} />
     </>
@@ -164,11 +189,10 @@ function RunControls() {
 
 export function Toolbar() {
   const view = useApp((s) => s.view);
-  const busy = useApp((s) => isTraining(s.training.status));
   const fileEntries = useCommandEntries(FILE_IDS);
   const editEntries = useCommandEntries(EDIT_IDS);
   const templateEntries = useCommandEntries(TEMPLATE_IDS, TEMPLATE_DETAILS);
-  const helpEntries = useCommandEntries(['shortcuts']);
+  const helpEntries = useCommandEntries(HELP_IDS);
 
   return (
     <header className="toolbar">
@@ -182,7 +206,7 @@ export function Toolbar() {
           <div className="toolbar__group" role="group" aria-label="Menus">
             <Menu label="File ▾" testId="file-menu" entries={fileEntries} />
             <Menu label="Edit ▾" testId="edit-menu" entries={editEntries} />
-            <Menu label="Templates ▾" testId="templates-menu" entries={templateEntries} disabled={busy} wide title="Load a ready-made autoencoder, sized for the dataset's images" />
+            <Menu label="Templates ▾" testId="templates-menu" entries={templateEntries} wide title="Load a ready-made autoencoder, sized for the dataset's images" />
             <CommandButton id="undo" label="↶" className="btn btn--ghost btn--icon" />
             <CommandButton id="redo" label="↷" className="btn btn--ghost btn--icon" />
           </div>
@@ -192,7 +216,7 @@ export function Toolbar() {
       <div className="toolbar__spacer" />
       {view === 'editor' && <GraphErrors />}
       <BackendBadge />
-      <Menu label="?" testId="help-menu" entries={helpEntries} title="Help" />
+      <Menu label="?" testId="help-menu" entries={helpEntries} title="Help: keys, the guide, the workspace" />
       {view === 'editor' && <RunControls />}
     </header>
   );

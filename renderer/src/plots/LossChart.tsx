@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { EpochSeries } from '../store/trainingReducer';
 import { AXIS_STYLE, useEChart } from './useEChart';
 
@@ -16,8 +16,12 @@ export function visibleTerms(metrics: EpochSeries): (typeof LOSS_TERM_SERIES)[nu
   return present.length > 1 ? present : [];
 }
 
+/** Below this height (px) the value axis holds three values rather than six: echarts keeps six however short. */
+const SHORT_CHART = 150;
+
 export function LossChart({ batchLoss, epochMetrics, epochs }: { batchLoss: [number, number][]; epochMetrics: EpochSeries; epochs: number }) {
   const terms = useMemo(() => visibleTerms(epochMetrics), [epochMetrics]);
+  const [short, setShort] = useState(false);
   const option = useMemo(
     () => ({
       animation: false,
@@ -25,8 +29,9 @@ export function LossChart({ batchLoss, epochMetrics, epochs }: { batchLoss: [num
       legend: { top: 0, right: 8, textStyle: { color: '#c3cad4', fontSize: 11 }, itemHeight: 8, itemGap: 10 },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
       xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 20, min: 0, max: Math.max(epochs, 1), ...AXIS_STYLE },
-      // A log scale keeps a small term (KL, sparsity) readable beside the reconstruction.
-      yAxis: { type: terms.length ? 'log' : 'value', scale: true, ...AXIS_STYLE, axisLabel: { ...AXIS_STYLE.axisLabel, formatter: (v: number) => String(Number(v.toPrecision(3))) } },
+      // A log scale keeps a small term (KL, sparsity) readable beside the reconstruction; a short chart
+      // (a small window's Design view) has fewer values on it, so they never overlap.
+      yAxis: { type: terms.length ? 'log' : 'value', scale: true, ...AXIS_STYLE, splitNumber: short ? 2 : 5, axisLabel: { ...AXIS_STYLE.axisLabel, formatter: (v: number) => String(Number(v.toPrecision(3))) } },
       series: [
         { name: 'train (batch)', type: 'line', data: batchLoss, showSymbol: false, lineStyle: { width: 1.5 }, color: '#5aa9e6' },
         { name: 'validation', type: 'line', data: epochMetrics.val_loss ?? [], symbolSize: 7, lineStyle: { width: 2 }, color: '#f0b429' },
@@ -36,9 +41,14 @@ export function LossChart({ batchLoss, epochMetrics, epochs }: { batchLoss: [num
         ]),
       ],
     }),
-    [batchLoss, epochMetrics, epochs, terms],
+    [batchLoss, epochMetrics, epochs, terms, short],
   );
   const ref = useEChart(option);
+  useEffect(() => {
+    const observer = new ResizeObserver(([entry]) => setShort((entry?.contentRect.height ?? SHORT_CHART) < SHORT_CHART));
+    observer.observe(ref.current!);
+    return () => observer.disconnect();
+  }, [ref]);
   const valPoints = (epochMetrics.val_loss ?? []).length;
   return (
     <div

@@ -149,6 +149,9 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = ({ storage }) => (
     }
     // A remembered built-in dataset must still exist; a folder is checked when it is loaded.
     const usable = saved && typeof saved.id === 'string' && (saved.path !== null || info.datasets.some((d) => d.id === baseId(saved.id)));
-    set({ dataset: usable ? saved : builtinDataset(info) });
+    const dataset = usable ? saved : builtinDataset(info);
+    set({ dataset });
+    // A first start with a folder chosen before: the starting template takes its images.
+    if (dataset) get().fitStartingTemplate({ height: dataset.height, width: dataset.width, channels: dataset.channels });
   },
 });

@@ -6,8 +6,12 @@ import { mirrorDecoder } from '../../../core/graph/mirror';
 import { GraphFileError, parseGraphText, serializeGraph } from '../../../core/graph/schema';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type BlockKind, type GraphDoc, type TrainingSettings, type XY } from '../../../core/graph/types';
 import { analyzeGraph, type GraphAnalysis } from '../../../core/shapes/infer';
-import { buildTemplate, TEMPLATES, type TemplateName } from '../../../core/templates';
+import { buildTemplate, inputImage, resizeTemplate, TEMPLATES, type TemplateName } from '../../../core/templates';
+import { readStoredGraph } from './restore';
 import type { SliceCreator } from './store';
+
+/** How Save As went: saved, asking whether to replace a file, or refused (the reason, for the dialog to show). */
+export type SaveOutcome = 'saved' | 'asking' | { error: string };
 
 export interface Selection {
   nodes: string[];
@@ -55,6 +59,8 @@ export interface GraphSlice {
   mirror(): void;
   fitView(): void;
 
+  /** The dataset's images arrived before any edit: the untouched starting template is rebuilt for them, as if it had started so. */
+  fitStartingTemplate(image: { height: number; width: number; channels: number }): void;
   /** Replacing the document asks first when there is unsaved work. */
   newGraph(): void;
   loadTemplate(name: TemplateName): void;
@@ -62,12 +68,13 @@ export interface GraphSlice {
   openPath(path: string): Promise<boolean>;
   /** Opens a graph that is not a file (a run's), asking first when there are unsaved changes. */
   openGraphDoc(doc: GraphDoc, what: string, then?: () => void): void;
-  /** Open…: the native dialog in the desktop app, the workspace's graphs in the browser. */
-  openFile(): Promise<void>;
+  /** Open…: the native dialog in the desktop app, the workspace's graphs in the browser; asks first over unsaved changes. */
+  openFile(): void;
   save(): Promise<boolean>;
   /** Save As…: the native dialog in the desktop app, the workspace's graphs in the browser. */
   saveFileAs(): Promise<boolean>;
-  saveAs(path: string, overwrite?: boolean): Promise<boolean>;
+  /** Saves under a name in browser mode's graphs folder; asks before replacing a file (then `onReplaced`). */
+  saveAs(path: string, onReplaced?: () => void): Promise<SaveOutcome>;
 }
 
 export function emptyGraph(image = { height: 28, width: 28, channels: 1 }): GraphDoc {
@@ -84,7 +91,7 @@ export function emptyGraph(image = { height: 28, width: 28, channels: 1 }): Grap
   };
 }
 
-export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get) => {
+export const createGraphSlice: SliceCreator<GraphSlice> = ({ api, storage }) => (set, get) => {
   /** Puts a history on screen: the document, its analysis and what can be undone follow from it. */
   const show = (history: History<GraphDoc>) => {
     const doc = history.present;
@@ -95,8 +102,8 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
    * back); a file or a run's graph starts a fresh history, as opening a document does.
    */
   const replace = (doc: GraphDoc, filePath: string | null, undoable: boolean) => {
-    // A warning about the graph being replaced no longer applies, nor does the last run's dashboard.
-    if (get().notice?.kind === 'error') get().setNotice(null);
+    // No notice about the graph being replaced applies any more, nor does the last run's dashboard.
+    get().setNotice(null);
     get().clearDashboard();
     set({ savedDoc: doc, filePath, selection: { nodes: [], edges: [] }, viewResets: get().viewResets + 1 });
     show(undoable ? pushHistory(get().history, doc) : startHistory(doc));
@@ -109,25 +116,41 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     if (get().doc === get().savedDoc) action();
     else get().confirm({ title: 'Discard unsaved changes?', message: `"${get().doc.name}" has changes that are not saved. ${what} anyway?`, confirmLabel: 'Discard changes', onConfirm: action });
   };
-  const writeFile = async (path: string, overwrite: boolean): Promise<boolean> => {
+  /**
+   * Writes the graph. 'asking': the file exists and the user is asked whether to replace it (the
+   * answer writes it, then `onReplaced` runs); a refusal is returned, not shown, so a dialog can show it.
+   */
+  const writeFile = async (path: string, overwrite: boolean, onReplaced?: () => void): Promise<SaveOutcome> => {
     const { doc } = get();
     try {
       const saved = await api.invoke('graphs:write', { path, text: serializeGraph(doc), overwrite });
       set({ savedDoc: doc, filePath: saved.path });
       get().setNotice({ kind: 'info', text: `Saved ${saved.path}` });
-      return true;
+      return 'saved';
     } catch (err) {
       if (err instanceof ApiError && err.code === 'exists') {
-        get().confirm({ title: 'Replace file?', message: `${err.message}. Replace it with "${doc.name}"?`, confirmLabel: 'Replace', onConfirm: () => void writeFile(path, true) });
-        return false;
+        const replace = async () => {
+          const outcome = await writeFile(path, true);
+          if (outcome === 'saved') onReplaced?.();
+          else if (typeof outcome === 'object') get().setNotice({ kind: 'error', text: `Could not save: ${outcome.error}` });
+        };
+        get().confirm({ title: 'Replace file?', message: `${err.message}. Replace it with "${doc.name}"?`, confirmLabel: 'Replace', onConfirm: () => void replace() });
+        return 'asking';
       }
-      get().setNotice({ kind: 'error', text: `Could not save: ${(err as Error).message}` });
-      return false;
+      return { error: (err as Error).message };
     }
+  };
+  /** Saving where no dialog shows the refusal: the notice bar does. */
+  const saveOrSay = async (path: string): Promise<boolean> => {
+    const outcome = await writeFile(path, true);
+    if (typeof outcome === 'object') get().setNotice({ kind: 'error', text: `Could not save: ${outcome.error}` });
+    return outcome === 'saved';
   };
   const desktop = () => get().info?.shell === 'electron';
 
-  const initial = buildTemplate('undercomplete');
+  // The last graph, as it was when the window closed (restore.ts); the undercomplete template the first time.
+  const restored = readStoredGraph(storage);
+  const initial = restored?.doc ?? buildTemplate('undercomplete');
   return {
     history: startHistory(initial),
     doc: initial,
@@ -135,8 +158,8 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     canUndo: false,
     canRedo: false,
     selection: { nodes: [], edges: [] },
-    savedDoc: initial,
-    filePath: null,
+    savedDoc: restored?.savedDoc ?? initial,
+    filePath: restored?.filePath ?? null,
     clipboard: null,
     viewResets: 0,
 
@@ -151,7 +174,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     },
     connect: (source, target) => {
       const problem = edits.connectionProblem(get().doc, source, target);
-      if (problem) get().setNotice({ kind: 'error', text: `Cannot connect: ${problem}`, view: 'editor' });
+      if (problem) get().setNotice({ kind: 'error', text: `Cannot connect: ${problem}`, view: 'editor', about: 'edit' });
       else get().commit(edits.connect(get().doc, source, target));
     },
     removeElements: (nodeIds, edgeIds) => {
@@ -192,11 +215,20 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
         get().commit(mirrorDecoder(get().doc));
         get().setNotice({ kind: 'info', text: 'Decoder rebuilt as the mirror image of the encoder.', view: 'editor' });
       } catch (err) {
-        get().setNotice({ kind: 'error', text: `Cannot mirror the decoder: ${(err as Error).message}`, view: 'editor' });
+        get().setNotice({ kind: 'error', text: `Cannot mirror the decoder: ${(err as Error).message}`, view: 'editor', about: 'edit' });
       }
     },
     fitView: () => set({ viewResets: get().viewResets + 1 }),
 
+    fitStartingTemplate: (image) => {
+      const { doc, savedDoc, filePath, history } = get();
+      const from = inputImage(doc);
+      if (doc !== savedDoc || filePath !== null || history.past.length > 0 || !from) return;
+      const resized = resizeTemplate(doc, from, image);
+      if (!resized) return;
+      set({ savedDoc: resized, viewResets: get().viewResets + 1 });
+      show(startHistory(resized));
+    },
     newGraph: () => guarded('Start a new graph', () => replace(emptyGraph(datasetImage()), null, true)),
     loadTemplate: (name) => guarded(`Load the ${TEMPLATES[name].label} template`, () => replace(buildTemplate(name, datasetImage()), null, true)),
     openGraphText: (fileName, text, path = null) => {
@@ -215,8 +247,9 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
     openGraphDoc: (doc, what, then) =>
       guarded(`Open ${what}`, () => {
         replace(doc, null, false);
-        get().setNotice({ kind: 'info', text: `Opened ${what}; Save As… keeps it as a file.` });
+        // First what comes with it (the view it shows in), so the notice is raised there.
         then?.();
+        get().setNotice({ kind: 'info', text: `Opened ${what}; Save As… keeps it as a file.` });
       }),
     openPath: async (path) => {
       try {
@@ -227,21 +260,22 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
         return false;
       }
     },
-    openFile: async () => {
-      if (!desktop()) {
-        get().openDialog('open');
-        return;
-      }
-      try {
-        const { path } = await api.invoke('dialog:open-graph', {});
-        if (path) await get().openPath(path);
-      } catch (err) {
-        get().setNotice({ kind: 'error', text: `Could not open a file: ${(err as Error).message}` });
-      }
-    },
+    // Asked before any dialog shows: whatever is picked there then opens (the desktop dialog, or
+    // browser mode's list of graphs and its import).
+    openFile: () =>
+      guarded('Open another graph', () => {
+        if (!desktop()) {
+          get().openDialog('open');
+          return;
+        }
+        api
+          .invoke('dialog:open-graph', {})
+          .then(({ path }) => (path ? get().openPath(path) : false))
+          .catch((err: Error) => get().setNotice({ kind: 'error', text: `Could not open a file: ${err.message}` }));
+      }),
     save: async () => {
       const { filePath } = get();
-      if (filePath) return writeFile(filePath, true);
+      if (filePath) return saveOrSay(filePath);
       return get().saveFileAs();
     },
     saveFileAs: async () => {
@@ -252,12 +286,12 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ api }) => (set, get
       try {
         const { path } = await api.invoke('dialog:save-graph', { suggestedName: get().doc.name });
         // The native dialog has asked about replacing an existing file already.
-        return path ? await writeFile(path, true) : false;
+        return path ? await saveOrSay(path) : false;
       } catch (err) {
         get().setNotice({ kind: 'error', text: `Could not save: ${(err as Error).message}` });
         return false;
       }
     },
-    saveAs: (path, overwrite = false) => writeFile(path, overwrite),
+    saveAs: (path, onReplaced) => writeFile(path, false, onReplaced),
   };
 };

@@ -44,24 +44,37 @@ describe("a run's note and tags", () => {
 });
 
 describe('workspace commands', () => {
-  it('show the workspace folder to copy in browser mode, and open it in the desktop app', async () => {
+  it("show a place to copy in browser mode (the Runs view's workspace folder, the Help menu's guide), and open it in the desktop app", async () => {
     const browser = new FakeBackend();
-    browser.handle('workspace:open', () => ({ path: '/tmp/workspace', opened: false }));
+    browser.handle('app:show-place', ({ place }) => ({ path: place === 'guide' ? '/opt/bottleneck/README.md' : '/tmp/workspace', opened: false }));
     app = await createTestApp(browser);
-    app.state.runCommand('open-workspace');
+    app.state.runCommand('workspace-folder');
     await app.settle();
-    expect(app.state.workspaceFolder).toBe('/tmp/workspace');
-    app.state.closeWorkspaceFolder();
-    expect(app.state.workspaceFolder).toBeNull();
+    expect(app.state.shownPlace).toEqual({ place: 'workspace', path: '/tmp/workspace' });
+    app.state.closePlace();
+    expect(app.state.shownPlace).toBeNull();
+    app.state.runCommand('guide');
+    await app.settle();
+    expect(app.state.shownPlace).toEqual({ place: 'guide', path: '/opt/bottleneck/README.md' });
+    expect(app.state.notice).toBeNull();
     app.dispose();
 
     const desktop = new FakeBackend();
-    desktop.handle('workspace:open', () => ({ path: '/home/me/.config/Bottleneck', opened: true }));
+    desktop.handle('app:show-place', () => ({ path: '/home/me/.config/Bottleneck', opened: true }));
     app = await createTestApp(desktop);
-    app.state.runCommand('open-workspace');
+    app.state.runCommand('workspace-folder');
     await app.settle();
-    expect(desktop.callsTo('workspace:open')).toHaveLength(1);
-    expect(app.state.workspaceFolder).toBeNull();
+    expect(desktop.callsTo('app:show-place')).toEqual([{ place: 'workspace' }]);
+    expect(app.state.shownPlace).toBeNull();
+    app.dispose();
+
+    const failing = new FakeBackend();
+    failing.handle('app:show-place', () => Promise.reject(new Error('cannot open /opt/bottleneck/docs: no such folder')));
+    app = await createTestApp(failing);
+    app.state.runCommand('docs-folder');
+    await app.settle();
+    expect(app.state.notice).toMatchObject({ kind: 'error', text: 'Could not open the documentation folder: cannot open /opt/bottleneck/docs: no such folder' });
+    expect(app.state.shownPlace).toBeNull();
   });
 
   it('say what the trash holds before emptying it, and empty it only once confirmed', async () => {
@@ -93,7 +106,7 @@ describe('workspace commands', () => {
     await app.settle();
     expect(backend.callsTo('workspace:empty-trash')).toHaveLength(1);
     // The Undo of the delete is void now: the notice says what was deleted for good instead.
-    expect(app.state.notice).toEqual({ kind: 'info', text: 'Emptied the trash: 2 runs, 3 MB deleted for good.' });
+    expect(app.state.notice).toEqual({ kind: 'info', text: 'Emptied the trash: 2 runs, 3 MB deleted for good.', raisedIn: 'runs' });
     expect(app.state.trash).toMatchObject({ runs: 0, bytes: 0 });
     // Nothing left: the command is off, and asked anyway it says so without asking.
     expect(app.state.pendingConfirm).toBeNull();

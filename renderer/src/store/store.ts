@@ -1,5 +1,6 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand';
 import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi } from '../../../core/api';
+import { gpuFallback } from '../../../core/backendChoice';
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
@@ -10,8 +11,11 @@ import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
+import { noticeLifetime, outlived, type Notice, type NoticeWorld } from './notices';
+import { storeGraph } from './restore';
 
 export { isTraining, type TrainingStatus } from './trainingReducer';
+export type { Notice } from './notices';
 
 /** Where the store keeps small preferences (the browser's localStorage in the app, a Map in tests). */
 export interface KeyValueStorage {
@@ -25,17 +29,6 @@ export interface AppDeps {
   storage: KeyValueStorage;
   /** Milliseconds between live refreshes of the run list (tests make it 0). */
   refreshDelayMs?: number;
-}
-
-export interface Notice {
-  kind: 'error' | 'info';
-  text: string;
-  /** One button beside the text, e.g. Undo after a delete. */
-  action?: { label: string; run: () => void };
-  /** Shown in this view only (a graph's problem means nothing in the Runs view). */
-  view?: View;
-  /** Cleared by itself once the graph has no errors left (a warning that the graph no longer fits). */
-  untilGraphValid?: boolean;
 }
 
 export interface ConfirmRequest {
@@ -59,7 +52,10 @@ export interface UiSlice {
   setInfo(info: AppInfo): void;
   /** Where to train (automatic, GPU, CPU): remembered by the backend, which restarts its trainer with it. */
   setBackendPreference(preference: BackendPreference): Promise<void>;
+  /** Shows a notice (replacing any other); information times out, see notices.ts. */
   setNotice(notice: Notice | null): void;
+  /** The pointer is on the notice: it stays until the pointer leaves. */
+  holdNotice(held: boolean): void;
   confirm(request: ConfirmRequest): void;
   resolveConfirm(accepted: boolean): void;
   openDialog(mode: FileDialogMode | null): void;
@@ -84,6 +80,20 @@ const VIEWS_LISTING_RUNS: View[] = ['runs', 'explore', 'score', 'lab'];
 
 const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  let noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  let noticeHeld = false;
+  /** Starts the notice's time-out afresh (information only, and not while the pointer holds it). */
+  const armNoticeTimer = () => {
+    if (noticeTimer) clearTimeout(noticeTimer);
+    noticeTimer = null;
+    const notice = get().notice;
+    const lifetime = notice && noticeLifetime(notice);
+    if (!notice || lifetime === null || noticeHeld) return;
+    noticeTimer = setTimeout(() => {
+      noticeTimer = null;
+      if (get().notice === notice) set({ notice: null });
+    }, lifetime);
+  };
   /** The run list follows training live (new runs, each finished epoch, ends), at most once a second, where a view lists runs. */
   const refreshRunsSoon = () => {
     if (!VIEWS_LISTING_RUNS.includes(get().view) || refreshTimer) return;
@@ -109,11 +119,22 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
         const backend = await deps.api.invoke('app:set-backend-preference', { preference });
         const info = get().info;
         set({ backend, ...(info && { info: { ...info, backend, backendPreference: preference } }) });
+        // A GPU asked for and not found: said at once, not only on the badge.
+        const fellBack = gpuFallback(preference, backend);
+        if (fellBack) get().setNotice({ kind: 'info', text: `GPU chosen, but ${fellBack}` });
       } catch (err) {
         get().setNotice({ kind: 'error', text: `Cannot change where to train: ${(err as Error).message}` });
       }
     },
-    setNotice: (notice) => set({ notice }),
+    setNotice: (notice) => {
+      noticeHeld = false;
+      set({ notice: notice && { ...notice, raisedIn: notice.raisedIn ?? get().view } });
+      armNoticeTimer();
+    },
+    holdNotice: (held) => {
+      noticeHeld = held;
+      armNoticeTimer();
+    },
     confirm: (request) => set({ pendingConfirm: request }),
     resolveConfirm: (accepted) => {
       const request = get().pendingConfirm;
@@ -131,7 +152,9 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
       return () => {
         unsubscribe();
         if (refreshTimer) clearTimeout(refreshTimer);
+        if (noticeTimer) clearTimeout(noticeTimer);
         refreshTimer = null;
+        noticeTimer = null;
       };
     },
     handleApiEvent: (event) => {
@@ -194,9 +217,14 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createExportSlice(deps)(...a),
     ...createWorkspaceSlice(deps)(...a),
   }));
-  // A warning that the graph no longer fits the data goes once the graph is fixed.
+  // The graph on screen is kept at every change, so a reload comes back to it.
   store.subscribe((s, before) => {
-    if (s.analysis !== before.analysis && s.notice?.untilGraphValid && !hasErrors(s.analysis)) store.setState({ notice: null });
+    if (s.doc !== before.doc || s.savedDoc !== before.savedDoc || s.filePath !== before.filePath) storeGraph(deps.storage, s);
+  });
+  // A notice goes once what it is about has gone: its view, the graph as it was, its run, the graph's fault.
+  const world = (s: AppState): NoticeWorld => ({ view: s.view, doc: s.doc, runId: s.training.runId, graphValid: !hasErrors(s.analysis) });
+  store.subscribe((s, before) => {
+    if (s.notice && s.notice === before.notice && outlived(s.notice, world(before), world(s))) store.setState({ notice: null });
   });
   return store;
 }

@@ -1,6 +1,7 @@
 import type { LatentProjection, ReconstructionGrid, TrainStartResult } from '../../../core/api';
 import { hasErrors } from '../../../core/shapes/infer';
-import type { TrainEvent } from '../../../core/train/events';
+import type { GraphDoc } from '../../../core/graph/types';
+import { isTerminal, type TrainEvent } from '../../../core/train/events';
 import type { SliceCreator } from './store';
 import { IDLE_TRAINING, isTraining, reduceTraining, trainingFromRun, type TrainingState } from './trainingReducer';
 
@@ -9,6 +10,12 @@ export { IDLE_TRAINING, isTraining, type TrainingState, type TrainingStatus } fr
 export interface TrainingSlice {
   /** The run the dashboard shows: one this window started or continued, or a stored one reopened. */
   training: TrainingState;
+  /** Runs this window queued behind the one training, in order: the dashboard turns to each as the one before ends. */
+  queued: TrainStartResult[];
+  /** The graph as sent with the run the dashboard follows live (the canvas may have changed since). */
+  trainedDoc: GraphDoc | null;
+  /** Takes a queued run out of the queue. */
+  unqueue(runId: string): Promise<void>;
   startTraining(): Promise<void>;
   stopTraining(): Promise<void>;
   pauseTraining(): Promise<void>;
@@ -25,6 +32,21 @@ export interface TrainingSlice {
 }
 
 const TERMINAL_STATUS = ['finished', 'stopped', 'failed', 'interrupted'];
+
+/**
+ * While a run this window follows trains, what the canvas holds: the graph training, a copy changed
+ * since Train, or the graph last queued; null when nothing trains. (A string, so components re-render
+ * only when it changes.)
+ */
+export function selectCanvasVersusRun(s: Pick<TrainingSlice, 'training' | 'queued' | 'trainedDoc'> & { doc: GraphDoc }): 'training' | 'edited' | 'queued' | null {
+  const t = s.training;
+  if (t.source !== 'live' || !isTraining(t.status) || !t.runId) return null;
+  if (s.doc === s.trainedDoc) return 'training';
+  return s.queued.length && s.doc === queuedDocs.get(s.queued.at(-1)!) ? 'queued' : 'edited';
+}
+
+/** The graph each queued run was sent with (by its start result). */
+const queuedDocs = new WeakMap<TrainStartResult, GraphDoc>();
 
 export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (set, get) => {
   /**
@@ -56,7 +78,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (se
       const result = await api.invoke(channel, { runId });
       const accepted = Object.values(result)[0] === true;
       if (!accepted) {
-        get().setNotice({ kind: 'error', text: `Could not ${verb} run "${get().training.runName ?? runId}": it is not training any more.` });
+        get().setNotice({ kind: 'error', text: `Could not ${verb} run "${get().training.runName ?? runId}": it is not training any more.`, about: { runId } });
         await get().syncTraining();
       }
     } catch (err) {
@@ -76,25 +98,60 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (se
     return trainingFromRun(detail, latent, recon);
   };
 
+  /** While a run trains, Train sends the graph on screen too: the backend queues it, and so does this window. */
+  const enqueue = async (doc: GraphDoc, datasetId: string) => {
+    try {
+      const result = await api.invoke('train:start', { graph: doc, datasetId });
+      queuedDocs.set(result, doc);
+      set({ queued: [...get().queued, result] });
+      const current = get().training;
+      get().setNotice({ kind: 'info', text: `Queued "${result.name}": it trains when "${current.runName ?? current.runId}" ends.` });
+    } catch (err) {
+      get().setNotice({ kind: 'error', text: `Could not queue the run: ${(err as Error).message}` });
+    }
+  };
+  /** The run followed ended: the dashboard turns to the next one this window queued. */
+  const followNextQueued = () => {
+    const [next, ...rest] = get().queued;
+    if (!next) return;
+    set({ queued: rest, trainedDoc: queuedDocs.get(next) ?? null });
+    early = [];
+    follow({ ...next, queuePosition: Math.max(1, next.queuePosition) }, { ...IDLE_TRAINING, source: 'live' });
+  };
+
   return {
     training: IDLE_TRAINING,
+    queued: [],
+    trainedDoc: null,
 
     startTraining: async () => {
       const { doc, analysis, training } = get();
-      if (isTraining(training.status) || hasErrors(analysis)) return;
+      if (hasErrors(analysis) || training.status === 'starting') return;
       const datasetId = get().dataset?.id;
       if (!datasetId) {
         get().setNotice({ kind: 'error', text: 'No dataset is available yet.' });
         return;
       }
+      if (isTraining(training.status)) {
+        await enqueue(doc, datasetId);
+        return;
+      }
       early = [];
-      set({ training: { ...IDLE_TRAINING, status: 'starting', epochs: doc.training.epochs, source: 'live' } });
+      set({ training: { ...IDLE_TRAINING, status: 'starting', epochs: doc.training.epochs, source: 'live' }, trainedDoc: doc });
       try {
         follow(await api.invoke('train:start', { graph: doc, datasetId }), get().training);
       } catch (err) {
         early = [];
-        set({ training: { ...IDLE_TRAINING, status: 'failed', message: (err as Error).message } });
+        set({ training: { ...IDLE_TRAINING, status: 'failed', message: (err as Error).message }, trainedDoc: null });
         get().setNotice({ kind: 'error', text: `Could not start training: ${(err as Error).message}` });
+      }
+    },
+    unqueue: async (runId) => {
+      try {
+        await api.invoke('train:stop', { runId });
+        set({ queued: get().queued.filter((r) => r.runId !== runId) });
+      } catch (err) {
+        report('Could not take the run out of the queue')(err);
       }
     },
     stopTraining: async () => {
@@ -132,10 +189,15 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = ({ api }) => (se
         if (t.status === 'starting') early.push(event);
         return;
       }
-      if (event.runId !== t.runId || t.source !== 'live') return;
+      if (event.runId !== t.runId || t.source !== 'live') {
+        // A run this window queued was stopped elsewhere (the Runs view): it leaves the queue.
+        if (isTerminal(event)) set({ queued: get().queued.filter((r) => r.runId !== event.runId) });
+        return;
+      }
       const next = reduceTraining(t, event);
       set({ training: next });
-      if (event.type === 'run-failed') get().setNotice({ kind: 'error', text: `Training failed: ${event.message}` });
+      if (event.type === 'run-failed') get().setNotice({ kind: 'error', text: `Training failed: ${event.message}`, about: { runId: event.runId } });
+      if (isTerminal(event)) followNextQueued();
     },
     syncTraining: async () => {
       const t = get().training;

@@ -1,15 +1,24 @@
-import type { TrashUsage } from '../../../core/api';
+import type { Place, TrashUsage } from '../../../core/api';
 import { formatBytes } from '../../../core/format';
 import type { SliceCreator } from './store';
 
+/** A place of the Help menu (and the Runs view's Workspace menu) whose path a dialog shows, to copy. */
+export interface ShownPlace {
+  place: Place;
+  path: string;
+}
+
+/** What each place is called, in its dialog's title and in errors. */
+export const PLACE_TITLES: Record<Place, string> = { guide: 'Guide', docs: 'Documentation folder', workspace: 'Workspace folder' };
+
 export interface WorkspaceSlice {
-  /** The workspace folder's path while its dialog is open (browser mode, where no file manager can be opened), else null. */
-  workspaceFolder: string | null;
+  /** The place whose path its dialog shows (browser mode, where nothing on the machine can be opened), else null. */
+  shownPlace: ShownPlace | null;
   /** What the trash holds, as last read (the Runs view reads it on opening and after each delete, restore or emptying). */
   trash: TrashUsage | null;
-  /** Opens the workspace folder in the file manager (desktop app), or shows its path to copy (browser mode). */
-  openWorkspaceFolder(): Promise<void>;
-  closeWorkspaceFolder(): void;
+  /** Opens the guide, the documentation folder or the workspace folder with the system (desktop app), or shows its path to copy (browser mode). */
+  showPlace(place: Place): Promise<void>;
+  closePlace(): void;
   loadTrash(): Promise<void>;
   /** Says what the trash holds and asks; then deletes it for good. */
   emptyTrash(): Promise<void>;
@@ -23,17 +32,17 @@ export const describeTrash = (t: Pick<TrashUsage, 'runs' | 'bytes'>) => `${plura
 export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ api }) => (set, get) => {
   const fail = (what: string) => (err: unknown) => get().setNotice({ kind: 'error', text: `${what}: ${(err as Error).message}` });
   return {
-    workspaceFolder: null,
+    shownPlace: null,
     trash: null,
-    openWorkspaceFolder: async () => {
+    showPlace: async (place) => {
       try {
-        const { path, opened } = await api.invoke('workspace:open', {});
-        if (!opened) set({ workspaceFolder: path });
+        const { path, opened } = await api.invoke('app:show-place', { place });
+        if (!opened) set({ shownPlace: { place, path } });
       } catch (err) {
-        fail('Could not open the workspace folder')(err);
+        fail(`Could not open the ${PLACE_TITLES[place].toLowerCase()}`)(err);
       }
     },
-    closeWorkspaceFolder: () => set({ workspaceFolder: null }),
+    closePlace: () => set({ shownPlace: null }),
     loadTrash: async () => {
       try {
         set({ trash: await api.invoke('workspace:trash', {}) });
