@@ -33,6 +33,6 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     // wasm on every machine, so the tests see the same backend (two threads) wherever they run.
-    env: { BOTTLENECK_HOME: home, BOTTLENECK_BACKEND: 'wasm' },
+    env: { BOTTLENECK_HOME: home, BOTTLENECK_BACKEND: 'cpu' },
   },
 });

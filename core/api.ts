@@ -30,7 +30,7 @@ export interface BackendAdapter {
 export type BackendPreference = 'auto' | 'gpu' | 'cpu';
 
 export interface BackendInfo {
-  /** The backend in use: tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu. */
+  /** ONNX Runtime's execution provider in use: cuda, dml, webgpu or cpu. */
   name: string;
   /** The backends tried before it, with the reason each was passed over. */
   skipped: BackendAttempt[];
@@ -72,7 +72,7 @@ export interface RunSummary {
   datasetId: string;
   /** The dataset's display name (the folder's name for an image folder). */
   datasetName: string;
-  /** The tfjs backend that trained it, with "×2" where each batch was split across two threads. */
+  /** The provider that trained it ("cpu ×2" with its threads); older runs name a TensorFlow.js backend. */
   backend: string | null;
   epochsDone: number;
   epochs: number;

@@ -4,8 +4,8 @@
  */
 import type { BackendInfo, BackendPreference } from './api';
 
-/** Backends that compute on a GPU, by the names the trainer reports (TensorFlow.js's and ONNX Runtime's providers). */
-export const GPU_BACKENDS: readonly string[] = ['tfjs-node-gpu', 'webgpu', 'cuda', 'directml'];
+/** ONNX Runtime's providers that compute on a GPU, by the names the engine reports. */
+export const GPU_BACKENDS: readonly string[] = ['cuda', 'dml', 'webgpu'];
 
 /** Whether a backend trains on a real GPU (a software adapter, SwiftShader or llvmpipe, is none). */
 export function onGpu(backend: BackendInfo): boolean {
@@ -13,8 +13,8 @@ export function onGpu(backend: BackendInfo): boolean {
 }
 
 /**
- * Why the GPU the user chose is not what trains, in one line ("no GPU could be used: webgpu: no
- * adapter; tfjs-node-gpu: not installed"), or null when it is, or when no GPU was chosen.
+ * Why the GPU the user chose is not what trains, in one line ("no GPU could be used: cuda: not
+ * installed; webgpu: no adapter"), or null when it is, or when no GPU was chosen.
  */
 export function gpuFallback(preference: BackendPreference, backend: BackendInfo | null): string | null {
   if (preference !== 'gpu' || !backend || onGpu(backend)) return null;

@@ -19,8 +19,8 @@ describe('formatDuration', () => {
 describe('backendLabel', () => {
   it('names the threads and the GPU', () => {
     const gpu = { vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080', fallback: false };
-    expect(backendLabel({ name: 'wasm' })).toBe('wasm');
-    expect(backendLabel({ name: 'wasm', threads: 2 })).toBe('wasm ×2');
+    expect(backendLabel({ name: 'cpu' })).toBe('cpu');
+    expect(backendLabel({ name: 'cpu', threads: 2 })).toBe('cpu ×2');
     expect(backendLabel({ name: 'webgpu', threads: 1, adapter: gpu })).toBe('webgpu (nvidia ampere)');
     // Some drivers leave vendor and architecture empty: the description stands in.
     expect(backendLabel({ name: 'webgpu', adapter: { ...gpu, vendor: '', architecture: '' } })).toBe('webgpu (NVIDIA GeForce RTX 3080)');

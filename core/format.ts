@@ -21,7 +21,7 @@ export function adapterLabel(adapter: BackendAdapter): string {
   return [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || adapter.description || 'unknown GPU';
 }
 
-/** "wasm", "wasm ×2" for batches split across two threads, "webgpu (nvidia ampere)" with its GPU. */
+/** "cpu", "cpu ×2" with its threads, "webgpu (nvidia ampere)" with its GPU. */
 export function backendLabel(backend: { name: string; threads?: number; adapter?: BackendAdapter }): string {
   const threads = backend.threads && backend.threads > 1 ? ` ×${backend.threads}` : '';
   return `${backend.name}${threads}${backend.adapter ? ` (${adapterLabel(backend.adapter)})` : ''}`;

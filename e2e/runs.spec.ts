@@ -21,7 +21,7 @@ async function workspaceOf(page: Page): Promise<string> {
 /** Trains a small run with the command line into that workspace, as a user's terminal would; its id. */
 function trainWithCli(workspace: string, args: string[] = []): string {
   const r = spawnSync(process.execPath, ['dist/main/cli.cjs', 'train', '--data', 'builtin:fashion-mnist?train=1000&validation=200', '--epochs', '1', '--json', ...args], {
-    env: { ...process.env, BOTTLENECK_HOME: workspace, BOTTLENECK_BACKEND: 'wasm' },
+    env: { ...process.env, BOTTLENECK_HOME: workspace, BOTTLENECK_BACKEND: 'cpu' },
     encoding: 'utf8',
     timeout: 90_000,
   });

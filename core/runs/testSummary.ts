@@ -10,7 +10,7 @@ export function runSummary(patch: Partial<RunSummary> & { id: string }): RunSumm
     durationMs: 60_000,
     datasetId: 'builtin:fashion-mnist',
     datasetName: 'Fashion-MNIST',
-    backend: 'wasm',
+    backend: 'cpu',
     epochsDone: 2,
     epochs: 2,
     topology: 'undercomplete',

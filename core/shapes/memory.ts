@@ -69,9 +69,9 @@ export function estimateTrainingMemory(doc: GraphDoc, analysis: GraphAnalysis = 
 const HOST_SHARE = 0.5;
 
 /**
- * The most a run may need on a backend. wasm: its 4 GB address space less headroom. cpu, tensorflow
- * (tfjs-node) and the GPU backends (whose device memory tfjs cannot ask for, and whose data path
- * passes through host memory too): a share of the machine's memory.
+ * The most a run may need on a backend: a share of the machine's memory on every provider (a GPU's
+ * own memory is not reported by ONNX Runtime, and each step's inputs and outputs pass through host
+ * memory too).
  */
 export function memoryLimit(_backend: string | null, totalMemory: number): number {
   return Math.floor(totalMemory * HOST_SHARE);

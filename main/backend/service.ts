@@ -268,13 +268,12 @@ export class BottleneckBackend implements BottleneckApi {
 
   /**
    * Refuses a graph whose training would not fit the backend's memory, from its shapes, before any
-   * run folder or tensor is made. Only a graph over the smallest limit (wasm's) waits for the
-   * trainer to name its backend.
+   * run folder or tensor is made; the refusal names the provider the trainer chose.
    */
   private async checkMemory(graph: GraphDoc, analysis = analyzeGraph(graph)): Promise<void> {
     const estimate = estimateTrainingMemory(graph, analysis);
     const total = this.options.totalMemory?.() ?? totalmem();
-    if (!estimate || estimate.bytes <= memoryLimit('wasm', total)) return;
+    if (!estimate || estimate.bytes <= memoryLimit(null, total)) return;
     const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
     const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
     if (refusal) throw new Error(refusal);

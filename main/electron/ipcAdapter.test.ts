@@ -66,7 +66,7 @@ describe('Electron IPC adapter', () => {
     const { api, listeners } = fakeApi();
     const sent: [string, ApiEvent][] = [];
     const unbind = bindIpc(ipc, api, (channel, event) => sent.push([channel, event]), () => true);
-    const event: ApiEvent = { type: 'backend-ready', backend: { name: 'wasm', skipped: [] } };
+    const event: ApiEvent = { type: 'backend-ready', backend: { name: 'cpu', skipped: [] } };
     for (const l of listeners) l(event);
     expect(sent).toEqual([[EVENT_CHANNEL, event]]);
     unbind();

@@ -28,11 +28,11 @@ describe('recording trainer events', () => {
     const [two, one] = [newRunId(), newRunId()];
     for (const [id, threads] of [[two, 2], [one, 1]] as const) {
       s.create(id, undercomplete(), 'builtin:fashion-mnist');
-      s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 }, { name: 'wasm', skipped: [] });
+      s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'cpu', threads, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 }, { name: 'cpu', skipped: [] });
     }
-    expect(s.read(two).backend).toEqual({ name: 'wasm', skipped: [], threads: 2 });
+    expect(s.read(two).backend).toEqual({ name: 'cpu', skipped: [], threads: 2 });
     const listed = Object.fromEntries(s.list().map((r) => [r.id, r.backend]));
-    expect(listed).toEqual({ [two]: 'wasm ×2', [one]: 'wasm' });
+    expect(listed).toEqual({ [two]: 'cpu ×2', [one]: 'cpu' });
   });
 
   it('records topology, code size, parameters and the dataset name at creation; starred starts false', () => {
@@ -62,7 +62,7 @@ describe('recording trainer events', () => {
 
   it('records the batch size a run used in its config when the dataset was smaller than the batch', () => {
     const { s, id } = storeWithRun('builtin:fashion-mnist?train=40&validation=16');
-    s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads: 2, epochs: 5, stepsPerEpoch: 1, trainCount: 40, validationCount: 16, classNames: ['a'], totalParams: 10, codeSize: 2, effectiveBatchSize: 40, note: 'batch size 128 is larger than the 40 training images: using 40' });
+    s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'cpu', threads: 2, epochs: 5, stepsPerEpoch: 1, trainCount: 40, validationCount: 16, classNames: ['a'], totalParams: 10, codeSize: 2, effectiveBatchSize: 40, note: 'batch size 128 is larger than the 40 training images: using 40' });
     expect(s.read(id).config).toMatchObject({ batchSize: 128, effectiveBatchSize: 40 });
   });
 });
@@ -76,7 +76,7 @@ describe('the time a run trained', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(t0);
     const { s, id } = storeWithRun();
-    s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'wasm', threads: 1, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 });
+    s.record({ type: 'run-started', runId: id, startEpoch: 0, backend: 'cpu', threads: 1, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 });
     vi.setSystemTime(t0 + 10_000);
     s.record({ type: 'run-paused', runId: id, epoch: 1 });
     // Paused for a minute (and, by the files, for the hour since): the duration stands still.

@@ -100,7 +100,7 @@ describe('listing runs', () => {
     s.update(id, { status: 'stopped', startedAt: new Date(twoDaysAgo).toISOString(), endedAt: new Date(twoDaysAgo + 60_000).toISOString(), epochsDone: 1 });
     s.reopen(id);
     expect(s.read(id)).toMatchObject({ status: 'queued', endedAt: null, priorMs: 60_000 });
-    s.record({ type: 'run-started', runId: id, startEpoch: 1, backend: 'wasm', threads: 2, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 });
+    s.record({ type: 'run-started', runId: id, startEpoch: 1, backend: 'cpu', threads: 2, epochs: 5, stepsPerEpoch: 4, trainCount: 512, validationCount: 64, classNames: ['a'], totalParams: 10, codeSize: 2 });
     s.record({ type: 'run-stopped', runId: id, epochs: 2, loss: 0.3, val_loss: 0.3, elapsedMs: 10 });
     const duration = s.list()[0]!.durationMs!;
     expect(duration).toBeGreaterThanOrEqual(60_000);

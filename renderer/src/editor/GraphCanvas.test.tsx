@@ -47,8 +47,8 @@ describe('a graph too big to train', () => {
     expect(command('train').enabled(app.state)).toBe(true);
     app.state.commit(wideGraph(128, 3, 12_950));
     expect(canvasMarkup(app)).toMatch(/class="summary__memory--over"[^>]*data-testid="train-memory"/);
-    expect(summary(app)).toMatch(/≈ \d+ GB to train, over the 3\.3 GB limit/);
+    expect(summary(app)).toMatch(/≈ \d+ GB to train, over the 8\.0 GB limit/);
     expect(command('train').enabled(app.state)).toBe(false);
-    expect(command('train').whyDisabled?.(app.state)).toMatch(/^Too big to train: training this graph needs about \d+ GB .* more than the 3\.3 GB the wasm backend can address/);
+    expect(command('train').whyDisabled?.(app.state)).toMatch(/^Too big to train: training this graph needs about \d+ GB .* more than the 8\.0 GB a run may use on cpu \(half of this machine.s memory\)/);
   });
 });

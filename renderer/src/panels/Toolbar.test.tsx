@@ -83,18 +83,18 @@ describe('the backend badge', () => {
         <Toolbar />
       </AppProvider>,
     );
-  const cpuOnly = { name: 'wasm', skipped: [{ name: 'webgpu', reason: 'no GPU adapter' }] };
+  const cpuOnly = { name: 'cpu', skipped: [{ name: 'webgpu', reason: 'no GPU adapter' }] };
 
   it('says a GPU choice fell back to the CPU, and why; choosing it says so at once', async () => {
     app = await createTestApp(new FakeBackend().handle('app:set-backend-preference', () => cpuOnly));
     app.store.setState({ backend: cpuOnly });
     const badge = (html: string) => /data-testid="backend-badge"[^>]*>([^<]*)</.exec(html)?.[1];
-    expect(badge(toolbar(app))).toBe('wasm');
+    expect(badge(toolbar(app))).toBe('cpu');
     await app.state.setBackendPreference('gpu');
     const html = toolbar(app);
-    expect(badge(html)).toBe('wasm · no GPU');
+    expect(badge(html)).toBe('cpu · no GPU');
     expect(html).toMatch(/badge--warn/);
-    expect(html).toMatch(/title="GPU chosen, but no GPU could be used, so it trains on wasm \(the CPU\)\. webgpu: no GPU adapter/);
-    expect(app.state.notice?.text).toBe('GPU chosen, but no GPU could be used, so it trains on wasm (the CPU). webgpu: no GPU adapter');
+    expect(html).toMatch(/title="GPU chosen, but no GPU could be used, so it trains on cpu \(the CPU\)\. webgpu: no GPU adapter/);
+    expect(app.state.notice?.text).toBe('GPU chosen, but no GPU could be used, so it trains on cpu (the CPU). webgpu: no GPU adapter');
   });
 });

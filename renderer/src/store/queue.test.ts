@@ -12,7 +12,7 @@ afterEach(() => {
   app = null;
 });
 
-const started = (runId: string): TrainEvent => ({ type: 'run-started', runId, startEpoch: 0, backend: 'wasm', threads: 2, epochs: 3, stepsPerEpoch: 1, trainCount: 40, validationCount: 10, classNames: ['a', 'b'], totalParams: 100, codeSize: 2 });
+const started = (runId: string): TrainEvent => ({ type: 'run-started', runId, startEpoch: 0, backend: 'cpu', threads: 2, epochs: 3, stepsPerEpoch: 1, trainCount: 40, validationCount: 10, classNames: ['a', 'b'], totalParams: 100, codeSize: 2 });
 const finished = (runId: string): TrainEvent => ({ type: 'run-finished', runId, epochs: 3, loss: 0.5, val_loss: 0.6, best_val_loss: 0.6, elapsedMs: 1000, stoppedEarly: false });
 
 /** A backend that queues every run after the first, as the real one does while one trains. */

@@ -12,7 +12,7 @@ const started = (runId: string, epochs = 3, stepsPerEpoch = 1): TrainEvent => ({
   type: 'run-started',
   runId,
   startEpoch: 0,
-  backend: 'wasm',
+  backend: 'cpu',
   threads: 2,
   epochs,
   stepsPerEpoch,

@@ -13,7 +13,7 @@ type Handler<C extends Channel> = (request: RequestOf<C>) => Promise<ResponseOf<
 export const TEST_INFO: AppInfo = {
   version: '0.0.0-test',
   shell: 'browser',
-  backend: { name: 'wasm', skipped: [] },
+  backend: { name: 'cpu', skipped: [] },
   backendPreference: 'auto',
   datasets: [{ id: 'builtin:fashion-mnist', name: 'Fashion-MNIST', height: 28, width: 28, channels: 1, classNames: ['T-shirt/top', 'Trouser'], trainCount: 10_000, validationCount: 1_000 }],
   workspace: '/tmp/workspace',
