@@ -32,7 +32,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,
-    // wasm on every machine, so the tests see the same backend (two threads) wherever they run.
+    // The CPU provider on every machine, so the tests see the same backend (two threads) wherever they run.
     env: { BOTTLENECK_HOME: home, BOTTLENECK_BACKEND: 'cpu' },
   },
 });

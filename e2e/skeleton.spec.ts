@@ -64,7 +64,7 @@ test('trains live, shows every chart, and stops keeping finished epochs', async 
   await page.screenshot({ path: 'e2e/screenshots/skeleton-trained.png' });
 
   const runs = await page.evaluate(async () => (await fetch('api/runs:list', { method: 'POST', body: '{}' })).json());
-  expect(runs.result[0]).toMatchObject({ status: 'stopped', backend: 'wasm ×2' });
+  expect(runs.result[0]).toMatchObject({ status: 'stopped', backend: 'cpu ×2' });
   expect(runs.result[0].epochsDone).toBeGreaterThanOrEqual(2);
 });
 

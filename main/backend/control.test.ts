@@ -1,4 +1,7 @@
 /** Stop, pause and resume through the backend on runs whose every epoch is a single batch. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTemplate } from '../../core/templates';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
@@ -6,6 +9,7 @@ import { hasCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST } from './datasets';
 import type { BottleneckBackend } from './service';
 import { testBackends } from './testBackends';
+import { TrainerHost } from './trainerHost';
 
 // 40 training images and a batch of 128: one batch per epoch.
 const TINY = `${BUILTIN_FASHION_MNIST}?train=40&validation=16`;
@@ -78,5 +82,30 @@ describe('control of a run with one batch per epoch', () => {
     expect(b.runs.read(runId).status).toBe('running');
     expect(await b.invoke('train:stop', { runId })).toEqual({ stopping: true });
     expect(await w.next(isTerminal, 'end of the run after Stop', 5_000)).toMatchObject({ type: 'run-stopped', runId });
+  });
+});
+
+describe('control messages that race the run they name', () => {
+  it('a Stop sent while the trainer is still handing the run to its worker stops that run before its first epoch', async () => {
+    const host = new TrainerHost();
+    const events: TrainEvent[] = [];
+    const ended = new Promise<TrainEvent>((resolve) =>
+      host.onEvent((e) => {
+        events.push(e);
+        if (isTerminal(e)) resolve(e);
+      }),
+    );
+    try {
+      const runId = 'race-stop';
+      // Not awaited: train() waits for its worker before it sends the run, so this Stop reaches the worker first.
+      const handedOver = host.train({ runId, graph: graph(), datasetId: TINY, runDir: mkdtempSync(join(tmpdir(), 'race-')), resume: false });
+      expect(host.stop(runId)).toBe(true);
+      await handedOver;
+      expect(await ended).toMatchObject({ type: 'run-stopped', runId, epochs: 0 });
+      expect(events.filter((e) => e.type === 'epoch-end')).toEqual([]);
+      expect(host.busyWith).toBeNull();
+    } finally {
+      await host.dispose();
+    }
   });
 });

@@ -23,6 +23,10 @@ let current: { runId: string; epoch: number } | null = null;
 /** Set while the run's dataset loads: Stop cancels the decoding. */
 let loading: AbortController | null = null;
 let stopRequested = false;
+/** A run stopped before its train message arrived (the host may send Stop while it starts the worker). */
+let stoppedBeforeStart: string | null = null;
+/** The run before this one, until its loop has let go: runs never overlap in this worker. */
+let previous: Promise<void> = Promise.resolve();
 let paused = false;
 let wake: (() => void) | null = null;
 const control: TrainControl = {
@@ -40,10 +44,11 @@ const release = () => {
 };
 
 async function train(message: Extract<ToWorker, { type: 'train' }>) {
-  stopRequested = false;
-  paused = false;
-  current = { runId: message.runId, epoch: 0 };
   const runId = message.runId;
+  stopRequested = stoppedBeforeStart === runId;
+  stoppedBeforeStart = null;
+  paused = false;
+  current = { runId, epoch: 0 };
   let resumeFrom: TrainingState | undefined;
   let dataset: ImageDataset;
   try {
@@ -65,10 +70,11 @@ async function train(message: Extract<ToWorker, { type: 'train' }>) {
       });
     }
     dataset = lastLoaded.dataset;
-    emit({ type: 'dataset-ready', runId, dataset: lastLoaded.record });
     if (message.resume) resumeFrom = readCheckpoint(message.runDir, 'last');
+    if (stopRequested) throw new Error('stopped before it began');
+    emit({ type: 'dataset-ready', runId, dataset: lastLoaded.record });
   } catch (err) {
-    if (loading?.signal.aborted) emit({ type: 'run-stopped', runId, epochs: 0, loss: null, val_loss: null, elapsedMs: 0 });
+    if (stopRequested) emit({ type: 'run-stopped', runId, epochs: resumeFrom?.epoch ?? 0, loss: null, val_loss: null, elapsedMs: 0 });
     else emit({ type: 'run-failed', runId, message: (err as Error).message });
     current = null;
     return;
@@ -110,25 +116,34 @@ async function train(message: Extract<ToWorker, { type: 'train' }>) {
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'stop':
+      if (current?.runId !== message.runId) {
+        stoppedBeforeStart = message.runId;
+        return;
+      }
       stopRequested = true;
       loading?.abort();
       release();
       return;
     case 'pause':
-      if (current && !paused) {
+      if (current?.runId === message.runId && !paused) {
         paused = true;
         emit({ type: 'run-paused', runId: current.runId, epoch: current.epoch });
       }
       return;
     case 'resume':
-      if (current && paused) {
+      if (current?.runId === message.runId && paused) {
         paused = false;
         emit({ type: 'run-resumed', runId: current.runId, epoch: current.epoch });
         release();
       }
       return;
     case 'train':
-      void train(message);
+      previous = previous
+        .then(() => train(message))
+        .catch((err: Error) => {
+          current = null;
+          emit({ type: 'run-failed', runId: message.runId, message: `training failed: ${err.message}` });
+        });
   }
 }
 

@@ -68,7 +68,8 @@ export class TrainerHost {
         } else if (message.type === 'fatal') {
           reject(new Error(message.message));
         } else {
-          if (isTerminal(message.event)) this.activeRunId = null;
+          // Only the active run's end frees the trainer: a late event of an earlier run must not.
+          if (isTerminal(message.event) && message.event.runId === this.activeRunId) this.activeRunId = null;
           this.emit(message.event);
         }
       });
@@ -149,7 +150,7 @@ export class TrainerHost {
 
   private control(runId: string, type: 'stop' | 'pause' | 'resume'): boolean {
     if (this.activeRunId !== runId) return false;
-    this.send({ type });
+    this.send({ type, runId });
     return true;
   }
 

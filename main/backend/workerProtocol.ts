@@ -5,9 +5,8 @@ import type { TrainEvent } from '../../core/train/events';
 /** Messages from the trainer host to its worker thread. */
 export type ToWorker =
   | { type: 'train'; runId: string; graph: GraphDoc; datasetId: string; runDir: string; resume: boolean }
-  | { type: 'stop' }
-  | { type: 'pause' }
-  | { type: 'resume' };
+  /** Control of one run, by id: a stop that arrives before its run has begun still stops it. */
+  | { type: 'stop' | 'pause' | 'resume'; runId: string };
 
 /** Messages from the worker thread to the host. */
 export type FromWorker =

@@ -3,6 +3,7 @@ import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi }
 import { gpuFallback } from '../../../core/backendChoice';
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
+import { paceTrainEvents } from './eventPacer';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createExploreSlice, type ExploreSlice } from './exploreSlice';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice';
@@ -29,7 +30,12 @@ export interface AppDeps {
   storage: KeyValueStorage;
   /** Milliseconds between live refreshes of the run list (tests make it 0). */
   refreshDelayMs?: number;
+  /** Least milliseconds between deliveries of training events to the store (tests make it 0: each at once). */
+  trainEventIntervalMs?: number;
 }
+
+/** About ten renders a second while a run streams events: live enough, and the window stays free for clicks. */
+const TRAIN_EVENT_INTERVAL_MS = 100;
 
 export interface ConfirmRequest {
   title: string;
@@ -144,7 +150,12 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
     openDialog: (mode) => set({ fileDialog: mode }),
     showShortcuts: (open) => set({ shortcutsOpen: open }),
     subscribeToBackend: () => {
-      const unsubscribe = deps.api.on((event) => get().handleApiEvent(event));
+      const paced = paceTrainEvents((event) => get().handleApiEvent(event), deps.trainEventIntervalMs ?? TRAIN_EVENT_INTERVAL_MS);
+      const unsubscribeApi = deps.api.on(paced);
+      const unsubscribe = () => {
+        unsubscribeApi();
+        paced.flush();
+      };
       deps.api.invoke('app:info', {}).then(
         (info) => get().setInfo(info),
         (err: Error) => get().setNotice({ kind: 'error', text: `Cannot reach the Bottleneck backend: ${err.message}` }),

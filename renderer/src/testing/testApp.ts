@@ -86,7 +86,7 @@ export interface TestApp {
 
 /** A connected app over a fake backend, with app:info answered and the built-in dataset chosen. */
 export async function createTestApp(backend = new FakeBackend(), storage = memoryStorage()): Promise<TestApp> {
-  const store = createAppStore({ api: backend, storage, refreshDelayMs: 0 });
+  const store = createAppStore({ api: backend, storage, refreshDelayMs: 0, trainEventIntervalMs: 0 });
   const disconnect = store.getState().subscribeToBackend();
   const settle = async () => {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
