@@ -4,6 +4,7 @@ import { build as esbuild } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
+import { mainEntries } from './mainEntries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const started = Date.now();
@@ -16,14 +17,7 @@ const esmShims = {
 
 await esbuild({
   absWorkingDir: root,
-  entryPoints: {
-    electron: 'main/electron/main.ts',
-    serve: 'main/server/serve.ts',
-    cli: 'main/cli.ts',
-    trainWorker: 'main/backend/trainWorker.ts',
-    modelWorker: 'main/backend/modelWorker.ts',
-    projectionWorker: 'main/backend/projectionWorker.ts',
-  },
+  entryPoints: mainEntries,
   outdir: 'dist/main',
   outExtension: { '.js': '.cjs' },
   bundle: true,
