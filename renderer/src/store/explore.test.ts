@@ -89,7 +89,7 @@ describe('Explore in the store', () => {
     app = await createTestApp(b);
     await app.state.openExplore('r-new');
     const umap = app.state.setExploreMethod('umap');
-    await app.settle();
+    await expect.poll(() => b.callsTo('model:map').filter((r) => r.method === 'umap')).toHaveLength(1);
     b.emit({ type: 'job-progress', job: 'r-new:best:umap', runId: 'r-new', phase: 'optimizing', done: 50, total: 200 });
     expect(app.state.explore.mapping).toMatchObject({ method: 'umap', phase: 'optimizing', done: 50, total: 200 });
     await app.state.cancelExploreMap();
@@ -107,7 +107,7 @@ describe('Explore in the store', () => {
     app = await createTestApp(b);
     await app.state.openExplore('r-new');
     const slow = app.state.setExploreMethod('tsne');
-    await app.settle();
+    await expect.poll(() => b.callsTo('model:map').filter((r) => r.method === 'tsne')).toHaveLength(1);
     await app.state.setExploreMethod('umap');
     finish(map('r-new', 'tsne'));
     await slow;
@@ -187,7 +187,7 @@ describe('Explore in the store', () => {
     app.state.setEnd('b', { label: 'a place on the map', end: { code: [1, 1] } });
     app.state.setBrushed([1]);
     await app.state.setExploreCheckpoint('last');
-    await app.settle();
+    await app.idle();
     expect(app.state.explore).toMatchObject({ checkpoint: 'last', selected: 2, brushed: [1], a: { end: { index: 0 } }, b: null, point: { index: 2 } });
     expect(b.callsTo('model:point').at(-1)).toEqual({ runId: 'r-new', checkpoint: 'last', index: 2 });
     // Another run: nothing of the old one is kept.

@@ -32,11 +32,11 @@ describe('File ▸ Open over unsaved changes', () => {
     makeUnsavedChange(app);
     const work = app.state.doc;
     app.state.runCommand('open');
-    await app.settle();
+    await app.idle();
     expect(app.state.pendingConfirm?.message).toMatch(/has changes that are not saved/);
     expect(app.backend.callsTo('dialog:open-graph')).toHaveLength(0);
     app.state.resolveConfirm(false);
-    await app.settle();
+    await app.idle();
     expect(app.state.doc).toBe(work);
     expect(app.backend.callsTo('dialog:open-graph')).toHaveLength(0);
   });
@@ -45,9 +45,9 @@ describe('File ▸ Open over unsaved changes', () => {
     app = await createTestApp(withFile('electron'));
     makeUnsavedChange(app);
     app.state.runCommand('open');
-    await app.settle();
+    await app.idle();
     app.state.resolveConfirm(true);
-    await app.settle();
+    await app.idle();
     expect(app.state.doc.name).toBe('Other graph');
     expect(app.state.filePath).toBe('/home/me/other.bottleneck.json');
   });
@@ -70,7 +70,7 @@ describe('File ▸ Open over unsaved changes', () => {
   it('with nothing unsaved opens at once', async () => {
     app = await createTestApp(withFile('electron'));
     app.state.runCommand('open');
-    await app.settle();
+    await app.idle();
     expect(app.state.pendingConfirm).toBeNull();
     expect(app.state.doc.name).toBe('Other graph');
   });

@@ -33,7 +33,7 @@ describe('while a run trains', () => {
     const { backend, graphs } = queueingBackend();
     app = await createTestApp(backend);
     app.state.runCommand('train');
-    await app.settle();
+    await app.idle();
     backend.train(started('run-1'));
     expect(app.state.training).toMatchObject({ runId: 'run-1', status: 'running' });
     expect(selectCanvasVersusRun(app.state)).toBe('training');
@@ -47,7 +47,7 @@ describe('while a run trains', () => {
 
     expect(command('train').enabled(app.state)).toBe(true);
     app.state.runCommand('train');
-    await app.settle();
+    await app.idle();
     expect(graphs[1]!.nodes.find((n) => n.id === 'bottleneck-4')!.params.latentSize).toBe(8);
     // The dashboard stays on the run that trains; the queued one is listed and said.
     expect(app.state.training.runId).toBe('run-1');

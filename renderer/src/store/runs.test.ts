@@ -17,10 +17,10 @@ describe("a run's note and tags", () => {
     backend.handle('runs:annotate', ({ runId, note, tags }) => (stored = { ...stored, id: runId, note: note ?? stored.note, tags: tags ?? stored.tags }));
     app = await createTestApp(backend);
     app.state.setView('runs');
-    await app.settle();
+    await app.idle();
     app.state.toggleCompared('a');
     app.state.toggleCompared('b');
-    await app.settle();
+    await app.idle();
     app.state.openNotes('a');
     expect(app.state.notesFor).toBe('a');
 
@@ -49,12 +49,12 @@ describe('workspace commands', () => {
     browser.handle('app:show-place', ({ place }) => ({ path: place === 'guide' ? '/opt/bottleneck/README.md' : '/tmp/workspace', opened: false }));
     app = await createTestApp(browser);
     app.state.runCommand('workspace-folder');
-    await app.settle();
+    await app.idle();
     expect(app.state.shownPlace).toEqual({ place: 'workspace', path: '/tmp/workspace' });
     app.state.closePlace();
     expect(app.state.shownPlace).toBeNull();
     app.state.runCommand('guide');
-    await app.settle();
+    await app.idle();
     expect(app.state.shownPlace).toEqual({ place: 'guide', path: '/opt/bottleneck/README.md' });
     expect(app.state.notice).toBeNull();
     app.dispose();
@@ -63,7 +63,7 @@ describe('workspace commands', () => {
     desktop.handle('app:show-place', () => ({ path: '/home/me/.config/Bottleneck', opened: true }));
     app = await createTestApp(desktop);
     app.state.runCommand('workspace-folder');
-    await app.settle();
+    await app.idle();
     expect(desktop.callsTo('app:show-place')).toEqual([{ place: 'workspace' }]);
     expect(app.state.shownPlace).toBeNull();
     app.dispose();
@@ -72,7 +72,7 @@ describe('workspace commands', () => {
     failing.handle('app:show-place', () => Promise.reject(new Error('cannot open /opt/bottleneck/docs: no such folder')));
     app = await createTestApp(failing);
     app.state.runCommand('docs-folder');
-    await app.settle();
+    await app.idle();
     expect(app.state.notice).toMatchObject({ kind: 'error', text: 'Could not open the documentation folder: cannot open /opt/bottleneck/docs: no such folder' });
     expect(app.state.shownPlace).toBeNull();
   });
@@ -89,21 +89,21 @@ describe('workspace commands', () => {
     });
     app = await createTestApp(backend);
     app.state.setView('runs');
-    await app.settle();
+    await app.idle();
     expect(app.state.trash).toMatchObject({ runs: 2 });
     await app.state.deleteRuns(['a']);
     expect(app.state.notice?.action?.label).toBe('Undo');
 
     app.state.runCommand('empty-trash');
-    await app.settle();
+    await app.idle();
     expect(app.state.pendingConfirm?.message).toBe('The trash holds 2 runs, 3 MB (/tmp/workspace/runs/.trash). Emptying it deletes them for good: they can no longer be restored.');
     app.state.resolveConfirm(false);
     expect(backend.callsTo('workspace:empty-trash')).toHaveLength(0);
 
     app.state.runCommand('empty-trash');
-    await app.settle();
+    await app.idle();
     app.state.resolveConfirm(true);
-    await app.settle();
+    await app.idle();
     expect(backend.callsTo('workspace:empty-trash')).toHaveLength(1);
     // The Undo of the delete is void now: the notice says what was deleted for good instead.
     expect(app.state.notice).toEqual({ kind: 'info', text: 'Emptied the trash: 2 runs, 3 MB deleted for good.', raisedIn: 'runs' });

@@ -89,7 +89,7 @@ describe('anomaly scores', () => {
     app = await createTestApp(b);
     await app.state.openModelView('score', 'r1');
     const scoring = app.state.runScore(null);
-    await app.settle();
+    await expect.poll(() => b.callsTo('model:score')).toHaveLength(1);
     await app.state.setExploreCheckpoint('last');
     answer(result([0.3, 0.1, 0.2], [0, 1, 0]));
     await scoring;

@@ -104,7 +104,7 @@ describe('training events reach the dashboard of the run this window started', (
     backend.handle('train:start', () => new Promise((resolve) => (reply = resolve)));
     app = await createTestApp(backend);
     const starting = app.state.startTraining();
-    await app.settle();
+    await expect.poll(() => backend.callsTo('train:start')).toHaveLength(1);
     expect(app.state.training.status).toBe('starting');
     backend.train(started('continued-elsewhere'));
     backend.train(epochEnd('continued-elsewhere', 1));
@@ -122,7 +122,7 @@ describe('training events reach the dashboard of the run this window started', (
     backend.train(epochEnd(runId, 1));
     app.state.runCommand('stop');
     expect(app.state.training.status).toBe('stopping');
-    await app.settle();
+    await app.idle();
     expect(backend.callsTo('train:stop')).toEqual([{ runId }]);
     // A batch that was already under way still reports; the status stays "stopping".
     backend.train(epochEnd(runId, 2));
@@ -164,9 +164,8 @@ describe('training events reach the dashboard of the run this window started', (
       }),
     );
     backend.emit({ type: 'connection', connected: true });
-    await app.settle();
+    await expect.poll(() => app!.state.training).toMatchObject({ runId, status: 'finished', epochsDone: 2 });
     expect(app.state.connected).toBe(true);
-    expect(app.state.training).toMatchObject({ runId, status: 'finished', epochsDone: 2 });
     expect(app.state.training.epochMetrics.val_loss).toEqual([
       [1, 0.6],
       [2, 0.3],
@@ -190,8 +189,7 @@ describe('training events reach the dashboard of the run this window started', (
     backend.handle('runs:detail', () => runDetail(summary, { graph: app!.state.doc, latentEpochs: [1] }));
     backend.handle('runs:latent', () => ({ method: 'pca', x: [1], y: [2], labels: [0] }));
     await app.state.openRunGraph('stored-1');
-    await app.settle();
-    expect(app.state.training).toMatchObject({ runId: 'stored-1', runName: 'Stored one', source: 'stored', status: 'stopped', latentEpoch: 1 });
+    await expect.poll(() => app!.state.training).toMatchObject({ runId: 'stored-1', runName: 'Stored one', source: 'stored', status: 'stopped', latentEpoch: 1 });
     expect(app.state.training.message).toMatch(/Stopped after 1 epoch of 5/);
   });
 });

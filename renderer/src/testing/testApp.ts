@@ -23,6 +23,7 @@ export class FakeBackend implements BottleneckApi {
   readonly calls: { channel: Channel; request: unknown }[] = [];
   private readonly listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers = new Map<Channel, Handler<Channel>>();
+  private readonly unanswered = new Set<Promise<unknown>>();
   private runCount = 0;
 
   constructor() {
@@ -43,13 +44,39 @@ export class FakeBackend implements BottleneckApi {
     return this;
   }
 
-  async invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
+  invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
+    const reply = this.answer(channel, payload);
+    this.unanswered.add(reply);
+    void reply.then(
+      () => this.unanswered.delete(reply),
+      () => this.unanswered.delete(reply),
+    );
+    return reply;
+  }
+
+  private async answer<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
     // The real backend's validation, so a request the app could not send fails here too.
     const { request } = parseRequest<C>(channel, payload);
     this.calls.push({ channel, request });
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`the fake backend has no handler for ${channel}`);
     return (await handler(request as never)) as ResponseOf<C>;
+  }
+
+  /**
+   * Resolves once the app is quiet: every request it sent is answered and taken in, follow-ups
+   * included. It waits on the very replies the app awaits, then lets one event-loop turn pass (the
+   * app's own continuations and zero-delay timers run in it) and checks again, until a turn passes
+   * with no request unanswered and no new one sent. A reply a test holds back keeps it waiting, so
+   * for that wait for the request instead (expect.poll on callsTo).
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      while (this.unanswered.size > 0) await Promise.allSettled([...this.unanswered]);
+      const sent = this.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.unanswered.size === 0 && this.calls.length === sent) return;
+    }
   }
 
   on(listener: (event: ApiEvent) => void): () => void {
@@ -65,8 +92,8 @@ export class FakeBackend implements BottleneckApi {
     this.emit({ type: 'train', event });
   }
 
-  callsTo(channel: Channel): unknown[] {
-    return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+  callsTo<C extends Channel>(channel: C): RequestOf<C>[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.request as RequestOf<C>);
   }
 }
 
@@ -79,8 +106,8 @@ export interface TestApp {
   store: AppStore;
   backend: FakeBackend;
   get state(): AppState;
-  /** Lets pending promises (replies, follow-up requests) settle. */
-  settle(): Promise<void>;
+  /** Resolves once every request sent so far is answered and taken in (FakeBackend.idle). */
+  idle(): Promise<void>;
   dispose(): void;
 }
 
@@ -88,17 +115,15 @@ export interface TestApp {
 export async function createTestApp(backend = new FakeBackend(), storage = memoryStorage()): Promise<TestApp> {
   const store = createAppStore({ api: backend, storage, refreshDelayMs: 0, trainEventIntervalMs: 0 });
   const disconnect = store.getState().subscribeToBackend();
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  };
-  await settle();
+  const idle = () => backend.idle();
+  await idle();
   return {
     store,
     backend,
     get state() {
       return store.getState();
     },
-    settle,
+    idle,
     dispose: disconnect,
   };
 }
