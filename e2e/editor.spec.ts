@@ -1,4 +1,4 @@
-import { clickAsUser, expectOnTop, menu } from './ui';
+import { clickAsUser, expectOnTop, layoutSettled, menu } from './ui';
 import { serializeGraph } from '../core/graph/schema';
 import { undercomplete } from '../core/templates/undercomplete';
 import { expect, test, type Page } from '@playwright/test';
@@ -210,7 +210,7 @@ const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < 
 test('shape labels clear the handles, one arrowhead per wire, a wire over a block shows, a branch says so, a grown block pushes its neighbours', async ({ page }) => {
   await page.goto('/');
   await expect(page.locator('.react-flow__node')).toHaveCount(8);
-  await page.waitForTimeout(300);
+  await layoutSettled(page, '.edge-label, .react-flow__handle, .react-flow__node');
   // Every wire's shape stays off every handle and every block.
   const labels = await boxes(page, '.edge-label');
   expect(labels).toHaveLength(7);

@@ -18,18 +18,15 @@ test('Explore a trained VAE: hover, click, decode anywhere, interpolate, sample'
   const spots = JSON.parse((await chart.getAttribute('data-spots'))!) as [number, number, number][];
 
   // Hover a point: its image in a tooltip.
+  // (A point drawn under another may not take the hover: the next one is tried.)
   let hovered = false;
   for (const [x, y] of spots) {
     await page.mouse.move(box.x + x, box.y + y);
-    if (await page.locator('.map-tip img').isVisible().catch(() => false)) {
-      hovered = true;
-      break;
-    }
-    await page.waitForTimeout(150);
-    if (await page.locator('.map-tip img').isVisible()) {
-      hovered = true;
-      break;
-    }
+    hovered = await page.locator('.map-tip img').waitFor({ state: 'visible', timeout: 2_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (hovered) break;
   }
   expect(hovered, 'a tooltip with the image shows over a point').toBe(true);
   await expect(page.locator('.map-tip')).toContainText('error');
@@ -43,9 +40,11 @@ test('Explore a trained VAE: hover, click, decode anywhere, interpolate, sample'
   await clickAsUser(page.getByTestId('point-as-a'));
 
   // Move over empty space: the image decoded there, changing with the position.
+  const decodesSoFar = async () => Number(await page.getByTestId('explore-live').getAttribute('data-decodes'));
   const corner = async (fx: number, fy: number) => {
+    const before = await decodesSoFar();
     await page.mouse.move(box.x + 40 + fx * (box.width - 170), box.y + 40 + fy * (box.height - 80), { steps: 4 });
-    await page.waitForTimeout(300);
+    await expect.poll(decodesSoFar).toBeGreaterThan(before);
   };
   await corner(0.02, 0.03);
   await expect(page.getByTestId('explore-live-image')).toBeVisible();

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { TEMPLATE_NAMES } from '../core/templates';
 import { makeImageFolder } from './folders';
-import { clickAsUser, expectOnTop, menu, runAction, screenshots, SIZES, truncatedToolbarLabels, type MenuId } from './ui';
+import { clickAsUser, expectOnTop, layoutSettled, menu, runAction, screenshots, SIZES, truncatedToolbarLabels, type MenuId } from './ui';
 
 async function useFolder(page: Page, folder: string) {
   await clickAsUser(page.getByTestId('dataset-button'));
@@ -31,7 +31,7 @@ test('every menu item is on top where the user sees it, at 1024, 1280, 1440 and 
   for (const size of WINDOW_SIZES) {
     await page.setViewportSize(size);
     // A menu closes when the window is resized: let the resize land before opening one.
-    await page.waitForTimeout(300);
+    await layoutSettled(page, '.toolbar *');
     for (const id of ['file-menu', 'edit-menu', 'templates-menu', 'help-menu'] as MenuId[]) {
       await clickAsUser(page.getByTestId(id));
       await expect(page.getByTestId(`${id}-list`)).toBeVisible();
@@ -69,7 +69,7 @@ test('the first screen reads at its default zoom, and every template does too, d
       // Fit to the window, as a user does after resizing it.
       await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
       await page.keyboard.press('Control+0');
-      await page.waitForTimeout(400);
+      await layoutSettled(page, '.react-flow__viewport, .react-flow__node');
       // The smallest block name or setting on screen: its font size times the canvas zoom.
       const px = await page.evaluate(() => {
         const zoom = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
@@ -114,7 +114,7 @@ test('the first screen reads at its default zoom, and every template does too, d
   }
   // The smallest window, with the largest template: nothing of the toolbar or the Design view cut off.
   await page.setViewportSize(WINDOW_SIZES[0]);
-  await page.waitForTimeout(300);
+  await layoutSettled(page);
   await page.screenshot({ path: 'e2e/screenshots/template-inpainting-1024.png' });
   const outside = await page.evaluate(() =>
     [...document.querySelectorAll('.toolbar > *, .canvas__summary > *, .palette, .inspector, .canvas__flow')]

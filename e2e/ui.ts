@@ -54,11 +54,39 @@ export const SIZES = [
   { width: 1920, height: 1080 },
 ] as const;
 
+/**
+ * Waits until the window has its size and the boxes of what `selector` matches stop moving: the same
+ * on three frames in a row (after a resize, a fit to the window, a zoom or a layout pass).
+ */
+export async function layoutSettled(page: Page, selector = 'body *'): Promise<void> {
+  const { width, height } = page.viewportSize()!;
+  await page.waitForFunction(
+    ([sel, w, h]) => {
+      const state = window as unknown as { __layout?: string; __layoutSame?: number };
+      const boxes = [...document.querySelectorAll(sel as string)].map((el) => {
+        const r = el.getBoundingClientRect();
+        return `${Math.round(r.x)},${Math.round(r.y)},${Math.round(r.width)},${Math.round(r.height)}`;
+      });
+      const now = `${innerWidth}x${innerHeight};${boxes.join(';')}`;
+      state.__layoutSame = now === state.__layout ? (state.__layoutSame ?? 0) + 1 : 0;
+      state.__layout = now;
+      return innerWidth === w && innerHeight === h && state.__layoutSame >= 2;
+    },
+    [selector, width, height] as const,
+    { polling: 'raf' },
+  );
+}
+
+/** Off every chart: waits until no chart tooltip (echarts draws them at z-index 9999999) is left on screen. */
+export async function noChartTooltips(page: Page): Promise<void> {
+  await expect(page.locator('div[style*="z-index: 9999999"]').filter({ visible: true })).toHaveCount(0);
+}
+
 /** Screenshots at both sizes the app is checked at (1440×900, 1920×1080); the page ends at the first. */
 export async function screenshots(page: Page, name: string, prepare?: () => Promise<void>): Promise<void> {
   for (const size of [...SIZES].reverse()) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(250);
+    await layoutSettled(page);
     await prepare?.();
     await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
   }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { makeImageFolder } from './folders';
-import { clickAsUser, expectControlsReachable, expectOnTop, menu, screenshots } from './ui';
+import { clickAsUser, expectControlsReachable, expectOnTop, menu, noChartTooltips, screenshots } from './ui';
 
 async function train(page: Page, template: string, epochs: number) {
   await menu(page, 'templates-menu', `template-${template}`);
@@ -115,7 +115,7 @@ test('Anomalies: train without one class, score the validation images, see it ra
   // Off the chart, so no tooltip is left in the screenshots.
   await screenshots(page, 'anomalies', async () => {
     await page.mouse.move(4, 600);
-    await page.waitForTimeout(600);
+    await noChartTooltips(page);
   });
 });
 
