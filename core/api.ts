@@ -50,7 +50,7 @@ export interface AppInfo {
   backendPreference: BackendPreference;
   datasets: DatasetInfo[];
   workspace: string;
-  /** Where the guide (README.md) and the documentation folder are, for the Help menu. */
+  /** Where the guide (docs/guide.md) and the documentation folder are, for the Help menu. */
   places?: Record<Place, string>;
   /** The machine's memory in bytes: with the backend, what a run may use (core/shapes/memory.ts memoryLimit). */
   totalMemory?: number;

@@ -56,7 +56,7 @@ export const COMMAND_INFO: readonly CommandInfo[] = [
   { id: 'resume', label: 'Resume', shortcut: 'Mod+P', menu: 'run', group: 0 },
   { id: 'stop', label: 'Stop', shortcut: 'Escape', menu: 'run', group: 0 },
   { id: 'shortcuts', label: 'Keyboard and mouse', shortcut: 'Mod+/', menu: 'help', group: 0 },
-  { id: 'guide', label: 'Guide (README)', menu: 'help', group: 1 },
+  { id: 'guide', label: 'Guide', menu: 'help', group: 1 },
   { id: 'docs-folder', label: 'Documentation folder', menu: 'help', group: 1 },
   { id: 'workspace-folder', label: 'Workspace folder (runs, graphs)', menu: 'help', group: 1 },
   // The Runs view's Workspace menu has it too.

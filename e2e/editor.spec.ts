@@ -335,7 +335,7 @@ test('view keys work from a field, text keys stay in it; the shortcuts list the 
   await menu(page, 'help-menu', 'guide');
   await expect(page.getByTestId('guide-dialog')).toContainText('Guide');
   await expect(page.getByTestId('guide-path')).toHaveValue(info.places.guide);
-  expect(info.places.guide).toMatch(/README\.md$/);
+  expect(info.places.guide).toMatch(/docs\/guide\.md$/);
   await clickAsUser(page.getByTestId('guide-dialog').getByRole('button', { name: 'Close' }));
   await expect(page.getByTestId('guide-dialog')).toHaveCount(0);
 });

@@ -20,7 +20,7 @@ function backend(options: Partial<BackendOptions>): BottleneckBackend {
 describe("the Help menu's places", () => {
   it('are named in app:info: the guide beside the app, its docs folder and the workspace; with the memory', async () => {
     const info = await backend({ totalMemory: () => 8 * 1024 ** 3 }).invoke('app:info', {});
-    expect(info.places?.guide).toMatch(/README\.md$/);
+    expect(info.places?.guide).toMatch(/docs[/\\]guide\.md$/);
     expect(existsSync(info.places!.guide)).toBe(true);
     expect(info.places?.docs).toMatch(/docs$/);
     expect(info.places?.workspace).toBe(info.workspace);
@@ -32,7 +32,7 @@ describe("the Help menu's places", () => {
     const desktop = backend({ shell: 'electron', openWithSystem: async (path) => void opened.push(path) });
     const guide = await desktop.invoke('app:show-place', { place: 'guide' });
     expect(guide).toEqual({ path: opened[0], opened: true });
-    expect(opened[0]).toMatch(/README\.md$/);
+    expect(opened[0]).toMatch(/docs[/\\]guide\.md$/);
     expect(await backend({}).invoke('app:show-place', { place: 'workspace' })).toMatchObject({ opened: false });
     await expect(backend({}).invoke('app:show-place', { place: 'etc' as never })).rejects.toThrow();
   });

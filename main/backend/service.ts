@@ -482,7 +482,7 @@ function classesOfId(id: string): number[] | undefined {
 
 /** The Help menu's places: the guide and the documentation beside the app, the workspace. */
 function places(): Record<Place, string> {
-  return { guide: join(appRoot(), 'README.md'), docs: join(appRoot(), 'docs'), workspace: workspaceDir() };
+  return { guide: join(appRoot(), 'docs', 'guide.md'), docs: join(appRoot(), 'docs'), workspace: workspaceDir() };
 }
 
 let version: string | null = null;

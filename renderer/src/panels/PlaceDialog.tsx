@@ -17,7 +17,7 @@ async function copyText(text: string, field: HTMLInputElement | null): Promise<b
 }
 
 const PLACE_HINTS: Record<Place, string> = {
-  guide: 'The guide (README.md) describes every feature. Open it in an editor or a Markdown viewer:',
+  guide: 'The guide (docs/guide.md) describes every feature. Open it in an editor or a Markdown viewer:',
   docs: 'The documentation kept beside the app. Open it in your file manager:',
   workspace: 'Runs (and the trash), saved graphs, exports and settings are kept here. Open it in your file manager:',
 };
