@@ -106,6 +106,12 @@ export class CheckpointError extends Error {
   }
 }
 
+/** Why a run's checkpoint cannot be used for anything (exploring, exporting), naming the file. */
+export function unreadableCheckpoint(runId: string, kind: CheckpointKind, err: unknown): string {
+  const fault = err instanceof CheckpointError ? `${err.file}: ${err.fault}` : (err as Error).message;
+  return `the ${kind} checkpoint of run ${runId} cannot be read: ${fault}`;
+}
+
 export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): TrainingState {
   const dir = join(runDir, 'checkpoints', kind);
   // A crash between the two renames leaves only the old copy: use it.
