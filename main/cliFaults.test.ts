@@ -15,20 +15,27 @@ const cli = (args: string[], options?: Parameters<typeof runCli>[3]) => runCli(h
 
 let runId: string;
 beforeAll(() => {
-  const r = cli(['train', '--template', 'undercomplete', '--data', 'builtin:fashion-mnist?train=256&validation=64', '--epochs', '1', '--json']);
+  const r = cli(['train', '--template', 'undercomplete', '--data', 'builtin:fashion-mnist?train=256&validation=64', '--epochs', '2', '--json']);
   expect(r.status, r.stderr).toBe(0);
   runId = JSON.parse(r.stdout.trim().split('\n').at(-1)!).runId;
 }, 120_000);
 
-/** A copy of the trained run under a new id (same date, another suffix), to damage. */
-function copyRun(suffix: string): string {
+/** A copy of the trained run under a new id (same date, another suffix), to damage; `edit` changes its run.json. */
+function copyRun(suffix: string, edit: (run: Record<string, unknown>) => void = () => {}): string {
   const id = runId.replace(/-[a-z0-9]+$/, `-${suffix}`);
   const dir = join(home, 'runs', id);
   cpSync(join(home, 'runs', runId), dir, { recursive: true });
   const record = join(dir, 'run.json');
-  writeFileSync(record, readFileSync(record, 'utf8').replaceAll(runId, id));
+  const run = JSON.parse(readFileSync(record, 'utf8').replaceAll(runId, id));
+  edit(run);
+  writeFileSync(record, JSON.stringify(run));
   return id;
 }
+
+const readRun = (id: string) => JSON.parse(readFileSync(join(home, 'runs', id, 'run.json'), 'utf8'));
+
+/** The state a kill leaves between writing epoch 2's checkpoint and updating run.json. */
+const killedAfterCheckpoint = (status: string) => (run: Record<string, unknown>) => Object.assign(run, { status, epochsDone: 1, endedAt: null, loss: 0.9, val_loss: 0.9 });
 
 /** The one line on stderr and the exit code; a stack ("    at …") would be more lines. */
 function failure(r: ReturnType<typeof cli>): [number | null, string[]] {
@@ -97,6 +104,45 @@ describe('bottleneck on damaged runs and refused paths', () => {
     // TF.js printed "Hi, looks like you are running TensorFlow.js in Node.js … install our node backend".
     expect(r.stdout).not.toMatch(/looks like you are running|node backend/i);
     expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^exported run .* as TensorFlow\.js to /), ...['README.md', 'autoencoder/model.json', 'autoencoder/weights.bin', 'decoder/model.json', 'decoder/weights.bin', 'encoder/model.json', 'encoder/weights.bin'].map((f) => `  ${f}`)]);
+  }, 60_000);
+});
+
+describe('a finished 2-epoch run whose run.json says running at epoch 1', () => {
+  it('at start-up (any command) becomes finished 2/2 with epoch 2’s losses, and --resume says it is finished', () => {
+    const finished = readRun(runId);
+    const id = copyRun('rcst', killedAfterCheckpoint('running'));
+    const list = cli(['runs', '--json']);
+    expect(list.status, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).find((r: { id: string }) => r.id === id)).toMatchObject({ status: 'finished', epochsDone: 2, epochs: 2, val_loss: finished.val_loss, best_val_loss: finished.best_val_loss });
+    expect(readRun(id)).toMatchObject({ status: 'finished', epochsDone: 2, loss: finished.loss, val_loss: finished.val_loss });
+    expect(failure(cli(['train', '--resume', id]))).toEqual([2, [`bottleneck: run ${id} already finished all 2 epochs`]]);
+  }, 60_000);
+
+  it('on --resume of the record marked interrupted: finished, never "loss NaN"', () => {
+    const id = copyRun('rcrs', killedAfterCheckpoint('interrupted'));
+    const r = cli(['train', '--resume', id]);
+    expect(r.stdout).not.toContain('NaN');
+    expect(failure(r)).toEqual([2, [`bottleneck: run ${id} already finished all 2 epochs`]]);
+    expect(readRun(id)).toMatchObject({ status: 'finished', epochsDone: 2 });
+  }, 60_000);
+
+  it('with a third epoch to go, --resume continues after epoch 2 and ends 3/3', () => {
+    const id = copyRun('rc3e', (run) => {
+      killedAfterCheckpoint('running')(run);
+      Object.assign(run.config as object, { epochs: 3 });
+    });
+    const graphFile = join(home, 'runs', id, 'graph.json');
+    const graph = JSON.parse(readFileSync(graphFile, 'utf8'));
+    writeFileSync(graphFile, JSON.stringify({ ...graph, training: { ...graph.training, epochs: 3 } }));
+    const r = cli(['train', '--resume', id, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.find((e) => e.type === 'run-started')).toMatchObject({ startEpoch: 2 });
+    expect(events.filter((e) => e.type === 'epoch-end').map((e) => e.epoch)).toEqual([3]);
+    const last = events.at(-1);
+    expect(last).toMatchObject({ type: 'run-finished', epochs: 3 });
+    expect(Number.isFinite(last.loss) && Number.isFinite(last.val_loss)).toBe(true);
+    expect(readRun(id)).toMatchObject({ status: 'finished', epochsDone: 3, loss: last.loss, val_loss: last.val_loss });
   }, 60_000);
 });
 
