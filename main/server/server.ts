@@ -38,7 +38,15 @@ export interface ServerOptions {
   token?: string;
   /** Where faults of the server itself are reported (a handler's stack); console.error by default. */
   log?: (message: string) => void;
+  /** Milliseconds a client has to send its headers and its whole request (tests shorten them). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
+
+/**
+ * A client that never finishes its headers (or its body) is cut off: a local app's requests arrive
+ * in milliseconds, and the largest body (16 MB) in well under a minute on any link.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 120_000 };
 
 export interface RunningServer {
   server: Server;
@@ -91,7 +99,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (given === null || !tokensEqual(given, token)) throw new HttpError(401, given === null ? NEEDS_TOKEN : 'wrong access token');
   };
 
-  const server = createServer((req, res) => {
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    // How often the timeouts are checked (Node's default, 30 s, lets a slow client stay that much longer).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+  }, (req, res) => {
     res.on('error', () => {}); // a client gone mid-reply is not the server's fault
     req.on('error', () => {});
     const url = URL.parse(req.url ?? '/', 'http://localhost');
@@ -125,7 +139,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // Node's parser refused the request (a bad header, too many headers): answer if the socket still can.
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    // ERR_HTTP_REQUEST_TIMEOUT: headers or body not in within the server's timeouts.
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
