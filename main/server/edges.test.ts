@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BottleneckApi } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
+import { formatBytes } from '../../core/format';
+import { MAX_IMAGE_FILE_BYTES, MAX_REQUEST_BYTES, maxRequestBytes } from '../../core/limits';
+import { newRunId } from '../backend/runs/naming';
 import { SERVER_TIMEOUTS, startServer, type RunningServer } from './server';
 
 const api: BottleneckApi = {
@@ -55,8 +58,7 @@ describe('slow clients', () => {
   });
 
   it('serves with bounded header and request times', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'static-'));
-    const server = await startServer({ api, staticDir: dir, port: 0 });
+    const server = await startServer({ api, staticDir: mkdtempSync(join(tmpdir(), 'static-')), port: 0 });
     try {
       expect([server.server.headersTimeout, server.server.requestTimeout]).toEqual([SERVER_TIMEOUTS.headersMs, SERVER_TIMEOUTS.requestMs]);
       expect(SERVER_TIMEOUTS.headersMs).toBeLessThanOrEqual(30_000);
@@ -64,4 +66,31 @@ describe('slow clients', () => {
       await server.close();
     }
   });
+});
+
+/** A call with the token, as another local process makes it. */
+async function post(server: RunningServer, channel: string, body: string) {
+  const res = await fetch(`${server.url}/api/${channel}`, { method: 'POST', headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' }, body });
+  return { status: res.status, body: (await res.json()) as { ok: boolean; error?: string } };
+}
+
+/** model:prepare-image's request for an image file of `bytes` bytes (its base64 text, the content does not matter here). */
+const imageRequest = (bytes: number) => JSON.stringify({ runId: newRunId(), bytes: 'A'.repeat(Math.ceil(bytes / 3) * 4), name: 'big.png' });
+
+describe('one limit for a dropped image', () => {
+  it('takes a 20 MB image (the README says up to 32 MB), refuses one over 32 MB, and keeps 16 MB for other calls', async () => {
+    // The usual timeouts: tens of megabytes take longer than the short ones above allow.
+    const server = await startServer({ api, staticDir: mkdtempSync(join(tmpdir(), 'static-')), port: 0 });
+    try {
+      expect(await post(server, 'model:prepare-image', imageRequest(20 * 2 ** 20))).toEqual({ status: 200, body: { ok: true, result: [] } });
+      expect(await post(server, 'model:prepare-image', imageRequest(MAX_IMAGE_FILE_BYTES))).toMatchObject({ status: 200 });
+      const over = await post(server, 'model:prepare-image', imageRequest(MAX_IMAGE_FILE_BYTES + 2 ** 20));
+      expect(over.status).toBe(413);
+      expect(over.body.error).toBe(`the request is larger than ${formatBytes(maxRequestBytes('model:prepare-image'))}, the most this server reads`);
+      const graph = await post(server, 'graphs:write', JSON.stringify({ path: '/tmp/x.bottleneck.json', text: 'x'.repeat(MAX_REQUEST_BYTES) }));
+      expect([graph.status, graph.body.error]).toEqual([413, `the request is larger than ${formatBytes(MAX_REQUEST_BYTES)}, the most this server reads`]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
