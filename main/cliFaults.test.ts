@@ -63,12 +63,15 @@ describe('bottleneck on damaged runs and refused paths', () => {
     }
   }, 90_000);
 
-  it('export into /proc and sample into a missing folder, onto a folder or into /proc: one line naming the file, exit 1', () => {
+  it('export into /proc: one line naming the folder, exit 2 (a --out that cannot be made)', () => {
+    expect(failure(cli(['export', runId, '--format', 'onnx', '--out', '/proc/x']))).toEqual([2, ["bottleneck: cannot make /proc/x: ENOENT: no such file or directory, mkdir '/proc/x'"]]);
+  }, 30_000);
+
+  it('sample into a missing folder, onto a folder or into /proc: one line naming the file, exit 1', () => {
     const folder = join(out, 'g.png');
     mkdirSync(folder);
     const missing = join(out, 'no-such-folder', 'g.png');
     for (const [args, line] of [
-      [['export', runId, '--format', 'onnx', '--out', '/proc/x'], 'bottleneck: cannot write the export to /proc/x: /proc does not take new files'],
       [['sample', runId, '--out', missing], `bottleneck: cannot write ${missing}: the folder ${join(out, 'no-such-folder')} does not exist`],
       [['sample', runId, '--out', folder], `bottleneck: cannot write ${folder}: a folder has that name`],
       [['sample', runId, '--out', '/proc/g.png'], 'bottleneck: cannot write /proc/g.png: /proc does not take new files'],
