@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type Channel, type RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
-import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_NAME_LENGTH, MAX_NESTING, MAX_REQUEST_BYTES, utf8Length } from './limits';
+import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_IMAGE_BASE64_LENGTH, MAX_NAME_LENGTH, MAX_NESTING, maxRequestBytes, utf8Length } from './limits';
 import { formatBytes } from './format';
 import { MAX_NOTE_LENGTH, MAX_TAGS, tagProblem } from './runs/notes';
 
@@ -91,7 +91,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'model:reconstruct': z.object({ ...model, images: imageBatch }).strict(),
   'model:export': z.object({ ...model, format: z.enum(EXPORT_FORMATS), path: path.optional() }).strict(),
   'model:prepare-image': z
-    .object({ ...model, path: path.optional(), bytes: z.string().max(Math.ceil((32 * 1024 * 1024) / 3) * 4 + 4).optional(), name: z.string().max(255).optional() })
+    .object({ ...model, path: path.optional(), bytes: z.string().max(MAX_IMAGE_BASE64_LENGTH).optional(), name: z.string().max(255).optional() })
     .strict()
     .refine((r) => (r.path === undefined) !== (r.bytes === undefined), 'give either a path or the file\'s bytes'),
   'model:traverse': z
@@ -109,7 +109,7 @@ export function parseRequest<C extends Channel>(channel: unknown, payload: unkno
   if (!isChannel(channel)) throw new ContractError(`unknown channel "${excerpt(String(channel))}"`);
   // Before the schema: a hostile depth must not reach code that recurses (zod, JSON.stringify, structured
   // clone). Strings are bounded here by what a request can carry; each field's own limit words its refusal.
-  const bounds = checkJsonBounds(payload, { maxDepth: MAX_NESTING, maxString: MAX_REQUEST_BYTES });
+  const bounds = checkJsonBounds(payload, { maxDepth: MAX_NESTING, maxString: maxRequestBytes(channel) });
   if (bounds) throw new ContractError(`${channel}: ${bounds}`);
   const result = REQUEST_SCHEMAS[channel].safeParse(payload ?? {});
   if (!result.success) {

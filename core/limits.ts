@@ -74,6 +74,16 @@ export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxS
 
 /** The largest image file the Lab and the CLI will decode (the API carries it base64). */
 export const MAX_IMAGE_FILE_BYTES = 32 * 1024 * 1024;
+/** The longest base64 text of an image file the API takes (model:prepare-image's `bytes`). */
+export const MAX_IMAGE_BASE64_LENGTH = Math.ceil(MAX_IMAGE_FILE_BYTES / 3) * 4;
+
+/**
+ * The largest request body browser mode reads for a channel: MAX_REQUEST_BYTES, and for an image
+ * dropped in the Lab its base64 text and some room, so the one image limit above holds there too.
+ */
+export function maxRequestBytes(channel: string): number {
+  return channel === 'model:prepare-image' ? Math.max(MAX_REQUEST_BYTES, MAX_IMAGE_BASE64_LENGTH + 64 * 1024) : MAX_REQUEST_BYTES;
+}
 
 /** Why an image file is too large, in the words both the Lab and the backend use; null when it is not. */
 export function imageFileTooLarge(bytes: number): string | null {

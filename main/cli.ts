@@ -20,16 +20,13 @@ import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
 import type { BackendInfo, FolderSummary, RunDetail, RunSummary } from '../core/api';
 import { PROVIDER_NAMES, providerName } from './backend/engine/providers';
-import { describeWriteError } from './backend/diskErrors';
 import { excerpt } from '../core/limits';
-import { ContractError } from '../core/apiSchema';
 import { checkImageFolder, HelpRequested, parseCommandArgs, resolveRunId } from './cliArgs';
-import { UsageError } from './cliErrors';
+import { reportCliError, UsageError } from './cliErrors';
 import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName } from './cliHelp';
 import { table } from './cliTable';
 import { encode, interpolate, sample, score } from './cliExplore';
 import { exportCommand } from './cliExport';
-import { ModelError } from './backend/modelProtocol';
 
 /** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
 function settingOption(option: string, setting: NumericTrainingSetting, text: string | undefined): number | undefined {
@@ -419,9 +416,6 @@ const COMMAND_RUNNERS: Record<CommandName, (args: string[]) => Promise<number> |
   export: exportCommand,
 };
 
-/** A model request the user's input got wrong (a run that is not there, an index out of range): exit 2, as any bad argument. */
-const USER_FAULTS = new Set(['bad-request', 'not-found']);
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -441,23 +435,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(commandHelp(err.command));
       return 0;
     }
-    if (err instanceof UsageError) {
-      console.error(`bottleneck: ${err.message}`);
-      return 2;
-    }
-    // A run whose model cannot be used (deleted, no checkpoint, no bottleneck), a request out of range.
-    if (err instanceof ModelError || err instanceof ContractError) {
-      console.error(`bottleneck: ${excerpt((err as Error).message, 500)}`);
-      return err instanceof ContractError || USER_FAULTS.has(err.code) ? 2 : 1;
-    }
-    // The file system refused (a path too long, a file that cannot be read, a full disk): its
-    // message names the file; a stack would only hide it.
-    if (/^E[A-Z]+$/.test(String((err as NodeJS.ErrnoException).code))) {
-      console.error(`bottleneck: ${excerpt(describeWriteError(err), 500)}`);
-      return 1;
-    }
-    console.error(`bottleneck: ${(err as Error).stack ?? err}`);
-    return 1;
+    return reportCliError(err);
   }
 }
 

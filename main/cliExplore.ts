@@ -2,14 +2,15 @@
  * `bottleneck sample`, `interpolate`, `encode` and `score`: a trained model used headless, through
  * the same backend and model cache as the Explore and Score views.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CheckpointChoice, InterpolationPath, ModelInfo } from '../core/api';
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
 import { scoresCsv } from '../core/score';
 import { codesCsv, labelsCsv, npy } from './backend/codesFile';
 import { decodeOne, scanFolder } from './backend/imageFolder';
-import { writeGridPng } from './backend/imageGrid';
+import { gridPng } from './backend/imageGrid';
+import { writeOutputFiles } from './backend/outputFiles';
 import type { EncodeSplit, ModelSource } from './backend/modelProtocol';
 import { modelPreprocessing } from './backend/prepareImage';
 import { BottleneckBackend } from './backend/service';
@@ -75,7 +76,7 @@ export async function sample(args: string[]): Promise<number> {
   const runId = resolveRunId(runsDir(), given);
   return withBackend(async (backend) => {
     const result = await backend.invoke('model:sample', { runId, checkpoint, count, seed, temperature });
-    await writeGridPng(result.images, Math.ceil(Math.sqrt(count)), out, scale);
+    writeOutputFiles([{ path: out, data: await gridPng(result.images, Math.ceil(Math.sqrt(count)), scale) }]);
     console.log(`wrote ${count} samples of run ${runId} (${result.source === 'prior' ? 'N(0, I)' : 'a Gaussian fitted to the training codes'}, seed ${seed}, temperature ${temperature}) to ${out}`);
     if (result.note) console.log(`note: ${result.note}`);
     return 0;
@@ -118,7 +119,7 @@ export async function interpolate(args: string[]): Promise<number> {
     const to = await endOf(backend, 'to', values.to!, info, source);
     const path: InterpolationPath = (values.path as InterpolationPath | undefined) ?? (info.variational ? 'spherical' : 'linear');
     const strip = await backend.invoke('model:interpolate', { runId, checkpoint, from, to, steps, path });
-    await writeGridPng(strip.images, steps, out, scale);
+    writeOutputFiles([{ path: out, data: await gridPng(strip.images, steps, scale) }]);
     console.log(`wrote ${steps} images of run ${runId} along the ${path} path to ${out}`);
     return 0;
   });
@@ -156,11 +157,10 @@ export async function encode(args: string[]): Promise<number> {
     if (progress) process.stderr.write('\r\x1b[K');
     if (/\.npy$/i.test(out)) {
       const labels = out.replace(/\.npy$/i, '.labels.csv');
-      writeFileSync(out, npy(encoded.codes, encoded.count, encoded.codeSize));
-      writeFileSync(labels, labelsCsv(encoded));
+      writeOutputFiles([{ path: out, data: npy(encoded.codes, encoded.count, encoded.codeSize) }, { path: labels, data: labelsCsv(encoded) }]);
       console.log(`wrote ${encoded.count.toLocaleString('en')} codes of ${encoded.codeSize} values (float32, ${encoded.count} × ${encoded.codeSize}) to ${out}, and each row's ${encoded.files ? 'index, split, file, label and class' : 'index, split, label and class'} to ${labels}`);
     } else {
-      writeFileSync(out, codesCsv(encoded));
+      writeOutputFiles([{ path: out, data: codesCsv(encoded) }]);
       console.log(`wrote ${encoded.count.toLocaleString('en')} codes of ${encoded.codeSize} values to ${out}`);
     }
     return 0;
@@ -186,7 +186,7 @@ export async function score(args: string[]): Promise<number> {
     });
     const result = await backend.invoke('model:score', { runId, checkpoint, ...(datasetId !== null && { datasetId }), extremes: 0 }).finally(unsubscribe);
     if (progress) process.stderr.write('\r\x1b[K');
-    writeFileSync(out, scoresCsv(result, threshold));
+    writeOutputFiles([{ path: out, data: scoresCsv(result, threshold) }]);
     console.log(`scored ${result.count.toLocaleString('en')} images of ${result.datasetName} with run ${runId} (${checkpoint} checkpoint, epoch ${info.epoch}); wrote the ranking to ${out}`);
     if (result.skippedCount) {
       console.log(`${result.skippedCount.toLocaleString('en')} file${result.skippedCount === 1 ? '' : 's'} skipped:`);

@@ -1,4 +1,5 @@
 /** `bottleneck export`: a trained run's model written for another tool (ONNX, TensorFlow.js, PyTorch). */
+import { resolve } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/api';
 import { ExportRefused } from './backend/runExport';
 import { FORMAT_NAMES } from './backend/export/exportModel';
@@ -19,7 +20,8 @@ export async function exportCommand(args: string[]): Promise<number> {
   const runId = resolveRunId(runsDir(), given);
   return withBackend(async (backend) => {
     try {
-      const result = await backend.invoke('model:export', { runId, checkpoint, format, path: values.out! });
+      // Relative to where the command runs, as any CLI path (the server and the app take full paths only).
+      const result = await backend.invoke('model:export', { runId, checkpoint, format, path: resolve(values.out!) });
       console.log(`exported run ${runId} (${result.checkpoint} checkpoint, epoch ${result.epoch}) as ${FORMAT_NAMES[format]} to ${result.dir}:`);
       for (const f of result.files) console.log(`  ${f}`);
       return 0;

@@ -20,7 +20,7 @@ export function writeAll(fd: number, data: string | Uint8Array): void {
 const MAX_FILE_NAME_BYTES = 255;
 
 /** The temp file beside `path` (a rename is atomic only within one folder), short enough for any name `path` may have. */
-function tempPath(path: string): string {
+export function tempPath(path: string): string {
   const name = `${basename(path)}.${process.pid}.tmp`;
   if (Buffer.byteLength(name) <= MAX_FILE_NAME_BYTES) return `${path}.${process.pid}.tmp`;
   return join(dirname(path), `.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);

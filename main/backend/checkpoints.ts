@@ -106,6 +106,30 @@ export class CheckpointError extends Error {
   }
 }
 
+/**
+ * How far a run's checkpoint got (its manifest only, not the tensors): null when there is none or
+ * its manifest cannot be read.
+ */
+export function checkpointProgress(runDir: string, kind: CheckpointKind = 'last'): { epoch: number; bestValLoss: number | null } | null {
+  const dir = join(runDir, 'checkpoints', kind);
+  // As readCheckpoint: a crash between the two renames leaves only the old copy.
+  const source = existsSync(join(dir, 'checkpoint.json')) ? dir : join(runDir, 'checkpoints', `${kind}.old`);
+  const file = join(source, 'checkpoint.json');
+  if (!existsSync(file)) return null;
+  try {
+    const { epoch, bestValLoss } = parseManifest(file);
+    return { epoch, bestValLoss };
+  } catch {
+    return null;
+  }
+}
+
+/** Why a run's checkpoint cannot be used for anything (exploring, exporting), naming the file. */
+export function unreadableCheckpoint(runId: string, kind: CheckpointKind, err: unknown): string {
+  const fault = err instanceof CheckpointError ? `${err.file}: ${err.fault}` : (err as Error).message;
+  return `the ${kind} checkpoint of run ${runId} cannot be read: ${fault}`;
+}
+
 export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): TrainingState {
   const dir = join(runDir, 'checkpoints', kind);
   // A crash between the two renames leaves only the old copy: use it.

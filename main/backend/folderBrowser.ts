@@ -5,20 +5,23 @@ import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { FolderListing, FolderSummary } from '../../core/api';
 import { defaultPreprocessing, IMAGE_EXTENSIONS } from '../../core/data/folder';
 import { DatasetError, scanFolder } from './imageFolder';
+import { excerpt } from '../../core/limits';
 import { inspectImages } from './imageInspect';
 
 const MAX_LISTED_SKIPS = 1000;
 
 /** Subfolders (hidden ones left out) and the number of images directly inside. */
 export async function browseFolder(path: string | null): Promise<FolderListing> {
+  // Checked before resolving: a relative path would be taken from wherever the server was started.
+  if (path !== null && !isAbsolute(path)) throw new DatasetError(`give a full path (from / or a drive), got "${excerpt(path)}"`);
   const dir = resolve(path ?? homedir());
-  if (!isAbsolute(dir)) throw new DatasetError(`${path}: give an absolute path`);
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new DatasetError(`${dir}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`}`);
+    const reason = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : code === 'ENAMETOOLONG' ? 'the path is too long' : `cannot read (${code})`;
+    throw new DatasetError(`${excerpt(dir, 200)}: ${reason}`);
   }
   const visible = entries.filter((e) => !e.name.startsWith('.'));
   const folders = visible

@@ -46,11 +46,17 @@ export class DatasetError extends Error {
 
 const isImage = (name: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 
-/** Walks the folder: hidden entries ignored, symlinks followed once (loops cut), labels from the first subfolder. */
+/**
+ * Walks the folder: hidden entries ignored, labels from the first subfolder. Links are followed
+ * only to folders inside the chosen one (so no link leads out, and none can loop); what vanishes
+ * while the scan runs, or cannot be read, is skipped and listed with why.
+ */
 export async function scanFolder(root: string, signal?: AbortSignal, onFound?: (found: number) => void): Promise<FolderScan> {
   let rootStat;
+  let realRoot: string;
   try {
     rootStat = await stat(root);
+    realRoot = await realpath(root);
   } catch {
     throw new DatasetError(`${root}: no such folder`);
   }
@@ -58,31 +64,42 @@ export async function scanFolder(root: string, signal?: AbortSignal, onFound?: (
   const files: ScannedFile[] = [];
   const skipped: SkippedFile[] = [];
   const visited = new Set<string>();
+  const inside = (real: string) => real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
   const walk = async (dir: string): Promise<void> => {
     if (signal?.aborted) throw new DatasetError('cancelled');
-    const real = await realpath(dir);
-    if (visited.has(real)) return; // a symlink loop, or a folder reached twice
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (err) {
+      skipped.push({ path: dir, reason: unreadable(err, 'folder') });
+      return;
+    }
+    if (!inside(real)) {
+      skipped.push({ path: dir, reason: `a link to ${real}, outside the folder: not followed` });
+      return;
+    }
+    if (visited.has(real)) return; // a folder reached twice through a link inside the folder
     visited.add(real);
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      skipped.push({ path: dir, reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      skipped.push({ path: dir, reason: unreadable(err, 'folder') });
       return;
     }
     const visible = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
     // Stats in parallel chunks: a folder of 70,000 files would otherwise wait on one stat at a time.
-    const infos: (Stats | null)[] = [];
+    const infos: (Stats | NodeJS.ErrnoException)[] = [];
     for (let from = 0; from < visible.length; from += 256) {
-      infos.push(...(await Promise.all(visible.slice(from, from + 256).map((e) => stat(join(dir, e.name)).catch(() => null)))));
+      infos.push(...(await Promise.all(visible.slice(from, from + 256).map((e) => stat(join(dir, e.name)).catch((err: NodeJS.ErrnoException) => err)))));
     }
     onFound?.(files.length);
     for (let i = 0; i < visible.length; i++) {
       const entry = visible[i]!;
       const path = join(dir, entry.name);
-      const info = infos[i];
-      if (!info) {
-        skipped.push({ path, reason: 'broken link' });
+      const info = infos[i]!;
+      if (info instanceof Error) {
+        skipped.push({ path, reason: entry.isSymbolicLink() && info.code === 'ENOENT' ? 'broken link' : unreadable(info, 'file') });
         continue;
       }
       if (info.isDirectory()) {
@@ -106,6 +123,12 @@ export async function scanFolder(root: string, signal?: AbortSignal, onFound?: (
   const counts: Record<string, number> = {};
   for (const f of files) counts[f.label] = (counts[f.label] ?? 0) + 1;
   return { root, files, classNames: Object.keys(counts).sort(), counts, skipped };
+}
+
+/** Why an entry the scan listed could not be read: gone since (ENOENT), or the system's code. */
+function unreadable(err: unknown, what: 'file' | 'folder'): string {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return code === 'ENOENT' ? `the ${what} vanished during the scan` : `cannot read ${what} (${code})`;
 }
 
 export interface ImageHeader extends ImageProbe {

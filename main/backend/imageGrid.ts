@@ -1,4 +1,4 @@
-/** Decoded images laid out as one PNG (a sample grid, an interpolation strip), written with sharp. */
+/** Decoded images laid out as one PNG (a sample grid, an interpolation strip), encoded with sharp. */
 import sharp from 'sharp';
 import type { ImageBatch } from '../../core/api';
 
@@ -39,12 +39,12 @@ function enlarge(pixels: Uint8Array, width: number, height: number, channels: nu
   return out;
 }
 
-/** The grid as a PNG file, each pixel drawn `scale` × `scale`. */
-export async function writeGridPng(batch: ImageBatch, columns: number, file: string, scale = 1): Promise<void> {
+/** The grid as PNG bytes, each pixel drawn `scale` × `scale` (the caller writes them: see outputFiles). */
+export async function gridPng(batch: ImageBatch, columns: number, scale = 1): Promise<Buffer> {
   const grid = tile(batch, columns);
   const [width, height, channels] = [grid.width * scale, grid.height * scale, grid.channels];
   const pixels = scale > 1 ? enlarge(grid.pixels, grid.width, grid.height, channels, scale) : grid.pixels;
   const image = sharp(Buffer.from(pixels), { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
   // Without it libvips writes one channel as RGB.
-  await (channels === 1 ? image.toColourspace('b-w') : image).png().toFile(file);
+  return (channels === 1 ? image.toColourspace('b-w') : image).png().toBuffer();
 }

@@ -20,7 +20,7 @@ import { fitGaussian, lerpPath, sampleGaussian, slerpPath, standardNormal, trave
 import { evenSubsample } from '../../core/latent/tsne';
 import { anomalyRoc, anomalyTruth, classRoles, errorMaps, extremes, meanSquaredErrors, perClassStats } from '../../core/score';
 import { ByteLru } from './byteLru';
-import { CheckpointError, readCheckpoint } from './checkpoints';
+import { readCheckpoint, unreadableCheckpoint } from './checkpoints';
 import { loadAnyDataset } from './datasets';
 import { InferenceModels } from './engine/inference';
 import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, ModelError, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
@@ -154,8 +154,7 @@ export class ModelService {
     try {
       state = readCheckpoint(runDir, checkpoint);
     } catch (err) {
-      const fault = err instanceof CheckpointError ? `${err.file}: ${err.fault}` : (err as Error).message;
-      throw new ModelError(`the ${checkpoint} checkpoint of run ${runId} cannot be read: ${fault}`, 'unreadable');
+      throw new ModelError(unreadableCheckpoint(runId, checkpoint, err), 'unreadable');
     }
     let plan;
     try {

@@ -1,9 +1,10 @@
-import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { MetricPoint } from '../../core/api';
 import { EPOCH_FILE } from './runs/artifacts';
 import { NOTES_FILE } from './runs/notes';
 import type { RunStore } from './runs/store';
+import { checkTarget, writeStagedFolder } from './stagedFolder';
 import { makeDirs } from './atomicFile';
 import { describeWriteError } from './diskErrors';
 import { excerpt } from '../../core/limits';
@@ -21,7 +22,8 @@ export function metricsCsv(metrics: MetricPoint[]): string {
 
 /**
  * Copies a run into `out`: run.json, graph.json, metrics.jsonl, metrics.csv, notes.json, latent/ and samples/
- * (not the checkpoints). `out` must be new or empty, and nothing is ever overwritten.
+ * (not the checkpoints). `out` must be new or empty, and nothing is ever overwritten; the folder
+ * appears whole or not at all (a full disk leaves nothing behind).
  */
 export function exportRun(store: RunStore, runId: string, out: string): { dir: string; files: string[] } {
   const src = store.dir(runId);
@@ -29,27 +31,26 @@ export function exportRun(store: RunStore, runId: string, out: string): { dir: s
   const { metrics } = store.readMetrics(runId);
   store.read(runId); // a damaged run.json stops the export with its reason
   const dir = resolve(out);
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new ExportRefused(`${dir} exists and is not a folder`);
-    if (readdirSync(dir).length > 0) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
-  }
+  checkTarget(dir);
   try {
-    makeDirs(dir);
+    makeDirs(dirname(dir));
   } catch (err) {
-    throw new ExportRefused(`cannot make ${excerpt(dir, 200)}: ${describeWriteError(err)}`);
+    throw new ExportRefused(`cannot make ${excerpt(dirname(dir), 200)}: ${describeWriteError(err)}`);
   }
   const files: string[] = [];
-  const copy = (rel: string) => {
-    copyFileSync(join(src, rel), join(dir, rel), constants.COPYFILE_EXCL);
-    files.push(rel);
-  };
-  for (const rel of ['run.json', 'graph.json', 'metrics.jsonl', NOTES_FILE]) if (existsSync(join(src, rel))) copy(rel);
-  writeFileSync(join(dir, 'metrics.csv'), metricsCsv(metrics), { flag: 'wx' });
-  files.push('metrics.csv');
-  for (const folder of ['latent', 'samples']) {
-    mkdirSync(join(dir, folder));
-    const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => EPOCH_FILE.test(n)).sort() : [];
-    for (const name of names) copy(`${folder}/${name}`);
-  }
+  writeStagedFolder(dir, (staging) => {
+    const copy = (rel: string) => {
+      copyFileSync(join(src, rel), join(staging, rel), constants.COPYFILE_EXCL);
+      files.push(rel);
+    };
+    for (const rel of ['run.json', 'graph.json', 'metrics.jsonl', NOTES_FILE]) if (existsSync(join(src, rel))) copy(rel);
+    writeFileSync(join(staging, 'metrics.csv'), metricsCsv(metrics), { flag: 'wx' });
+    files.push('metrics.csv');
+    for (const folder of ['latent', 'samples']) {
+      mkdirSync(join(staging, folder));
+      const names = existsSync(join(src, folder)) ? readdirSync(join(src, folder)).filter((n) => EPOCH_FILE.test(n)).sort() : [];
+      for (const name of names) copy(`${folder}/${name}`);
+    }
+  });
   return { dir, files };
 }

@@ -331,8 +331,10 @@ export class BottleneckBackend implements BottleneckApi {
    * its curves go on from the last finished epoch.
    */
   async continueRun(runId: string): Promise<TrainStartResult> {
-    const run = this.runs.read(runId);
-    if (run.status === 'running' || run.status === 'paused' || run.status === 'queued') throw new Error(`run ${runId} is ${run.status}: nothing to continue`);
+    const { status } = this.runs.read(runId);
+    if (status === 'running' || status === 'paused' || status === 'queued') throw new Error(`run ${runId} is ${status}: nothing to continue`);
+    // Its checkpoint may be ahead of run.json (a kill between the two): continue from what was saved.
+    const run = this.runs.reconcile(runId);
     if (run.epochsDone >= run.config.epochs) throw new Error(`run ${runId} already finished all ${run.config.epochs} epochs`);
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);

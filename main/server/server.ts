@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { BottleneckApi, Channel } from '../../core/api';
 import { errorEnvelope, isChannel, type Envelope } from '../../core/apiChannels';
 import { ContractError } from '../../core/apiSchema';
-import { excerpt, MAX_REQUEST_BYTES } from '../../core/limits';
+import { excerpt, maxRequestBytes } from '../../core/limits';
 import { allowedHosts, hostAllowed, isLoopback, newToken, originAllowed, requestToken, tokenCookie, tokensEqual } from './auth';
 import { formatBytes } from '../../core/format';
 
@@ -38,7 +38,15 @@ export interface ServerOptions {
   token?: string;
   /** Where faults of the server itself are reported (a handler's stack); console.error by default. */
   log?: (message: string) => void;
+  /** Milliseconds a client has to send its headers and its whole request (tests shorten them). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
+
+/**
+ * A client that never finishes its headers (or its body) is cut off: a local app's requests arrive
+ * in milliseconds, and the largest body (16 MB) in well under a minute on any link.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 120_000 };
 
 export interface RunningServer {
   server: Server;
@@ -91,7 +99,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (given === null || !tokensEqual(given, token)) throw new HttpError(401, given === null ? NEEDS_TOKEN : 'wrong access token');
   };
 
-  const server = createServer((req, res) => {
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    // How often the timeouts are checked (Node's default, 30 s, lets a slow client stay that much longer).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+  }, (req, res) => {
     res.on('error', () => {}); // a client gone mid-reply is not the server's fault
     req.on('error', () => {});
     const url = URL.parse(req.url ?? '/', 'http://localhost');
@@ -125,7 +139,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // Node's parser refused the request (a bad header, too many headers): answer if the socket still can.
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    // ERR_HTTP_REQUEST_TIMEOUT: headers or body not in within the server's timeouts.
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
@@ -194,7 +209,7 @@ async function handleApi(api: BottleneckApi, name: string, req: IncomingMessage,
   if (req.method !== 'POST') return reply(405, { ok: false, error: 'use POST' });
   if (!isChannel(name)) return reply(404, { ok: false, error: `unknown channel ${JSON.stringify(excerpt(name))}` });
   let payload: unknown;
-  const text = await readBody(req);
+  const text = await readBody(req, maxRequestBytes(name));
   try {
     payload = JSON.parse(text || '{}');
   } catch (err) {
@@ -208,24 +223,24 @@ async function handleApi(api: BottleneckApi, name: string, req: IncomingMessage,
   }
 }
 
-const tooLarge = () => new HttpError(413, `the request is larger than ${formatBytes(MAX_REQUEST_BYTES)}, the most this server reads`);
+const tooLarge = (limit: number) => new HttpError(413, `the request is larger than ${formatBytes(limit)}, the most this server reads`);
 
 /**
- * The body as text, at most MAX_REQUEST_BYTES. A larger one is read to its end without being kept
- * and then answered 413, so the client gets the reply instead of a reset connection; one that goes
- * on far past the limit is cut off.
+ * The body as text, at most `limit` bytes (the channel's: see maxRequestBytes). A larger one is
+ * read to its end without being kept and then answered 413, so the client gets the reply instead
+ * of a reset connection; one that goes on far past the limit is cut off.
  */
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-      else if (size > 4 * MAX_REQUEST_BYTES) req.destroy();
+      if (size <= limit) chunks.push(chunk);
+      else if (size > 4 * limit) req.destroy();
       else chunks.length = 0;
     });
-    req.on('end', () => (size > MAX_REQUEST_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () => (size > limit ? reject(tooLarge(limit)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     // A client that goes away mid-body: nothing to answer, and not the server's fault.
     req.on('error', () => reject(new HttpError(400, 'the request was cut off')));
   });

@@ -3,8 +3,7 @@
  * Nothing is written half-way (the files go to a hidden sibling folder renamed into place at the
  * end) and a folder that already holds files is never written into.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
 import { ExportError } from '../../../core/export/deployment';
@@ -14,8 +13,8 @@ import type { GraphDoc } from '../../../core/graph/types';
 import { excerpt } from '../../../core/limits';
 import type { TrainingState } from '../../../core/train/state';
 import { makeDirs } from '../atomicFile';
-import { hasCheckpoint, readCheckpoint } from '../checkpoints';
-import { describeWriteError } from '../diskErrors';
+import { hasCheckpoint, readCheckpoint, unreadableCheckpoint } from '../checkpoints';
+import { checkTarget, writeStagedFolder } from '../stagedFolder';
 import { ExportRefused } from '../runExport';
 import type { ExportedFile } from './files';
 
@@ -65,50 +64,24 @@ function readInput(source: ExportSource, checkpoint: CheckpointChoice): ExportIn
   }
   // A run that never improved on its first epoch still has a last checkpoint.
   const kind = hasCheckpoint(source.runDir, checkpoint) ? checkpoint : 'last';
-  return { ...source, doc, state: readCheckpoint(source.runDir, kind), checkpoint: kind };
-}
-
-/** Refuses a target that exists and is not an empty folder. */
-function checkTarget(dir: string): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new ExportRefused(`${dir} exists and is not a folder`);
-  if (readdirSync(dir).length > 0) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
-}
-
-/**
- * Writes every file into a hidden staging folder, then moves it into place: a new `dir` is the
- * staging folder renamed; an existing empty `dir` (the user's, with its permissions) is kept and
- * the staged entries are moved into it. A failure removes whatever was staged or moved.
- */
-function writeAll(dir: string, files: ExportedFile[]): void {
-  const exists = existsSync(dir);
-  const staging = join(exists ? dir : dirname(dir), `.bottleneck-export-${randomBytes(4).toString('hex')}`);
-  const moved: string[] = [];
+  let state: TrainingState;
   try {
-    makeDirs(staging);
+    state = readCheckpoint(source.runDir, kind);
+  } catch (err) {
+    throw new Error(unreadableCheckpoint(source.runId, kind, err), { cause: err });
+  }
+  return { ...source, doc, state, checkpoint: kind };
+}
+
+/** The exporter's files written into `dir` whole (see stagedFolder). */
+function writeAll(dir: string, files: ExportedFile[]): void {
+  writeStagedFolder(dir, (staging) => {
     for (const f of files) {
       const path = join(staging, f.path);
       makeDirs(dirname(path));
       writeFileSync(path, f.data);
     }
-    if (!exists) {
-      if (existsSync(dir)) throw new ExportRefused(`${dir} appeared while the files were written: export again into a new or empty folder`);
-      renameSync(staging, dir);
-      return;
-    }
-    // The folder may have been filled while the files were written.
-    if (readdirSync(dir).some((name) => join(dir, name) !== staging)) throw new ExportRefused(`${dir} is not empty: export into a new or empty folder`);
-    for (const name of readdirSync(staging)) {
-      renameSync(join(staging, name), join(dir, name));
-      moved.push(join(dir, name));
-    }
-    rmdirSync(staging);
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    for (const path of moved) rmSync(path, { recursive: true, force: true });
-    if (err instanceof ExportRefused) throw err;
-    throw new Error(`cannot write the export to ${excerpt(dir, 200)}: ${describeWriteError(err)}`);
-  }
+  });
 }
 
 /**

@@ -17,6 +17,7 @@ import { METRICS_FILE, readLatent, readMetrics, readSamples } from './artifacts'
 import { RunEventWriter } from './eventWriter';
 import { ACTIVE_STATUSES, readRunFile, RUN_FORMAT, RUN_VERSION, writeRunFile, type RunFile } from './format';
 import { markInterrupted } from './interrupted';
+import { reconcileWithCheckpoint } from './reconcile';
 import { durationOf, lastWriteMs, listRuns, runDetail, summarizeRun, toSummary } from './listing';
 import { datasetNameOf, describeGraph, isRunId, uniqueRunName } from './naming';
 import { readNotes, writeNotes } from './notes';
@@ -126,6 +127,15 @@ export class RunStore {
   /** At start-up: runs left active by a process that is gone become interrupted (see interrupted.ts). */
   markInterrupted(isLive: (runId: string) => boolean = () => false): string[] {
     return markInterrupted(this.root, (id) => this.dir(id), isLive);
+  }
+
+  /** Brings run.json up to the run's last checkpoint when it is behind it (see reconcile.ts); returns the record. */
+  reconcile(runId: string): RunFile {
+    const run = this.read(runId);
+    const reconciled = reconcileWithCheckpoint(this.dir(runId), run);
+    if (!reconciled) return run;
+    this.write(reconciled);
+    return reconciled;
   }
 
   /**
