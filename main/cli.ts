@@ -185,10 +185,12 @@ async function train(args: string[]): Promise<number> {
     process.env.BOTTLENECK_BACKEND = values.backend;
   }
   if (values.resume !== undefined) {
-    const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience', 'classes', 'exclude'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const others = ['template', 'graph', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience', 'classes', 'exclude'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
     const runId = resolveRunId(runsDir(), values.resume);
-    return watch(values.json, (backend) => backend.continueRun(runId));
+    // --epochs with --resume: the run's new total (a finished run trains on to it).
+    const total = settingOption('epochs', 'epochs', values.epochs);
+    return watch(values.json, (backend) => backend.continueRun(runId, total));
   }
   // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
   let datasetId = values.data!;

@@ -13,7 +13,7 @@ const COMMANDS = {
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
                    [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
                    [--patience N] [--classes 0,1,2 | --exclude 3] [--backend NAME] [--json]
-  bottleneck train --resume RUN_ID [--backend NAME] [--json]
+  bottleneck train --resume RUN_ID [--epochs N] [--backend NAME] [--json]
 
   --template NAME       ${TEMPLATE_NAMES.join(', ')} (default undercomplete)
   --graph FILE          a *.bottleneck.json graph file
@@ -25,7 +25,8 @@ const COMMANDS = {
                         validation split keeps every class, so "bottleneck score" ranks a held-out one
   --backend NAME        ${PROVIDER_NAMES.join(', ')} (default: the fastest found;
                         webgpu is chosen on a real GPU only, and accepts a software one when named)
-  --resume RUN_ID       continue a stopped, interrupted or failed run from its last checkpoint
+  --resume RUN_ID       continue a stopped, interrupted or failed run from its last checkpoint; with
+                        --epochs N, train any run (a finished one too) on to N epochs in all
   --json                one event per line (run-started, batch-end, epoch-end, run-finished)
   image folders:
   --size HxW            1x1 to 512x512 (default: the most common size, scaled to fit 64×64)

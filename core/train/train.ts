@@ -16,6 +16,7 @@ import { EVAL_BATCH, evaluate } from './evaluate';
 import type { TrainEvent } from './events';
 import { drawNoise } from './noiseInputs';
 import { seededRandom, shuffledIndices } from './random';
+import { learningRateAt, type ScheduleContext } from './schedule';
 import type { TrainingState } from './state';
 
 export interface TrainControl {
@@ -104,6 +105,8 @@ interface Loop {
   random: () => number;
   batchSize: number;
   stepsPerEpoch: number;
+  /** What the learning rate of each step follows. */
+  schedule: ScheduleContext;
   /** Least time between two batch-end events. */
   throttle: number;
   /** When the run (this session of it) started, for elapsedMs. */
@@ -138,7 +141,7 @@ function prepare(loop: Loop, order: Uint32Array, batch: number, step: number): P
     count,
     // Training call step − 1 of each stream: the numbers the first engine's layers drew.
     noise: drawNoise(plan.noise, step - 1, count),
-    hyper: hyperValues(training.optimizer, training.learningRate, step, klWeightAt(plan.loss, step, loop.stepsPerEpoch)),
+    hyper: hyperValues(training.optimizer, learningRateAt(loop.schedule, step), step, klWeightAt(plan.loss, step, loop.stepsPerEpoch)),
   };
 }
 
@@ -254,6 +257,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     random: session.random,
     batchSize,
     stepsPerEpoch,
+    schedule: { learningRate: graph.training.learningRate, schedule: graph.training.schedule, epochs, stepsPerEpoch },
     throttle: opts.batchEventIntervalMs ?? 250,
     started,
     pausedMs: 0,
@@ -299,7 +303,8 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         step: loop.step,
         loss: lastLoss,
         val_loss: lastValLoss,
-        metrics: { ...trained.terms, ...prefixed('val_', evaluation.terms) },
+        // lr: the rate of the epoch's last step (the schedule's curve, one point per epoch).
+        metrics: { ...trained.terms, ...prefixed('val_', evaluation.terms), lr: learningRateAt(loop.schedule, loop.step) },
         samplesPerSec: trained.samples / Math.max(trained.trainSeconds, 1e-3),
         elapsedMs: elapsed(),
         latent: evaluation.latent,
