@@ -10,7 +10,9 @@ import { klWeightAt, LOSS_TERMS, toLossValues, type LossValues } from '../compil
 import { hyperValues } from '../compile/optimizers';
 import { imageSize, type ImageDataset } from '../data/dataset';
 import type { GraphDoc } from '../graph/types';
+import { augmentBatch, isAugmenting } from './augment';
 import { fillBatch, pickReconIndices } from './batches';
+import { bytePixels } from './corruption';
 import type { StepRunner, TrainingEngine } from './engine';
 import { EVAL_BATCH, evaluate } from './evaluate';
 import type { TrainEvent } from './events';
@@ -117,9 +119,17 @@ interface Loop {
   step: number;
   /** Two batch buffers: one in the running step, one being filled. */
   buffers: [Float32Array, Float32Array];
+  /** One image's room for augmentation, when the run augments. */
+  augmentScratch: Float32Array | null;
 }
 
-type EpochResult = { kind: 'trained'; terms: LossValues; samples: number; trainSeconds: number } | { kind: 'stopped' } | { kind: 'failed'; event: TrainEvent };
+/** The images the epoch's last step trained on (augmented when the run augments). */
+interface LastBatch {
+  images: Float32Array;
+  count: number;
+}
+
+type EpochResult = { kind: 'trained'; terms: LossValues; samples: number; trainSeconds: number; last: LastBatch } | { kind: 'stopped' } | { kind: 'failed'; event: TrainEvent };
 
 interface PreparedStep {
   images: Float32Array;
@@ -136,6 +146,7 @@ function prepare(loop: Loop, order: Uint32Array, batch: number, step: number): P
   const images = loop.buffers[batch % 2]!;
   fillBatch(dataset.train, imageSize(dataset), order, from, count, images);
   const training = plan.graph.training;
+  if (loop.augmentScratch) augmentBatch(images, count, plan.inputShape as [number, number, number], training.augmentation, training.seed, step - 1, loop.augmentScratch);
   return {
     images,
     count,
@@ -157,6 +168,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
   let lastEmit = now();
   let pausedMs = 0;
   let next = prepare(loop, order, 1, loop.step + 1);
+  let current = next;
   for (let batch = 1; batch <= stepsPerEpoch; batch++) {
     control.poll?.();
     const pauseStart = now();
@@ -165,7 +177,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
     pausedMs += paused;
     loop.pausedMs += paused;
     if (control.isStopRequested()) return { kind: 'stopped' };
-    const current = next;
+    current = next;
     loop.step++;
     const running = runner.step(current.images, current.count, current.noise, current.hyper);
     if (batch < stepsPerEpoch) next = prepare(loop, order, batch + 1, loop.step + 1);
@@ -196,7 +208,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
     }
   }
   for (const key of LOSS_TERMS) terms[key] /= samples;
-  return { kind: 'trained', terms, samples, trainSeconds: (now() - epochStart - pausedMs) / 1000 };
+  return { kind: 'trained', terms, samples, trainSeconds: (now() - epochStart - pausedMs) / 1000, last: { images: current.images, count: current.count } };
 }
 
 /** The state to checkpoint: the runner's weights and optimizer slots, and the streams' positions (the step count). */
@@ -263,6 +275,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     pausedMs: 0,
     step: resume?.step ?? 0,
     buffers: [new Float32Array(batchSize * size), new Float32Array(batchSize * size)],
+    augmentScratch: isAugmenting(graph.training.augmentation) ? new Float32Array(size) : null,
   };
   // Training time, the paused stretches left out.
   const elapsed = () => now() - started - loop.pausedMs;
@@ -284,6 +297,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
       }
       const refresh = epoch % refreshEvery === 0 || epoch === epochs;
       const evaluation = await evaluate({ runner, plan, dataset, reconIndices, klWeight: klWeightAt(plan.loss, loop.step, stepsPerEpoch), refresh, batch: engine.evalBatch ?? EVAL_BATCH });
+      if (evaluation.recon && loop.augmentScratch) evaluation.recon.augmented = seenImages(trained.last, size, reconIndices.length);
       lastLoss = trained.terms.loss;
       lastValLoss = evaluation.valLoss;
       finishedEpochs = epoch;
@@ -331,6 +345,11 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   } finally {
     await runner.close();
   }
+}
+
+/** The first `count` images of the last batch as 0..255 arrays, for the grid's "seen" row. */
+function seenImages(last: LastBatch, size: number, count: number): number[][] {
+  return Array.from({ length: Math.min(count, last.count) }, (_, i) => Array.from(bytePixels(last.images.subarray(i * size, (i + 1) * size))));
 }
 
 function prefixed(prefix: string, values: LossValues): Record<string, number> {
