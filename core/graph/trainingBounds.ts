@@ -46,7 +46,7 @@ export const SCHEDULE_BOUNDS: Record<NumericScheduleSetting, SettingBounds> = {
   stepEvery: { label: 'Step every (epochs)', help: 'Step schedule: the learning rate is multiplied by the factor every this many epochs.', min: 1, max: 10_000, integer: true, step: 1 },
   stepFactor: { label: 'Step factor', help: 'Step schedule: what the learning rate is multiplied by at each step (0.5 halves it).', min: 0, exclusiveMin: true, max: 1, integer: false, step: 0.05 },
   floor: { label: 'Cosine floor', help: "Cosine schedule: where the learning rate ends, as a share of the learning rate (0: down to 0).", min: 0, max: 1, integer: false, step: 0.01 },
-  length: { label: 'Cosine length (0: the run)', help: "Cosine schedule: epochs from the top to the floor (0: the run's epochs when it starts). Continuing a run keeps its length: the added epochs train at the floor.", min: 0, max: 10_000, integer: true, step: 1 },
+  length: { label: 'Cosine epochs (0: all)', help: "Cosine schedule: epochs from the top to the floor (0: the run's epochs when it starts). Continuing a run keeps its length: the added epochs train at the floor.", min: 0, max: 10_000, integer: true, step: 1 },
 };
 
 export const AUGMENTATION_BOUNDS: Record<NumericAugmentationSetting, SettingBounds> = {

@@ -208,11 +208,11 @@ function BoundedField({ name, editKey, bounds, value, onApply }: { name: string;
   );
 }
 
-const SCHEDULE_LABELS: Record<ScheduleKind, string> = { constant: 'Constant', step: 'Step (×factor every k epochs)', cosine: 'Cosine (down to a floor)' };
+const SCHEDULE_LABELS: Record<ScheduleKind, string> = { constant: 'Constant', step: 'Step', cosine: 'Cosine' };
 
 const SCHEDULE_HELP: Record<ScheduleKind, string> = {
   constant: 'The learning rate stays as set (after any warm-up).',
-  step: 'The learning rate is multiplied by the factor every k epochs: big steps early, fine ones late.',
+  step: 'The learning rate is multiplied by the step factor every so many epochs: big steps early, fine ones late.',
   cosine: "The learning rate falls along a half cosine to the floor over the run's epochs. Continuing a run keeps its cosine's length: the added epochs train at the floor.",
 };
 
@@ -255,7 +255,7 @@ function AugmentationSettings({ augmentation, onChange }: { augmentation: Augmen
   );
   return (
     <fieldset className="inspector__group" data-testid="augmentation-settings">
-      <legend className="inspector__legend">Augmentation (training images only)</legend>
+      <legend className="inspector__legend">Augmentation (training only)</legend>
       <div className="field-grid">
         {flip('horizontalFlip', 'Flip left–right', 'Half the images are mirrored left to right: for subjects that look the same either way.')}
         {flip('verticalFlip', 'Flip upside down', 'Half the images are turned upside down: only for subjects with no up (textures, cells, satellite images).')}
