@@ -1,7 +1,7 @@
 /** The training settings users expect: a learning-rate schedule, weight decay, augmentation, and continuing a finished run. */
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { clickAsUser, expectOnTop, runAction } from './ui';
+import { clickAsUser, expectOnTop } from './ui';
 
 const DATA = 'builtin:fashion-mnist?train=1000&validation=200';
 
