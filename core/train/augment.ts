@@ -16,6 +16,18 @@ export function isAugmenting(a: Augmentation): boolean {
   return a.horizontalFlip || a.verticalFlip || a.shift > 0 || a.rotation > 0 || a.brightness > 0;
 }
 
+/** The augmentation in words, for Compare and the CLI: "flip ↔, shift 0.1, rotation 10°" or "none". */
+export function describeAugmentation(a: Augmentation): string {
+  const parts = [
+    a.horizontalFlip && 'flip ↔',
+    a.verticalFlip && 'flip ↕',
+    a.shift > 0 && `shift ${a.shift}`,
+    a.rotation > 0 && `rotation ${a.rotation}°`,
+    a.brightness > 0 && `brightness ±${a.brightness}`,
+  ].filter((p): p is string => typeof p === 'string');
+  return parts.length ? parts.join(', ') : 'none';
+}
+
 /** One image's draws: what augmentImage applies. */
 export interface ImageTransform {
   flipX: boolean;
