@@ -1,6 +1,6 @@
 /** `bottleneck train --resume ID --epochs N`: a finished run trains on, exactly as an uninterrupted one. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,10 +20,13 @@ const epochEnds = (stdout: string) => events(stdout).filter((e) => e.type === 'e
 describe('bottleneck train --resume ID --epochs N', () => {
   it('continues a finished 2-epoch run to 4, equal to a 4-epoch run within 1e-5 per epoch', () => {
     const home = mkdtempSync(join(tmpdir(), 'bottleneck-continue-'));
-    const common = ['--data', DATA, '--batch-size', '64', '--json'];
+    // A step schedule with warm-up and weight decay: each depends on the step alone, so continuing is exact.
+    const common = ['--data', DATA, '--batch-size', '64', '--schedule', 'step', '--warmup', '1', '--weight-decay', '0.001', '--json'];
     const first = cli(['train', '--epochs', '2', ...common], home);
     expect(first.status, first.stderr).toBe(0);
     const runId = events(first.stdout)[0]!.runId;
+    const graph = JSON.parse(readFileSync(join(home, 'runs', runId, 'graph.json'), 'utf8'));
+    expect(graph.training).toMatchObject({ weightDecay: 0.001, schedule: { kind: 'step', warmupEpochs: 1 } });
 
     const refused = cli(['train', '--resume', runId], home);
     expect([refused.status, refused.stderr.trim()]).toEqual([2, `bottleneck: run ${runId} already finished all 2 epochs: give a new total of epochs above 2 to train more`]);
