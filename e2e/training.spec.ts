@@ -51,9 +51,9 @@ test('a cosine schedule with weight decay and augmentation: set in the training 
   await setField(page, 'param-augmentation-rotation', '10');
   for (const size of [{ width: 1024, height: 680 }, { width: 1440, height: 900 }]) {
     await page.setViewportSize(size);
-    for (const group of ['schedule', 'augmentation']) {
-      await page.getByTestId(`${group}-settings`).scrollIntoViewIfNeeded();
-      await page.getByTestId('inspector').screenshot({ path: `e2e/screenshots/training-panel-${group}-${size.width}.png` });
+    for (const [name, testId] of [['weight-decay', 'param-weightDecay'], ['schedule', 'schedule-settings'], ['augmentation', 'augmentation-settings']]) {
+      await page.getByTestId(testId!).scrollIntoViewIfNeeded();
+      await page.getByTestId('inspector').screenshot({ path: `e2e/screenshots/training-panel-${name}-${size.width}.png` });
     }
   }
 
