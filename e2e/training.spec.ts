@@ -1,7 +1,7 @@
 /** The training settings users expect: a learning-rate schedule, weight decay, augmentation, and continuing a finished run. */
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { clickAsUser, expectOnTop } from './ui';
+import { clickAsUser, expectControlsReachable, expectOnTop } from './ui';
 
 const DATA = 'builtin:fashion-mnist?train=1000&validation=200';
 
@@ -51,6 +51,8 @@ test('a cosine schedule with weight decay and augmentation: set in the training 
   await setField(page, 'param-augmentation-rotation', '10');
   for (const size of [{ width: 1024, height: 680 }, { width: 1440, height: 900 }]) {
     await page.setViewportSize(size);
+    // Every field of the panel can be scrolled to and is then on top, at the window's minimum too.
+    expect(await expectControlsReachable(page.getByTestId('inspector'))).toBeGreaterThanOrEqual(20);
     for (const [name, testId] of [['weight-decay', 'param-weightDecay'], ['schedule', 'schedule-settings'], ['augmentation', 'augmentation-settings']]) {
       await page.getByTestId(testId!).scrollIntoViewIfNeeded();
       await page.getByTestId('inspector').screenshot({ path: `e2e/screenshots/training-panel-${name}-${size.width}.png` });
