@@ -168,6 +168,12 @@ export interface RunRef {
   runId: string;
 }
 
+export interface RunContinueRequest {
+  runId: string;
+  /** The run's new total of epochs (above those it trained); needed when it finished all its epochs. */
+  epochs?: number;
+}
+
 export type Empty = Record<string, never>;
 
 export interface GraphFileInfo {
@@ -486,8 +492,8 @@ export interface Channels {
   'runs:restore': [{ runIds: string[] }, { restored: string[] }];
   /** Writes a run's note and/or tags (its notes.json, replaced atomically); returns its new summary. */
   'runs:annotate': [RunNotesUpdate, RunSummary];
-  /** Continues a stopped, interrupted or failed run from its last checkpoint. */
-  'runs:continue': [RunRef, TrainStartResult];
+  /** Continues a run from its last checkpoint: a stopped, interrupted or failed one, or a finished one to a new total of epochs. */
+  'runs:continue': [RunContinueRequest, TrainStartResult];
   /** The run's model written for another tool (ONNX, TensorFlow.js, a PyTorch project). */
   'model:export': [ExportRequest, ExportResult];
   'graphs:list': [Empty, GraphFileInfo[]];

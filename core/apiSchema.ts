@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type Channel, type RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
+import { TRAINING_BOUNDS } from './graph/trainingBounds';
 import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_IMAGE_BASE64_LENGTH, MAX_NAME_LENGTH, MAX_NESTING, maxRequestBytes, utf8Length } from './limits';
 import { formatBytes } from './format';
 import { MAX_NOTE_LENGTH, MAX_TAGS, tagProblem } from './runs/notes';
@@ -61,7 +62,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'runs:update': z.object({ runId, name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional(), starred: z.boolean().optional() }).strict(),
   'runs:delete': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
   'runs:restore': z.object({ runIds: z.array(runId).min(1).max(1000) }).strict(),
-  'runs:continue': z.object({ runId }).strict(),
+  'runs:continue': z.object({ runId, epochs: z.number().int().min(TRAINING_BOUNDS.epochs.min).max(TRAINING_BOUNDS.epochs.max).optional() }).strict(),
   'runs:annotate': z
     .object({ runId, note: z.string().max(MAX_NOTE_LENGTH, `a note is at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters`).optional(), tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional() })
     .strict(),

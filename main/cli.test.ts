@@ -56,6 +56,9 @@ describe('bottleneck CLI', () => {
       [['--learning-rate', '0'], '--learning-rate must be a number above 0 and at most 1,000, got "0"'],
       [['--seed=-4'], '--seed must be a whole number from 0 to 2,147,483,647, got "-4"'],
       [['--patience', '1.5'], '--patience must be a whole number from 0 to 1,000, got "1.5"'],
+      [['--weight-decay', '2'], '--weight-decay must be a number from 0 to 1, got "2"'],
+      [['--warmup=-1'], '--warmup must be a number from 0 to 1,000, got "-1"'],
+      [['--schedule', 'linear'], '--schedule must be one of constant, step, cosine, got "linear"'],
     ] as const) {
       const r = cli(['train', ...args]);
       expect([r.status, r.stderr.trim()]).toEqual([2, `bottleneck: ${message}`]);

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { backendLabel, formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
-import { checkTrainingValue, type NumericTrainingSetting } from '../core/graph/trainingBounds';
-import { OPTIMIZERS, type GraphDoc, type OptimizerName } from '../core/graph/types';
+import { checkBounds, checkTrainingValue, SCHEDULE_BOUNDS, type NumericTrainingSetting } from '../core/graph/trainingBounds';
+import { OPTIMIZERS, SCHEDULE_KINDS, type GraphDoc, type OptimizerName, type ScheduleKind } from '../core/graph/types';
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from '../core/data/datasetId';
 import { BACKGROUNDS, backgroundNote, decodedChannels, FIT_MODES, type Background, type FitMode, type Preprocessing } from '../core/data/preprocessing';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
@@ -34,6 +34,15 @@ function settingOption(option: string, setting: NumericTrainingSetting, text: st
   const value = text.trim() === '' ? Number.NaN : Number(text);
   const problem = checkTrainingValue(setting, value);
   if (problem) throw new UsageError(`--${option} ${problem}, got "${text}"`);
+  return value;
+}
+
+/** --warmup: the schedule's warm-up epochs, checked against SCHEDULE_BOUNDS. */
+function warmupOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const problem = checkBounds(SCHEDULE_BOUNDS.warmupEpochs, value);
+  if (problem) throw new UsageError(`--warmup must be ${problem.replace(/^must be /, '')}, got "${text}"`);
   return value;
 }
 
@@ -163,6 +172,9 @@ async function train(args: string[]): Promise<number> {
       'learning-rate': { type: 'string' },
       seed: { type: 'string' },
       optimizer: { type: 'string' },
+      'weight-decay': { type: 'string' },
+      schedule: { type: 'string' },
+      warmup: { type: 'string' },
       patience: { type: 'string' },
       resume: { type: 'string' },
       size: { type: 'string' },
@@ -182,10 +194,12 @@ async function train(args: string[]): Promise<number> {
     process.env.BOTTLENECK_BACKEND = values.backend;
   }
   if (values.resume !== undefined) {
-    const others = ['template', 'graph', 'epochs', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'patience', 'classes', 'exclude'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const others = ['template', 'graph', 'batch-size', 'learning-rate', 'seed', 'optimizer', 'weight-decay', 'schedule', 'warmup', 'patience', 'classes', 'exclude'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (others.length) throw new UsageError(`--resume continues a run with its own settings: drop --${others.join(', --')}`);
     const runId = resolveRunId(runsDir(), values.resume);
-    return watch(values.json, (backend) => backend.continueRun(runId));
+    // --epochs with --resume: the run's new total (a finished run trains on to it).
+    const total = settingOption('epochs', 'epochs', values.epochs);
+    return watch(values.json, (backend) => backend.continueRun(runId, total));
   }
   // A folder path as --data: its images, with the default settings for them (most common size up to 64×64).
   let datasetId = values.data!;
@@ -212,6 +226,12 @@ async function train(args: string[]): Promise<number> {
   const seed = settingOption('seed', 'seed', values.seed);
   const learningRate = settingOption('learning-rate', 'learningRate', values['learning-rate']);
   const patience = settingOption('patience', 'earlyStoppingPatience', values.patience);
+  const weightDecay = settingOption('weight-decay', 'weightDecay', values['weight-decay']);
+  const warmupEpochs = warmupOption(values.warmup);
+  const scheduleKind = values.schedule;
+  if (scheduleKind !== undefined && !(SCHEDULE_KINDS as readonly string[]).includes(scheduleKind)) {
+    throw new UsageError(`--schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got "${scheduleKind}"`);
+  }
   const optimizer = values.optimizer;
   if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
     throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${optimizer}"`);
@@ -224,6 +244,8 @@ async function train(args: string[]): Promise<number> {
     ...(seed !== undefined && { seed }),
     ...(optimizer !== undefined && { optimizer: optimizer as OptimizerName }),
     ...(patience !== undefined && { earlyStoppingPatience: patience }),
+    ...(weightDecay !== undefined && { weightDecay }),
+    schedule: { ...graph.training.schedule, ...(scheduleKind !== undefined && { kind: scheduleKind as ScheduleKind }), ...(warmupEpochs !== undefined && { warmupEpochs }) },
   };
   return watch(values.json, (backend) => backend.invoke('train:start', { graph, datasetId }));
 }

@@ -12,8 +12,9 @@ const COMMANDS = {
     text: `usage:
   bottleneck train [--template NAME | --graph FILE] [--data builtin:fashion-mnist | --data DIR] [--epochs N]
                    [--batch-size N] [--learning-rate X] [--optimizer adam|sgd|rmsprop] [--seed N]
+                   [--weight-decay X] [--schedule constant|step|cosine] [--warmup N]
                    [--patience N] [--classes 0,1,2 | --exclude 3] [--backend NAME] [--json]
-  bottleneck train --resume RUN_ID [--backend NAME] [--json]
+  bottleneck train --resume RUN_ID [--epochs N] [--backend NAME] [--json]
 
   --template NAME       ${TEMPLATE_NAMES.join(', ')} (default undercomplete)
   --graph FILE          a *.bottleneck.json graph file
@@ -21,11 +22,15 @@ const COMMANDS = {
                         for the first images only, or a folder of images (each subfolder a class)
   --epochs N            1 to 10,000;  --batch-size N  1 to 65,536;  --learning-rate X  above 0, at most 1,000
   --optimizer           adam, sgd or rmsprop;  --seed N  0 to 2,147,483,647;  --patience N  0 to 1,000
+  --weight-decay X      decoupled (AdamW's rule, for every optimizer), 0 to 1 (default 0)
+  --schedule KIND       the learning rate's schedule: constant (default), step or cosine, with the
+                        graph's other schedule settings;  --warmup N  linear warm-up epochs, 0 to 1,000
   --classes, --exclude  train on those classes only, or on all but those (numbers or names); the
                         validation split keeps every class, so "bottleneck score" ranks a held-out one
   --backend NAME        ${PROVIDER_NAMES.join(', ')} (default: the fastest found;
                         webgpu is chosen on a real GPU only, and accepts a software one when named)
-  --resume RUN_ID       continue a stopped, interrupted or failed run from its last checkpoint
+  --resume RUN_ID       continue a stopped, interrupted or failed run from its last checkpoint; with
+                        --epochs N, train any run (a finished one too) on to N epochs in all
   --json                one event per line (run-started, batch-end, epoch-end, run-finished)
   image folders:
   --size HxW            1x1 to 512x512 (default: the most common size, scaled to fit 64×64)

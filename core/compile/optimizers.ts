@@ -3,6 +3,8 @@
  * across engines and compare with Keras): Adam (β₁ 0.9, β₂ 0.999, ε 1e-7, bias-corrected),
  * SGD with optional momentum, RMSprop (decay 0.9, ε inside the square root). Each slot of state is
  * a flat buffer like the parameters; checkpoints name its tensors `weight/slot` as tfjs did.
+ * Weight decay is decoupled for all three (AdamW's rule, as PyTorch's AdamW applies it): the
+ * parameters shrink by learningRate × weightDecay of themselves before the optimizer's step.
  */
 import type { OptimizerName, TrainingSettings } from '../graph/types';
 import type { OnnxBuilder } from '../onnx/builder';
@@ -37,8 +39,10 @@ export interface OptimizerUpdate {
 }
 
 /** Writes one update of flat `params` with flat `grad`; `slots` are the state buffers in optimizerSlots' order. */
-export function writeUpdate(g: OnnxBuilder, settings: Pick<TrainingSettings, 'optimizer' | 'momentum'>, params: string, grad: string, slots: readonly string[], hyper: { learningRate: string; biasCorrection1: string; biasCorrection2: string }): OptimizerUpdate {
+export function writeUpdate(g: OnnxBuilder, settings: Pick<TrainingSettings, 'optimizer' | 'momentum' | 'weightDecay'>, current: string, grad: string, slots: readonly string[], hyper: { learningRate: string; biasCorrection1: string; biasCorrection2: string }): OptimizerUpdate {
   const lr = hyper.learningRate;
+  // Decoupled: the decay never enters the gradient or the optimizer's state.
+  const params = settings.weightDecay > 0 ? g.op('Sub', [current, g.op('Mul', [g.op('Mul', [current, lr]), g.float(settings.weightDecay)])], {}, 'weight_decay') : current;
   switch (settings.optimizer) {
     case 'adam': {
       const m = g.op('Add', [g.op('Mul', [slots[0]!, g.float(ADAM.beta1)]), g.op('Mul', [grad, g.float(1 - ADAM.beta1)])], {}, 'adam/m');

@@ -2,17 +2,39 @@ import { z } from 'zod';
 import { isBlockKind } from '../blocks/registry';
 import { checkJsonBounds, MAX_GRAPH_STRING, MAX_NAME_LENGTH, MAX_NESTING } from '../limits';
 import { findCycle } from './topology';
-import { checkTrainingValue, type NumericTrainingSetting } from './trainingBounds';
-import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, OPTIMIZERS, type GraphDoc } from './types';
+import { AUGMENTATION_BOUNDS, checkBounds, SCHEDULE_BOUNDS, TRAINING_BOUNDS, type SettingBounds } from './trainingBounds';
+import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, OPTIMIZERS, SCHEDULE_KINDS, type GraphDoc } from './types';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
-/** A numeric training setting, checked against TRAINING_BOUNDS with its message. */
-const setting = (name: NumericTrainingSetting) =>
+/** A numeric setting, checked against its bounds (trainingBounds.ts) with their message. */
+const bounded = (b: SettingBounds) =>
   z.number().superRefine((value, ctx) => {
-    const problem = checkTrainingValue(name, value);
+    const problem = checkBounds(b, value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+const setting = (name: keyof typeof TRAINING_BOUNDS) => bounded(TRAINING_BOUNDS[name]);
+
+const scheduleSchema = z
+  .object({
+    kind: z.enum(SCHEDULE_KINDS),
+    warmupEpochs: bounded(SCHEDULE_BOUNDS.warmupEpochs),
+    stepEvery: bounded(SCHEDULE_BOUNDS.stepEvery),
+    stepFactor: bounded(SCHEDULE_BOUNDS.stepFactor),
+    floor: bounded(SCHEDULE_BOUNDS.floor),
+    length: bounded(SCHEDULE_BOUNDS.length),
+  })
+  .strict();
+
+const augmentationSchema = z
+  .object({
+    horizontalFlip: z.boolean(),
+    verticalFlip: z.boolean(),
+    shift: bounded(AUGMENTATION_BOUNDS.shift),
+    rotation: bounded(AUGMENTATION_BOUNDS.rotation),
+    brightness: bounded(AUGMENTATION_BOUNDS.brightness),
+  })
+  .strict();
 
 export const trainingSchema = z.object({
   epochs: setting('epochs'),
@@ -24,6 +46,10 @@ export const trainingSchema = z.object({
   validationSplit: setting('validationSplit'),
   earlyStoppingPatience: setting('earlyStoppingPatience'),
   refreshEvery: setting('refreshEvery'),
+  weightDecay: setting('weightDecay'),
+  // Files written before these settings existed read with the defaults; a partial group is completed by them.
+  schedule: scheduleSchema.partial(),
+  augmentation: augmentationSchema.partial(),
 });
 
 const nodeSchema = z.object({
@@ -110,7 +136,12 @@ export function validateGraphDoc(value: unknown): GraphDoc {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
     nodes: doc.nodes as GraphDoc['nodes'],
-    training: { ...DEFAULT_TRAINING, ...doc.training },
+    training: {
+      ...DEFAULT_TRAINING,
+      ...doc.training,
+      schedule: { ...DEFAULT_TRAINING.schedule, ...doc.training.schedule },
+      augmentation: { ...DEFAULT_TRAINING.augmentation, ...doc.training.augmentation },
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { undercomplete } from '../templates/undercomplete';
 import { validateGraphDoc } from './schema';
-import { checkTrainingValue, TRAINING_BOUNDS } from './trainingBounds';
+import { checkTrainingValue, SCHEDULE_BOUNDS, TRAINING_BOUNDS, trainingBoundsAt } from './trainingBounds';
 import { DEFAULT_TRAINING } from './types';
 
 describe('training bounds', () => {
@@ -28,5 +28,24 @@ describe('training bounds', () => {
     expect(() => validateGraphDoc({ ...doc, training: { ...doc.training, learningRate: 0 } })).toThrow('training.learningRate: must be a number above 0 and at most 1,000');
     expect(() => validateGraphDoc({ ...doc, training: { ...doc.training, batchSize: 70_000 } })).toThrow('training.batchSize: must be a whole number from 1 to 65,536');
     expect(validateGraphDoc({ ...doc, training: { ...doc.training, learningRate: 1e3 } }).training.learningRate).toBe(1e3);
+  });
+
+  it('reach the schedule, weight decay and augmentation by path, and the schema checks them naming the path', () => {
+    expect(trainingBoundsAt('training.weightDecay')).toBe(TRAINING_BOUNDS.weightDecay);
+    expect(trainingBoundsAt('training.schedule.warmupEpochs')).toBe(SCHEDULE_BOUNDS.warmupEpochs);
+    expect(trainingBoundsAt('training.augmentation.rotation')?.max).toBe(30);
+    for (const unknown of ['training.schedule.kind', 'training.nothing', 'schedule.floor', 'training.schedule.floor.x', 'training.schedule.toString']) expect(trainingBoundsAt(unknown), unknown).toBeNull();
+    const doc = undercomplete();
+    expect(() => validateGraphDoc({ ...doc, training: { ...doc.training, weightDecay: 2 } })).toThrow('training.weightDecay: must be a number from 0 to 1');
+    expect(() => validateGraphDoc({ ...doc, training: { ...doc.training, schedule: { kind: 'cosine', floor: 1.5 } } })).toThrow('training.schedule.floor: must be a number from 0 to 1');
+    expect(() => validateGraphDoc({ ...doc, training: { ...doc.training, schedule: { kind: 'linear' } } })).toThrow('training.schedule.kind');
+    expect(() => validateGraphDoc({ ...doc, training: { ...doc.training, augmentation: { rotation: 90 } } })).toThrow('training.augmentation.rotation: must be a number from 0 to 30');
+  });
+
+  it('complete a file written before the schedule, weight decay and augmentation with their defaults', () => {
+    const doc = undercomplete();
+    const { weightDecay: _w, schedule: _s, augmentation: _a, ...older } = doc.training;
+    const read = validateGraphDoc({ ...doc, training: { ...older, schedule: { kind: 'step' } } });
+    expect(read.training).toMatchObject({ weightDecay: 0, schedule: { ...DEFAULT_TRAINING.schedule, kind: 'step' }, augmentation: DEFAULT_TRAINING.augmentation });
   });
 });

@@ -41,6 +41,36 @@ export interface GraphEdge {
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
+export const SCHEDULE_KINDS = ['constant', 'step', 'cosine'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+/**
+ * How the learning rate changes over a run: constant, ×factor every `stepEvery` epochs, or a
+ * cosine from the learning rate down to `floor` × it over `length` epochs (0: the run's epochs
+ * when it starts; a continued run keeps the length it started with); each after a linear warm-up
+ * of `warmupEpochs` epochs from 0.
+ */
+export interface LearningRateSchedule {
+  kind: ScheduleKind;
+  warmupEpochs: number;
+  stepEvery: number;
+  stepFactor: number;
+  floor: number;
+  length: number;
+}
+
+/** Train-time changes to each image of a batch, drawn from the run's seed; validation never sees them. */
+export interface Augmentation {
+  horizontalFlip: boolean;
+  verticalFlip: boolean;
+  /** Most shift, as a share of the image's width and height. */
+  shift: number;
+  /** Most rotation, in degrees either way. */
+  rotation: number;
+  /** Most brightness change, added to pixels in [0, 1], either way. */
+  brightness: number;
+}
+
 export interface TrainingSettings {
   epochs: number;
   batchSize: number;
@@ -55,6 +85,10 @@ export interface TrainingSettings {
   earlyStoppingPatience: number;
   /** Recompute the latent projection and reconstructions every this many epochs (and at the last). */
   refreshEvery: number;
+  /** Decoupled weight decay (AdamW's): each step also shrinks every weight by learningRate × weightDecay of itself. */
+  weightDecay: number;
+  schedule: LearningRateSchedule;
+  augmentation: Augmentation;
 }
 
 export interface GraphDoc {
@@ -66,6 +100,9 @@ export interface GraphDoc {
   training: TrainingSettings;
 }
 
+export const DEFAULT_SCHEDULE: LearningRateSchedule = { kind: 'constant', warmupEpochs: 0, stepEvery: 10, stepFactor: 0.5, floor: 0, length: 0 };
+export const NO_AUGMENTATION: Augmentation = { horizontalFlip: false, verticalFlip: false, shift: 0, rotation: 0, brightness: 0 };
+
 export const DEFAULT_TRAINING: TrainingSettings = {
   epochs: 5,
   batchSize: 128,
@@ -76,4 +113,7 @@ export const DEFAULT_TRAINING: TrainingSettings = {
   validationSplit: 0.1,
   earlyStoppingPatience: 0,
   refreshEvery: 1,
+  weightDecay: 0,
+  schedule: DEFAULT_SCHEDULE,
+  augmentation: NO_AUGMENTATION,
 };

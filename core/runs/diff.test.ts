@@ -38,6 +38,19 @@ describe('diffGraphs', () => {
 });
 
 describe('compareSettings', () => {
+  it('shows weight decay, the schedule and augmentation, older runs reading as the defaults they trained with', () => {
+    const config = { epochs: 10, batchSize: 128, optimizer: 'adam', learningRate: 0.001, seed: 42, earlyStoppingPatience: 0 };
+    const dataset = { id: 'builtin:fashion-mnist' };
+    const rows = compareSettings([
+      { summary: summary({}), config, dataset },
+      { summary: summary({}), config: { ...config, weightDecay: 0.01, schedule: { kind: 'cosine', floor: 0.1, warmupEpochs: 1 }, augmentation: { horizontalFlip: true, rotation: 10 } }, dataset },
+    ]);
+    const row = (key: string) => rows.find((r) => r.key === key)!;
+    expect(row('weightDecay')).toMatchObject({ values: ['0', '0.01'], differs: true });
+    expect(row('schedule')).toMatchObject({ values: ['constant', 'cosine to 0.1× over 10 epochs, 1 warm-up epoch'], differs: true });
+    expect(row('augmentation')).toMatchObject({ values: ['none', 'flip ↔, rotation 10°'], differs: true });
+  });
+
   it('marks exactly the rows whose values differ', () => {
     const config = { epochs: 5, batchSize: 128, optimizer: 'adam', learningRate: 0.001, seed: 42, validationSplit: 0.1, earlyStoppingPatience: 0 };
     const dataset = { id: 'builtin:fashion-mnist', height: 28, width: 28, channels: 1, trainCount: 10000 };

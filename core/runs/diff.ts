@@ -4,7 +4,9 @@
  */
 import type { RunSummary } from '../api';
 import { blockSpec, isBlockKind, withDefaults } from '../blocks/registry';
-import type { GraphDoc, GraphNode } from '../graph/types';
+import { DEFAULT_SCHEDULE, DEFAULT_TRAINING, NO_AUGMENTATION, type Augmentation, type GraphDoc, type GraphNode, type LearningRateSchedule } from '../graph/types';
+import { describeAugmentation } from '../train/augment';
+import { describeSchedule } from '../train/schedule';
 
 export interface BlockDiffRow {
   /** The block's id: templates and edits keep ids stable, so the same id is the same block. */
@@ -109,6 +111,10 @@ const SETTINGS: { key: string; label: string; value: (r: RunForDiff) => unknown 
   { key: 'momentum', label: 'Momentum', value: (r) => (r.config.optimizer === 'sgd' ? r.config.momentum : undefined) },
   { key: 'seed', label: 'Seed', value: (r) => r.config.seed },
   { key: 'earlyStoppingPatience', label: 'Early-stopping patience', value: (r) => r.config.earlyStoppingPatience },
+  // Runs from before these settings trained without them: they read as the defaults.
+  { key: 'weightDecay', label: 'Weight decay', value: (r) => r.config.weightDecay ?? DEFAULT_TRAINING.weightDecay },
+  { key: 'schedule', label: 'Learning-rate schedule', value: (r) => describeSchedule({ ...DEFAULT_SCHEDULE, ...(r.config.schedule as Partial<LearningRateSchedule> | undefined) }, Number(r.config.epochs)) },
+  { key: 'augmentation', label: 'Augmentation', value: (r) => describeAugmentation({ ...NO_AUGMENTATION, ...(r.config.augmentation as Partial<Augmentation> | undefined) }) },
   { key: 'backend', label: 'Backend', value: (r) => r.summary.backend },
 ];
 

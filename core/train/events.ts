@@ -64,6 +64,11 @@ export interface ReconstructionGrid {
    * Drawn from a fixed seed, so the same every epoch. Absent in grids recorded before.
    */
   corrupted?: number[][];
+  /**
+   * Set for a run that augments its training images: the first images of the epoch's last batch
+   * as the model trained on them (augmented; training images, not the validation ones above).
+   */
+  augmented?: number[][];
 }
 
 export interface RunStartedEvent {

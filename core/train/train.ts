@@ -10,12 +10,15 @@ import { klWeightAt, LOSS_TERMS, toLossValues, type LossValues } from '../compil
 import { hyperValues } from '../compile/optimizers';
 import { imageSize, type ImageDataset } from '../data/dataset';
 import type { GraphDoc } from '../graph/types';
+import { augmentBatch, isAugmenting } from './augment';
 import { fillBatch, pickReconIndices } from './batches';
+import { bytePixels } from './corruption';
 import type { StepRunner, TrainingEngine } from './engine';
 import { EVAL_BATCH, evaluate } from './evaluate';
 import type { TrainEvent } from './events';
 import { drawNoise } from './noiseInputs';
 import { seededRandom, shuffledIndices } from './random';
+import { learningRateAt, type ScheduleContext } from './schedule';
 import type { TrainingState } from './state';
 
 export interface TrainControl {
@@ -104,6 +107,8 @@ interface Loop {
   random: () => number;
   batchSize: number;
   stepsPerEpoch: number;
+  /** What the learning rate of each step follows. */
+  schedule: ScheduleContext;
   /** Least time between two batch-end events. */
   throttle: number;
   /** When the run (this session of it) started, for elapsedMs. */
@@ -114,9 +119,17 @@ interface Loop {
   step: number;
   /** Two batch buffers: one in the running step, one being filled. */
   buffers: [Float32Array, Float32Array];
+  /** One image's room for augmentation, when the run augments. */
+  augmentScratch: Float32Array | null;
 }
 
-type EpochResult = { kind: 'trained'; terms: LossValues; samples: number; trainSeconds: number } | { kind: 'stopped' } | { kind: 'failed'; event: TrainEvent };
+/** The images the epoch's last step trained on (augmented when the run augments). */
+interface LastBatch {
+  images: Float32Array;
+  count: number;
+}
+
+type EpochResult = { kind: 'trained'; terms: LossValues; samples: number; trainSeconds: number; last: LastBatch } | { kind: 'stopped' } | { kind: 'failed'; event: TrainEvent };
 
 interface PreparedStep {
   images: Float32Array;
@@ -133,12 +146,13 @@ function prepare(loop: Loop, order: Uint32Array, batch: number, step: number): P
   const images = loop.buffers[batch % 2]!;
   fillBatch(dataset.train, imageSize(dataset), order, from, count, images);
   const training = plan.graph.training;
+  if (loop.augmentScratch) augmentBatch(images, count, plan.inputShape as [number, number, number], training.augmentation, training.seed, step - 1, loop.augmentScratch);
   return {
     images,
     count,
     // Training call step − 1 of each stream: the numbers the first engine's layers drew.
     noise: drawNoise(plan.noise, step - 1, count),
-    hyper: hyperValues(training.optimizer, training.learningRate, step, klWeightAt(plan.loss, step, loop.stepsPerEpoch)),
+    hyper: hyperValues(training.optimizer, learningRateAt(loop.schedule, step), step, klWeightAt(plan.loss, step, loop.stepsPerEpoch)),
   };
 }
 
@@ -154,6 +168,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
   let lastEmit = now();
   let pausedMs = 0;
   let next = prepare(loop, order, 1, loop.step + 1);
+  let current = next;
   for (let batch = 1; batch <= stepsPerEpoch; batch++) {
     control.poll?.();
     const pauseStart = now();
@@ -162,7 +177,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
     pausedMs += paused;
     loop.pausedMs += paused;
     if (control.isStopRequested()) return { kind: 'stopped' };
-    const current = next;
+    current = next;
     loop.step++;
     const running = runner.step(current.images, current.count, current.noise, current.hyper);
     if (batch < stepsPerEpoch) next = prepare(loop, order, batch + 1, loop.step + 1);
@@ -193,7 +208,7 @@ async function trainEpoch(loop: Loop, epoch: number): Promise<EpochResult> {
     }
   }
   for (const key of LOSS_TERMS) terms[key] /= samples;
-  return { kind: 'trained', terms, samples, trainSeconds: (now() - epochStart - pausedMs) / 1000 };
+  return { kind: 'trained', terms, samples, trainSeconds: (now() - epochStart - pausedMs) / 1000, last: { images: current.images, count: current.count } };
 }
 
 /** The state to checkpoint: the runner's weights and optimizer slots, and the streams' positions (the step count). */
@@ -254,11 +269,13 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
     random: session.random,
     batchSize,
     stepsPerEpoch,
+    schedule: { learningRate: graph.training.learningRate, schedule: graph.training.schedule, epochs, stepsPerEpoch },
     throttle: opts.batchEventIntervalMs ?? 250,
     started,
     pausedMs: 0,
     step: resume?.step ?? 0,
     buffers: [new Float32Array(batchSize * size), new Float32Array(batchSize * size)],
+    augmentScratch: isAugmenting(graph.training.augmentation) ? new Float32Array(size) : null,
   };
   // Training time, the paused stretches left out.
   const elapsed = () => now() - started - loop.pausedMs;
@@ -280,6 +297,7 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
       }
       const refresh = epoch % refreshEvery === 0 || epoch === epochs;
       const evaluation = await evaluate({ runner, plan, dataset, reconIndices, klWeight: klWeightAt(plan.loss, loop.step, stepsPerEpoch), refresh, batch: engine.evalBatch ?? EVAL_BATCH });
+      if (evaluation.recon && loop.augmentScratch) evaluation.recon.augmented = seenImages(trained.last, size, reconIndices.length);
       lastLoss = trained.terms.loss;
       lastValLoss = evaluation.valLoss;
       finishedEpochs = epoch;
@@ -299,7 +317,8 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
         step: loop.step,
         loss: lastLoss,
         val_loss: lastValLoss,
-        metrics: { ...trained.terms, ...prefixed('val_', evaluation.terms) },
+        // lr: the rate of the epoch's last step (the schedule's curve, one point per epoch).
+        metrics: { ...trained.terms, ...prefixed('val_', evaluation.terms), lr: learningRateAt(loop.schedule, loop.step) },
         samplesPerSec: trained.samples / Math.max(trained.trainSeconds, 1e-3),
         elapsedMs: elapsed(),
         latent: evaluation.latent,
@@ -326,6 +345,11 @@ export async function trainAutoencoder(opts: TrainOptions): Promise<TrainEvent> 
   } finally {
     await runner.close();
   }
+}
+
+/** The first `count` images of the last batch as 0..255 arrays, for the grid's "seen" row. */
+function seenImages(last: LastBatch, size: number, count: number): number[][] {
+  return Array.from({ length: Math.min(count, last.count) }, (_, i) => Array.from(bytePixels(last.images.subarray(i * size, (i + 1) * size))));
 }
 
 function prefixed(prefix: string, values: LossValues): Record<string, number> {

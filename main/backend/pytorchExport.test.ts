@@ -13,6 +13,7 @@ import type { GraphDoc } from '../../core/graph/types';
 import { buildTemplate } from '../../core/templates';
 import { chainGraph } from '../../core/templates/undercomplete';
 import type { EpochEndEvent, TrainEvent } from '../../core/train/events';
+import { learningRateAt } from '../../core/train/schedule';
 import { trainAutoencoder } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { npyArray } from './codesFile';
@@ -132,6 +133,38 @@ describe.skipIf(skipReason !== null)('PyTorch project export', () => {
     expect(result.autoencoder).toBeLessThan(1e-4);
     expect(result.encoder).toBeLessThan(1e-4);
     expect(result.decoder).toBeLessThan(1e-4);
+  });
+
+  it("train.py follows the app's learning-rate schedule step by step, and decays the weights decoupled (lr × weight decay before the step)", () => {
+    const graph = buildTemplate('undercomplete');
+    const schedules = [
+      { kind: 'constant' as const, warmupEpochs: 2 },
+      { kind: 'step' as const, stepEvery: 3, stepFactor: 0.3, warmupEpochs: 0.5 },
+      { kind: 'cosine' as const, floor: 0.05, warmupEpochs: 1 },
+      { kind: 'cosine' as const, floor: 0.2, length: 4 },
+    ];
+    const stepsPerEpoch = 7;
+    const dir = mkdtempSync(join(tmpdir(), 'pytorch-schedule-'));
+    writeProject(pytorchProject({ doc: graph, weights: testCheckpoint(graph, 1), epoch: 0, datasetId: BUILTIN_FASHION_MNIST, runId: 'test-run', runName: 'test run' }), dir);
+    const cases = schedules.map((schedule) => ({ ...graph.training, epochs: 10, learningRate: 0.01, weightDecay: 0.1, schedule: { ...graph.training.schedule, ...schedule } }));
+    writeFileSync(join(dir, 'cases.json'), JSON.stringify({ cases, stepsPerEpoch, steps: 80 }));
+    const script = `
+import json, torch, train
+spec = json.load(open("cases.json"))
+rates = [[train.learning_rate_at(s, step, spec["stepsPerEpoch"]) for step in range(1, spec["steps"] + 1)] for s in spec["cases"]]
+# One SGD step on w = 2 with gradient 0.5: w − lr·wd·w − lr·g.
+w = torch.nn.Parameter(torch.tensor([2.0], dtype=torch.float64))
+w.grad = torch.tensor([0.5], dtype=torch.float64)
+train.apply_step(torch.optim.SGD([w], lr=1.0), spec["cases"][0], 0.01)
+print(json.dumps({"rates": rates, "w": w.item()}))
+`;
+    const out = JSON.parse(python(['-c', script], dir).trim().split('\n').pop()!) as { rates: number[][]; w: number };
+    rmSync(dir, { recursive: true, force: true });
+    cases.forEach((training, i) => {
+      const app = Array.from({ length: 80 }, (_, s) => learningRateAt({ learningRate: training.learningRate, schedule: training.schedule, epochs: training.epochs, stepsPerEpoch }, s + 1));
+      out.rates[i]!.forEach((r, s) => expect(Math.abs(r - app[s]!), `${training.schedule.kind} step ${s + 1}`).toBeLessThan(1e-15));
+    });
+    expect(out.w).toBeCloseTo(2 - 0.01 * 0.1 * 2 - 0.01 * 0.5, 12);
   });
 
   /**

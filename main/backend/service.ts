@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseDatasetId } from '../../core/data/datasetId';
-import { parseGraphText } from '../../core/graph/schema';
+import { parseGraphText, serializeGraph } from '../../core/graph/schema';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, firstError } from '../../core/shapes/infer';
 import { planModel } from '../../core/compile/plan';
 import { buildStepModel } from '../../core/compile/stepModel';
 import { estimateTrainingMemory, memoryLimit, memoryRefusal } from '../../core/shapes/memory';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
+import { continuedTraining } from '../../core/train/schedule';
 import { hasCheckpoint } from './checkpoints';
 import { describeWriteError, isDiskError } from './diskErrors';
 import { checkDatasetId, listDatasets } from './datasets';
@@ -22,7 +23,7 @@ import { ModelError, type ModelSource } from './modelProtocol';
 import { modelPreprocessing, prepareImage } from './prepareImage';
 import { appRoot, runsDir, workspaceDir } from './paths';
 import { exportModel, freeExportDir } from './export/exportModel';
-import { makeDirs } from './atomicFile';
+import { makeDirs, writeFileAtomic } from './atomicFile';
 import { newRunId } from './runs/naming';
 import { ACTIVE_STATUSES } from './runs/format';
 import { RunStore } from './runs/store';
@@ -173,7 +174,7 @@ export class BottleneckBackend implements BottleneckApi {
         this.broadcast({ type: 'runs-changed' });
         return { restored };
       },
-      'runs:continue': async ({ runId }) => this.continueRun(runId),
+      'runs:continue': async ({ runId, epochs }) => this.continueRun(runId, epochs),
       'runs:annotate': async ({ runId, note, tags }) => {
         const summary = this.runs.annotate(runId, { ...(note !== undefined && { note }), ...(tags !== undefined && { tags }) });
         this.broadcast({ type: 'runs-changed' });
@@ -327,19 +328,27 @@ export class BottleneckBackend implements BottleneckApi {
   }
 
   /**
-   * Continues a stopped, interrupted or failed run from its last checkpoint, in the same folder:
-   * its curves go on from the last finished epoch.
+   * Continues a run from its last checkpoint, in the same folder: its curves go on from the last
+   * finished epoch. A stopped, interrupted or failed run goes on to its epochs; `epochs`, a new
+   * total, extends any run (a finished one must be given it), recorded in its graph.json and run.json.
    */
-  async continueRun(runId: string): Promise<TrainStartResult> {
+  async continueRun(runId: string, epochs?: number): Promise<TrainStartResult> {
     const { status } = this.runs.read(runId);
     if (status === 'running' || status === 'paused' || status === 'queued') throw new Error(`run ${runId} is ${status}: nothing to continue`);
     // Its checkpoint may be ahead of run.json (a kill between the two): continue from what was saved.
     const run = this.runs.reconcile(runId);
-    if (run.epochsDone >= run.config.epochs) throw new Error(`run ${runId} already finished all ${run.config.epochs} epochs`);
+    const complete = run.epochsDone >= run.config.epochs || run.status === 'finished';
+    if (epochs === undefined && complete) throw new Error(`run ${runId} already finished ${run.epochsDone === run.config.epochs ? `all ${run.config.epochs}` : run.epochsDone} epochs: give a new total of epochs above ${run.epochsDone} to train more`);
+    if (epochs !== undefined && epochs <= run.epochsDone) throw new Error(`run ${runId} has trained ${run.epochsDone} epochs: the new total must be above that, got ${epochs}`);
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
-    const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
-    await this.checkMemory(graph);
+    let graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    if (epochs !== undefined && epochs !== graph.training.epochs) {
+      graph = { ...graph, training: continuedTraining(graph.training, epochs) };
+      await this.checkMemory(graph);
+      writeFileAtomic(join(dir, 'graph.json'), serializeGraph(graph));
+      this.runs.update(runId, { config: { ...run.config, epochs, schedule: graph.training.schedule }, stoppedEarly: false });
+    } else await this.checkMemory(graph);
     this.runs.reopen(runId);
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
   }

@@ -31,6 +31,7 @@ import { MAX_IMAGE_PIXELS } from '../../../core/limits';
 import { ExportError } from '../../../core/export/deployment';
 import type { GraphDoc, GraphNode } from '../../../core/graph/types';
 import { analyzeGraph, firstError } from '../../../core/shapes/infer';
+import { describeAugmentation, isAugmenting } from '../../../core/train/augment';
 import type { SavedTensor } from '../../../core/train/state';
 import { assetsDir } from '../paths';
 import type { ExportedFile } from './files';
@@ -705,12 +706,15 @@ TensorFlow's asymmetric 'same' padding and transposed-convolution sizes, BatchNo
 momentum 0.99 as tfjs counts it), the loss terms (binary cross-entropy clipped at 1e-7 or MSE, mean per
 value; L1 or KL sparsity on the code and the VAE's KL, each divided by the image's ${model.loss.inputSize} values; the
 VAE's β with its linear warm-up by global step), the optimizer (Adam β 0.9/0.999, ε 1e-7 as tfjs, with its
-state; SGD with momentum; RMSprop as tfjs computes it, ε inside the square root), the order of the
+state; SGD with momentum; RMSprop as tfjs computes it, ε inside the square root), the learning-rate
+schedule and its warm-up by global step, decoupled weight decay (each step shrinks the weights by
+learning rate × weight decay before the optimizer's step, for every optimizer, as AdamW), the order of the
 training images (the app's seeded shuffle, epoch by epoch, replayed from epoch 1) and so the global
 batches, and the validation loss (every validation image, in batches of 256, in eval mode, with the
 current KL weight).
 
-Not the same: the random numbers of Dropout, GaussianNoise, RandomMask and the VAE's sampling
+Not the same: data augmentation (flips, shifts, rotations, brightness) is the app's alone: train.py
+trains on the images as they are${isAugmenting(t.augmentation) ? ` (this run augmented its images, ${describeAugmentation(t.augmentation)}: add torchvision transforms to match)` : ''}; the random numbers of Dropout, GaussianNoise, RandomMask and the VAE's sampling
 (PyTorch's generators, not the app's streams); the floating-point order of operations (so two runs
 drift apart slowly); with several processes, BatchNorm's batch statistics and the KL sparsity's mean
 activation are taken per process, and a last batch that does not split evenly is weighted by its
@@ -1002,6 +1006,35 @@ class TfRMSprop(torch.optim.Optimizer):
                 state["step"] += 1
 
 
+def learning_rate_at(settings, step, steps_per_epoch):
+    """The app's schedule (core/train/schedule.ts): constant, step or cosine, after a linear warm-up, at a global step (from 1)."""
+    lr = settings["learningRate"]
+    s = {"kind": "constant", "warmupEpochs": 0, "stepEvery": 10, "stepFactor": 0.5, "floor": 0, "length": 0, **settings.get("schedule", {})}
+    position = (step - 1) / steps_per_epoch
+    warmup = s["warmupEpochs"]
+    warm = min(1.0, step / (warmup * steps_per_epoch)) if warmup > 0 else 1.0
+    if s["kind"] == "step":
+        return lr * warm * s["stepFactor"] ** math.floor(position / s["stepEvery"])
+    if s["kind"] == "cosine":
+        span = (s["length"] if s["length"] > 0 else settings["epochs"]) - warmup
+        progress = min(1.0, max(0.0, position - warmup) / span) if span > 0 else 1.0
+        bottom = lr * s["floor"]
+        return warm * (bottom + (lr - bottom) * 0.5 * (1 + math.cos(math.pi * progress)))
+    return lr * warm
+
+
+@torch.no_grad()
+def apply_step(optimizer, settings, lr):
+    """Sets this step's learning rate, shrinks the weights by lr × weight decay (decoupled, as the app and AdamW do, for every optimizer), then steps."""
+    decay = settings.get("weightDecay", 0)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+        if decay > 0:
+            for p in group["params"]:
+                p.mul_(1 - lr * decay)
+    optimizer.step()
+
+
 def make_optimizer(settings, params):
     name, lr = settings["optimizer"], settings["learningRate"]
     if name == "sgd":
@@ -1164,7 +1197,7 @@ def main():
             # DDP averages the ranks' gradients: weigh each by its rows so the step is the global batch's mean.
             objective = terms[0] * (rows * world / global_count)
             objective.backward()
-            optimizer.step()
+            apply_step(optimizer, settings, learning_rate_at(settings, step, steps_per_epoch))
             sums += torch.cat([terms.detach().cpu().double() * rows, torch.tensor([float(rows)], dtype=torch.float64)])
         sums = all_sum(sums.to(device) if device.type == "cuda" else sums, world).cpu()
         train_terms = (sums[:4] / sums[4]).tolist()

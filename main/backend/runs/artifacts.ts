@@ -104,6 +104,8 @@ const gridSchema = z
     labels: z.array(z.number()),
     // Grids of models with a corrupted input (since issue 16); absent in older ones.
     corrupted: z.array(z.array(z.number())).optional(),
+    // Runs that augment (since issue 25): the training images as the model saw them.
+    augmented: z.array(z.array(z.number())).optional(),
   })
   .passthrough();
 

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { blockSpec, withDefaults } from '../../../core/blocks/registry';
 import { blockLabel } from '../../../core/runs/diff';
-import { TRAINING_BOUNDS } from '../../../core/graph/trainingBounds';
-import { OPTIMIZERS } from '../../../core/graph/types';
+import { AUGMENTATION_BOUNDS, SCHEDULE_BOUNDS, TRAINING_BOUNDS, type SettingBounds } from '../../../core/graph/trainingBounds';
+import { OPTIMIZERS, SCHEDULE_KINDS, type Augmentation, type LearningRateSchedule, type ScheduleKind } from '../../../core/graph/types';
 import { blockRoles, errorsFor, notesFor } from '../../../core/shapes/infer';
 import { useApp, useAppStore } from '../store/context';
 import { selectSelectedNode } from '../store/store';
@@ -198,6 +198,76 @@ export function Inspector() {
   );
 }
 
+/** A number setting with its label, help and bounds from core (trainingBounds.ts). */
+function BoundedField({ name, editKey, bounds, value, onApply }: { name: string; editKey: string; bounds: SettingBounds; value: number; onApply: (v: number, editKey: string) => void }) {
+  return (
+    <label className="field" title={bounds.help}>
+      <span className="field__label">{bounds.label}</span>
+      <NumberField name={name} editKey={editKey} min={bounds.min} max={bounds.max} integer={bounds.integer} exclusiveMin={bounds.exclusiveMin ?? false} value={value} onApply={onApply} />
+    </label>
+  );
+}
+
+const SCHEDULE_LABELS: Record<ScheduleKind, string> = { constant: 'Constant', step: 'Step', cosine: 'Cosine' };
+
+const SCHEDULE_HELP: Record<ScheduleKind, string> = {
+  constant: 'The learning rate stays as set (after any warm-up).',
+  step: 'The learning rate is multiplied by the step factor every so many epochs: big steps early, fine ones late.',
+  cosine: "The learning rate falls along a half cosine to the floor over the run's epochs. Continuing a run keeps its cosine's length: the added epochs train at the floor.",
+};
+
+/** The learning rate's schedule: its kind, the warm-up, and the kind's own settings; the dashboard draws the rate per epoch. */
+function ScheduleSettings({ schedule, onChange }: { schedule: LearningRateSchedule; onChange: (patch: Partial<LearningRateSchedule>, editKey?: string) => void }) {
+  const field = (name: keyof typeof SCHEDULE_BOUNDS) => (
+    <BoundedField key={name} name={`schedule-${name}`} editKey={`training.schedule.${name}`} bounds={SCHEDULE_BOUNDS[name]} value={schedule[name]} onApply={(v, key) => onChange({ [name]: v }, key)} />
+  );
+  return (
+    <fieldset className="inspector__group" data-testid="schedule-settings">
+      <legend className="inspector__legend">Learning-rate schedule</legend>
+      <div className="field-grid">
+        <label className="field" title={SCHEDULE_HELP[schedule.kind]}>
+          <span className="field__label">Schedule</span>
+          <select className="field__input" data-testid="param-schedule-kind" value={schedule.kind} onChange={(e) => onChange({ kind: e.target.value as ScheduleKind })}>
+            {SCHEDULE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {SCHEDULE_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {field('warmupEpochs')}
+        {schedule.kind === 'step' && [field('stepEvery'), field('stepFactor')]}
+        {schedule.kind === 'cosine' && [field('floor'), field('length')]}
+      </div>
+      <span className="field__help" data-testid="schedule-help">
+        {SCHEDULE_HELP[schedule.kind]}
+      </span>
+    </fieldset>
+  );
+}
+
+/** Train-time augmentation: what the model sees changes a little at every step; validation images never do. */
+function AugmentationSettings({ augmentation, onChange }: { augmentation: Augmentation; onChange: (patch: Partial<Augmentation>, editKey?: string) => void }) {
+  const flip = (name: 'horizontalFlip' | 'verticalFlip', label: string, help: string) => (
+    <label className="field field--check" title={help}>
+      <input type="checkbox" data-testid={`param-${name}`} checked={augmentation[name]} onChange={(e) => onChange({ [name]: e.target.checked })} /> {label}
+    </label>
+  );
+  return (
+    <fieldset className="inspector__group" data-testid="augmentation-settings">
+      <legend className="inspector__legend">Augmentation (training only)</legend>
+      <div className="field-grid">
+        {flip('horizontalFlip', 'Flip left–right', 'Half the images are mirrored left to right: for subjects that look the same either way.')}
+        {flip('verticalFlip', 'Flip upside down', 'Half the images are turned upside down: only for subjects with no up (textures, cells, satellite images).')}
+        {(['shift', 'rotation', 'brightness'] as const).map((name) => (
+          <BoundedField key={name} name={`augmentation-${name}`} editKey={`training.augmentation.${name}`} bounds={AUGMENTATION_BOUNDS[name]} value={augmentation[name]} onApply={(v, key) => onChange({ [name]: v }, key)} />
+        ))}
+      </div>
+      <span className="field__help">Each training image changes a little at every step, drawn from the seed; validation images never do. It fights overfitting on small datasets; the dashboard shows the images as the model saw them.</span>
+    </fieldset>
+  );
+}
+
 /** The graph's name and how it trains. */
 function TrainingSettingsPanel() {
   const store = useAppStore();
@@ -233,7 +303,11 @@ function TrainingSettingsPanel() {
             <NumberField name="momentum" editKey="training.momentum" min={TRAINING_BOUNDS.momentum.min} max={TRAINING_BOUNDS.momentum.max} integer={false} value={doc.training.momentum} onApply={(v, key) => setTraining({ momentum: v }, key)} />
           </label>
         )}
+        <BoundedField name="weightDecay" editKey="training.weightDecay" bounds={TRAINING_BOUNDS.weightDecay} value={doc.training.weightDecay} onApply={(v, key) => setTraining({ weightDecay: v }, key)} />
       </div>
+      <span className="field__help">{TRAINING_BOUNDS.weightDecay.help}</span>
+      <ScheduleSettings schedule={doc.training.schedule} onChange={(patch, key) => setTraining({ schedule: { ...doc.training.schedule, ...patch } }, key)} />
+      <AugmentationSettings augmentation={doc.training.augmentation} onChange={(patch, key) => setTraining({ augmentation: { ...doc.training.augmentation, ...patch } }, key)} />
     </>
   );
 }

@@ -15,6 +15,8 @@ const METRICS = [
   { name: 'kl_loss', label: 'KL term', train: 'kl_loss', val: 'val_kl_loss' },
   { name: 'sparsity_loss', label: 'Sparsity term', train: 'sparsity_loss', val: 'val_sparsity_loss' },
   { name: 'samples_per_sec', label: 'Samples/s', train: 'samples_per_sec', val: null },
+  // The schedule's rate per epoch (runs since the learning-rate schedule).
+  { name: 'lr', label: 'Learning rate', train: 'lr', val: null },
 ] as const;
 type MetricName = (typeof METRICS)[number]['name'];
 type XAxis = 'epoch' | 'time';

@@ -105,7 +105,7 @@ function RunNotesCell({ run, onTag }: { run: RunSummary; onTag: (tag: string) =>
 }
 
 /** Every action on one run, in one menu: the row stays narrow enough for every column at any window size. */
-function RunActions({ run, live, canContinue }: { run: RunSummary; live: boolean; canContinue: boolean }) {
+function RunActions({ run, live, canContinue, canExtend }: { run: RunSummary; live: boolean; canContinue: boolean; canExtend: boolean }) {
   const store = useAppStore();
   const s = store.getState();
   const damaged = run.damaged !== null;
@@ -115,6 +115,7 @@ function RunActions({ run, live, canContinue }: { run: RunSummary; live: boolean
     { id: 'run-explore', label: 'Explore', detail: unfinished ?? 'Its latent space; new images', enabled: !damaged && run.epochsDone > 0, run: () => void s.openExplore(run.id) },
     { id: 'run-export', label: 'Export…', detail: unfinished ?? 'ONNX, TensorFlow.js or a PyTorch project', enabled: !damaged && run.epochsDone > 0, run: () => s.openExport({ id: run.id, name: run.name }) },
     ...(canContinue ? [{ id: 'run-continue', label: 'Continue', detail: 'From its last finished epoch', enabled: true, run: () => void s.continueRun(run.id) }] : []),
+    ...(canExtend ? [{ id: 'run-continue-more', label: 'Continue…', detail: 'Train it for more epochs', enabled: true, run: () => s.openContinue(run.id) }] : []),
     { id: 'run-notes', label: 'Note and tags…', enabled: !damaged, separator: true, run: () => s.openNotes(run.id) },
     { id: 'run-delete', label: 'Delete', detail: live ? 'Stop it first' : 'Moves it to the trash (Undo brings it back)', enabled: !live, separator: true, run: () => void s.deleteRuns([run.id]) },
   ];
@@ -209,6 +210,7 @@ export function RunsList() {
               const index = compared.indexOf(r.id);
               const live = r.status === 'running' || r.status === 'paused' || r.status === 'queued';
               const canContinue = !r.damaged && !live && r.epochsDone > 0 && r.epochsDone < r.epochs && r.status !== 'finished';
+              const canExtend = !r.damaged && !live && r.epochsDone > 0 && !canContinue;
               return (
                 <tr key={r.id} data-testid={`run-row-${r.id}`} className={`${index >= 0 ? 'runs__row--on' : ''}${r.damaged ? ' runs__row--damaged' : ''}`}>
                   <td>
@@ -255,7 +257,7 @@ export function RunsList() {
                   <td className="num">{loss(r.val_loss)}</td>
                   <td className="num">{loss(r.best_val_loss)}</td>
                   <td className="runs__actions">
-                    <RunActions run={r} live={live} canContinue={canContinue} />
+                    <RunActions run={r} live={live} canContinue={canContinue} canExtend={canExtend} />
                   </td>
                 </tr>
               );

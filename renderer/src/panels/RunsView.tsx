@@ -1,4 +1,5 @@
 import { CompareView } from './CompareView';
+import { ContinueRunDialog } from './ContinueRunDialog';
 import { RunNotesDialog } from './RunNotesDialog';
 import { RunsList } from './RunsList';
 
@@ -9,6 +10,7 @@ export function RunsView() {
       <RunsList />
       <CompareView />
       <RunNotesDialog />
+      <ContinueRunDialog />
     </main>
   );
 }

@@ -57,6 +57,7 @@ export function TrainingDashboard() {
   const chosen = useApp((s) => s.dataset);
   const classNames = t.classNames.length ? t.classNames : (chosen?.classNames ?? info?.datasets[0]?.classNames ?? []);
   const lastVal = t.epochMetrics.val_loss?.at(-1)?.[1];
+  const lastRate = t.epochMetrics.lr?.at(-1)?.[1];
   return (
     <>
       <section className="card card--wide" data-testid="dashboard-loss">
@@ -82,6 +83,11 @@ export function TrainingDashboard() {
           <span>
             val loss <b data-testid="stat-val-loss">{lastVal === undefined ? '–' : lastVal.toFixed(4)}</b>
           </span>
+          {lastRate !== undefined && (
+            <span title="The learning rate of the last epoch's last step (the schedule's line is on the chart's right axis when it changes)">
+              lr <b data-testid="stat-lr">{lastRate.toExponential(1)}</b>
+            </span>
+          )}
         </div>
         {t.loading && <DatasetLoading loading={t.loading} />}
         {t.dataset && t.dataset.skippedCount > 0 && (

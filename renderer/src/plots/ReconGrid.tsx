@@ -25,6 +25,20 @@ function Tile({ pixels, grid, title }: { pixels: number[]; grid: ReconstructionG
 
 const PER_ROW = 4;
 
+/** A training image as augmentation left it; the row's first tile carries the row's label before it. */
+function SeenTile({ pixels, grid, first }: { pixels: number[]; grid: ReconstructionGrid; first: boolean }) {
+  return (
+    <>
+      {first && (
+        <span className="recon__label" title="training images as the model saw them in the epoch's last step, augmented (validation images are never augmented)">
+          seen
+        </span>
+      )}
+      <Tile pixels={pixels} grid={grid} title="an augmented training image" />
+    </>
+  );
+}
+
 function chunk(length: number, size: number): [number, number][] {
   const out: [number, number][] = [];
   for (let from = 0; from < length; from += size) out.push([from, Math.min(from + size, length)]);
@@ -48,13 +62,15 @@ function Row({ label, title, images, from, to, recon, tileTitle, classNames }: {
 export function ReconGrid({ recon, classNames }: { recon: ReconstructionGrid | null; classNames: string[] }) {
   const count = recon ? recon.originals.length + recon.reconstructions.length + (recon.corrupted?.length ?? 0) : 0;
   const corrupted = recon?.corrupted;
+  const augmented = recon?.augmented;
+  const perRow = corrupted ? PER_ROW * 2 : PER_ROW;
   return (
-    <div className={`recon${corrupted ? ' recon--corrupted' : ''}`} data-testid="recon-grid" data-point-count={count} data-corrupted={corrupted ? corrupted.length : 0}>
+    <div className={`recon${corrupted ? ' recon--corrupted' : ''}${augmented ? ' recon--seen' : ''}`} data-testid="recon-grid" data-point-count={count} data-corrupted={corrupted ? corrupted.length : 0} data-augmented={augmented ? augmented.length : 0}>
       {recon ? (
         // Rows of four: each input directly above its reconstruction, so the eye compares pairs. A model
         // trained on corrupted inputs shows what it was given, its output and the clean target.
         // Three rows (given, out, clean) take eight images each, so they fit where four pairs do.
-        chunk(recon.originals.length, corrupted ? PER_ROW * 2 : PER_ROW).map(([from, to]) => (
+        chunk(recon.originals.length, perRow).map(([from, to]) => (
           <div key={from} className="recon__pair">
             {corrupted ? (
               <Row label="given" title="the input as the model's corruption leaves it" images={corrupted} from={from} to={to} recon={recon} tileTitle={(c) => `corrupted ${c}`} classNames={classNames} />
@@ -68,6 +84,15 @@ export function ReconGrid({ recon, classNames }: { recon: ReconstructionGrid | n
       ) : (
         <p className="muted empty">Reconstructions of 8 validation images appear after the first epoch.</p>
       )}
+      {augmented &&
+        // Training images, not the validation ones above: what the augmentation made of the epoch's last batch.
+        chunk(augmented.length, perRow).map(([from, to]) => (
+          <div key={`seen-${from}`} className="recon__pair recon__pair--seen" data-testid="recon-seen">
+            {augmented.slice(from, to).map((px, i) => (
+              <SeenTile key={i} pixels={px} grid={recon!} first={i === 0} />
+            ))}
+          </div>
+        ))}
     </div>
   );
 }

@@ -21,7 +21,11 @@ export interface RunsSlice {
   renameRun(runId: string, name: string): Promise<void>;
   starRun(runId: string, starred: boolean): Promise<void>;
   deleteRuns(runIds: string[]): Promise<void>;
-  continueRun(runId: string): Promise<void>;
+  /** Continues a run from its last checkpoint; `epochs`, a new total, trains a finished run on. Resolves with why it could not, or null. */
+  continueRun(runId: string, epochs?: number): Promise<string | null>;
+  /** The finished run the Continue dialog asks more epochs for, or null. */
+  continueFor: string | null;
+  openContinue(runId: string | null): void;
   openRunGraph(runId: string): Promise<void>;
   /** The run whose note and tags are being edited (the Note and tags dialog), or null. */
   notesFor: string | null;
@@ -126,18 +130,25 @@ export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) 
         fail('Could not delete')(err);
       }
     },
-    continueRun: async (runId) => {
+    continueRun: async (runId, epochs) => {
       try {
-        const result = await api.invoke('runs:continue', { runId });
+        const result = await api.invoke('runs:continue', { runId, ...(epochs !== undefined && { epochs }) });
         const { queuePosition } = result;
         // The dashboard follows the run the user continued (when it is not busy with another).
         get().followRun(result);
-        get().setNotice({ kind: 'info', text: queuePosition > 0 ? `Run queued behind ${queuePosition} other${queuePosition === 1 ? '' : 's'}.` : `Continuing "${result.name}" from its last finished epoch.` });
+        const to = epochs !== undefined ? ` to ${epochs} epochs` : '';
+        get().setNotice({ kind: 'info', text: queuePosition > 0 ? `Run queued behind ${queuePosition} other${queuePosition === 1 ? '' : 's'}.` : `Continuing "${result.name}" from its last finished epoch${to}.` });
+        set({ continueFor: null });
         void get().loadRuns();
+        return null;
       } catch (err) {
-        fail('Could not continue the run')(err);
+        // From the dialog the reason shows in it; the menu's plain Continue has no dialog.
+        if (epochs === undefined) fail('Could not continue the run')(err);
+        return (err as Error).message;
       }
     },
+    continueFor: null,
+    openContinue: (runId) => set({ continueFor: runId }),
     openNotes: (runId) => set({ notesFor: runId }),
     annotateRun: async (runId, { note, tags }) => {
       try {
