@@ -76,6 +76,20 @@ describe('faults', () => {
     await expectNextRunFinishes(b);
   });
 
+  it('ending the worker while ONNX Runtime runs a long step fails the run and leaves this process standing', async () => {
+    // Terminating a worker inside a native call aborted the whole process ("terminate called after
+    // throwing an instance of 'Napi::Error'"): the worker now finishes the call in flight first.
+    const b = backend();
+    const doc = buildTemplate('convolutional');
+    doc.training = { ...doc.training, epochs: 2, batchSize: 512 };
+    const watch = collect(b, (e) => e.type === 'run-failed');
+    const { runId } = await b.invoke('train:start', { graph: doc, datasetId: SMALL });
+    // One batch done: the next step, about a second of native work, starts at once.
+    await new Promise<void>((resolve) => b.on((e) => e.type === 'train' && e.event.type === 'batch-end' && resolve()));
+    await b.trainer.abort('ended mid-step');
+    expect((await watch.done).at(-1)).toMatchObject({ type: 'run-failed', runId, message: 'the training worker died: ended mid-step' });
+  });
+
   it('pause holds the run, resume continues it; pausing is recorded in run.json', async () => {
     const b = backend();
     const watch = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');

@@ -6,6 +6,7 @@
 import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelError, type FromModelWorker, type ModelOp, type ModelOps, type ModelSource, type ModelWorkerData, type ToModelWorker } from './modelProtocol';
+import { endWorker } from './workerEnd';
 import { workerFile } from './workerFile';
 
 /** The cache's bound: BOTTLENECK_MODEL_CACHE_MB, else an eighth of the machine's memory, at most 1 GiB. */
@@ -42,7 +43,7 @@ export class ModelHost {
         if (message.type === 'ready') resolve(worker);
         else if (message.type === 'fatal') reject(new Error(`the inference worker could not start: ${message.message}`));
         else if (message.type === 'progress') this.pending.get(message.id)?.progress?.(message.phase, message.done, message.total);
-        else {
+        else if (message.type === 'result') {
           const call = this.pending.get(message.id);
           if (!call) return;
           this.pending.delete(message.id);
@@ -97,7 +98,7 @@ export class ModelHost {
     if (worker) {
       worker.removeAllListeners('exit');
       worker.removeAllListeners('error');
-      await worker.terminate();
+      await endWorker(worker);
     }
   }
 }

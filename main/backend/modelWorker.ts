@@ -3,6 +3,7 @@
  * CPU, and answers calls off the main thread, so the window never waits on a model.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { closeNativeGate } from './engine/nativeGate';
 import { ModelService } from './models';
 import type { FromModelWorker, ModelWorkerData, ToModelWorker } from './modelProtocol';
 
@@ -29,6 +30,10 @@ async function main() {
     return;
   }
   port.on('message', (message: ToModelWorker) => {
+    if (message.type === 'close') {
+      void closeNativeGate().then(() => post({ type: 'closed' }));
+      return;
+    }
     if (message.type === 'forget') {
       service.forget(message.runDir);
       return;

@@ -7,6 +7,7 @@ import type { TrainingEngine } from '../../core/train/engine';
 import { trainAutoencoder, type TrainControl } from '../../core/train/train';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { loadAnyDataset, type LoadedDataset } from './datasets';
+import { closeNativeGate } from './engine/nativeGate';
 import { onnxEngine } from './engine/onnxRunner';
 import { selectProvider, type Provider } from './engine/providers';
 import type { TrainerWorkerData } from './trainerHost';
@@ -115,6 +116,9 @@ async function train(message: Extract<ToWorker, { type: 'train' }>) {
 /** Acts on one message from the host, from the port's listener or from the loop's poll. */
 function handle(message: ToWorker): void {
   switch (message.type) {
+    case 'close':
+      void closeNativeGate().then(() => post({ type: 'closed' }));
+      return;
     case 'stop':
       if (current?.runId !== message.runId) {
         stoppedBeforeStart = message.runId;

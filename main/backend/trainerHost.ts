@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../../core/api';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { HERE } from './paths';
+import { endWorker } from './workerEnd';
 import { workerFile } from './workerFile';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
@@ -67,7 +68,7 @@ export class TrainerHost {
           this.restartDue = true;
         } else if (message.type === 'fatal') {
           reject(new Error(message.message));
-        } else {
+        } else if (message.type === 'event') {
           // Only the active run's end frees the trainer: a late event of an earlier run must not.
           if (isTerminal(message.event) && message.event.runId === this.activeRunId) this.activeRunId = null;
           this.emit(message.event);
@@ -143,7 +144,7 @@ export class TrainerHost {
    */
   async abort(reason = 'aborted by the user'): Promise<void> {
     this.abortReason = reason;
-    await this.worker?.terminate();
+    if (this.worker) await endWorker(this.worker);
   }
 
   private abortReason: string | null = null;
@@ -162,7 +163,7 @@ export class TrainerHost {
     if (worker) {
       worker.removeAllListeners('exit');
       worker.removeAllListeners('error');
-      await worker.terminate();
+      await endWorker(worker);
     }
   }
 

@@ -6,7 +6,9 @@ import type { TrainEvent } from '../../core/train/events';
 export type ToWorker =
   | { type: 'train'; runId: string; graph: GraphDoc; datasetId: string; runDir: string; resume: boolean }
   /** Control of one run, by id: a stop that arrives before its run has begun still stops it. */
-  | { type: 'stop' | 'pause' | 'resume'; runId: string };
+  | { type: 'stop' | 'pause' | 'resume'; runId: string }
+  /** The host is about to terminate the worker: finish the native call in flight, start none (workerEnd.ts). */
+  | { type: 'close' };
 
 /** Messages from the worker thread to the host. */
 export type FromWorker =
@@ -14,4 +16,6 @@ export type FromWorker =
   | { type: 'fatal'; message: string }
   /** The run failed on a GPU fault: the worker's device is broken, so the host replaces the worker before the next run. */
   | { type: 'device-fault' }
-  | { type: 'event'; event: TrainEvent };
+  | { type: 'event'; event: TrainEvent }
+  /** No ONNX Runtime call is in flight or will start: the worker can be terminated safely. */
+  | { type: 'closed' };

@@ -4,6 +4,7 @@
  * in ONNX Runtime on the CPU with threads that do not spin, so a run training beside it keeps its
  * cores. The autoencoder is the encoder then the decoder (for a VAE, through the mean).
  */
+import { native } from './nativeGate';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, ONNX_NAMES } from '../../../core/export/onnx';
 import type { GraphDoc } from '../../../core/graph/types';
@@ -22,7 +23,7 @@ export class InferenceModels {
   static async load(doc: GraphDoc, weights: readonly SavedTensor[], imageShape: readonly [number, number, number], codeSize: number): Promise<InferenceModels> {
     const models = exportOnnx(doc, weights);
     const opts = options('cpu', cpuThreads(), false);
-    const [encoder, decoder] = await Promise.all([ort.InferenceSession.create(models.encoder, opts), ort.InferenceSession.create(models.decoder, opts)]).catch((err) => {
+    const [encoder, decoder] = await Promise.all([native(() => ort.InferenceSession.create(models.encoder, opts)), native(() => ort.InferenceSession.create(models.decoder, opts))]).catch((err) => {
       throw new Error(`the model could not be loaded: ${providerError(err)}`);
     });
     return new InferenceModels(encoder, decoder, imageShape, codeSize);
@@ -30,13 +31,13 @@ export class InferenceModels {
 
   /** Codes ([count, codeSize]) of images ([count, h, w, c] in [0, 1]). */
   async encode(images: Float32Array, count: number): Promise<Float32Array> {
-    const out = await this.encoder.run({ [ONNX_NAMES.image]: new ort.Tensor('float32', images.subarray(0, count * this.imageShape.reduce((a, b) => a * b, 1)), [count, ...this.imageShape]) });
+    const out = await native(() => this.encoder.run({ [ONNX_NAMES.image]: new ort.Tensor('float32', images.subarray(0, count * this.imageShape.reduce((a, b) => a * b, 1)), [count, ...this.imageShape]) }));
     return out[ONNX_NAMES.code]!.data as Float32Array;
   }
 
   /** Images ([count, h, w, c], in the output's range) decoded from codes ([count, codeSize]). */
   async decode(codes: Float32Array, count: number): Promise<Float32Array> {
-    const out = await this.decoder.run({ [ONNX_NAMES.code]: new ort.Tensor('float32', codes.subarray(0, count * this.codeSize), [count, this.codeSize]) });
+    const out = await native(() => this.decoder.run({ [ONNX_NAMES.code]: new ort.Tensor('float32', codes.subarray(0, count * this.codeSize), [count, this.codeSize]) }));
     return out[ONNX_NAMES.reconstruction]!.data as Float32Array;
   }
 

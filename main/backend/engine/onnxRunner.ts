@@ -5,6 +5,7 @@
  * next step's inputs without a copy in JavaScript (onnxruntime-node returns outputs as CPU tensors,
  * so on a GPU they cross the bus each step: about a megabyte for the templates).
  */
+import { native } from './nativeGate';
 import * as ort from 'onnxruntime-node';
 import { EVAL_NAMES, buildEvalModel } from '../../../core/compile/evalModel';
 import { joinFlat, splitFlat } from '../../../core/compile/flatParams';
@@ -57,8 +58,8 @@ export class OnnxRunner implements StepRunner {
     joinFlat(start.weights, layouts.trainable, 'weights');
     const options = provider.sessionOptions();
     const [step, evaluation] = await Promise.all([
-      ort.InferenceSession.create(buildStepModel(plan, { target: provider.target }), options),
-      ort.InferenceSession.create(buildEvalModel(plan, provider.target), options),
+      native(() => ort.InferenceSession.create(buildStepModel(plan, { target: provider.target }), options)),
+      native(() => ort.InferenceSession.create(buildEvalModel(plan, provider.target), options)),
     ]).catch((err) => {
       throw new Error(`${provider.name} could not load the model: ${providerError(err)}`);
     });
@@ -83,7 +84,7 @@ export class OnnxRunner implements StepRunner {
     for (const n of this.plan.noise) {
       for (const name of [n.keep, n.add]) if (name) feeds[name] = f32(noise.get(name)!, [count, ...n.rowShape]);
     }
-    const out = await this.track(this.stepSession.run(feeds));
+    const out = await this.track(native(() => this.stepSession.run(feeds)));
     this.params = out[STEP_NAMES.next(STEP_NAMES.params)]!;
     if (this.stats) this.stats = out[STEP_NAMES.next(STEP_NAMES.stats)]!;
     this.slotTensors = this.slots.map((s) => out[STEP_NAMES.next(STEP_NAMES.slot(s))]!);
@@ -93,11 +94,11 @@ export class OnnxRunner implements StepRunner {
 
   async evaluate(images: Float32Array, count: number, klWeight: number): Promise<EvalOutput> {
     const size = this.imageDims.reduce((a, b) => a * b, 1);
-    const out = await this.track(this.evalSession.run({
+    const out = await this.track(native(() => this.evalSession.run({
       ...this.parameterFeeds(),
       [EVAL_NAMES.image]: f32(images.subarray(0, count * size), [count, ...this.imageDims]),
       [EVAL_NAMES.klWeight]: f32(Float32Array.of(klWeight), [1]),
-    }));
+    })));
     return { losses: out[EVAL_NAMES.losses]!.data as Float32Array, code: out[EVAL_NAMES.code]!.data as Float32Array, reconstruction: out[EVAL_NAMES.reconstruction]!.data as Float32Array };
   }
 

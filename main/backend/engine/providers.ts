@@ -6,6 +6,7 @@
  * never an error for the user.
  */
 import { availableParallelism } from 'node:os';
+import { native } from './nativeGate';
 import * as ort from 'onnxruntime-node';
 import type { BackendAdapter, BackendAttempt, BackendInfo, BackendPreference } from '../../../core/api';
 import { OnnxBuilder } from '../../../core/onnx/builder';
@@ -83,9 +84,10 @@ async function probe(provider: ProviderName, threads: number): Promise<void> {
     g.output(y, 'y', [2]);
     probeModel = g.model('probe');
   }
-  const session = await ort.InferenceSession.create(probeModel, options(provider, threads));
+  const model = probeModel;
+  const session = await native(() => ort.InferenceSession.create(model, options(provider, threads)));
   try {
-    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 0, 0, 0, 1, 0), [2, 3]) });
+    const out = await native(() => session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 0, 0, 0, 1, 0), [2, 3]) }));
     const y = out.y!.data as Float32Array;
     if (!(Math.abs(y[0]! - (1 / (1 + Math.exp(-1)) + 1 / (1 + Math.exp(-2)))) < 1e-4)) throw new Error(`computed ${Array.from(y).join(', ')} where 1.6120 was due`);
   } finally {
