@@ -7,16 +7,17 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { inflateSync } from 'node:zlib';
-import { decodeBmp } from '../../core/data/bmp';
+import { decodeBmpInSteps } from '../../core/data/bmp';
 import { decodeSimplePng } from '../../core/data/png';
 import type { DatasetSummary, ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
 import { decodedChannels } from '../../core/data/preprocessing';
-import { imageTooManyPixels, MAX_IMAGE_PIXELS } from '../../core/limits';
+import { imageTooManyPixels, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../core/limits';
+import { readFileSafeAsync } from './safeRead';
 import { makeDirs, writeAll } from './atomicFile';
 import { describeWriteError, isDiskError } from './diskErrors';
 
@@ -142,7 +143,7 @@ export async function imageHeader(input: Buffer | string, ext: string): Promise<
 
 /** Decodes one file to exactly height × width × decodedChannels(p) bytes. */
 export async function decodeOne(file: string, p: Preprocessing): Promise<Uint8Array> {
-  return decodeImage(await readFile(file), extname(file).toLowerCase(), p);
+  return decodeImage(await readFileSafeAsync(file, MAX_IMAGE_FILE_BYTES), extname(file).toLowerCase(), p);
 }
 
 /** An image declaring more pixels than are read (MAX_IMAGE_PIXELS): skipped, with why. */
@@ -167,10 +168,12 @@ export async function decodeImage(bytes: Buffer, ext: string, p: Preprocessing):
   const keepAlpha = p.background === 'alpha';
   let image: Sharp;
   if (ext === '.bmp') {
-    const bmp = decodeBmp(new Uint8Array(bytes));
-    const tooLarge = imageTooManyPixels(bmp.width, bmp.height);
+    // The declared size first: a small file declaring a huge image is refused before it is decoded.
+    const declared = bmpHeader(bytes);
+    const tooLarge = imageTooManyPixels(declared.width, declared.height);
     if (tooLarge) throw new ImageTooLarge(tooLarge);
-    image = sharp(Buffer.from(bmp.rgb), { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
+    const bmp = await decodeYielding(decodeBmpInSteps(new Uint8Array(bytes)));
+    image = sharp(Buffer.from(bmp.rgb.buffer, bmp.rgb.byteOffset, bmp.rgb.byteLength), { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
   } else {
     if (ext === '.png') {
       // Plain 8-bit PNGs (no transparency) already at the chosen size need no resampling: decode them here, fast.
@@ -196,6 +199,14 @@ export async function decodeImage(bytes: Buffer, ext: string, p: Preprocessing):
     throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}`);
   }
   return data;
+}
+
+/** Runs a decoder in steps, letting the event loop in between them: a large BMP never holds up the server. */
+async function decodeYielding<T>(steps: Generator<void, T>): Promise<T> {
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 async function grayWithAlpha(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {

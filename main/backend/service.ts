@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseDatasetId } from '../../core/data/datasetId';
-import { parseGraphText } from '../../core/graph/schema';
+import { readRunGraph } from './runs/runGraph';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, firstError } from '../../core/shapes/infer';
 import { planModel } from '../../core/compile/plan';
@@ -336,7 +336,7 @@ export class BottleneckBackend implements BottleneckApi {
     if (run.epochsDone >= run.config.epochs) throw new Error(`run ${runId} already finished all ${run.config.epochs} epochs`);
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
-    const graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    const graph: GraphDoc = readRunGraph(dir);
     await this.checkMemory(graph);
     this.runs.reopen(runId);
     return this.enqueue({ runId, graph, datasetId: run.dataset.id, runDir: dir, resume: true });
