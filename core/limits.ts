@@ -89,39 +89,44 @@ function placePath(place: JsonPlace | null): string {
 export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxString: number; maxArray?: number }): string | null {
   const maxArray = limits.maxArray ?? MAX_JSON_ARRAY;
   const maxKey = Math.min(limits.maxString, MAX_GRAPH_STRING);
-  const stack: { value: object; depth: number; place: JsonPlace | null }[] = [];
   const tooLong = (s: string, place: JsonPlace | null) => `${placePath(place) || 'a string'}: longer than ${limits.maxString.toLocaleString('en')} characters (${s.length.toLocaleString('en')})`;
-  // Strings are checked where they are met; only objects and arrays wait on the stack.
-  const visit = (child: unknown, depth: number, place: JsonPlace | null): string | null => {
-    if (typeof child === 'string') return child.length > limits.maxString ? tooLong(child, place) : null;
-    if (typeof child === 'object' && child !== null) stack.push({ value: child, depth, place });
-    return null;
-  };
-  const first = visit(value, 0, null);
-  if (first) return first;
-  while (stack.length) {
-    const item = stack.pop()!;
-    const where = () => placePath(item.place) || 'the value';
-    if (item.depth >= limits.maxDepth) return `${where()}: nested deeper than ${limits.maxDepth} levels`;
-    if (Array.isArray(item.value)) {
-      if (item.value.length > maxArray) return `${where()}: more than ${maxArray.toLocaleString('en')} items (${item.value.length.toLocaleString('en')})`;
-      for (let i = 0; i < item.value.length; i++) {
-        const child: unknown = item.value[i];
+  if (typeof value === 'string') return value.length > limits.maxString ? tooLong(value, null) : null;
+  if (typeof value !== 'object' || value === null) return null;
+  // Only objects and arrays wait on the stack (three parallel arrays: no record per entry); strings are checked where they are met.
+  const values: object[] = [value];
+  const depths: number[] = [0];
+  const places: (JsonPlace | null)[] = [null];
+  while (values.length) {
+    const item = values.pop()!;
+    const depth = depths.pop()!;
+    const place = places.pop()!;
+    if (depth >= limits.maxDepth) return `${placePath(place) || 'the value'}: nested deeper than ${limits.maxDepth} levels`;
+    if (Array.isArray(item)) {
+      if (item.length > maxArray) return `${placePath(place) || 'the value'}: more than ${maxArray.toLocaleString('en')} items (${item.length.toLocaleString('en')})`;
+      for (let i = 0; i < item.length; i++) {
+        const child: unknown = item[i];
         if (typeof child === 'string') {
-          if (child.length > limits.maxString) return tooLong(child, { parent: item.place, key: String(i) });
-          continue;
+          if (child.length > limits.maxString) return tooLong(child, { parent: place, key: String(i) });
+        } else if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+          places.push({ parent: place, key: String(i) });
         }
-        if (typeof child !== 'object' || child === null) continue;
-        const problem = visit(child, item.depth + 1, { parent: item.place, key: String(i) });
-        if (problem) return problem;
       }
       continue;
     }
-    for (const key in item.value) {
-      if (!Object.hasOwn(item.value, key)) continue;
-      if (key.length > maxKey) return `${where()}: a key longer than ${maxKey.toLocaleString('en')} characters`;
-      const problem = visit((item.value as Record<string, unknown>)[key], item.depth + 1, { parent: item.place, key });
-      if (problem) return problem;
+    const keys = Object.keys(item);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.length > maxKey) return `${placePath(place) || 'the value'}: a key longer than ${maxKey.toLocaleString('en')} characters`;
+      const child: unknown = (item as Record<string, unknown>)[key];
+      if (typeof child === 'string') {
+        if (child.length > limits.maxString) return tooLong(child, { parent: place, key });
+      } else if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+        places.push({ parent: place, key });
+      }
     }
   }
   return null;
