@@ -24,16 +24,23 @@ const runs = new RunStore(join(home, 'runs'));
 
 /** Run folders, each with one file replaced by something hostile, made before the server starts. */
 const hostile: { runId: string; file: string; what: 'fifo' | 'zero' }[] = [];
-function hostileRun(file: string, what: 'fifo' | 'zero', at: number): string {
-  const runId = newRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, at)));
-  runs.create(runId, buildTemplate('undercomplete'), 'builtin:fashion-mnist');
-  runs.update(runId, { status: 'stopped' });
-  const path = join(runs.dir(runId), file);
-  rmSync(path, { force: true });
-  if (what === 'fifo') expect(spawnSync('mkfifo', [path]).status).toBe(0);
-  else symlinkSync('/dev/zero', path);
-  hostile.push({ runId, file, what });
-  return runId;
+function makeHostileRuns(): void {
+  let at = 0;
+  for (const file of ['run.json', 'metrics.jsonl', 'graph.json', 'notes.json']) {
+    for (const what of ['fifo', 'zero'] as const) {
+      const runId = newRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, at++)));
+      runs.create(runId, buildTemplate('undercomplete'), 'builtin:fashion-mnist');
+      runs.update(runId, { status: 'stopped' });
+      hostile.push({ runId, file, what });
+    }
+  }
+  // Only once every run is written: the store reads the other runs' files when it writes one.
+  for (const { runId, file, what } of hostile) {
+    const path = join(runs.dir(runId), file);
+    rmSync(path, { force: true });
+    if (what === 'fifo') expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    else symlinkSync('/dev/zero', path);
+  }
 }
 
 let child: ChildProcess;
@@ -42,8 +49,7 @@ let token: string;
 let startupMs: number;
 
 beforeAll(async () => {
-  let at = 0;
-  for (const file of ['run.json', 'metrics.jsonl', 'graph.json', 'notes.json']) for (const what of ['fifo', 'zero'] as const) hostileRun(file, what, at++);
+  makeHostileRuns();
   const started = performance.now();
   child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'server', 'serve.ts'), '--port', '0'], { cwd: root, env: { ...process.env, BOTTLENECK_HOME: home, BOTTLENECK_BACKEND: 'cpu' } });
   const url = await new Promise<string>((resolve, reject) => {
