@@ -468,14 +468,8 @@ export class ModelService {
       if (seen.has(dim)) throw new ModelError(`dimension ${dim} is listed twice: give each dimension once`, 'bad-request');
       seen.add(dim);
     }
-    const rowCount = r.dims?.length ?? Math.min(TRAVERSE_DEFAULT_DIMS, m.codeSize);
-    const replyBytes = rowCount * r.steps * m.height * m.width * m.channels;
-    if (replyBytes > TRAVERSE_MAX_IMAGE_BYTES) {
-      throw new ModelError(
-        `a traversal of ${rowCount} dimension${rowCount === 1 ? '' : 's'} × ${r.steps} steps of ${m.height}×${m.width}×${m.channels} images is ${formatBytes(replyBytes)}; at most ${formatBytes(TRAVERSE_MAX_IMAGE_BYTES)}: choose fewer dimensions or steps`,
-        'bad-request',
-      );
-    }
+    const tooLarge = traversalTooLarge(r.dims?.length ?? Math.min(TRAVERSE_DEFAULT_DIMS, m.codeSize), r.steps, m);
+    if (tooLarge) throw new ModelError(tooLarge, 'bad-request');
     const images = await this.images(m);
     // σ from the map's points (the same ones, so they are encoded once).
     const points = await this.points(m, images, MAP_MAX_POINTS, MAP_MAX_IMAGE_BYTES, progress);
@@ -691,6 +685,14 @@ export function spread(codes: Float32Array, n: number, d: number): { mean: Float
 }
 
 /** The `count` dimensions with the widest spread, widest first. */
+/** Why a traversal's images would be too many bytes to send (TRAVERSE_MAX_IMAGE_BYTES), or null. */
+export function traversalTooLarge(rows: number, steps: number, image: { height: number; width: number; channels: number }): string | null {
+  const bytes = rows * steps * image.height * image.width * image.channels;
+  if (bytes <= TRAVERSE_MAX_IMAGE_BYTES) return null;
+  const shape = `${image.height}×${image.width}×${image.channels}`;
+  return `a traversal of ${rows} dimension${rows === 1 ? '' : 's'} × ${steps} steps of ${shape} images is ${formatBytes(bytes)}; at most ${formatBytes(TRAVERSE_MAX_IMAGE_BYTES)}: choose fewer dimensions or steps`;
+}
+
 export function widest(sigma: ArrayLike<number>, count: number): number[] {
   return Array.from(sigma, (s, d) => [s, d] as const)
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])
