@@ -3,13 +3,14 @@
  * than are read are refused from their headers, fast, naming the limit, without holding up the
  * event loop; a large BMP under the limit is decoded a slice at a time, so the server keeps answering.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { Preprocessing } from '../../core/data/folder';
-import { decodeOne } from './imageFolder';
+import { decodeFolder, decodeOne, fingerprint, scanFolder } from './imageFolder';
 import { prepareImage } from './prepareImage';
 import { blackPng } from './testImages';
 
@@ -80,4 +81,25 @@ describe('image bombs', () => {
     expect(outcome).toBe('decoded');
     expect(maxLoopDelayMs).toBeLessThan(1000);
   }, 60_000);
+
+  it('a FIFO, or a file declaring a 4 GB header, planted as a folder\'s dataset cache: not waited on or allocated, the cache is rebuilt', async () => {
+    const folder = join(dir, 'folder');
+    mkdirSync(join(folder, 'a'), { recursive: true });
+    writeFileSync(join(folder, 'a', 'one.bmp'), oneBitBmp(28, 28));
+    writeFileSync(join(folder, 'a', 'two.bmp'), oneBitBmp(28, 28));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'image-bombs-cache-'));
+    const scan = await scanFolder(folder);
+    const cacheFile = join(cacheDir, `${fingerprint(scan, TO)}.bin`);
+    expect(spawnSync('mkfifo', [cacheFile]).status).toBe(0);
+    const fromFifo = await decodeFolder(scan, TO, { cacheDir, id: 'f' });
+    expect([fromFifo.fromCache, fromFifo.dataset.train.count + fromFifo.dataset.validation.count]).toEqual([false, 2]);
+    rmSync(cacheFile);
+    const hugeHeader = Buffer.alloc(8);
+    hugeHeader.writeUInt32LE(0xffffffff, 0);
+    writeFileSync(cacheFile, hugeHeader);
+    const before = process.memoryUsage().arrayBuffers;
+    const rebuilt = await decodeFolder(scan, TO, { cacheDir, id: 'f' });
+    expect(rebuilt.fromCache).toBe(false);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(100 * 2 ** 20);
+  });
 });

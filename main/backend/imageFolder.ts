@@ -4,7 +4,7 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
@@ -277,6 +277,8 @@ export function datasetMemoryBudget(): number {
 
 const CACHE_FORMAT = 'bottleneck.dataset-cache';
 const CACHE_VERSION = 2;
+/** The cache header (settings, counts, the skipped files with their reasons) at most. */
+const MAX_CACHE_HEADER_BYTES = 64 * 2 ** 20;
 
 /** The cache file: u32 header length, this header as JSON, labels, then images, train first and validation after. */
 interface CacheHeader extends Omit<DatasetSummary, 'id' | 'name'> {
@@ -487,12 +489,17 @@ interface OpenedCache {
 
 /** Opens a cache file; null when it is not one of ours or is damaged (it is then rebuilt). */
 function openCache(file: string, budget: number): OpenedCache | null {
-  const fd = openSync(file, 'r');
+  // Without blocking, and only a regular file: a FIFO or a device planted as the cache is not waited on or read.
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   let keepOpen = false;
   try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return null;
     const prefix = Buffer.alloc(4);
     if (readSync(fd, prefix, 0, 4, 0) !== 4) return null;
     const headerLength = prefix.readUInt32LE(0);
+    // The header is a few kilobytes of JSON: a length past the file is damage, not a reason to allocate 4 GB.
+    if (headerLength > Math.min(stat.size - 4, MAX_CACHE_HEADER_BYTES)) return null;
     const headerBytes = Buffer.alloc(headerLength);
     if (readSync(fd, headerBytes, 0, headerLength, 4) !== headerLength) return null;
     let header: CacheHeader;
@@ -506,7 +513,7 @@ function openCache(file: string, budget: number): OpenedCache | null {
     const size = header.height * header.width * header.channels;
     const labelsAt = 4 + headerLength;
     const imagesAt = labelsAt + count;
-    if (fstatSync(fd).size !== imagesAt + count * size) return null;
+    if (stat.size !== imagesAt + count * size) return null;
     const labels = new Uint8Array(count);
     readSync(fd, labels, 0, count, labelsAt);
     const nTrain = header.trainCount;
