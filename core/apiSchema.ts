@@ -3,7 +3,7 @@ import { EXPORT_FORMATS, type Channel, type RequestOf } from './api';
 import { isChannel } from './apiChannels';
 import { validateGraphDoc } from './graph/schema';
 import { TRAINING_BOUNDS } from './graph/trainingBounds';
-import { checkJsonBounds, excerpt, MAX_GRAPH_TEXT_BYTES, MAX_IMAGE_BASE64_LENGTH, MAX_NAME_LENGTH, MAX_NESTING, maxRequestBytes, utf8Length } from './limits';
+import { checkJsonBounds, excerpt, graphTooLarge, MAX_GRAPH_TEXT_BYTES, MAX_IMAGE_BASE64_LENGTH, MAX_NAME_LENGTH, MAX_NESTING, maxRequestBytes, utf8Length } from './limits';
 import { formatBytes } from './format';
 import { MAX_NOTE_LENGTH, MAX_TAGS, tagProblem } from './runs/notes';
 
@@ -110,6 +110,12 @@ export function parseRequest<C extends Channel>(channel: unknown, payload: unkno
   if (!isChannel(channel)) throw new ContractError(`unknown channel "${excerpt(String(channel))}"`);
   // Before the schema: a hostile depth must not reach code that recurses (zod, JSON.stringify, structured
   // clone). Strings are bounded here by what a request can carry; each field's own limit words its refusal.
+  // A graph's size first, in the graph's words: a 100,000-block graph is refused before anything walks it.
+  const sent = (payload as { graph?: { nodes?: unknown; edges?: unknown } } | null)?.graph;
+  if (typeof sent === 'object' && sent !== null) {
+    const tooLarge = graphTooLarge(Array.isArray(sent.nodes) ? sent.nodes.length : 0, Array.isArray(sent.edges) ? sent.edges.length : 0);
+    if (tooLarge) throw new ContractError(`${channel}: graph: ${tooLarge}`);
+  }
   const bounds = checkJsonBounds(payload, { maxDepth: MAX_NESTING, maxString: maxRequestBytes(channel) });
   if (bounds) throw new ContractError(`${channel}: ${bounds}`);
   const result = REQUEST_SCHEMAS[channel].safeParse(payload ?? {});

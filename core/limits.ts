@@ -14,6 +14,21 @@ export const MAX_GRAPH_TEXT_BYTES = 8 * 1024 * 1024;
  * breaks, which at most doubles it, so any graph text the schema allows can be sent.
  */
 export const MAX_REQUEST_BYTES = 2 * MAX_GRAPH_TEXT_BYTES + 64 * 1024;
+/**
+ * The most blocks a graph may have. Real autoencoders have tens; 2,000 is far past what the canvas
+ * can show or a model can train, and bounding it keeps every check, the compile and the run files
+ * of a hostile graph small (a 100,000-block graph is refused before anything is done per block).
+ */
+export const MAX_GRAPH_BLOCKS = 2_000;
+/** The most connections: each block takes at most one input, so a trainable graph has fewer edges than blocks; twice that leaves room while editing. */
+export const MAX_GRAPH_EDGES = 2 * MAX_GRAPH_BLOCKS;
+
+/** Why a graph with this many blocks and connections is refused, or null. Checked before any per-block work. */
+export function graphTooLarge(blocks: number, edges: number): string | null {
+  if (blocks > MAX_GRAPH_BLOCKS) return `the graph has ${blocks.toLocaleString('en')} blocks; a graph can have at most ${MAX_GRAPH_BLOCKS.toLocaleString('en')}`;
+  if (edges > MAX_GRAPH_EDGES) return `the graph has ${edges.toLocaleString('en')} connections; a graph can have at most ${MAX_GRAPH_EDGES.toLocaleString('en')}`;
+  return null;
+}
 /** How deep a request or a graph document may nest; real ones stay under 8 (deeper overflows JSON.stringify). */
 export const MAX_NESTING = 32;
 /** Names a user gives (a graph, a run): the same bound everywhere a name is stored. */
@@ -47,26 +62,71 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * Checks a parsed JSON value's nesting depth and the length of every string in it (keys too),
- * without recursion, so a hostile 100,000-deep value cannot overflow the stack here. Returns what
- * is wrong, naming where (a short path), or null.
+ * The longest array a request or a graph may hold: the largest code (65,536 numbers) is the longest
+ * real one. Checked on the array's length, before anything is done per element.
  */
-export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxString: number }): string | null {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
-  const tooLong = (s: string, path: string) => `${path || 'a string'}: longer than ${limits.maxString.toLocaleString('en')} characters (${s.length.toLocaleString('en')})`;
-  while (stack.length) {
-    const item = stack.pop()!;
-    if (typeof item.value === 'string') {
-      if (item.value.length > limits.maxString) return tooLong(item.value, item.path);
+export const MAX_JSON_ARRAY = 65_536;
+
+/** Where a value lies in the checked JSON: its parent and key, turned into a path only for an error. */
+interface JsonPlace {
+  parent: JsonPlace | null;
+  key: string;
+}
+
+function placePath(place: JsonPlace | null): string {
+  const keys: string[] = [];
+  for (let p = place; p; p = p.parent) keys.push(excerpt(p.key, 40));
+  return keys.reverse().join('.');
+}
+
+/**
+ * Checks a parsed JSON value's nesting depth, array lengths and the length of every string in it
+ * (keys too), without recursion, so a hostile 100,000-deep value cannot overflow the stack here.
+ * Linear, allocating nothing per number or string (an 8-million-element array is refused by its
+ * length; a path string per element once cost gigabytes). Returns what is wrong, naming where (a
+ * short path), or null.
+ */
+export function checkJsonBounds(value: unknown, limits: { maxDepth: number; maxString: number; maxArray?: number }): string | null {
+  const maxArray = limits.maxArray ?? MAX_JSON_ARRAY;
+  const maxKey = Math.min(limits.maxString, MAX_GRAPH_STRING);
+  const tooLong = (s: string, place: JsonPlace | null) => `${placePath(place) || 'a string'}: longer than ${limits.maxString.toLocaleString('en')} characters (${s.length.toLocaleString('en')})`;
+  if (typeof value === 'string') return value.length > limits.maxString ? tooLong(value, null) : null;
+  if (typeof value !== 'object' || value === null) return null;
+  // Only objects and arrays wait on the stack (three parallel arrays: no record per entry); strings are checked where they are met.
+  const values: object[] = [value];
+  const depths: number[] = [0];
+  const places: (JsonPlace | null)[] = [null];
+  while (values.length) {
+    const item = values.pop()!;
+    const depth = depths.pop()!;
+    const place = places.pop()!;
+    if (depth >= limits.maxDepth) return `${placePath(place) || 'the value'}: nested deeper than ${limits.maxDepth} levels`;
+    if (Array.isArray(item)) {
+      if (item.length > maxArray) return `${placePath(place) || 'the value'}: more than ${maxArray.toLocaleString('en')} items (${item.length.toLocaleString('en')})`;
+      for (let i = 0; i < item.length; i++) {
+        const child: unknown = item[i];
+        if (typeof child === 'string') {
+          if (child.length > limits.maxString) return tooLong(child, { parent: place, key: String(i) });
+        } else if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+          places.push({ parent: place, key: String(i) });
+        }
+      }
       continue;
     }
-    if (typeof item.value !== 'object' || item.value === null) continue;
-    if (item.depth >= limits.maxDepth) return `${item.path || 'the value'}: nested deeper than ${limits.maxDepth} levels`;
-    const entries: [string, unknown][] = Array.isArray(item.value) ? item.value.map((v, i) => [String(i), v]) : Object.entries(item.value);
-    for (const [key, child] of entries) {
-      const path = item.path ? `${item.path}.${excerpt(key, 40)}` : excerpt(key, 40);
-      if (key.length > Math.min(limits.maxString, MAX_GRAPH_STRING)) return `${item.path || 'the value'}: a key longer than ${Math.min(limits.maxString, MAX_GRAPH_STRING).toLocaleString('en')} characters`;
-      stack.push({ value: child, depth: item.depth + 1, path });
+    const keys = Object.keys(item);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.length > maxKey) return `${placePath(place) || 'the value'}: a key longer than ${maxKey.toLocaleString('en')} characters`;
+      const child: unknown = (item as Record<string, unknown>)[key];
+      if (typeof child === 'string') {
+        if (child.length > limits.maxString) return tooLong(child, { parent: place, key });
+      } else if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+        places.push({ parent: place, key });
+      }
     }
   }
   return null;

@@ -246,7 +246,7 @@ describe('bottleneck CLI', () => {
     for (const args of [['runs', 'show', id], ['runs', 'export', id, '--out', join(home, 'out')]]) {
       const r = cli(args, home);
       expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr.trim(), args.join(' ')).toBe(`bottleneck: run ${id}: metrics.jsonl cannot be read (EISDIR)`);
+      expect(r.stderr.trim(), args.join(' ')).toBe(`bottleneck: run ${id}: metrics.jsonl: not a regular file (a directory)`);
     }
   });
 });

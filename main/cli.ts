@@ -2,7 +2,7 @@
  * Headless Bottleneck: `bottleneck train ...` and `bottleneck runs`. Calls the backend directly
  * (no server), so a run started here is stored exactly like one started from the app.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { backendLabel, formatDuration } from '../core/format';
 import { GraphFileError, parseGraphText } from '../core/graph/schema';
 import { checkBounds, checkTrainingValue, SCHEDULE_BOUNDS, type NumericTrainingSetting } from '../core/graph/trainingBounds';
@@ -20,7 +20,8 @@ import { exportRun, ExportRefused } from './backend/runExport';
 import { RunReadError } from './backend/runs/format';
 import type { BackendInfo, FolderSummary, RunDetail, RunSummary } from '../core/api';
 import { PROVIDER_NAMES, providerName } from './backend/engine/providers';
-import { excerpt } from '../core/limits';
+import { excerpt, MAX_GRAPH_TEXT_BYTES } from '../core/limits';
+import { readTextSafe, UnreadableFileError } from './backend/safeRead';
 import { checkImageFolder, HelpRequested, parseCommandArgs, resolveRunId } from './cliArgs';
 import { reportCliError, UsageError } from './cliErrors';
 import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName } from './cliHelp';
@@ -51,9 +52,9 @@ function loadGraph(template: string | undefined, graphFile: string | undefined, 
   if (graphFile) {
     let text: string;
     try {
-      text = readFileSync(graphFile, 'utf8');
+      text = readTextSafe(graphFile, MAX_GRAPH_TEXT_BYTES);
     } catch (err) {
-      throw new UsageError(`cannot read ${graphFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(err instanceof UnreadableFileError ? err.message : `cannot read ${graphFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     try {
       return parseGraphText(text);

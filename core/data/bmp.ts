@@ -2,7 +2,23 @@
  * A small BMP decoder (libvips, and so sharp, cannot read BMP): uncompressed 24- and 32-bit, and
  * 1/4/8-bit paletted images, bottom-up or top-down. Returns RGB pixels, row-major.
  */
-export function decodeBmp(bytes: Uint8Array): { width: number; height: number; rgb: Uint8Array } {
+export interface DecodedBmp {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+export function decodeBmp(bytes: Uint8Array): DecodedBmp {
+  const steps = decodeBmpInSteps(bytes);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * decodeBmp a slice of rows at a time: the generator pauses after about `pixelsPerStep` pixels, so
+ * a caller on an event loop can let other work in between (a large BMP is decoded here, in
+ * JavaScript, not in libvips' threads).
+ */
+export function* decodeBmpInSteps(bytes: Uint8Array, pixelsPerStep = 1 << 20): Generator<void, DecodedBmp> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 54 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw new Error('not a BMP file');
   const dataOffset = view.getUint32(10, true);
@@ -21,7 +37,9 @@ export function decodeBmp(bytes: Uint8Array): { width: number; height: number; r
   const paletteStart = 14 + headerSize;
   const colors = bits <= 8 ? view.getUint32(46, true) || 2 ** bits : 0;
   const rgb = new Uint8Array(width * height * 3);
+  const rowsPerStep = Math.max(1, Math.floor(pixelsPerStep / width));
   for (let y = 0; y < height; y++) {
+    if (y > 0 && y % rowsPerStep === 0) yield;
     const row = dataOffset + (topDown ? y : height - 1 - y) * rowSize;
     for (let x = 0; x < width; x++) {
       const out = (y * width + x) * 3;

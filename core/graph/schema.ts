@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isBlockKind } from '../blocks/registry';
-import { checkJsonBounds, MAX_GRAPH_STRING, MAX_NAME_LENGTH, MAX_NESTING } from '../limits';
+import { checkJsonBounds, graphTooLarge, MAX_GRAPH_STRING, MAX_NAME_LENGTH, MAX_NESTING } from '../limits';
 import { findCycle } from './topology';
 import { AUGMENTATION_BOUNDS, checkBounds, SCHEDULE_BOUNDS, TRAINING_BOUNDS, type SettingBounds } from './trainingBounds';
 import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, OPTIMIZERS, SCHEDULE_KINDS, type GraphDoc } from './types';
@@ -108,6 +108,10 @@ export function validateGraphDoc(value: unknown): GraphDoc {
       `made by a newer Bottleneck (graph version ${raw.version}; this app reads up to ${GRAPH_VERSION})`,
     );
   }
+  // First, before anything is done per block: a 100,000-block graph is refused at once.
+  const count = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+  const tooLarge = graphTooLarge(count(raw.nodes), count(raw.edges));
+  if (tooLarge) throw new GraphFileError(tooLarge);
   // Before the schema: a hostile depth or a huge string stops here, not in JSON.stringify or a run's files.
   const bounds = checkJsonBounds(value, { maxDepth: MAX_NESTING, maxString: MAX_GRAPH_STRING });
   if (bounds) throw new GraphFileError(bounds);

@@ -1,31 +1,44 @@
 import type { GraphEdge, GraphNode } from './types';
 
-/** Returns the ids along one cycle (first id repeated at the end), or null when the graph is acyclic. */
-export function findCycle(nodes: readonly Pick<GraphNode, 'id'>[], edges: readonly GraphEdge[]): string[] | null {
+/** Each node's successors, in edge order (edges to unknown nodes are left out). */
+export function successors(nodes: readonly Pick<GraphNode, 'id'>[], edges: readonly Pick<GraphEdge, 'source' | 'target'>[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of nodes) out.set(n.id, []);
-  for (const e of edges) out.get(e.source)?.push(e.target);
+  for (const e of edges) if (out.has(e.target)) out.get(e.source)?.push(e.target);
+  return out;
+}
+
+/**
+ * Returns the ids along one cycle (first id repeated at the end), or null when the graph is acyclic.
+ * Depth-first with an explicit stack, not recursion: a chain of 30,000 blocks must not overflow the call stack.
+ */
+export function findCycle(nodes: readonly Pick<GraphNode, 'id'>[], edges: readonly GraphEdge[]): string[] | null {
+  const out = successors(nodes, edges);
   const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, 'open');
-    stack.push(id);
-    for (const next of out.get(id) ?? []) {
-      const s = state.get(next);
-      if (s === 'open') return [...stack.slice(stack.indexOf(next)), next];
-      if (s === undefined) {
-        const found = visit(next);
-        if (found) return found;
-      }
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return null;
-  };
+  // The open path, with the index of the next successor to look at for each node on it.
+  const path: string[] = [];
+  const nextChild: number[] = [];
   for (const n of nodes) {
-    if (!state.has(n.id)) {
-      const found = visit(n.id);
-      if (found) return found;
+    if (state.has(n.id)) continue;
+    state.set(n.id, 'open');
+    path.push(n.id);
+    nextChild.push(0);
+    while (path.length) {
+      const top = path.length - 1;
+      const children = out.get(path[top]!)!;
+      if (nextChild[top]! >= children.length) {
+        state.set(path.pop()!, 'done');
+        nextChild.pop();
+        continue;
+      }
+      const next = children[nextChild[top]!++]!;
+      const s = state.get(next);
+      if (s === 'open') return [...path.slice(path.indexOf(next)), next];
+      if (s === undefined) {
+        state.set(next, 'open');
+        path.push(next);
+        nextChild.push(0);
+      }
     }
   }
   return null;
@@ -43,8 +56,9 @@ export function topologicalOrder<N extends Pick<GraphNode, 'id'>>(nodes: readonl
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const queue = nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
   const order: N[] = [];
-  while (queue.length) {
-    const id = queue.shift()!;
+  // An index, not shift(): shift is linear on a long array, which made this quadratic.
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head]!;
     order.push(byId.get(id)!);
     for (const next of out.get(id)!) {
       const d = indegree.get(next)! - 1;
@@ -54,4 +68,3 @@ export function topologicalOrder<N extends Pick<GraphNode, 'id'>>(nodes: readonl
   }
   return order;
 }
-

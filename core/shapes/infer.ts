@@ -2,6 +2,7 @@ import { BOTTLENECK_KINDS, blockSpec, withDefaults } from '../blocks/registry';
 import { product, type Shape } from '../blocks/types';
 import { findCycle, topologicalOrder } from '../graph/topology';
 import type { GraphDoc } from '../graph/types';
+import { graphTooLarge } from '../limits';
 
 export interface Diagnostic {
   /** The node at fault; absent for faults of the graph as a whole. */
@@ -53,8 +54,25 @@ export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
   const nodeShapes: Record<string, Shape> = {};
   const edgeShapes: Record<string, Shape> = {};
   const paramCounts: Record<string, number> = {};
-  const error = (message: string, nodeId?: string) =>
+  // Nodes with a diagnostic already: later checks add none to them (a Set, not diagnostics.some per node, which was quadratic).
+  const faulty = new Set<string>();
+  const error = (message: string, nodeId?: string) => {
+    if (nodeId !== undefined) faulty.add(nodeId);
     diagnostics.push(nodeId === undefined ? { severity: 'error', message } : { severity: 'error', message, nodeId });
+  };
+  const tooMany = graphTooLarge(doc.nodes.length, doc.edges.length);
+  if (tooMany) {
+    error(tooMany);
+    return { nodeShapes, edgeShapes, paramCounts, totalParams: 0, diagnostics, inputShape: null, codeSize: null, compressionRatio: null, order: [] };
+  }
+  const incomingOf = new Map<string, GraphDoc['edges']>();
+  const hasOutgoing = new Set<string>();
+  for (const edge of doc.edges) {
+    const list = incomingOf.get(edge.target);
+    if (list) list.push(edge);
+    else incomingOf.set(edge.target, [edge]);
+    hasOutgoing.add(edge.source);
+  }
 
   const cycle = findCycle(doc.nodes, doc.edges);
   if (cycle) {
@@ -65,7 +83,7 @@ export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
   for (const node of order) {
     const spec = blockSpec(node.kind);
     const params = withDefaults(node.kind, node.params);
-    const incoming = doc.edges.filter((e) => e.target === node.id);
+    const incoming = incomingOf.get(node.id) ?? [];
     const paramErrors = spec.checkParams(params);
     for (const message of paramErrors) error(message, node.id);
 
@@ -118,15 +136,15 @@ export function analyzeGraph(doc: GraphDoc): GraphAnalysis {
   }
 
   // Every block must lie on the path Input → Output, or it would silently not train.
-  const reachable = reachableFrom(doc, inputs[0]?.id);
+  const reachable = inputs[0] ? reach(doc, [inputs[0].id], 'forward') : new Set<string>();
   for (const node of doc.nodes) {
-    if (inputs[0] && node.kind !== 'Input' && !reachable.has(node.id) && !diagnostics.some((d) => d.nodeId === node.id)) {
+    if (inputs[0] && node.kind !== 'Input' && !reachable.has(node.id) && !faulty.has(node.id)) {
       error('not connected to the Input', node.id);
     }
   }
   for (const node of doc.nodes) {
-    if (node.kind !== 'Output' && !doc.edges.some((e) => e.source === node.id) && !diagnostics.some((d) => d.nodeId === node.id)) {
-      diagnostics.push({ nodeId: node.id, severity: 'error', message: 'its output goes nowhere: connect it on toward the Output' });
+    if (node.kind !== 'Output' && !hasOutgoing.has(node.id) && !faulty.has(node.id)) {
+      error('its output goes nowhere: connect it on toward the Output', node.id);
     }
   }
 
@@ -166,34 +184,25 @@ function explainOvercomplete(doc: GraphDoc, bottleneck: GraphDoc['nodes'][number
     : { nodeId: bottleneck.id, severity: 'warning', message: `${what} and nothing regularizes it, so it can learn to copy the input: add sparsity, noise or dropout.` };
 }
 
-function reachableFrom(doc: GraphDoc, start: string | undefined): Set<string> {
-  const seen = new Set<string>();
-  if (!start) return seen;
-  const stack = [start];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const e of doc.edges) if (e.source === id) stack.push(e.target);
-  }
-  return seen;
-}
-
 /** A branch: a block off the Input → bottleneck → Output path (it trains nothing the model uses). */
 export type BlockRole = 'input' | 'encoder' | 'bottleneck' | 'decoder' | 'output' | 'branch';
 
 /** Every node reachable from `starts` along the edges (forward) or against them (backward). */
 function reach(doc: GraphDoc, starts: string[], direction: 'forward' | 'backward'): Set<string> {
+  const next = new Map<string, string[]>();
+  for (const e of doc.edges) {
+    const [from, to] = direction === 'forward' ? [e.source, e.target] : [e.target, e.source];
+    const list = next.get(from);
+    if (list) list.push(to);
+    else next.set(from, [to]);
+  }
   const seen = new Set<string>();
   const stack = [...starts];
   while (stack.length) {
     const id = stack.pop()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    for (const e of doc.edges) {
-      if (direction === 'forward' && e.source === id) stack.push(e.target);
-      if (direction === 'backward' && e.target === id) stack.push(e.source);
-    }
+    for (const to of next.get(id) ?? []) stack.push(to);
   }
   return seen;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSafe, readTextSafe, READ_LIMITS, UnreadableFileError } from './safeRead';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { excerpt } from '../../core/limits';
@@ -140,9 +141,9 @@ export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): T
   const tensorsFile = join(source, 'tensors.bin');
   let bytes: Buffer;
   try {
-    bytes = readFileSync(tensorsFile);
+    bytes = readFileSafe(tensorsFile, READ_LIMITS.tensors);
   } catch (err) {
-    throw new CheckpointError(tensorsFile, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CheckpointError(tensorsFile, err instanceof UnreadableFileError ? err.reason : `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const entries = [...manifest.weights, ...manifest.optimizer];
   const floats = entries.reduce((end, e) => Math.max(end, e.offset + e.length), 0);
@@ -169,12 +170,17 @@ export function readCheckpoint(runDir: string, kind: CheckpointKind = 'last'): T
 }
 
 function parseManifest(file: string): Manifest {
+  let text: string;
+  try {
+    text = readTextSafe(file, READ_LIMITS.record);
+  } catch (err) {
+    throw new CheckpointError(file, err instanceof UnreadableFileError ? err.reason : `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(file, code ? `cannot be read (${code})` : `not valid JSON (${excerpt((err as Error).message, 120)})`);
+    throw new CheckpointError(file, `not valid JSON (${excerpt((err as Error).message, 120)})`);
   }
   const head = value as { format?: unknown; version?: unknown } | null;
   if (typeof head !== 'object' || head === null || head.format !== 'bottleneck.checkpoint') throw new CheckpointError(file, 'not a Bottleneck checkpoint');

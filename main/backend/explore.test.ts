@@ -11,6 +11,7 @@ import { undercomplete } from '../../core/templates/undercomplete';
 import { newRunId } from './runs/naming';
 import { BottleneckBackend } from './service';
 import { trainToEnd } from './trainToEnd';
+import { traversalTooLarge } from './models';
 
 process.env.BOTTLENECK_HOME = mkdtempSync(join(tmpdir(), 'explore-home-'));
 const DATA = 'builtin:fashion-mnist?train=256&validation=1000';
@@ -190,6 +191,10 @@ describe('a trained model through the contract', () => {
     await expect(backend.invoke('model:point', { runId: ae, index: 1000 })).rejects.toThrow(`image 1000 is out of range: run ${ae} has 1000 validation images (0 to 999)`);
     await expect(backend.invoke('model:decode', { runId: ae, codes: [[1, 2]] })).rejects.toThrow(`a code has 2 values; the codes of run ${ae} have 32`);
     await expect(backend.invoke('model:traverse', { runId: ae, dims: [40], steps: 3, range: 1 })).rejects.toThrow('dimension 40 is out of range');
+    // Each dimension once, and a reply under the byte cap (issue 23): checked before any work.
+    await expect(backend.invoke('model:traverse', { runId: ae, dims: [3, 1, 3], steps: 3, range: 1 })).rejects.toThrow('dimension 3 is listed twice: give each dimension once');
+    expect(traversalTooLarge(64, 32, { height: 128, width: 128, channels: 3 })).toBe('a traversal of 64 dimensions × 32 steps of 128×128×3 images is 96 MB; at most 80 MB: choose fewer dimensions or steps');
+    expect(traversalTooLarge(8, 9, { height: 512, width: 512, channels: 4 })).toBeNull();
     // The backend still answers.
     expect((await backend.invoke('model:info', { runId: ae })).codeSize).toBe(32);
   });

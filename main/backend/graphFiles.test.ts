@@ -50,11 +50,11 @@ describe('GraphFiles', () => {
     const g = files();
     g.write('real', '{}', false);
     mkdirSync(join(g.dir, 'folder.bottleneck.json'));
-    expect(() => g.read('folder')).toThrow(expect.objectContaining({ code: 'not-allowed', message: 'folder: not a regular file, not read' }));
+    expect(() => g.read('folder')).toThrow(expect.objectContaining({ code: 'not-allowed', message: 'folder: not a regular file (a directory), not read' }));
     if (process.platform !== 'win32') {
       expect(spawnSync('mkfifo', [join(g.dir, 'pipe.bottleneck.json')]).status).toBe(0);
       const started = Date.now();
-      expect(() => g.read('pipe')).toThrow('pipe: not a regular file, not read');
+      expect(() => g.read('pipe')).toThrow('pipe: not a regular file (a FIFO), not read');
       expect(Date.now() - started).toBeLessThan(1000);
     }
     expect(g.list().map((f) => f.name)).toEqual(['real']);

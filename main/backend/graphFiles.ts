@@ -1,9 +1,9 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { GraphFileInfo, GraphFileText } from '../../core/api';
 import { excerpt, MAX_GRAPH_TEXT_BYTES } from '../../core/limits';
 import { makeDirs, writeFileAtomic } from './atomicFile';
-import { formatBytes } from '../../core/format';
+import { describeReadError, readTextSafe, UnreadableFileError } from './safeRead';
 
 export const GRAPH_SUFFIX = '.bottleneck.json';
 /** The longest file name most file systems allow. */
@@ -99,29 +99,13 @@ export class GraphFiles {
   }
 }
 
-/**
- * A regular file's text, at most MAX_GRAPH_TEXT_BYTES. Opened without blocking, so a FIFO (which
- * would wait for a writer forever) or a device is seen for what it is and refused.
- */
 function readRegularFile(file: string, shown: string): string {
-  let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    return readTextSafe(file, MAX_GRAPH_TEXT_BYTES, excerpt(shown));
   } catch (err) {
-    throw new GraphFileStoreError(`${excerpt(shown)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'not-allowed');
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new GraphFileStoreError(`${excerpt(shown)}: not a regular file, not read`, 'not-allowed');
-    const tooLarge = () => new GraphFileStoreError(`${excerpt(shown)}: larger than ${formatBytes(MAX_GRAPH_TEXT_BYTES)}, not a graph file`, 'too-large');
-    if (stat.size > MAX_GRAPH_TEXT_BYTES) throw tooLarge();
-    // Read at most one byte past the limit: a file that grew since fstat is still caught.
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_GRAPH_TEXT_BYTES) + 1);
-    let length = 0;
-    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > MAX_GRAPH_TEXT_BYTES) throw tooLarge();
-    return buffer.subarray(0, length).toString('utf8');
-  } finally {
-    closeSync(fd);
+    if (err instanceof UnreadableFileError) {
+      throw new GraphFileStoreError(err.kind === 'too-large' ? `${err.message}, not a graph file` : `${err.message}, not read`, err.kind === 'too-large' ? 'too-large' : 'not-allowed');
+    }
+    throw new GraphFileStoreError(describeReadError(excerpt(shown), err), 'not-allowed');
   }
 }

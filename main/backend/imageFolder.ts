@@ -4,19 +4,20 @@
  * fingerprint and the settings. The user's folder is only ever read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, write } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Stats } from 'node:fs';
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { inflateSync } from 'node:zlib';
-import { decodeBmp } from '../../core/data/bmp';
+import { decodeBmpInSteps } from '../../core/data/bmp';
 import { decodeSimplePng } from '../../core/data/png';
 import type { DatasetSummary, ImageDataset, ImageSplit } from '../../core/data/dataset';
 import { IMAGE_EXTENSIONS, stratifiedSplit, UNLABELED, type ImageProbe, type Preprocessing } from '../../core/data/folder';
 import { decodedChannels } from '../../core/data/preprocessing';
-import { imageTooManyPixels, MAX_IMAGE_PIXELS } from '../../core/limits';
+import { imageTooManyPixels, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../../core/limits';
+import { readFileSafeAsync } from './safeRead';
 import { makeDirs, writeAll } from './atomicFile';
 import { describeWriteError, isDiskError } from './diskErrors';
 
@@ -165,7 +166,7 @@ export async function imageHeader(input: Buffer | string, ext: string): Promise<
 
 /** Decodes one file to exactly height × width × decodedChannels(p) bytes. */
 export async function decodeOne(file: string, p: Preprocessing): Promise<Uint8Array> {
-  return decodeImage(await readFile(file), extname(file).toLowerCase(), p);
+  return decodeImage(await readFileSafeAsync(file, MAX_IMAGE_FILE_BYTES), extname(file).toLowerCase(), p);
 }
 
 /** An image declaring more pixels than are read (MAX_IMAGE_PIXELS): skipped, with why. */
@@ -190,10 +191,12 @@ export async function decodeImage(bytes: Buffer, ext: string, p: Preprocessing):
   const keepAlpha = p.background === 'alpha';
   let image: Sharp;
   if (ext === '.bmp') {
-    const bmp = decodeBmp(new Uint8Array(bytes));
-    const tooLarge = imageTooManyPixels(bmp.width, bmp.height);
+    // The declared size first: a small file declaring a huge image is refused before it is decoded.
+    const declared = bmpHeader(bytes);
+    const tooLarge = imageTooManyPixels(declared.width, declared.height);
     if (tooLarge) throw new ImageTooLarge(tooLarge);
-    image = sharp(Buffer.from(bmp.rgb), { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
+    const bmp = await decodeYielding(decodeBmpInSteps(new Uint8Array(bytes)));
+    image = sharp(Buffer.from(bmp.rgb.buffer, bmp.rgb.byteOffset, bmp.rgb.byteLength), { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
   } else {
     if (ext === '.png') {
       // Plain 8-bit PNGs (no transparency) already at the chosen size need no resampling: decode them here, fast.
@@ -219,6 +222,14 @@ export async function decodeImage(bytes: Buffer, ext: string, p: Preprocessing):
     throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}`);
   }
   return data;
+}
+
+/** Runs a decoder in steps, letting the event loop in between them: a large BMP never holds up the server. */
+async function decodeYielding<T>(steps: Generator<void, T>): Promise<T> {
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 async function grayWithAlpha(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
@@ -289,6 +300,8 @@ export function datasetMemoryBudget(): number {
 
 const CACHE_FORMAT = 'bottleneck.dataset-cache';
 const CACHE_VERSION = 2;
+/** The cache header (settings, counts, the skipped files with their reasons) at most. */
+const MAX_CACHE_HEADER_BYTES = 64 * 2 ** 20;
 
 /** The cache file: u32 header length, this header as JSON, labels, then images, train first and validation after. */
 interface CacheHeader extends Omit<DatasetSummary, 'id' | 'name'> {
@@ -499,12 +512,17 @@ interface OpenedCache {
 
 /** Opens a cache file; null when it is not one of ours or is damaged (it is then rebuilt). */
 function openCache(file: string, budget: number): OpenedCache | null {
-  const fd = openSync(file, 'r');
+  // Without blocking, and only a regular file: a FIFO or a device planted as the cache is not waited on or read.
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   let keepOpen = false;
   try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return null;
     const prefix = Buffer.alloc(4);
     if (readSync(fd, prefix, 0, 4, 0) !== 4) return null;
     const headerLength = prefix.readUInt32LE(0);
+    // The header is a few kilobytes of JSON: a length past the file is damage, not a reason to allocate 4 GB.
+    if (headerLength > Math.min(stat.size - 4, MAX_CACHE_HEADER_BYTES)) return null;
     const headerBytes = Buffer.alloc(headerLength);
     if (readSync(fd, headerBytes, 0, headerLength, 4) !== headerLength) return null;
     let header: CacheHeader;
@@ -518,7 +536,7 @@ function openCache(file: string, budget: number): OpenedCache | null {
     const size = header.height * header.width * header.channels;
     const labelsAt = 4 + headerLength;
     const imagesAt = labelsAt + count;
-    if (fstatSync(fd).size !== imagesAt + count * size) return null;
+    if (stat.size !== imagesAt + count * size) return null;
     const labels = new Uint8Array(count);
     readSync(fd, labels, 0, count, labelsAt);
     const nTrain = header.trainCount;

@@ -3,7 +3,7 @@
  * UMAP or t-SNE in a projection worker of their own (progress as job-progress events, cancellable),
  * and those layouts cached in the run folder per checkpoint epoch.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSafe, READ_LIMITS } from './safeRead';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ApiEvent, LatentMap, LatentMethod } from '../../core/api';
@@ -127,7 +127,7 @@ function pick(codes: Float32Array, positions: number[], d: number): Float32Array
 function readLayout(file: string, indices: Int32Array): CachedLayout | null {
   let layout: CachedLayout;
   try {
-    layout = decodeLayout(new Uint8Array(readFileSync(file)));
+    layout = decodeLayout(new Uint8Array(readFileSafe(file, READ_LIMITS.epochArtifact)));
   } catch {
     return null;
   }

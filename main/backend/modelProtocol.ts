@@ -20,6 +20,14 @@ export interface ModelSource {
 export const MAP_MAX_POINTS = 10_000;
 /** The map's images travel with it for hover tooltips: at most this many bytes of them (fewer points for large images). */
 export const MAP_MAX_IMAGE_BYTES = 24 * 2 ** 20;
+/** Dimensions a traversal shows when none are chosen: the widest spread. */
+export const TRAVERSE_DEFAULT_DIMS = 8;
+/**
+ * A traversal's images at most (bytes before base64): the Lab's 8 dimensions × 9 steps of the largest
+ * input (512×512×4, 72 MB) fit; 64 dimensions × 32 steps of 128×128×3 (96 MB, and +1 GB to build) do
+ * not, and the reply stays far under V8's largest string.
+ */
+export const TRAVERSE_MAX_IMAGE_BYTES = 80 * 2 ** 20;
 
 /** Everything of a latent map but its 2-D layout for UMAP and t-SNE: the points, their codes and the PCA. */
 export interface MapBase {

@@ -7,23 +7,24 @@
  * For a VAE the code is the mean μ (the encoder's deterministic output), and decode takes codes in
  * that space.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointChoice, ImageBatch, InterpolateRequest, ModelInfo, PointDetail, SampleResult, ScoredImages, ScoreResult, SkippedFile, TraverseRequest, TraverseResult } from '../../core/api';
 import { BOTTLENECK_KINDS } from '../../core/blocks/registry';
 import { planModel } from '../../core/compile/plan';
 import { imageAt, imageSize, type ImageSplit } from '../../core/data/dataset';
 import { parseDatasetId, withClasses } from '../../core/data/datasetId';
-import { parseGraphText } from '../../core/graph/schema';
+import { readRunGraph } from './runs/runGraph';
 import { pca2d } from '../../core/latent/pca';
 import { fitGaussian, lerpPath, sampleGaussian, slerpPath, standardNormal, traversal, type Gaussian } from '../../core/latent/sample';
 import { evenSubsample } from '../../core/latent/tsne';
 import { anomalyRoc, anomalyTruth, classRoles, errorMaps, extremes, meanSquaredErrors, perClassStats } from '../../core/score';
+import { formatBytes } from '../../core/format';
 import { ByteLru } from './byteLru';
 import { readCheckpoint, unreadableCheckpoint } from './checkpoints';
 import { loadAnyDataset } from './datasets';
 import { InferenceModels } from './engine/inference';
-import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, ModelError, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
+import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, ModelError, TRAVERSE_DEFAULT_DIMS, TRAVERSE_MAX_IMAGE_BYTES, type EncodedDataset, type EncodeSplit, type LoadedModelMemory, type MapBase, type ModelOps, type ModelSource } from './modelProtocol';
 
 /** Images per encoder or decoder call: large enough to amortise a call, small enough to yield often. */
 const BATCH = 128;
@@ -142,7 +143,7 @@ export class ModelService {
     const { runId, runDir } = source;
     let graph;
     try {
-      graph = parseGraphText(readFileSync(join(runDir, 'graph.json'), 'utf8'));
+      graph = readRunGraph(runDir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new ModelError(`the graph of run ${runId} cannot be read${code ? ` (${code})` : `: ${(err as Error).message}`}`, 'unreadable');
@@ -287,12 +288,12 @@ export class ModelService {
     return this.batch(m, await this.decodeFloats(m, this.checkCodes(m, codes), codes.length), codes.length);
   }
 
+  /** The codes as one array; every length is checked against the model's code size before anything is copied. */
   private checkCodes(m: LoadedModel, codes: ArrayLike<number>[]): Float32Array {
+    const wrong = codes.find((code) => code.length !== m.codeSize);
+    if (wrong) throw new ModelError(`a code has ${wrong.length.toLocaleString('en')} values; the codes of run ${m.source.runId} have ${m.codeSize}`, 'bad-request');
     const flat = new Float32Array(codes.length * m.codeSize);
-    codes.forEach((code, i) => {
-      if (code.length !== m.codeSize) throw new ModelError(`a code has ${code.length} values; the codes of run ${m.source.runId} have ${m.codeSize}`, 'bad-request');
-      flat.set(code, i * m.codeSize);
-    });
+    codes.forEach((code, i) => flat.set(code, i * m.codeSize));
     return flat;
   }
 
@@ -459,14 +460,20 @@ export class ModelService {
   }
 
   private async traverse(m: LoadedModel, r: Pick<TraverseRequest, 'base' | 'dims' | 'steps' | 'range'>, progress: Progress): Promise<TraverseResult> {
+    // The request is bounded before any work: each dimension once and in range, and a reply under the byte cap.
+    const seen = new Set<number>();
+    for (const dim of r.dims ?? []) {
+      if (dim >= m.codeSize) throw new ModelError(`dimension ${dim} is out of range: the codes of run ${m.source.runId} have ${m.codeSize} (0 to ${m.codeSize - 1})`, 'bad-request');
+      if (seen.has(dim)) throw new ModelError(`dimension ${dim} is listed twice: give each dimension once`, 'bad-request');
+      seen.add(dim);
+    }
+    const tooLarge = traversalTooLarge(r.dims?.length ?? Math.min(TRAVERSE_DEFAULT_DIMS, m.codeSize), r.steps, m);
+    if (tooLarge) throw new ModelError(tooLarge, 'bad-request');
     const images = await this.images(m);
     // σ from the map's points (the same ones, so they are encoded once).
     const points = await this.points(m, images, MAP_MAX_POINTS, MAP_MAX_IMAGE_BYTES, progress);
     const { mean, sigma } = spread(points.codes, points.indices.length, m.codeSize);
-    for (const dim of r.dims ?? []) {
-      if (dim >= m.codeSize) throw new ModelError(`dimension ${dim} is out of range: the codes of run ${m.source.runId} have ${m.codeSize} (0 to ${m.codeSize - 1})`, 'bad-request');
-    }
-    const dims = r.dims ?? widest(sigma, 8);
+    const dims = r.dims ?? widest(sigma, TRAVERSE_DEFAULT_DIMS);
     const base = r.base ? await this.endCode(m, r.base) : mean;
     const grid = traversal(base, sigma, dims, r.steps, r.range);
     const flat = grid.flat();
@@ -677,6 +684,14 @@ export function spread(codes: Float32Array, n: number, d: number): { mean: Float
 }
 
 /** The `count` dimensions with the widest spread, widest first. */
+/** Why a traversal's images would be too many bytes to send (TRAVERSE_MAX_IMAGE_BYTES), or null. */
+export function traversalTooLarge(rows: number, steps: number, image: { height: number; width: number; channels: number }): string | null {
+  const bytes = rows * steps * image.height * image.width * image.channels;
+  if (bytes <= TRAVERSE_MAX_IMAGE_BYTES) return null;
+  const shape = `${image.height}×${image.width}×${image.channels}`;
+  return `a traversal of ${rows} dimension${rows === 1 ? '' : 's'} × ${steps} steps of ${shape} images is ${formatBytes(bytes)}; at most ${formatBytes(TRAVERSE_MAX_IMAGE_BYTES)}: choose fewer dimensions or steps`;
+}
+
 export function widest(sigma: ArrayLike<number>, count: number): number[] {
   return Array.from(sigma, (s, d) => [s, d] as const)
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])

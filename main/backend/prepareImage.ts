@@ -2,11 +2,11 @@
  * A user's image file made ready for a model (model:prepare-image, the CLI's image arguments):
  * decoded with sharp, resized and converted to the model's input, with a note saying what changed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSafeAsync, UnreadableFileError } from './safeRead';
 import { extname } from 'node:path';
 import type { PreparedImage } from '../../core/api';
 import { parseDatasetId } from '../../core/data/datasetId';
-import { imageFileTooLarge } from '../../core/limits';
+import { MAX_IMAGE_FILE_BYTES } from '../../core/limits';
 import { backgroundNote, colourName, decodedChannels, modelPreprocessing as preprocessingFor, type FitMode, type Preprocessing } from '../../core/data/preprocessing';
 import { decodeImage, imageHeader, ImageTooLarge } from './imageFolder';
 import { ModelError } from './modelProtocol';
@@ -47,21 +47,13 @@ export async function prepareImage(input: { path?: string; bytes?: string; name?
   const fail = (why: string) => new ModelError(`${label}: ${why}`, 'bad-request');
   let bytes: Buffer;
   if (input.path !== undefined) {
-    let size: number;
     try {
-      const info = await stat(input.path);
-      if (!info.isFile()) throw fail('not a file');
-      size = info.size;
+      bytes = await readFileSafeAsync(input.path, MAX_IMAGE_FILE_BYTES);
     } catch (err) {
-      if (err instanceof ModelError) throw err;
+      if (err instanceof UnreadableFileError) throw fail(err.reason);
       const code = (err as NodeJS.ErrnoException).code;
-      throw fail(code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (err as Error).message})`);
+      throw fail(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a regular file (a directory)' : `cannot be read (${code ?? (err as Error).message})`);
     }
-    const tooLarge = imageFileTooLarge(size);
-    if (tooLarge) throw fail(tooLarge);
-    bytes = await readFile(input.path).catch((err: NodeJS.ErrnoException) => {
-      throw fail(`cannot be read (${err.code ?? err.message})`);
-    });
   } else {
     bytes = Buffer.from(input.bytes ?? '', 'base64');
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { parseDatasetId } from '../../core/data/datasetId';
-import { parseGraphText, serializeGraph } from '../../core/graph/schema';
+import { serializeGraph } from '../../core/graph/schema';
+import { readRunGraph } from './runs/runGraph';
 import type { GraphDoc } from '../../core/graph/types';
 import { analyzeGraph, firstError } from '../../core/shapes/infer';
 import { planModel } from '../../core/compile/plan';
@@ -342,7 +343,7 @@ export class BottleneckBackend implements BottleneckApi {
     if (epochs !== undefined && epochs <= run.epochsDone) throw new Error(`run ${runId} has trained ${run.epochsDone} epochs: the new total must be above that, got ${epochs}`);
     const dir = this.runs.dir(runId);
     if (!hasCheckpoint(dir)) throw new Error(`run ${runId} has no checkpoint to continue from (no finished epoch)`);
-    let graph: GraphDoc = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    let graph: GraphDoc = readRunGraph(dir);
     if (epochs !== undefined && epochs !== graph.training.epochs) {
       graph = { ...graph, training: continuedTraining(graph.training, epochs) };
       await this.checkMemory(graph);

@@ -2,7 +2,8 @@
  * The workspace's settings.json: choices the app remembers across starts (today, where to train).
  * Written through a temp file and a rename; a missing or unreadable file means the defaults.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { readTextSafe, READ_LIMITS } from './safeRead';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { BackendPreference } from '../../core/api';
@@ -40,7 +41,7 @@ export class Settings {
 function read(path: string): SettingsFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextSafe(path, READ_LIMITS.record);
   } catch {
     return DEFAULTS;
   }

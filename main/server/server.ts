@@ -99,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (given === null || !tokensEqual(given, token)) throw new HttpError(401, given === null ? NEEDS_TOKEN : 'wrong access token');
   };
 
+  const bodies = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT);
   const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
   const server = createServer({
     headersTimeout: timeouts.headersMs,
@@ -121,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       if (!url) throw new HttpError(400, 'malformed request address');
       admit(req, url, api);
-      if (api) return void handleApi(options.api, url.pathname.slice(5), req, res).catch(fail);
+      if (api) return void handleApi(options.api, url.pathname.slice(5), req, res, bodies).catch(fail);
       if (url.searchParams.has('token')) return exchangeToken(url, res);
       serveStatic(options.staticDir, url.pathname, res).catch(fail);
     } catch (err) {
@@ -204,45 +205,104 @@ function errorStatus(err: unknown): number {
   return 422;
 }
 
-async function handleApi(api: BottleneckApi, name: string, req: IncomingMessage, res: ServerResponse) {
+async function handleApi(api: BottleneckApi, name: string, req: IncomingMessage, res: ServerResponse, bodies: BodyBudget) {
   const reply = (status: number, body: Envelope<unknown>) => send(res, status, 'application/json', JSON.stringify(body));
   if (req.method !== 'POST') return reply(405, { ok: false, error: 'use POST' });
   if (!isChannel(name)) return reply(404, { ok: false, error: `unknown channel ${JSON.stringify(excerpt(name))}` });
-  let payload: unknown;
-  const text = await readBody(req, maxRequestBytes(name));
+  const body = await readBody(req, maxRequestBytes(name), bodies);
+  // The body's bytes count against the budget until the request is answered (its parsed payload is held as long).
   try {
-    payload = JSON.parse(text || '{}');
-  } catch (err) {
-    return reply(400, { ok: false, error: `${name}: the request is not valid JSON (${excerpt((err as Error).message, 120)})` });
-  }
-  try {
-    const result = await api.invoke(name as Channel, payload as never);
-    reply(200, { ok: true, result });
-  } catch (err) {
-    reply(errorStatus(err), errorEnvelope(err));
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.text || '{}');
+    } catch (err) {
+      return reply(400, { ok: false, error: `${name}: the request is not valid JSON (${excerpt((err as Error).message, 120)})` });
+    }
+    try {
+      const result = await api.invoke(name as Channel, payload as never);
+      reply(200, { ok: true, result });
+    } catch (err) {
+      reply(errorStatus(err), errorEnvelope(err));
+    }
+  } finally {
+    bodies.release(body.held);
   }
 }
 
 const tooLarge = (limit: number) => new HttpError(413, `the request is larger than ${formatBytes(limit)}, the most this server reads`);
 
 /**
- * The body as text, at most `limit` bytes (the channel's: see maxRequestBytes). A larger one is
- * read to its end without being kept and then answered 413, so the client gets the reply instead
- * of a reset connection; one that goes on far past the limit is cut off.
+ * The body bytes all requests may hold at once. Fifty 15 MB bodies read together once held 750 MB
+ * and kept a small request waiting 9 s; past this, a large body is answered 503 at once. Two
+ * bodies of the largest size (a 32 MB image for the Lab) fit, or four 16 MB graphs.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export const MAX_BODY_BYTES_IN_FLIGHT = 64 * 2 ** 20;
+/** A body this small is never refused for the budget: a normal request gets through however busy the server is. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+/** Counts the body bytes held by requests being read or answered. */
+class BodyBudget {
+  private held = 0;
+  constructor(readonly limit: number) {}
+
+  /** Takes `bytes` for a body already holding `had`; false when that would pass the limit (a small body always gets them). */
+  take(bytes: number, had: number): boolean {
+    if (had + bytes > SMALL_BODY_BYTES && this.held + bytes > this.limit) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.held -= bytes;
+  }
+}
+
+const busy = () => new HttpError(503, `the server is busy reading other large requests (${formatBytes(MAX_BODY_BYTES_IN_FLIGHT)} at once); try again in a moment`);
+
+/**
+ * The body as text, at most `limit` bytes (the channel's: see maxRequestBytes), and the bytes it holds of the budget (the caller
+ * releases them when the request is answered). A larger one, or one for which the budget has no
+ * room, is read to its end without being kept and then answered 413 or 503, so the client gets the
+ * reply instead of a reset connection; one that goes on far past the limit is cut off.
+ */
+function readBody(req: IncomingMessage, limit: number, budget: BodyBudget): Promise<{ text: string; held: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
+    let refused = false;
+    const drop = () => {
+      budget.release(held);
+      held = 0;
+      chunks.length = 0;
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else if (size > 4 * limit) req.destroy();
-      else chunks.length = 0;
+      if (size > 4 * limit) return void req.destroy();
+      if (refused || size > limit) return drop();
+      if (!budget.take(chunk.length, held)) {
+        refused = true;
+        return drop();
+      }
+      held += chunk.length;
+      chunks.push(chunk);
     });
-    req.on('end', () => (size > limit ? reject(tooLarge(limit)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    let ended = false;
+    // Closed before its end (the client went away, or cut off above): nothing is kept.
+    req.on('close', () => {
+      if (!ended) drop();
+    });
+    req.on('end', () => {
+      ended = true;
+      if (size > limit) return reject(tooLarge(limit));
+      if (refused) return reject(busy());
+      resolve({ text: Buffer.concat(chunks).toString('utf8'), held });
+    });
     // A client that goes away mid-body: nothing to answer, and not the server's fault.
-    req.on('error', () => reject(new HttpError(400, 'the request was cut off')));
+    req.on('error', () => {
+      drop();
+      reject(new HttpError(400, 'the request was cut off'));
+    });
   });
 }
 

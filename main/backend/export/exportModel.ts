@@ -3,12 +3,12 @@
  * Nothing is written half-way (the files go to a hidden sibling folder renamed into place at the
  * end) and a folder that already holds files is never written into.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
 import { ExportError } from '../../../core/export/deployment';
 import { exportFolderName } from '../../../core/export/folderName';
-import { parseGraphText } from '../../../core/graph/schema';
+import { readRunGraph } from '../runs/runGraph';
 import type { GraphDoc } from '../../../core/graph/types';
 import { excerpt } from '../../../core/limits';
 import type { TrainingState } from '../../../core/train/state';
@@ -58,9 +58,9 @@ function readInput(source: ExportSource, checkpoint: CheckpointChoice): ExportIn
   if (!hasCheckpoint(source.runDir, checkpoint) && !hasCheckpoint(source.runDir, 'last')) throw new ExportRefused(`run ${source.runId} has no checkpoint yet: it has not finished an epoch`);
   let doc: GraphDoc;
   try {
-    doc = parseGraphText(readFileSync(join(source.runDir, 'graph.json'), 'utf8'));
+    doc = readRunGraph(source.runDir);
   } catch (err) {
-    throw new ExportRefused(`run ${source.runId}: its graph.json cannot be read (${(err as Error).message})`);
+    throw new ExportRefused(`run ${source.runId}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'graph.json is missing' : (err as Error).message}`);
   }
   // A run that never improved on its first epoch still has a last checkpoint.
   const kind = hasCheckpoint(source.runDir, checkpoint) ? checkpoint : 'last';

@@ -1,5 +1,6 @@
 /** A run's files besides run.json: metrics.jsonl, and the per-epoch latent/ projections and samples/ grids. */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { describeReadError, readFileSafe, readTextSafe, READ_LIMITS } from '../safeRead';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { LatentProjection, MetricPoint, ReconstructionGrid } from '../../../core/api';
@@ -35,11 +36,10 @@ export function parseMetrics(text: string): { metrics: MetricPoint[]; skipped: n
 export function readMetrics(dir: string): { metrics: MetricPoint[]; skipped: number } {
   let text: string;
   try {
-    text = readFileSync(join(dir, METRICS_FILE), 'utf8');
+    text = readTextSafe(join(dir, METRICS_FILE), READ_LIMITS.metrics, METRICS_FILE);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { metrics: [], skipped: 0 };
-    throw new RunReadError(basename(dir), `${METRICS_FILE} cannot be read (${code ?? (err as Error).message})`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { metrics: [], skipped: 0 };
+    throw new RunReadError(basename(dir), describeReadError(METRICS_FILE, err));
   }
   return parseMetrics(text);
 }
@@ -53,8 +53,10 @@ export function appendMetrics(dir: string, lines: string[]): void {
 export function closeTornMetricsLine(dir: string): void {
   const file = join(dir, METRICS_FILE);
   try {
-    const { size } = statSync(file);
-    if (size === 0) return;
+    const stat = statSync(file);
+    // Only a regular file with something in it (a FIFO would block the open below).
+    if (!stat.isFile() || stat.size === 0) return;
+    const size = stat.size;
     const fd = openSync(file, 'r');
     const last = Buffer.alloc(1);
     try {
@@ -113,11 +115,11 @@ export function readLatent(dir: string, runId: string, epoch: number): LatentPro
   const rel = `latent/${epochFile(epoch, 'bin')}`;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(join(dir, rel));
+    bytes = readFileSafe(join(dir, rel), READ_LIMITS.epochArtifact, rel);
   } catch (err) {
     // Runs recorded before projections were binary hold them as JSON.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return epochJson(dir, runId, 'latent', epoch, 'latent projection', latentSchema) as LatentProjection;
-    throw new RunReadError(runId, `${rel} cannot be read (${(err as Error).message})`);
+    throw new RunReadError(runId, describeReadError(rel, err));
   }
   try {
     return decodeProjection(bytes);
@@ -134,10 +136,10 @@ function epochJson(dir: string, runId: string, folder: string, epoch: number, wh
   const rel = `${folder}/${epochFile(epoch)}`;
   let text: string;
   try {
-    text = readFileSync(join(dir, folder, epochFile(epoch)), 'utf8');
+    text = readTextSafe(join(dir, folder, epochFile(epoch)), READ_LIMITS.epochArtifact, rel);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunReadError(runId, `no ${what} for epoch ${epoch} (${rel} not found)`);
-    throw new RunReadError(runId, `${rel} cannot be read (${(err as Error).message})`);
+    throw new RunReadError(runId, describeReadError(rel, err));
   }
   let value: unknown;
   try {

@@ -1,6 +1,6 @@
 /** run.json: its schema, its versions and their migration, reading and writing it whole. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeReadError, readTextSafe, READ_LIMITS } from '../safeRead';
 import { z } from 'zod';
 import { writeFileAtomic } from '../atomicFile';
 
@@ -91,10 +91,9 @@ export function parseRunFile(runId: string, text: string): RunFile {
 export function readRunFile(dir: string, runId: string): RunFile {
   let text: string;
   try {
-    text = readFileSync(join(dir, 'run.json'), 'utf8');
+    text = readTextSafe(join(dir, 'run.json'), READ_LIMITS.record, 'run.json');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new RunReadError(runId, code === 'ENOENT' ? 'run.json is missing' : `run.json cannot be read (${code ?? (err as Error).message})`);
+    throw new RunReadError(runId, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'run.json is missing' : describeReadError('run.json', err));
   }
   return parseRunFile(runId, text);
 }

@@ -1,8 +1,8 @@
 /** What lists and detail views show of runs: summaries, durations, a run's detail. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunDetail, RunStatus, RunSummary } from '../../../core/api';
-import { parseGraphText } from '../../../core/graph/schema';
+import { readRunGraph } from './runGraph';
 import type { GraphDoc } from '../../../core/graph/types';
 import { epochsIn, METRICS_FILE, readMetrics } from './artifacts';
 import { readRunFile, RunReadError, type RunFile } from './format';
@@ -135,9 +135,9 @@ export function listRuns(root: string): RunSummary[] {
 /** Topology, code size and parameters of a version 1 run, which did not record them. */
 function legacyGraphFacts(dir: string): Partial<RunSummary> {
   try {
-    return describeGraph(parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8')));
+    return describeGraph(readRunGraph(dir));
   } catch (err) {
-    return { damaged: `graph.json cannot be read (${(err as Error).message})` };
+    return { damaged: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'graph.json is missing' : (err as Error).message };
   }
 }
 
@@ -146,10 +146,9 @@ export function runDetail(dir: string, runId: string): RunDetail {
   const run = readRunFile(dir, runId);
   let graph: GraphDoc;
   try {
-    graph = parseGraphText(readFileSync(join(dir, 'graph.json'), 'utf8'));
+    graph = readRunGraph(dir);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new RunReadError(runId, code === 'ENOENT' ? 'graph.json is missing' : `graph.json: ${(err as Error).message}`);
+    throw new RunReadError(runId, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'graph.json is missing' : (err as Error).message);
   }
   const { metrics, skipped } = readMetrics(dir);
   const summary = toSummary(run, dir);

@@ -3,8 +3,8 @@
  * note never races the trainer's rewrites of run.json (another process may be training the run).
  * Versioned, validated on read, replaced atomically.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeReadError, readTextSafe, READ_LIMITS } from '../safeRead';
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH, normalizeTags, type RunNotes } from '../../../core/runs/notes';
 import { writeFileAtomic } from '../atomicFile';
@@ -28,10 +28,9 @@ const EMPTY: RunNotes = { note: '', tags: [] };
 export function readNotes(dir: string): RunNotes & { problem: string | null } {
   let text: string;
   try {
-    text = readFileSync(join(dir, NOTES_FILE), 'utf8');
+    text = readTextSafe(join(dir, NOTES_FILE), READ_LIMITS.record, NOTES_FILE);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ...EMPTY, problem: code === 'ENOENT' ? null : `${NOTES_FILE} cannot be read (${code ?? (err as Error).message})` };
+    return { ...EMPTY, problem: (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : describeReadError(NOTES_FILE, err) };
   }
   let value: unknown;
   try {
