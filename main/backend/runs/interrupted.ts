@@ -4,7 +4,8 @@ import { closeTornMetricsLine } from './artifacts';
 import { ACTIVE_STATUSES, readRunFile, writeRunFile, type RunFile } from './format';
 import { lastWriteMs, listRuns } from './listing';
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine still exists (a process another user owns counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

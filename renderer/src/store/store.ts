@@ -175,6 +175,7 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
           if (event.event.type !== 'batch-end' && event.event.type !== 'dataset-progress') refreshRunsSoon();
           return;
         case 'runs-changed':
+        case 'experiment-changed':
           refreshRunsSoon();
           return;
         case 'backend-ready':
