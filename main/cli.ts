@@ -29,6 +29,7 @@ import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName }
 import { table } from './cliTable';
 import { encode, interpolate, sample, score } from './cliExplore';
 import { exportCommand } from './cliExport';
+import { experimentRuns, sweep } from './cliSweep';
 import { ModelError } from './backend/modelProtocol';
 
 /** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
@@ -354,8 +355,17 @@ function showLines(d: RunDetail): string[] {
 }
 
 async function runs(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('runs', args, { json: { type: 'boolean', default: false }, out: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('runs', args, { json: { type: 'boolean', default: false }, out: { type: 'string' }, experiment: { type: 'string' } });
   const [sub, given, ...extra] = positionals;
+  if (values.experiment !== undefined) {
+    if (positionals.length || values.out !== undefined) throw new UsageError('runs --experiment ID takes no other command or option but --json');
+    const backend = new BottleneckBackend({ shell: 'cli' });
+    try {
+      return await experimentRuns(backend, values.experiment, values.json);
+    } finally {
+      await backend.dispose();
+    }
+  }
   if (sub !== undefined && sub !== 'show' && sub !== 'export') throw new UsageError(`unknown runs command "${sub}": use runs, runs show RUN_ID or runs export RUN_ID --out DIR`);
   if (sub && !given) throw new UsageError(`runs ${sub} needs a run id (see "bottleneck runs")`);
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -417,6 +427,7 @@ const COMMAND_RUNNERS: Record<CommandName, (args: string[]) => Promise<number> |
   encode,
   score,
   export: exportCommand,
+  sweep: (args) => sweep(args, loadGraph),
 };
 
 /** A model request the user's input got wrong (a run that is not there, an index out of range): exit 2, as any bad argument. */

@@ -109,26 +109,39 @@ export class Experiments {
     const resumed: string[] = [];
     for (const file of this.store.list()) {
       if (file.status !== 'running' || this.ownedElsewhere(file)) continue;
-      this.store.update(file.id, () => ({ owner: { pid: process.pid, host: hostname() } }));
+      await this.carryOn(file);
       resumed.push(file.id);
-      const cut = file.runs.find((r) => r.runId !== null && this.wasCutOff(r.runId));
-      if (cut?.runId) {
-        const runDir = this.host.runs.dir(cut.runId);
-        if (hasCheckpoint(runDir)) {
-          this.active.set(cut.runId, file.id);
-          try {
-            await this.host.continueRun(cut.runId);
-            continue;
-          } catch {
-            this.active.delete(cut.runId);
-          }
-        }
-        // Nothing to continue from: the planned run starts afresh (the cut-off folder stays, as any interrupted run does).
-        this.store.update(file.id, (f) => ({ runs: f.runs.map((r) => (r.index === cut.index ? { ...r, runId: null } : r)) }));
-      }
-      await this.advance(file.id);
     }
     return resumed;
+  }
+
+  /** Resumes one experiment by hand (`bottleneck sweep --resume`): one cut off by a crash, or one stopped. */
+  async resume(id: string): Promise<ExperimentSummary> {
+    const file = this.store.read(id);
+    if (file.status === 'finished') throw new Error(`experiment ${id} has finished: nothing to resume`);
+    if (file.status === 'running' && this.ownedElsewhere(file)) throw new Error(`experiment ${id} is running in process ${file.owner!.pid}: stop it there first`);
+    await this.carryOn(this.store.update(id, () => ({ status: 'running', endedAt: null, error: null })));
+    return this.summary(this.store.read(id));
+  }
+
+  private async carryOn(file: ExperimentFile): Promise<void> {
+    this.store.update(file.id, () => ({ owner: { pid: process.pid, host: hostname() } }));
+    const cut = file.runs.find((r) => r.runId !== null && this.wasCutOff(r.runId));
+    if (cut?.runId) {
+      if (hasCheckpoint(this.host.runs.dir(cut.runId))) {
+        this.active.set(cut.runId, file.id);
+        try {
+          await this.host.continueRun(cut.runId);
+          this.changed(file.id);
+          return;
+        } catch {
+          this.active.delete(cut.runId);
+        }
+      }
+      // Nothing to continue from: the planned run starts afresh (the cut-off folder stays, as any interrupted run does).
+      this.store.update(file.id, (f) => ({ runs: f.runs.map((r) => (r.index === cut.index ? { ...r, runId: null } : r)) }));
+    }
+    await this.advance(file.id);
   }
 
   private plan(request: ExperimentRequest): ExperimentPlan {
@@ -175,10 +188,10 @@ export class Experiments {
     return owner !== null && owner.pid !== process.pid && owner.host === hostname() && processAlive(owner.pid);
   }
 
-  /** A run that neither ended on its own nor is trained by a live process (marked interrupted at start-up). */
+  /** A run that did not train to its end: cut off by a crash (marked interrupted at start-up), or stopped with its experiment. */
   private wasCutOff(runId: string): boolean {
     const run = this.runSummary(runId);
-    return run !== null && (run.status === 'interrupted' || ACTIVE_STATUSES.includes(run.status));
+    return run !== null && (run.status === 'interrupted' || run.status === 'stopped' || ACTIVE_STATUSES.includes(run.status));
   }
 
   private runSummary(runId: string): RunSummary | null {
