@@ -123,3 +123,15 @@ describe('refusing a sweep before any run', () => {
     expect(refusal(() => plan({ 'bottleneck.units': '1..100' })).message).toMatch(/needs a count/);
   });
 });
+
+describe('the settings a sweep can vary', () => {
+  it('suggests the bottleneck, training and every block parameter, each of which plans', async () => {
+    const { sweepableSettings } = await import('./settings');
+    const paths = sweepableSettings(graph).map((s) => s.path);
+    expect(paths.slice(0, 2)).toEqual(['bottleneck.units', 'bottleneck.activation']);
+    expect(paths).toEqual(expect.arrayContaining(['training.learningRate', 'training.optimizer', 'data.classes', 'dense-3.units']));
+    // Each resolves against the graph it was suggested for.
+    const { resolveSetting } = await import('./settings');
+    for (const path of paths) expect(() => resolveSetting(path, graph)).not.toThrow();
+  });
+});

@@ -31,7 +31,7 @@ export interface PlannedSetting {
   /** The values as the user wrote them. */
   values: string;
   numeric: boolean;
-  /** The values span enough (all above 0, a ratio of 20 or more, or a log range) to be drawn on a log axis. */
+  /** The values span enough (all above 0 and the largest 8 or more times the smallest, or a log range) to be drawn on a log axis. */
   logScale: boolean;
 }
 
@@ -83,7 +83,7 @@ export function planExperiment(graph: GraphDoc, datasetId: string, spec: Experim
       label: ref.label,
       values: spec.vary[i]!.values.trim(),
       numeric: isNumeric(ref),
-      logScale: isNumeric(ref) && (values.kind === 'range' ? values.log : spansDecades(points as number[])),
+      logScale: isNumeric(ref) && (values.kind === 'range' ? values.log : spansOrders(points as number[])),
     })),
     runs,
   };
@@ -190,7 +190,7 @@ export function describeRun(run: PlannedRun): string {
     .join(', ');
 }
 
-function spansDecades(values: number[]): boolean {
+function spansOrders(values: number[]): boolean {
   if (values.length < 2 || values.some((v) => !(v > 0))) return false;
-  return Math.max(...values) / Math.min(...values) >= 20;
+  return Math.max(...values) / Math.min(...values) >= 8;
 }

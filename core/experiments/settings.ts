@@ -141,3 +141,19 @@ export function applySetting(graph: GraphDoc, datasetId: string, ref: SettingRef
   if (ref.kind === 'training') return { graph: { ...graph, training: { ...graph.training, [ref.key]: value } }, datasetId };
   return { graph: { ...graph, nodes: graph.nodes.map((n) => (n.id === ref.nodeId ? { ...n, params: { ...n.params, [ref.field.name]: value } } : n)) }, datasetId };
 }
+
+/** The settings a sweep of `graph` could vary, for the Sweep dialog's suggestions: the bottleneck's first, then training's, then every block's. */
+export function sweepableSettings(graph: GraphDoc): { path: string; label: string }[] {
+  const out: { path: string; label: string }[] = [];
+  const code = graph.nodes.filter((n) => BOTTLENECK_KINDS.includes(n.kind));
+  if (code.length === 1) {
+    for (const f of blockSpec(code[0]!.kind).fields) if (f.type !== 'shape') out.push({ path: `bottleneck.${f.name === 'latentSize' ? 'units' : f.name}`, label: f.label });
+  }
+  for (const key of Object.keys(DEFAULT_TRAINING)) out.push({ path: `training.${key}`, label: (TRAINING_BOUNDS as Record<string, { label: string } | undefined>)[key]?.label ?? key });
+  out.push({ path: 'data.classes', label: 'Classes trained on' });
+  for (const node of graph.nodes) {
+    if (code.length === 1 && node === code[0]) continue;
+    for (const f of blockSpec(node.kind).fields) if (f.type !== 'shape') out.push({ path: `${node.id}.${f.name}`, label: `${f.label} (${node.id})` });
+  }
+  return out;
+}

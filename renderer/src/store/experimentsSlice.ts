@@ -1,0 +1,122 @@
+/**
+ * Sweeps and experiments in the window: the Sweep dialog's preview and start (from the graph on
+ * screen and the chosen data), the experiment shown in the Experiments view with each run's results,
+ * and Compare on the runs picked there.
+ */
+import type { ExperimentDetail, ExperimentPreview, ExperimentSummary } from '../../../core/api';
+import { runResult, type RunResult } from '../../../core/experiments/results';
+import type { SliceCreator } from './store';
+
+export interface SweepRow {
+  setting: string;
+  values: string;
+}
+
+export interface ExperimentsSlice {
+  sweepOpen: boolean;
+  experiments: ExperimentSummary[];
+  /** The experiment the Experiments view shows, and each of its runs' results by run id. */
+  experimentId: string | null;
+  experiment: ExperimentDetail | null;
+  experimentResults: Record<string, RunResult>;
+  openSweep(open: boolean): void;
+  /** The plan of a sweep of the graph on screen; the refusal's one line when it cannot run. */
+  previewSweep(rows: SweepRow[]): Promise<{ preview: ExperimentPreview } | { error: string }>;
+  /** Starts the sweep and shows its experiment; the refusal's one line when it cannot start. */
+  startSweep(rows: SweepRow[]): Promise<string | null>;
+  loadExperiments(): Promise<void>;
+  openExperiment(id: string | null): Promise<void>;
+  stopExperiment(): Promise<void>;
+  /** Compare (in the Runs view) on these runs. */
+  compareRuns(runIds: string[]): void;
+}
+
+const MAX_COMPARED = 6;
+
+export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) => (set, get) => {
+  const request = (rows: SweepRow[]) => {
+    const datasetId = get().dataset?.id;
+    if (!datasetId) throw new Error('No dataset is available yet.');
+    return { graph: get().doc, datasetId, vary: rows.map((r) => ({ setting: r.setting.trim(), values: r.values.trim() })).filter((r) => r.setting || r.values) };
+  };
+  /** Results are read once a run has ended (its metrics no longer change). */
+  const loadResults = async (detail: ExperimentDetail) => {
+    const known = get().experimentResults;
+    const wanted = detail.runs.filter((r) => r.runId && r.run && !['queued', 'running', 'paused'].includes(r.run.status) && !known[r.runId]);
+    const read = await Promise.all(
+      wanted.map(async (r) => {
+        try {
+          return [r.runId!, runResult((await api.invoke('runs:detail', { runId: r.runId! })).metrics)] as const;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    const found = read.filter((x): x is readonly [string, RunResult] => x !== null);
+    if (found.length) set((s) => ({ experimentResults: { ...s.experimentResults, ...Object.fromEntries(found) } }));
+  };
+  return {
+    sweepOpen: false,
+    experiments: [],
+    experimentId: null,
+    experiment: null,
+    experimentResults: {},
+    openSweep: (open) => set({ sweepOpen: open }),
+    previewSweep: async (rows) => {
+      try {
+        return { preview: await api.invoke('experiments:preview', request(rows)) };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    },
+    startSweep: async (rows) => {
+      let summary: ExperimentSummary;
+      try {
+        summary = await api.invoke('experiments:create', request(rows));
+      } catch (err) {
+        return (err as Error).message;
+      }
+      set({ sweepOpen: false });
+      await get().openExperiment(summary.id);
+      get().setView('experiments');
+      return null;
+    },
+    loadExperiments: async () => {
+      try {
+        const experiments = await api.invoke('experiments:list', {});
+        set({ experiments });
+        if (!get().experimentId && experiments[0]) await get().openExperiment(experiments[0].id);
+        else if (get().experimentId) await get().openExperiment(get().experimentId);
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: `Cannot list the experiments: ${(err as Error).message}` });
+      }
+    },
+    openExperiment: async (id) => {
+      if (id !== get().experimentId) set({ experimentId: id, experiment: null });
+      if (!id) return;
+      try {
+        const detail = await api.invoke('experiments:detail', { experimentId: id });
+        if (get().experimentId !== id) return;
+        set((s) => ({ experiment: detail, experiments: s.experiments.some((e) => e.id === id) ? s.experiments.map((e) => (e.id === id ? detail.summary : e)) : [detail.summary, ...s.experiments] }));
+        await loadResults(detail);
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: `Cannot read the experiment: ${(err as Error).message}` });
+      }
+    },
+    stopExperiment: async () => {
+      const id = get().experimentId;
+      if (!id) return;
+      try {
+        await api.invoke('experiments:stop', { experimentId: id });
+      } catch (err) {
+        get().setNotice({ kind: 'error', text: (err as Error).message });
+      }
+      await get().openExperiment(id);
+    },
+    compareRuns: (runIds) => {
+      if (runIds.length > MAX_COMPARED) get().setNotice({ kind: 'info', text: `Compare takes up to ${MAX_COMPARED} runs: the first ${MAX_COMPARED} are compared.` });
+      set({ compared: runIds.slice(0, MAX_COMPARED) });
+      get().setView('runs');
+    },
+  };
+};
