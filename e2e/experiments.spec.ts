@@ -31,6 +31,13 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
   await useSmallSubset(page);
   await setEpochs(page, 1);
 
+  // Sweep… sits in the Training tab, reachable down to the window's minimum.
+  for (const size of WINDOW_SIZES) {
+    await page.setViewportSize(size);
+    await expectOnTop(page.getByTestId('sweep-open'));
+    await page.screenshot({ path: `e2e/screenshots/design-sweep-${size.width}.png` });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
   await clickAsUser(page.getByTestId('sweep-open'));
   const dialog = page.getByTestId('sweep-dialog');
   await expect(page.getByTestId('sweep-setting-0')).toHaveValue('bottleneck.units');
@@ -82,7 +89,6 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
   await page.mouse.move(axisX, (top + at(6)) / 2, { steps: 4 });
   await page.mouse.move(axisX, at(6), { steps: 4 });
   await page.mouse.up();
-  await page.screenshot({ path: 'e2e/screenshots/experiment-brushed-1440.png' });
   await expect(page.getByTestId('experiment-runs')).toHaveAttribute('data-count', '2');
   await expect(codeSizes).toHaveText(['8', '16']);
   await page.screenshot({ path: 'e2e/screenshots/experiment-brushed-1440.png' });

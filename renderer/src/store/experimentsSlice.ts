@@ -5,6 +5,7 @@
  */
 import type { ExperimentDetail, ExperimentPreview, ExperimentSummary } from '../../../core/api';
 import { runResult, type RunResult } from '../../../core/experiments/results';
+import { MAX_COMPARED } from './runsSlice';
 import type { SliceCreator } from './store';
 
 export interface SweepRow {
@@ -31,7 +32,6 @@ export interface ExperimentsSlice {
   compareRuns(runIds: string[]): void;
 }
 
-const MAX_COMPARED = 6;
 
 export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) => (set, get) => {
   const request = (rows: SweepRow[]) => {
@@ -114,9 +114,10 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
       await get().openExperiment(id);
     },
     compareRuns: (runIds) => {
-      if (runIds.length > MAX_COMPARED) get().setNotice({ kind: 'info', text: `Compare takes up to ${MAX_COMPARED} runs: the first ${MAX_COMPARED} are compared.` });
       set({ compared: runIds.slice(0, MAX_COMPARED) });
       get().setView('runs');
+      // Raised in the Runs view, so it outlives the change of view.
+      if (runIds.length > MAX_COMPARED) get().setNotice({ kind: 'info', text: `Compare takes up to ${MAX_COMPARED} runs: the first ${MAX_COMPARED} are compared.` });
     },
   };
 };
