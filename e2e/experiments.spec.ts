@@ -1,12 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { clickAsUser, expectOnTop } from './ui';
-
-const WINDOW_SIZES = [
-  { width: 1024, height: 680 },
-  { width: 1280, height: 720 },
-  { width: 1440, height: 900 },
-  { width: 1920, height: 1080 },
-] as const;
+import { clickAsUser, expectOnTop, WINDOW_SIZES } from './ui';
 
 /** A small subset of the built-in set, chosen in Data ▾ as a user would. */
 async function useSmallSubset(page: Page) {
