@@ -91,4 +91,15 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
   await clickAsUser(page.getByTestId('experiment-compare'));
   await expect(page.getByTestId('compare-view')).toBeVisible();
   await expect(page.getByTestId('compare-recon-run-1').locator('canvas')).toHaveCount(8);
+  // The best epoch beside the last; pinned, the first run is the baseline the other's difference is from.
+  await expect(page.getByTestId('diff-best_val_loss-1')).toHaveText(/^\d\.\d{4} \(1\)$/);
+  await clickAsUser(page.getByTestId('compare-pin-0'));
+  await expect(page.getByTestId('compare-pin-0')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('diff-best_val_loss-1')).toHaveText(/^\d\.\d{4} \(1\) [+−±]\d\.\d{4} \([+−±]\d+\.\d %\)$/);
+  await expect(page.getByTestId('diff-best_val_loss-0')).toHaveText(/^\d\.\d{4} \(1\)$/);
+  for (const size of WINDOW_SIZES) {
+    await page.setViewportSize(size);
+    await page.getByTestId('compare-diff').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `e2e/screenshots/compare-baseline-${size.width}.png` });
+  }
 });
