@@ -40,6 +40,14 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
   await expect(page.getByTestId('sweep-start')).toBeDisabled();
   await page.getByTestId('sweep-values-0').fill('2,4,8,16');
   await expect(page.getByTestId('sweep-plan')).toContainText(/^4 runs/);
+  // Random search draws as many runs as asked instead of the grid; off again, the grid is back.
+  await clickAsUser(page.getByTestId('sweep-random'));
+  await page.getByTestId('sweep-random-count').fill('3');
+  await expect(page.getByTestId('sweep-plan')).toContainText(/^3 runs/);
+  await page.setViewportSize(WINDOW_SIZES[0]);
+  await page.screenshot({ path: 'e2e/screenshots/sweep-dialog-random-1024.png' });
+  await clickAsUser(page.getByTestId('sweep-random'));
+  await expect(page.getByTestId('sweep-plan')).toContainText(/^4 runs/);
   for (const size of WINDOW_SIZES) {
     await page.setViewportSize(size);
     await expectOnTop(page.getByTestId('sweep-start'));

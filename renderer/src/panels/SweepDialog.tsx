@@ -19,6 +19,7 @@ function SweepForm() {
   const doc = useApp((s) => s.doc);
   const suggestions = useMemo(() => sweepableSettings(doc), [doc]);
   const [rows, setRows] = useState<SweepRow[]>(() => [suggestions[0]?.path === 'bottleneck.units' ? { setting: 'bottleneck.units', values: '2,4,8,16' } : { setting: 'training.learningRate', values: '1e-4..1e-2:log:3' }]);
+  const [random, setRandom] = useState<{ count: number; seed: number } | null>(null);
   const [preview, setPreview] = useState<ExperimentPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
@@ -28,7 +29,7 @@ function SweepForm() {
     const timer = setTimeout(() => {
       void store
         .getState()
-        .previewSweep(rows)
+        .previewSweep({ rows, random })
         .then((result) => {
           if (!current) return;
           if ('error' in result) {
@@ -44,12 +45,12 @@ function SweepForm() {
       current = false;
       clearTimeout(timer);
     };
-  }, [rows, store]);
+  }, [rows, random, store]);
   const close = () => store.getState().openSweep(false);
   const change = (i: number, patch: Partial<SweepRow>) => setRows((rs) => rs.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const start = async () => {
     setStarting(true);
-    const failure = await store.getState().startSweep(rows);
+    const failure = await store.getState().startSweep({ rows, random });
     setStarting(false);
     if (failure) setError(failure);
   };
@@ -84,6 +85,22 @@ function SweepForm() {
       <button type="button" className="btn btn--ghost" data-testid="sweep-add" onClick={() => setRows((rs) => [...rs, { setting: '', values: '' }])}>
         + Another setting
       </button>
+      <div className="sweep-random">
+        <label className="sweep-random__field">
+          <input type="checkbox" data-testid="sweep-random" checked={random !== null} onChange={(e) => setRandom(e.target.checked ? { count: 8, seed: 0 } : null)} /> Random search instead of every combination:
+        </label>
+        {random && (
+          <>
+            <label className="sweep-random__field">
+              <input type="number" className="field__input" data-testid="sweep-random-count" min={1} max={500} value={random.count} onChange={(e) => setRandom({ ...random, count: Math.round(Number(e.target.value)) })} /> runs
+            </label>
+            <label className="sweep-random__field">
+              seed <input type="number" className="field__input" data-testid="sweep-random-seed" min={0} value={random.seed} onChange={(e) => setRandom({ ...random, seed: Math.round(Number(e.target.value)) })} />
+            </label>
+            <span className="field__help">ranges may leave out the count (1e-4..1e-2:log): values are drawn from them</span>
+          </>
+        )}
+      </div>
       {error ? (
         <p className="field-error" data-testid="sweep-error">
           {error}

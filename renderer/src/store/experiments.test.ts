@@ -44,7 +44,7 @@ describe('sweeps in the window', () => {
     );
     app = await createTestApp(backend);
     app.state.openSweep(true);
-    expect(await app.state.startSweep([{ setting: ' bottleneck.units ', values: '2,4' }])).toBeNull();
+    expect(await app.state.startSweep({ rows: [{ setting: ' bottleneck.units ', values: '2,4' }], random: null })).toBeNull();
     const sent = backend.calls.find((c) => c.channel === 'experiments:create')!.request as { graph: unknown; datasetId: string; vary: unknown };
     expect(sent).toMatchObject({ graph: app.state.doc, datasetId: app.state.dataset!.id, vary: [{ setting: 'bottleneck.units', values: '2,4' }] });
     expect(app.state).toMatchObject({ sweepOpen: false, view: 'experiments', experimentId: summary.id });
@@ -61,8 +61,9 @@ describe('sweeps in the window', () => {
     });
     app = await createTestApp(backend);
     app.state.openSweep(true);
-    expect(await app.state.startSweep([{ setting: 'bottleneck.units', values: '0' }])).toMatch(/^bottleneck\.units: 0 is out of bounds/);
+    expect(await app.state.startSweep({ rows: [{ setting: 'bottleneck.units', values: '0' }], random: { count: 3, seed: 1 } })).toMatch(/^bottleneck\.units: 0 is out of bounds/);
     expect(app.state).toMatchObject({ sweepOpen: true, view: 'editor' });
+    expect(backend.calls.find((c) => c.channel === 'experiments:create')!.request).toMatchObject({ random: { count: 3, seed: 1 } });
   });
 
   it('Compare opens the Runs view on the experiment runs picked, at most six', async () => {

@@ -13,6 +13,12 @@ export interface SweepRow {
   values: string;
 }
 
+/** A sweep as the dialog holds it: its rows, and N random draws with a seed instead of the grid. */
+export interface SweepForm {
+  rows: SweepRow[];
+  random: { count: number; seed: number } | null;
+}
+
 export interface ExperimentsSlice {
   sweepOpen: boolean;
   experiments: ExperimentSummary[];
@@ -22,9 +28,9 @@ export interface ExperimentsSlice {
   experimentResults: Record<string, RunResult>;
   openSweep(open: boolean): void;
   /** The plan of a sweep of the graph on screen; the refusal's one line when it cannot run. */
-  previewSweep(rows: SweepRow[]): Promise<{ preview: ExperimentPreview } | { error: string }>;
+  previewSweep(form: SweepForm): Promise<{ preview: ExperimentPreview } | { error: string }>;
   /** Starts the sweep and shows its experiment; the refusal's one line when it cannot start. */
-  startSweep(rows: SweepRow[]): Promise<string | null>;
+  startSweep(form: SweepForm): Promise<string | null>;
   loadExperiments(): Promise<void>;
   openExperiment(id: string | null): Promise<void>;
   stopExperiment(): Promise<void>;
@@ -34,10 +40,11 @@ export interface ExperimentsSlice {
 
 
 export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) => (set, get) => {
-  const request = (rows: SweepRow[]) => {
+  const request = ({ rows, random }: SweepForm) => {
     const datasetId = get().dataset?.id;
     if (!datasetId) throw new Error('No dataset is available yet.');
-    return { graph: get().doc, datasetId, vary: rows.map((r) => ({ setting: r.setting.trim(), values: r.values.trim() })).filter((r) => r.setting || r.values) };
+    const vary = rows.map((r) => ({ setting: r.setting.trim(), values: r.values.trim() })).filter((r) => r.setting || r.values);
+    return { graph: get().doc, datasetId, vary, ...(random && { random }) };
   };
   /** Results are read once a run has ended (its metrics no longer change). */
   const loadResults = async (detail: ExperimentDetail) => {
@@ -62,17 +69,17 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
     experiment: null,
     experimentResults: {},
     openSweep: (open) => set({ sweepOpen: open }),
-    previewSweep: async (rows) => {
+    previewSweep: async (form) => {
       try {
-        return { preview: await api.invoke('experiments:preview', request(rows)) };
+        return { preview: await api.invoke('experiments:preview', request(form)) };
       } catch (err) {
         return { error: (err as Error).message };
       }
     },
-    startSweep: async (rows) => {
+    startSweep: async (form) => {
       let summary: ExperimentSummary;
       try {
-        summary = await api.invoke('experiments:create', request(rows));
+        summary = await api.invoke('experiments:create', request(form));
       } catch (err) {
         return (err as Error).message;
       }
