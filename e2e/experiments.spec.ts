@@ -69,6 +69,9 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
   const codeSizes = page.getByTestId('experiment-runs').locator('tbody tr td:nth-child(3)');
   await expect(codeSizes).toHaveText(['2', '4', '8', '16']);
   await expect(page.getByTestId('experiment-runs').getByText('★')).toHaveCount(1);
+  // Each run's reconstructions of the same 8 validation images, in its row, under those images.
+  await expect(page.getByTestId('experiment-originals').locator('canvas')).toHaveCount(8);
+  for (let i = 0; i < 4; i++) await expect(page.getByTestId(`experiment-recon-${i}`).locator('canvas')).toHaveCount(8);
 
   for (const size of WINDOW_SIZES) {
     await page.setViewportSize(size);
@@ -79,6 +82,8 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
 
   // Brushing the code-size axis from the top down to between 4 and 8 keeps the runs of 8 and 16 in the table.
   const plot = page.getByTestId('experiment-parallel');
+  // The chart has followed the window back to this size (echarts resizes on its own next frame).
+  await expect.poll(() => plot.evaluate((el) => Math.round(el.querySelector('canvas')!.getBoundingClientRect().width) === Math.round(el.getBoundingClientRect().width))).toBe(true);
   const box = (await plot.boundingBox())!;
   const axisX = box.x + 40; // the first axis sits at the grid's left edge
   const top = box.y + 30;

@@ -6,6 +6,7 @@ import { formatValue } from '../../../core/experiments/settings';
 import { formatDuration } from '../../../core/format';
 import { useApp, useAppStore } from '../store/context';
 import { AXIS_STYLE, useEChart, type EChart } from '../plots/useEChart';
+import { Tile } from '../plots/ReconGrid';
 
 /** A metric of a run the chart can draw, and how to read it. */
 const METRICS = {
@@ -39,6 +40,7 @@ export function ExperimentView() {
   const experiments = useApp((s) => s.experiments);
   const detail = useApp((s) => s.experiment);
   const results = useApp((s) => s.experimentResults);
+  const recons = useApp((s) => s.experimentRecons);
   const [ticked, setTicked] = useState<string[]>([]);
   const [brushed, setBrushed] = useState<number[] | null>(null);
   if (!detail) {
@@ -51,6 +53,8 @@ export function ExperimentView() {
   const s = detail.summary;
   const best = bestRow(detail, results);
   const shown = brushed === null ? detail.runs : detail.runs.filter((r) => brushed.includes(r.index));
+  // The validation images every row reconstructs, shown once in the column's heading.
+  const firstRecon = detail.runs.map((r) => (r.runId ? recons[r.runId] : undefined)).find((g) => g !== undefined);
   const toCompare = ticked.length ? ticked : shown.flatMap((r) => (r.runId && r.run?.status === 'finished' ? [r.runId] : []));
   return (
     <main className="experiment-view" aria-label="Experiments" data-testid="experiment-view">
@@ -96,6 +100,9 @@ export function ExperimentView() {
               <th className="num">time</th>
               <th className="num">parameters</th>
               <th>status</th>
+              <th className="experiment-view__recon-head" data-testid="experiment-originals">
+                {firstRecon ? firstRecon.originals.map((pixels, i) => <Tile key={i} pixels={pixels} grid={firstRecon} title={`validation image ${i + 1}`} className="experiment-view__tile" />) : 'reconstructions'}
+              </th>
               <th>run</th>
             </tr>
           </thead>
@@ -124,7 +131,10 @@ export function ExperimentView() {
                   <td className="num">{formatDuration(r.run?.durationMs ?? null)}</td>
                   <td className="num">{r.run?.totalParams?.toLocaleString('en') ?? '–'}</td>
                   <td>{r.run ? `${r.run.status}${r.run.status === 'running' ? ` ${r.run.epochsDone}/${r.run.epochs}` : ''}` : 'planned'}</td>
-                  <td>{r.run?.name ?? '–'}</td>
+                  <td className="experiment-view__recon" data-testid={`experiment-recon-${r.index}`}>
+                    {r.runId && recons[r.runId] ? recons[r.runId]!.reconstructions.map((pixels, i) => <Tile key={i} pixels={pixels} grid={recons[r.runId!]!} title={`run ${r.index + 1}: reconstruction of validation image ${i + 1}`} className="experiment-view__tile" />) : null}
+                  </td>
+                  <td className="runs__name-cell">{r.run?.name ?? '–'}</td>
                 </tr>
               );
             })}

@@ -40,8 +40,10 @@ describe('sweeps in the window', () => {
     backend.handle('experiments:create', () => summary);
     backend.handle('experiments:detail', () => detail());
     backend.handle('runs:detail', ({ runId }) =>
-      runDetail(runSummary({ id: runId }), { metrics: [1, 2, 3].map((epoch) => ({ t: epoch, epoch, step: epoch, key: 'val_loss', value: [0.3, 0.2, 0.25][epoch - 1]! })) }),
+      runDetail(runSummary({ id: runId }), { sampleEpochs: [1, 3], metrics: [1, 2, 3].map((epoch) => ({ t: epoch, epoch, step: epoch, key: 'val_loss', value: [0.3, 0.2, 0.25][epoch - 1]! })) }),
     );
+    const grid = { height: 1, width: 1, channels: 1, originals: [[0]], reconstructions: [[9]], labels: [0] };
+    backend.handle('runs:samples', () => grid);
     app = await createTestApp(backend);
     app.state.openSweep(true);
     expect(await app.state.startSweep({ rows: [{ setting: ' bottleneck.units ', values: '2,4' }], random: null })).toBeNull();
@@ -52,6 +54,9 @@ describe('sweeps in the window', () => {
     // Only the run that ended is read; its best validation loss is that of epoch 2.
     expect(backend.calls.filter((c) => c.channel === 'runs:detail').map((c) => (c.request as { runId: string }).runId)).toEqual(['run-a']);
     expect(app.state.experimentResults['run-a']).toMatchObject({ bestValLoss: 0.2, bestEpoch: 2, finalTerms: { val_loss: 0.25 } });
+    // Its reconstructions are those of its last recorded epoch.
+    expect(backend.calls.filter((c) => c.channel === 'runs:samples').map((c) => c.request)).toEqual([{ runId: 'run-a', epoch: 3 }]);
+    expect(app.state.experimentRecons['run-a']).toEqual(grid);
   });
 
   it('keeps the dialog open with the refusal when the sweep cannot start', async () => {

@@ -4,6 +4,7 @@
  * and Compare on the runs picked there.
  */
 import type { ExperimentDetail, ExperimentPreview, ExperimentSummary } from '../../../core/api';
+import type { ReconstructionGrid } from '../../../core/train/events';
 import { runResult, type RunResult } from '../../../core/experiments/results';
 import { MAX_COMPARED } from './runsSlice';
 import type { SliceCreator } from './store';
@@ -26,6 +27,8 @@ export interface ExperimentsSlice {
   experimentId: string | null;
   experiment: ExperimentDetail | null;
   experimentResults: Record<string, RunResult>;
+  /** Each ended run's reconstructions of the validation images at its last recorded epoch (the same images for every run of one dataset). */
+  experimentRecons: Record<string, ReconstructionGrid>;
   openSweep(open: boolean): void;
   /** The plan of a sweep of the graph on screen; the refusal's one line when it cannot run. */
   previewSweep(form: SweepForm): Promise<{ preview: ExperimentPreview } | { error: string }>;
@@ -53,14 +56,22 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
     const read = await Promise.all(
       wanted.map(async (r) => {
         try {
-          return [r.runId!, runResult((await api.invoke('runs:detail', { runId: r.runId! })).metrics)] as const;
+          const run = await api.invoke('runs:detail', { runId: r.runId! });
+          const lastSamples = run.sampleEpochs.at(-1);
+          const recon = lastSamples === undefined ? null : await api.invoke('runs:samples', { runId: r.runId!, epoch: lastSamples }).catch(() => null);
+          return { runId: r.runId!, result: runResult(run.metrics), recon };
         } catch {
           return null;
         }
       }),
     );
-    const found = read.filter((x): x is readonly [string, RunResult] => x !== null);
-    if (found.length) set((s) => ({ experimentResults: { ...s.experimentResults, ...Object.fromEntries(found) } }));
+    const found = read.filter((x) => x !== null);
+    if (found.length) {
+      set((s) => ({
+        experimentResults: { ...s.experimentResults, ...Object.fromEntries(found.map((f) => [f.runId, f.result])) },
+        experimentRecons: { ...s.experimentRecons, ...Object.fromEntries(found.flatMap((f) => (f.recon ? [[f.runId, f.recon]] : []))) },
+      }));
+    }
   };
   return {
     sweepOpen: false,
@@ -68,6 +79,7 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
     experimentId: null,
     experiment: null,
     experimentResults: {},
+    experimentRecons: {},
     openSweep: (open) => set({ sweepOpen: open }),
     previewSweep: async (form) => {
       try {
