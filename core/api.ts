@@ -7,6 +7,8 @@ import type { GraphDoc } from './graph/types';
 import type { DatasetSummary } from './data/dataset';
 import type { Preprocessing } from './data/folder';
 import type { LatentProjection, ReconstructionGrid, SkippedFile, TrainEvent } from './train/events';
+import type { PlannedRun, PlannedSetting } from './experiments/plan';
+import type { SettingValue } from './experiments/settings';
 
 export type { LatentProjection, ReconstructionGrid, RunDataset, SkippedFile, TrainEvent } from './train/events';
 export type { Preprocessing } from './data/folder';
@@ -92,6 +94,8 @@ export interface RunSummary {
   tags: string[];
   /** Set when notes.json cannot be read: the reason (the note and tags then read as empty, and saving replaces the file). */
   notesProblem: string | null;
+  /** The experiment (sweep) the run is one of. */
+  experimentId?: string;
 }
 
 /** One metric value, as stored in metrics.jsonl. */
@@ -467,6 +471,58 @@ export interface PreparedImage {
   note: string | null;
 }
 
+/** A sweep as asked: the graph and data it starts from, the settings to vary and their values (core/experiments). */
+export interface ExperimentRequest {
+  graph: GraphDoc;
+  datasetId: string;
+  vary: { setting: string; values: string }[];
+  /** N random draws with a seed instead of the whole grid. */
+  random?: { count: number; seed: number };
+  name?: string;
+}
+
+/** What a sweep would do, before it starts: its runs and an estimate of their time. */
+export interface ExperimentPreview {
+  settings: PlannedSetting[];
+  runs: PlannedRun[];
+  /** From the last finished run's time per epoch, times the epochs planned; null when no run has finished yet. */
+  estimateMs: number | null;
+  /** Where the estimate comes from: "run Undercomplete 3 at 4.1 s per epoch". */
+  estimateBasis: string | null;
+}
+
+export type ExperimentStatus = 'running' | 'finished' | 'stopped' | 'interrupted';
+
+export interface ExperimentSummary {
+  id: string;
+  name: string;
+  status: ExperimentStatus;
+  createdAt: string;
+  endedAt: string | null;
+  datasetId: string;
+  settings: PlannedSetting[];
+  random: { count: number; seed: number } | null;
+  /** Runs planned, runs that ended (finished, failed or stopped), and the one training now. */
+  runCount: number;
+  doneCount: number;
+  activeRunId: string | null;
+  /** Why it stopped, when a run could not start. */
+  error: string | null;
+}
+
+/** One planned run of an experiment: its values and, once it started, its run. */
+export interface ExperimentRunRow {
+  index: number;
+  values: Record<string, SettingValue>;
+  runId: string | null;
+  run: RunSummary | null;
+}
+
+export interface ExperimentDetail {
+  summary: ExperimentSummary;
+  runs: ExperimentRunRow[];
+}
+
 /** channel -> [request, response] */
 export interface Channels {
   'app:info': [Empty, AppInfo];
@@ -536,6 +592,14 @@ export interface Channels {
   'model:reconstruct': [ReconstructRequest, ImageBatch];
   /** An image file resized and converted to the model's input, with a note of what changed. */
   'model:prepare-image': [PrepareImageRequest, PreparedImage];
+  /** A sweep's plan and time estimate, checked as experiments:create checks it, without starting anything. */
+  'experiments:preview': [ExperimentRequest, ExperimentPreview];
+  /** Plans a sweep (refused naming the setting when a value or a setting is bad) and trains its runs one after another. */
+  'experiments:create': [ExperimentRequest, ExperimentSummary];
+  'experiments:list': [Empty, ExperimentSummary[]];
+  'experiments:detail': [{ experimentId: string }, ExperimentDetail];
+  /** Ends an experiment: its run training now stops, the runs not started never do. */
+  'experiments:stop': [{ experimentId: string }, ExperimentSummary];
 }
 
 export type Channel = keyof Channels;
@@ -548,6 +612,8 @@ export type ApiEvent =
   | { type: 'backend-ready'; backend: BackendInfo }
   /** The run list changed outside training events (renamed, starred, deleted, restored). */
   | { type: 'runs-changed' }
+  /** An experiment was created, moved on to its next run, or ended. */
+  | { type: 'experiment-changed'; experimentId: string }
   /** A folder scan under way: image files found so far, then (checked) how many of their headers are read. */
   | { type: 'scan-progress'; path: string; found: number; checked?: number }
   /** From the transport, not the backend: the event connection was lost or is back (events may have been missed). */

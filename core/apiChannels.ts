@@ -45,6 +45,11 @@ export const CHANNELS = [
   'model:prepare-image',
   'model:export',
   'app:set-backend-preference',
+  'experiments:preview',
+  'experiments:create',
+  'experiments:list',
+  'experiments:detail',
+  'experiments:stop',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is added to the contract but not listed here.

@@ -49,6 +49,18 @@ const tag = z.string().superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+// A sweep as it crosses: bounded like the rest (a setting path and its values are short text).
+const experimentRequest = z
+  .object({
+    graph,
+    datasetId: z.string().min(1).max(16_384),
+    vary: z.array(z.object({ setting: z.string().min(1).max(200), values: z.string().min(1).max(4096) }).strict()).min(1, 'give at least one setting to vary').max(20),
+    random: z.object({ count: z.number().int().min(1).max(500), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict().optional(),
+    name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional(),
+  })
+  .strict();
+const experimentId = z.object({ experimentId: z.string().min(1).max(64) }).strict();
+
 const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:info': empty,
   'train:start': z.object({ graph, datasetId: z.string().min(1).max(16_384) }).strict(),
@@ -98,6 +110,11 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'model:traverse': z
     .object({ ...model, base: end.optional(), dims: z.array(z.number().int().min(0)).max(64).optional(), steps: z.number().int().min(2).max(32), range: z.number().gt(0).max(10) })
     .strict(),
+  'experiments:preview': experimentRequest,
+  'experiments:create': experimentRequest,
+  'experiments:list': empty,
+  'experiments:detail': experimentId,
+  'experiments:stop': experimentId,
 };
 
 

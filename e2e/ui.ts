@@ -82,6 +82,9 @@ export async function noChartTooltips(page: Page): Promise<void> {
   await expect(page.locator('div[style*="z-index: 9999999"]').filter({ visible: true })).toHaveCount(0);
 }
 
+/** The window's own minimum and the usual screens: the sizes a view is checked and photographed at. */
+export const WINDOW_SIZES = [{ width: 1024, height: 680 }, { width: 1280, height: 720 }, ...SIZES] as const;
+
 /** Screenshots at both sizes the app is checked at (1440×900, 1920×1080); the page ends at the first. */
 export async function screenshots(page: Page, name: string, prepare?: () => Promise<void>): Promise<void> {
   for (const size of [...SIZES].reverse()) {

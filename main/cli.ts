@@ -28,6 +28,7 @@ import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName }
 import { table } from './cliTable';
 import { encode, interpolate, sample, score } from './cliExplore';
 import { exportCommand } from './cliExport';
+import { experimentRuns, sweep } from './cliSweep';
 
 /** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
 function settingOption(option: string, setting: NumericTrainingSetting, text: string | undefined): number | undefined {
@@ -374,8 +375,17 @@ function showLines(d: RunDetail): string[] {
 }
 
 async function runs(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('runs', args, { json: { type: 'boolean', default: false }, out: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('runs', args, { json: { type: 'boolean', default: false }, out: { type: 'string' }, experiment: { type: 'string' } });
   const [sub, given, ...extra] = positionals;
+  if (values.experiment !== undefined) {
+    if (positionals.length || values.out !== undefined) throw new UsageError('runs --experiment ID takes no other command or option but --json');
+    const backend = new BottleneckBackend({ shell: 'cli' });
+    try {
+      return await experimentRuns(backend, values.experiment, values.json);
+    } finally {
+      await backend.dispose();
+    }
+  }
   if (sub !== undefined && sub !== 'show' && sub !== 'export') throw new UsageError(`unknown runs command "${sub}": use runs, runs show RUN_ID or runs export RUN_ID --out DIR`);
   if (sub && !given) throw new UsageError(`runs ${sub} needs a run id (see "bottleneck runs")`);
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -437,6 +447,7 @@ const COMMAND_RUNNERS: Record<CommandName, (args: string[]) => Promise<number> |
   encode,
   score,
   export: exportCommand,
+  sweep: (args) => sweep(args, loadGraph),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -63,17 +63,18 @@ export function parseCommandArgs<O extends Options>(command: CommandName, args: 
  * A run named by its whole id, or by any start or end of it that only one run has (the random
  * suffix "rpqa", the date "20261128T01"). None or several: a UsageError listing them.
  */
-export function resolveRunId(runsRoot: string, text: string): string {
+export function resolveRunId(runsRoot: string, text: string, noun: 'run' | 'experiment' = 'run'): string {
   const wanted = text.trim().toLowerCase();
-  if (!wanted) throw new UsageError('the run id is empty (see "bottleneck runs")');
+  const list = noun === 'run' ? 'bottleneck runs' : 'bottleneck runs --experiment';
+  if (!wanted) throw new UsageError(`the ${noun} id is empty (see "${list}")`);
   // A whole id is taken as it is: the backend says what became of it (deleted, never trained).
   if (isRunId(text)) return text;
   const ids = existsSync(runsRoot) ? readdirSync(runsRoot).filter(isRunId) : [];
   const matches = ids.filter((id) => id.toLowerCase().startsWith(wanted) || id.toLowerCase().endsWith(wanted));
   if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw new UsageError(`no run "${excerpt(text)}" in ${runsRoot} (see "bottleneck runs")`);
+  if (matches.length === 0) throw new UsageError(`no ${noun} "${excerpt(text)}" in ${runsRoot}${noun === 'run' ? ' (see "bottleneck runs")' : ''}`);
   const shown = matches.slice(0, 8).join(', ');
-  throw new UsageError(`"${excerpt(text)}" matches ${matches.length} runs: ${shown}${matches.length > 8 ? ', …' : ''}; give more of the id`);
+  throw new UsageError(`"${excerpt(text)}" matches ${matches.length} ${noun}s: ${shown}${matches.length > 8 ? ', …' : ''}; give more of the id`);
 }
 
 /** A --data path that should be a folder of images: a one-line refusal for a file or a missing path. */

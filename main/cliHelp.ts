@@ -51,9 +51,35 @@ Exits 0 when the run finishes, 2 on a bad argument or graph file, 130 when stopp
   bottleneck runs show RUN_ID [--json]           a run's settings, note and tags, and its metrics per epoch
   bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, notes.json, metrics (JSONL and CSV),
                                                  latent/ and samples/ into DIR (a new or empty folder)
+  bottleneck runs --experiment ID [--json]       an experiment's runs: its varied settings, best val loss and
+                                                 its epoch, final loss terms, time and parameters (see sweep)
 
 ${RUN_ID}
 Runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder).`,
+  },
+  sweep: {
+    summary: 'train a run per value of one or more settings (an experiment), then print their results',
+    text: `usage:
+  bottleneck sweep [--template NAME | --graph FILE] --vary SETTING=VALUES [--vary …] [--random N [--seed S]]
+                   [--epochs N] [--data builtin:fashion-mnist | --data DIR] [--name TEXT] [--json]
+  bottleneck sweep --resume EXPERIMENT_ID [--json]
+
+  SETTING               training.NAME (training.learningRate, training.batchSize, training.optimizer,
+                        training.epochs, training.seed, …), data.classes, or BLOCK.PARAMETER where BLOCK is a
+                        block's id or kind: bottleneck.units (the code size), variationalbottleneck.beta,
+                        bottleneck.rho, gaussiannoise.stddev, dense-3.units
+  VALUES                2,4,8 (a list)   0.1..0.5:5 (5 evenly spaced)   1e-4..1e-2:log:5 (5 on a log scale)
+                        data.classes: 0,1,2 (a run per class, numbers or names), 0+1,2+3 (two classes per run)
+  --random N            N runs drawn at random (ranges may leave out the count: 1e-4..1e-2:log) instead of
+                        the whole grid; --seed S makes the draws repeatable (default 0)
+  --epochs N            epochs of every run (unless training.epochs is varied)
+  --resume ID           carry on an experiment that was stopped or cut off: runs that ended are kept, a run
+                        cut off continues from its last finished epoch
+  A bad setting or value is refused before anything trains. The run count and a time estimate (from the
+  last finished run's time per epoch) come first; the runs train one after another, each a normal run
+  (see "bottleneck runs"); Ctrl+C stops the experiment. The results table marks the best run with ★.
+  Experiments are stored under $BOTTLENECK_HOME/experiments.
+Exits 0 when every run finished, 2 on a bad argument, 130 when stopped (Ctrl+C), 1 otherwise.`,
   },
   sample: {
     summary: 'draw new images from a trained model, as a PNG grid',

@@ -30,6 +30,8 @@ import { ACTIVE_STATUSES } from './runs/format';
 import { RunStore } from './runs/store';
 import { Settings } from './settings';
 import { TrainerHost, type TrainJob } from './trainerHost';
+import { Experiments, type ExperimentTag } from './experiments/conductor';
+import { ExperimentStore } from './experiments/store';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };
 
@@ -51,6 +53,8 @@ export type OpenWithSystem = (path: string) => Promise<void>;
 export interface BackendOptions {
   shell: AppInfo['shell'];
   runsRoot?: string;
+  /** Where experiments are kept (default: the workspace's experiments folder; inside runsRoot when only that is given, as tests do). */
+  experimentsRoot?: string;
   graphsRoot?: string;
   /** The workspace's settings.json (default: in the workspace folder). */
   settingsPath?: string;
@@ -76,6 +80,7 @@ export class BottleneckBackend implements BottleneckApi {
   readonly settings: Settings;
   /** The model cache's inference worker (DESIGN.md: a run's checkpoint loaded once, encode / decode / sample here). */
   readonly models: ModelHost;
+  readonly experiments: Experiments;
   private readonly maps: LatentMaps;
   private listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
@@ -103,6 +108,14 @@ export class BottleneckBackend implements BottleneckApi {
       return { path };
     };
     this.trainer.onEvent((event) => this.onTrainerEvent(event));
+    this.experiments = new Experiments(new ExperimentStore(options.experimentsRoot ?? (options.runsRoot ? join(options.runsRoot, 'experiments') : join(workspaceDir(), 'experiments'))), {
+      runs: this.runs,
+      start: (graph, datasetId, tag, onCreated) => this.startTraining(graph, datasetId, tag, onCreated),
+      continueRun: (runId) => this.continueRun(runId),
+      stop: async (runId) => this.stopRun(runId),
+      broadcast: (event) => this.broadcast(event),
+      classNames: (datasetId) => builtinClassNames(datasetId),
+    });
     this.handlers = {
       'app:info': async () => ({
         version: appVersion(),
@@ -114,38 +127,16 @@ export class BottleneckBackend implements BottleneckApi {
         places: places(),
         totalMemory: this.options.totalMemory?.() ?? totalmem(),
       }),
-      'train:start': async ({ graph, datasetId }) => {
-        const analysis = analyzeGraph(graph);
-        const error = firstError(analysis);
-        if (error) throw new Error(`the graph has errors: ${error}`);
-        // What the engine cannot express is said here, naming the block, before any run folder exists.
-        try {
-          buildStepModel(planModel(graph));
-        } catch (err) {
-          throw new Error(`the graph cannot be trained: ${(err as Error).message}`);
-        }
-        checkDatasetId(datasetId);
-        await this.checkMemory(graph, analysis);
-        const runId = newRunId();
-        try {
-          this.runs.create(runId, graph, datasetId);
-        } catch (err) {
-          throw isDiskError(err) ? new Error(`cannot save the run: ${describeWriteError(err)}`) : err;
-        }
-        return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
-      },
+      'train:start': async ({ graph, datasetId }) => this.startTraining(graph, datasetId),
       'train:stop': async ({ runId }) => {
-        const queued = this.queue.findIndex((j) => j.runId === runId);
-        if (queued >= 0) {
-          this.queue.splice(queued, 1);
-          const { epochsDone } = this.runs.update(runId, { status: 'stopped', endedAt: new Date().toISOString() });
-          // Announced like a stop of a training run: windows following it (and the run list) see it end.
-          this.broadcast({ type: 'train', event: { type: 'run-stopped', runId, epochs: epochsDone, loss: null, val_loss: null, elapsedMs: 0 } });
-          return { stopping: true };
-        }
-        if (!this.trainer.stop(runId)) throw this.notTraining(runId, 'stop');
+        if (!this.stopRun(runId)) throw this.notTraining(runId, 'stop');
         return { stopping: true };
       },
+      'experiments:preview': async (request) => this.experiments.preview(request),
+      'experiments:create': async (request) => this.experiments.create(request),
+      'experiments:list': async () => this.experiments.list(),
+      'experiments:detail': async ({ experimentId }) => this.experiments.detail(experimentId),
+      'experiments:stop': async ({ experimentId }) => this.experiments.stop(experimentId),
       'train:pause': async ({ runId }) => {
         if (this.queue.some((j) => j.runId === runId)) throw new RunControlError(`run ${runId} is queued: it can be paused once it trains`, 'queued');
         if (!this.trainer.pause(runId)) throw this.notTraining(runId, 'pause');
@@ -266,6 +257,50 @@ export class BottleneckBackend implements BottleneckApi {
         }
       },
     };
+  }
+
+  /**
+   * Checks a graph and its data, makes its run folder and queues it (train:start, and each run of an
+   * experiment, tagged with it; `onCreated` hears the id before the run can train).
+   */
+  private async startTraining(graph: GraphDoc, datasetId: string, experiment?: ExperimentTag, onCreated?: (runId: string) => void): Promise<TrainStartResult> {
+    const analysis = analyzeGraph(graph);
+    const error = firstError(analysis);
+    if (error) throw new Error(`the graph has errors: ${error}`);
+    // What the engine cannot express is said here, naming the block, before any run folder exists.
+    try {
+      buildStepModel(planModel(graph));
+    } catch (err) {
+      throw new Error(`the graph cannot be trained: ${(err as Error).message}`);
+    }
+    checkDatasetId(datasetId);
+    await this.checkMemory(graph, analysis);
+    const runId = newRunId();
+    try {
+      this.runs.create(runId, graph, datasetId, undefined, experiment);
+    } catch (err) {
+      throw isDiskError(err) ? new Error(`cannot save the run: ${describeWriteError(err)}`) : err;
+    }
+    onCreated?.(runId);
+    return this.enqueue({ runId, graph, datasetId, runDir: this.runs.dir(runId), resume: false });
+  }
+
+  /** Stops a queued or training run of this process; false when it is neither. */
+  private stopRun(runId: string): boolean {
+    const queued = this.queue.findIndex((j) => j.runId === runId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      const { epochsDone } = this.runs.update(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+      // Announced like a stop of a training run: windows following it (and the run list) see it end.
+      this.broadcast({ type: 'train', event: { type: 'run-stopped', runId, epochs: epochsDone, loss: null, val_loss: null, elapsedMs: 0 } });
+      return true;
+    }
+    return this.trainer.stop(runId);
+  }
+
+  /** Experiments left running by a process that is gone carry on (the app calls this at start; the CLI does not). */
+  resumeExperiments(): Promise<string[]> {
+    return this.experiments.resumeInterrupted();
   }
 
   /**
@@ -466,6 +501,8 @@ export class BottleneckBackend implements BottleneckApi {
 
   private broadcast(event: ApiEvent) {
     for (const listener of this.listeners) listener(event);
+    // After the listeners, so a window sees a run end before the experiment's next run starts.
+    if (event.type === 'train' && isTerminal(event.event)) void this.experiments.onRunEnded(event.event);
   }
 }
 
@@ -487,6 +524,16 @@ export class RunControlError extends Error {
 function classesOfId(id: string): number[] | undefined {
   try {
     return parseDatasetId(id).classes;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A built-in dataset's class names (a folder's need a scan: its classes are named by number in a sweep). */
+function builtinClassNames(datasetId: string): string[] | undefined {
+  try {
+    const ref = parseDatasetId(datasetId);
+    return ref.kind === 'builtin' ? listDatasets().find((d) => d.id === `builtin:${ref.name}`)?.classNames : undefined;
   } catch {
     return undefined;
   }

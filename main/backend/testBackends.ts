@@ -11,7 +11,7 @@ export function testBackends(prefix: string): (runsRoot?: string) => BottleneckB
     await Promise.all(made.splice(0).map((b) => b.dispose()));
   });
   return (runsRoot = mkdtempSync(join(tmpdir(), prefix))) => {
-    const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs'), settingsPath: join(runsRoot, 'settings.json') });
+    const b = new BottleneckBackend({ shell: 'cli', runsRoot, graphsRoot: join(runsRoot, 'graphs'), experimentsRoot: join(runsRoot, 'experiments'), settingsPath: join(runsRoot, 'settings.json') });
     made.push(b);
     return b;
   };

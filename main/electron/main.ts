@@ -107,6 +107,8 @@ app.whenReady().then(() => {
     isAppUrl,
   );
   backend.warmUp();
+  // A sweep cut off by a crash carries on with its remaining runs.
+  void backend.resumeExperiments().catch((err: Error) => console.error(`bottleneck: cannot resume the experiments: ${err.message}`));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
   });

@@ -75,7 +75,7 @@ async function expectAlive() {
 }
 
 /** Channels whose well-formed request would act (train, scan the disk, write, delete): the fuzz sends them only malformed ones. */
-const ACTING = new Set(['train:start', 'train:stop', 'train:pause', 'train:resume', 'runs:update', 'runs:delete', 'runs:restore', 'runs:continue', 'graphs:write', 'graphs:read', 'datasets:scan', 'datasets:browse']);
+const ACTING = new Set(['experiments:create', 'experiments:stop', 'train:start', 'train:stop', 'train:pause', 'train:resume', 'runs:update', 'runs:delete', 'runs:restore', 'runs:continue', 'graphs:write', 'graphs:read', 'datasets:scan', 'datasets:browse']);
 
 const malformed = fc.oneof(
   fc.anything({ maxDepth: 4, maxKeys: 6, withBigInt: false, withTypedArray: false, withSparseArray: true, withNullPrototype: true }),

@@ -25,6 +25,8 @@ async function main() {
   if (values.token !== undefined && !/^[\w.~-]{16,256}$/.test(values.token)) throw new Error('--token must be 16 to 256 letters, digits, dots, dashes, tildes or underscores');
   const backend = new BottleneckBackend({ shell: 'browser' });
   backend.warmUp();
+  // A sweep cut off by a crash carries on with its remaining runs.
+  void backend.resumeExperiments().catch((err: Error) => console.error(`bottleneck serve: cannot resume the experiments: ${err.message}`));
   const running = await startServer({ api: backend, staticDir: join(appRoot(), 'dist', 'renderer'), host: values.host, port, ...(values.token && { token: values.token }) });
   console.log(`Bottleneck is running at ${running.openUrl}  (runs are kept in ${backend.runs.root}; Ctrl+C to quit)`);
   if (!running.loopback) {

@@ -13,6 +13,8 @@ import { ViewErrorBoundary } from './panels/ViewErrorBoundary';
 import { ConfirmDialog, FileDialog } from './panels/Dialogs';
 import { NoticeBar } from './panels/NoticeBar';
 import { RunsView } from './panels/RunsView';
+import { ExperimentView } from './panels/ExperimentView';
+import { SweepDialog } from './panels/SweepDialog';
 import { ShortcutsDialog } from './panels/ShortcutsDialog';
 import { Toolbar } from './panels/Toolbar';
 import { TrainingDashboard } from './panels/TrainingDashboard';
@@ -49,7 +51,7 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const state = store.getState();
-      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen || state.notesFor || state.shownPlace) return;
+      if (state.pendingConfirm || state.fileDialog || state.datasetDialog || state.shortcutsOpen || state.notesFor || state.shownPlace || state.sweepOpen) return;
       const cmd = commandForKey(e, state);
       if (!cmd) return;
       if (typingInto(e.target)) {
@@ -103,6 +105,8 @@ export function App() {
           <ScoreView />
         ) : view === 'lab' ? (
           <LabView />
+        ) : view === 'experiments' ? (
+          <ExperimentView />
         ) : (
           <main className="workspace">
             <section className="canvas-area" aria-label="Graph editor">
@@ -123,6 +127,7 @@ export function App() {
       <ConfirmDialog />
       <ShortcutsDialog />
       <PlaceDialog />
+      <SweepDialog />
     </div>
   );
 }

@@ -45,6 +45,8 @@ const BEHAVIOUR: Record<string, Behaviour> = {
   'view-explore': { enabled: () => true, run: (s) => void s.openExplore() },
   'view-score': { enabled: () => true, run: (s) => void s.openModelView('score') },
   'view-lab': { enabled: () => true, run: (s) => void s.openModelView('lab') },
+  'view-experiments': { enabled: () => true, run: (s) => s.setView('experiments') },
+  sweep: { enabled: (s) => !hasErrors(s.analysis) && s.dataset !== null, run: (s) => s.openSweep(true) },
   'fit-view': { enabled: inEditor, run: (s) => s.fitView() },
   train: {
     // While a run trains, Train queues the graph on screen as the next run.

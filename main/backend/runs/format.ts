@@ -48,6 +48,8 @@ const runFileSchema = z.object({
   pausedAt: z.string().optional(),
   /** The process that last queued or trained the run: a run another live process owns is not interrupted. */
   owner: z.object({ pid: z.number().int(), host: z.string() }).nullable().default(null),
+  /** The experiment (sweep) this run is one of, and which of its planned runs. */
+  experiment: z.object({ id: z.string(), index: z.number().int() }).optional(),
 });
 export type RunFile = z.infer<typeof runFileSchema>;
 

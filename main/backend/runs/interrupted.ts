@@ -5,7 +5,8 @@ import { ACTIVE_STATUSES, readRunFile, writeRunFile, type RunFile } from './form
 import { lastWriteMs, listRuns } from './listing';
 import { reconcileWithCheckpoint } from './reconcile';
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine still exists (a process another user owns counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

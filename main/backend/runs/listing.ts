@@ -68,6 +68,7 @@ export function toSummary(run: RunFile, dir: string): RunSummary {
     note,
     tags,
     notesProblem: problem,
+    ...(run.experiment && { experimentId: run.experiment.id }),
   };
 }
 

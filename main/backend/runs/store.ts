@@ -53,7 +53,7 @@ export class RunStore {
    * Makes a run's folder. Everything is prepared before the folder exists, and a write that fails
    * takes the folder away again: a refused or failed start leaves no orphan listed as damaged.
    */
-  create(runId: string, graph: GraphDoc, datasetId: string, datasetName = datasetNameOf(datasetId)): RunFile {
+  create(runId: string, graph: GraphDoc, datasetId: string, datasetName = datasetNameOf(datasetId), experiment?: { id: string; index: number }): RunFile {
     const dir = this.dir(runId);
     const name = uniqueRunName(graph.name, this.list().map((r) => r.name));
     const graphText = serializeGraph(graph);
@@ -77,6 +77,7 @@ export class RunStore {
       ...describeGraph(graph),
       starred: false,
       owner: { pid: process.pid, host: hostname() },
+      ...(experiment && { experiment }),
     };
     try {
       for (const sub of ['checkpoints', 'latent', 'samples']) mkdirSync(join(dir, sub), { recursive: true });

@@ -1,3 +1,4 @@
+import { CommandButton } from '../panels/Toolbar';
 import { useEffect, useRef, useState } from 'react';
 import { blockSpec, withDefaults } from '../../../core/blocks/registry';
 import { blockLabel } from '../../../core/runs/diff';
@@ -276,6 +277,10 @@ function TrainingSettingsPanel() {
   return (
     <>
       <TemplateAbout />
+      <div className="inspector__sweep">
+        <span className="field__help">Try several values of any setting, a run each:</span>
+        <CommandButton id="sweep" className="btn" testId="sweep-open" title="Train a run per value of the settings you choose: an experiment" />
+      </div>
       <label className="field">
         <span className="field__label">Name</span>
         <TextField name="graph-name" editKey="graph.name" value={doc.name} onApply={(v, key) => rename(v, key)} />

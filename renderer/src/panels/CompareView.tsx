@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LatentProjection, ReconstructionGrid, RunDetail } from '../../../core/api';
 import { compareSettings, diffGraphs } from '../../../core/runs/diff';
+import { compareResults, formatDelta } from '../../../core/runs/compareResults';
 import { elementPng, EXPORT_SKIP } from '../plots/elementPng';
 import { download } from '../plots/images';
 import { LatentScatter } from '../plots/LatentScatter';
@@ -154,15 +155,15 @@ function diffShown(details: RunDetail[], showAll: boolean) {
   const noteLines = Math.max(0, ...details.map((d) => (d.summary.note.trim() ? d.summary.note.trim().split('\n').length : 0)));
   const tags = details.some((d) => d.summary.tags.length > 0) ? 1 : 0;
   const blockLines = blocks.reduce((n, b) => n + Math.max(1, b.changes.length), 0);
-  // The heading, the notes, the settings (or "Same settings"), the section row, the blocks (or "Same blocks").
-  const lines = 1 + tags + noteLines + Math.max(1, settings.length) + 1 + Math.max(1, blockLines);
+  // The heading, the two results rows, the notes, the settings (or "Same settings"), the section row, the blocks (or "Same blocks").
+  const lines = 1 + 2 + tags + noteLines + Math.max(1, settings.length) + 1 + Math.max(1, blockLines);
   return { settings, blocks, lines };
 }
 
 /** A short table of differences fits beside the charts (no taller than they are); a longer one goes under them. */
 const LINES_BESIDE_CHARTS = 11;
 
-function DiffTable({ details, shown: { settings: shownSettings, blocks: shownBlocks } }: { details: RunDetail[]; shown: ReturnType<typeof diffShown> }) {
+function DiffTable({ details, shown: { settings: shownSettings, blocks: shownBlocks }, baseline, onPin }: { details: RunDetail[]; shown: ReturnType<typeof diffShown>; baseline: number | null; onPin: (index: number | null) => void }) {
   return (
     <table className="compare__diff" data-testid="compare-diff">
       <thead>
@@ -170,12 +171,33 @@ function DiffTable({ details, shown: { settings: shownSettings, blocks: shownBlo
           <th />
           {details.map((d, i) => (
             <th key={d.summary.id} style={{ color: runColor(i) }}>
-              {d.summary.name}
+              {d.summary.name}{' '}
+              <button
+                type="button"
+                className={`btn btn--ghost btn--small compare__pin${baseline === i ? ' compare__pin--on' : ''}`}
+                data-testid={`compare-pin-${i}`}
+                aria-pressed={baseline === i}
+                title={baseline === i ? 'Unpin: show values only' : 'Pin as the baseline: the other runs show their difference from it'}
+                onClick={() => onPin(baseline === i ? null : i)}
+              >
+                {baseline === i ? 'baseline' : 'pin'}
+              </button>
             </th>
           ))}
         </tr>
       </thead>
       <tbody>
+        {compareResults(details, baseline).map((row) => (
+          <tr key={row.key} data-testid={`diff-row-${row.key}`} className="compare__diff-result">
+            <th>{row.label}</th>
+            {row.cells.map((c, i) => (
+              <td key={i} data-testid={`diff-${row.key}-${i}`}>
+                {c.value === null ? <span className="muted">–</span> : `${c.value.toFixed(4)} (${c.epoch})`}
+                {c.delta && <span className={`compare__delta${c.delta.absolute > 0 ? ' compare__delta--worse' : c.delta.absolute < 0 ? ' compare__delta--better' : ''}`}> {formatDelta(c.delta)}</span>}
+              </td>
+            ))}
+          </tr>
+        ))}
         {details.some((d) => d.summary.tags.length > 0) && (
           <tr data-testid="diff-row-tags" className="compare__diff-notes">
             <th>Tags</th>
@@ -257,6 +279,8 @@ export function CompareView() {
   const [metric, setMetric] = useState<MetricName>('loss');
   const [x, setX] = useState<XAxis>('epoch');
   const [showAll, setShowAll] = useState(false);
+  // The run pinned as the baseline, by id, so it stays pinned while others are ticked or unticked.
+  const [baselineId, setBaselineId] = useState<string | null>(null);
   const maxEpoch = Math.max(1, ...details.flatMap((d) => d.latentEpochs));
   const [epochChoice, setEpochChoice] = useState<number | null>(null);
   const epoch = Math.min(epochChoice ?? maxEpoch, maxEpoch);
@@ -280,6 +304,8 @@ export function CompareView() {
     );
   }
   const differences = diffShown(details, showAll);
+  const pinned = details.findIndex((d) => d.summary.id === baselineId);
+  const baseline = pinned >= 0 ? pinned : null;
   // Beside the charts (where the window is wide enough: styles.css) when it is short and has few columns.
   const beside = differences.lines <= LINES_BESIDE_CHARTS && details.length <= 3;
   const available = METRICS.filter((m) => details.some((d) => d.metrics.some((p) => p.key === m.train)));
@@ -352,7 +378,7 @@ export function CompareView() {
               <input type="checkbox" checked={showAll} data-testid="compare-show-all" onChange={(e) => setShowAll(e.target.checked)} /> show everything
             </label>
           </h3>
-          <DiffTable details={details} shown={differences} />
+          <DiffTable details={details} shown={differences} baseline={baseline} onPin={(i) => setBaselineId(i === null ? null : details[i]!.summary.id)} />
         </div>
       </div>
       <h3 className="compare__subtitle" data-testid="compare-latent-title">

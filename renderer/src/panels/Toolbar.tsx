@@ -57,7 +57,7 @@ function ViewTabs() {
   const view = useApp((s) => s.view);
   return (
     <div className="tabs" role="tablist" aria-label="View">
-      {(['editor', 'runs', 'explore', 'score', 'lab'] as const).map((v) => {
+      {(['editor', 'runs', 'explore', 'score', 'lab', 'experiments'] as const).map((v) => {
         const cmd = command(`view-${v}`);
         return (
           <button key={v} type="button" role="tab" aria-selected={view === v} className={`tab${view === v ? ' tab--on' : ''}`} data-testid={`view-${v}`} title={`${cmd.label} (${shortcutLabel(cmd.shortcut)})`} onClick={() => store.getState().runCommand(cmd.id)}>

@@ -17,10 +17,11 @@ export function paint(canvas: HTMLCanvasElement, pixels: number[], height: numbe
   ctx.putImageData(image, 0, 0);
 }
 
-function Tile({ pixels, grid, title }: { pixels: number[]; grid: ReconstructionGrid; title: string }) {
+/** One image of a grid on a canvas (the experiment view's rows use it too, with their own class). */
+export function Tile({ pixels, grid, title, className = 'recon__tile' }: { pixels: number[]; grid: ReconstructionGrid; title: string; className?: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => paint(ref.current!, pixels, grid.height, grid.width, grid.channels), [pixels, grid]);
-  return <canvas ref={ref} className="recon__tile" title={title} />;
+  return <canvas ref={ref} className={className} title={title} />;
 }
 
 const PER_ROW = 4;

@@ -1,10 +1,10 @@
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import { BrushComponent, DataZoomComponent, GraphicComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, ToolboxComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BrushComponent, DataZoomComponent, GraphicComponent, GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, ToolboxComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, type RefObject } from 'react';
 
-echarts.use([LineChart, ScatterChart, BarChart, MarkLineComponent, GridComponent, TitleComponent, TooltipComponent, LegendComponent, DataZoomComponent, BrushComponent, ToolboxComponent, GraphicComponent, CanvasRenderer]);
+echarts.use([LineChart, ScatterChart, BarChart, ParallelChart, ParallelComponent, MarkLineComponent, GridComponent, TitleComponent, TooltipComponent, LegendComponent, DataZoomComponent, BrushComponent, ToolboxComponent, GraphicComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 export type EChart = echarts.ECharts;

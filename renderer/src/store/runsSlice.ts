@@ -2,7 +2,7 @@ import type { RunDetail, RunSummary, RunUpdate } from '../../../core/api';
 import type { RunNotes } from '../../../core/runs/notes';
 import type { SliceCreator } from './store';
 
-export type View = 'editor' | 'runs' | 'explore' | 'score' | 'lab';
+export type View = 'editor' | 'runs' | 'explore' | 'score' | 'lab' | 'experiments';
 export const MAX_COMPARED = 6;
 
 export interface RunsSlice {
@@ -62,6 +62,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = ({ api }) => (set, get) 
         void get().loadRuns();
         void get().loadTrash();
       }
+      if (view === 'experiments') void get().loadExperiments();
     },
     loadRuns: async () => {
       try {

@@ -1,6 +1,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand';
 import type { ApiEvent, AppInfo, BackendInfo, BackendPreference, BottleneckApi } from '../../../core/api';
 import { gpuFallback } from '../../../core/backendChoice';
+import { isTerminal } from '../../../core/train/events';
 import { hasErrors } from '../../../core/shapes/infer';
 import { command } from '../commands';
 import { paceTrainEvents } from './eventPacer';
@@ -12,6 +13,7 @@ import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
+import { createExperimentsSlice, type ExperimentsSlice } from './experimentsSlice';
 import { noticeLifetime, outlived, type Notice, type NoticeWorld } from './notices';
 import { storeGraph } from './restore';
 
@@ -75,7 +77,7 @@ export interface UiSlice {
   runCommand(id: string): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & ExportSlice & WorkspaceSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & ExportSlice & WorkspaceSlice & ExperimentsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice creator with the injected dependencies. */
@@ -173,9 +175,15 @@ const createUiSlice: SliceCreator<UiSlice> = (deps) => (set, get) => {
         case 'train':
           get().handleEvent(event.event);
           if (event.event.type !== 'batch-end' && event.event.type !== 'dataset-progress') refreshRunsSoon();
+          // The experiment shown follows its run's epochs and ends.
+          if ((event.event.type === 'epoch-end' || isTerminal(event.event)) && get().view === 'experiments' && get().experiment?.runs.some((r) => r.runId === event.event.runId)) void get().openExperiment(get().experimentId);
           return;
         case 'runs-changed':
           refreshRunsSoon();
+          return;
+        case 'experiment-changed':
+          refreshRunsSoon();
+          if (get().view === 'experiments') void get().loadExperiments();
           return;
         case 'backend-ready':
           set({ backend: event.backend });
@@ -227,6 +235,7 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createScoreSlice(deps)(...a),
     ...createExportSlice(deps)(...a),
     ...createWorkspaceSlice(deps)(...a),
+    ...createExperimentsSlice(deps)(...a),
   }));
   // The graph on screen is kept at every change, so a reload comes back to it.
   store.subscribe((s, before) => {
