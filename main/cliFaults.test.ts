@@ -118,14 +118,14 @@ describe('a finished 2-epoch run whose run.json says running at epoch 1', () => 
     expect(list.status, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout).find((r: { id: string }) => r.id === id)).toMatchObject({ status: 'finished', epochsDone: 2, epochs: 2, val_loss: finished.val_loss, best_val_loss: finished.best_val_loss });
     expect(readRun(id)).toMatchObject({ status: 'finished', epochsDone: 2, loss: finished.loss, val_loss: finished.val_loss });
-    expect(failure(cli(['train', '--resume', id]))).toEqual([2, [`bottleneck: run ${id} already finished all 2 epochs`]]);
+    expect(failure(cli(['train', '--resume', id]))).toEqual([2, [`bottleneck: run ${id} already finished all 2 epochs: give a new total of epochs above 2 to train more`]]);
   }, 60_000);
 
   it('on --resume of the record marked interrupted: finished, never "loss NaN"', () => {
     const id = copyRun('rcrs', killedAfterCheckpoint('interrupted'));
     const r = cli(['train', '--resume', id]);
     expect(r.stdout).not.toContain('NaN');
-    expect(failure(r)).toEqual([2, [`bottleneck: run ${id} already finished all 2 epochs`]]);
+    expect(failure(r)).toEqual([2, [`bottleneck: run ${id} already finished all 2 epochs: give a new total of epochs above 2 to train more`]]);
     expect(readRun(id)).toMatchObject({ status: 'finished', epochsDone: 2 });
   }, 60_000);
 

@@ -63,5 +63,6 @@ describe('restoring corrupted images (built-in Fashion-MNIST, validation images)
     console.log(`inpainting (${INPAINTING_TRAIN} images, 5 epochs), the template's holes on 1,000 validation images: MSE in the holes masked ${errors.inputError.toFixed(4)} → output ${errors.outputError.toFixed(4)}, ${(100 * errors.reduction).toFixed(1)} % lower (val ${epochs.map((e) => e.val_loss.toFixed(4))}, ${seconds} s)`);
     expect(errors.inputError).toBeGreaterThan(0.05);
     expect(errors.reduction).toBeGreaterThanOrEqual(0.4);
-  }, 180_000);
+    // 137 s measured with other work on the 2 cores (the suite runs other files beside it).
+  }, 400_000);
 });
