@@ -23,6 +23,7 @@ import { encodeDataset } from './modelEncode';
 import { mapBase, point, interpolate, sample, traverse } from './modelExplore';
 import { ModelError, type LoadedModelMemory, type ModelOps, type ModelSource } from './modelProtocol';
 import { score } from './modelScore';
+import { CancelledError, type Progress } from './workers/protocol';
 import { decode, encode, reconstructBatch, rows, toFloats } from './modelTensors';
 
 export { SAMPLE_NOTE, spread, traversalTooLarge, widest } from './modelExplore';
@@ -63,7 +64,7 @@ export interface LoadedImages {
 
 type Entry = LoadedModel | LoadedImages;
 
-export type Progress = (phase: string, done: number, total: number) => void;
+export type { Progress };
 
 export class ModelService {
   readonly cache: ByteLru<Entry>;
@@ -78,7 +79,12 @@ export class ModelService {
   }
 
   /** Runs one operation of the protocol. */
-  async run<O extends keyof ModelOps>(op: O, source: ModelSource | null, request: ModelOps[O][0], progress: Progress = () => {}): Promise<ModelOps[O][1]> {
+  async run<O extends keyof ModelOps>(op: O, source: ModelSource | null, request: ModelOps[O][0], report: Progress = () => {}, signal?: AbortSignal): Promise<ModelOps[O][1]> {
+    // Every long loop reports progress after each batch (then yields to messages): that is where a cancelled job stops.
+    const progress: Progress = (phase, done, total) => {
+      if (signal?.aborted) throw new CancelledError(`${op} was cancelled`);
+      report(phase, done, total);
+    };
     if (op === 'memory') return this.memory() as ModelOps[O][1];
     if (!source) throw new ModelError(`${op} needs a run`, 'bad-request');
     const handlers: { [K in Exclude<keyof ModelOps, 'memory'>]: (m: LoadedModel, r: ModelOps[K][0]) => Promise<ModelOps[K][1]> } = {
@@ -236,6 +242,7 @@ export class ModelService {
     try {
       loaded = await loadAnyDataset(datasetId, { onProgress: (p) => progress(p.phase, p.done, p.total) });
     } catch (err) {
+      if (err instanceof CancelledError) throw err;
       if (own) throw new ModelError(`the images of run ${m.source.runId} cannot be loaded: ${(err as Error).message}`, 'unreadable');
       throw new ModelError((err as Error).message, 'bad-request');
     }

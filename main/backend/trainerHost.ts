@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../../core/api';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
-import { HERE } from './paths';
-import { endWorker } from './workerEnd';
-import { workerFile } from './workerFile';
+import { endWorker } from './workers/end';
+import { startWorker } from './workers/entry';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
@@ -14,9 +12,10 @@ export interface TrainerWorkerData {
   preference: BackendPreference;
 }
 
-/** The bundled worker sits beside the bundle; from source it runs through tsx. */
 function spawnWorker(workerData: TrainerWorkerData): Worker {
-  return new Worker(workerFile('trainWorker') ?? join(HERE, 'trainWorker.dev.mjs'), { workerData });
+  const worker = startWorker('trainWorker', workerData);
+  if (!worker) throw new Error('the training worker is missing from this build (trainWorker.cjs)');
+  return worker;
 }
 
 /**
