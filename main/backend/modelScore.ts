@@ -13,11 +13,11 @@ import { BATCH, floatsOf, reconstruct, toImageBatch, yieldToMessages } from './m
  * Every image of a dataset scored by its reconstruction error, a batch at a time: the run's
  * validation split by default, a built-in set's validation split, every image of another folder.
  */
-export async function score(svc: ModelService, m: LoadedModel, datasetId: string | null, count: number, progress: Progress): Promise<ScoreResult> {
+export async function score(svc: ModelService, m: LoadedModel, datasetId: string | null, count: number, progress: Progress, signal?: AbortSignal): Promise<ScoreResult> {
   const id = datasetId ?? m.source.datasetId;
   const whole = scoresWhole(m.source.datasetId, id);
   const own = datasetId === null || (!whole && sameImages(m.source.datasetId, id));
-  const images = await svc.datasetImages(m, id, whole, own, progress);
+  const images = await svc.datasetImages(m, id, whole, own, progress, signal);
   const n = images.split.count;
   if (n === 0) throw new ModelError(`${images.name} has no images to score`, 'bad-request');
   const errors = new Float32Array(n);

@@ -97,7 +97,7 @@ export class ModelService {
       traverse: (m, r) => traverse(this, m, r, progress),
       encodeImages: async (m, r) => rows(await encode(m, toFloats(r.pixels), r.count), m.codeSize),
       encodeDataset: (m, r) => encodeDataset(m, r.datasetId, r.split, progress),
-      score: (m, r) => score(this, m, r.datasetId, r.extremes, progress),
+      score: (m, r) => score(this, m, r.datasetId, r.extremes, progress, signal),
       reconstruct: (m, r) => reconstructBatch(m, r.images),
     };
     const model = await this.model(source);
@@ -224,7 +224,7 @@ export class ModelService {
    * trained on do not change the validation split, so runs holding out different classes share it.
    * `own`: the run's dataset (a fault loading it is the run's), or one the user chose.
    */
-  async datasetImages(m: LoadedModel, datasetId: string, whole: boolean, own: boolean, progress: Progress): Promise<LoadedImages> {
+  async datasetImages(m: LoadedModel, datasetId: string, whole: boolean, own: boolean, progress: Progress, signal?: AbortSignal): Promise<LoadedImages> {
     let id = datasetId;
     try {
       id = withClasses(datasetId, null);
@@ -234,15 +234,15 @@ export class ModelService {
     const key = `images|${whole ? 'all' : 'validation'}|${id}`;
     const cached = this.cache.get(key);
     if (cached?.kind === 'images') return cached;
-    return this.once(key, () => this.loadImages(m, key, id, whole, own, progress));
+    return this.once(key, () => this.loadImages(m, key, id, whole, own, progress, signal));
   }
 
-  private async loadImages(m: LoadedModel, key: string, datasetId: string, whole: boolean, own: boolean, progress: Progress): Promise<LoadedImages> {
+  private async loadImages(m: LoadedModel, key: string, datasetId: string, whole: boolean, own: boolean, progress: Progress, signal?: AbortSignal): Promise<LoadedImages> {
     let loaded;
     try {
-      loaded = await loadAnyDataset(datasetId, { onProgress: (p) => progress(p.phase, p.done, p.total) });
+      loaded = await loadAnyDataset(datasetId, { ...(signal && { signal }), onProgress: (p) => progress(p.phase, p.done, p.total) });
     } catch (err) {
-      if (err instanceof CancelledError) throw err;
+      if (err instanceof CancelledError || signal?.aborted) throw new CancelledError(`loading ${datasetId} was cancelled`);
       if (own) throw new ModelError(`the images of run ${m.source.runId} cannot be loaded: ${(err as Error).message}`, 'unreadable');
       throw new ModelError((err as Error).message, 'bad-request');
     }
