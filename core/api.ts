@@ -254,7 +254,7 @@ export interface CancellableRequest {
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'pytorch'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface ExportRequest extends ModelRef {
+export interface ExportRequest extends ModelRef, CancellableRequest {
   format: ExportFormat;
   /** A new or empty folder; absent: a new folder under the workspace's exports/. */
   path?: string;
@@ -587,7 +587,7 @@ export interface Channels {
   'model:map': [LatentMapRequest, LatentMap];
   /** Cancels a UMAP or t-SNE map being computed: its model:map request rejects with code "cancelled". */
   'model:cancel-map': [LatentMapRequest, { cancelled: boolean }];
-  /** Cancels the job a cancellable request named (score, sample, traverse, map, scan); false when none runs. */
+  /** Cancels the job a cancellable request named (score, sample, traverse, map, export, scan); false when none runs. */
   'jobs:cancel': [{ jobId: string }, { cancelled: boolean }];
   'model:decode': [DecodeRequest, ImageBatch];
   'model:point': [PointRef, PointDetail];

@@ -105,7 +105,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'model:sample': z.object({ ...model, count: z.number().int().min(1).max(256), seed: z.number().int().min(0).max(2 ** 31 - 1), temperature: z.number().min(0).max(5), jobId }).strict(),
   'model:score': z.object({ ...model, datasetId: z.string().min(1).max(16_384).optional(), extremes: z.number().int().min(0).max(64).optional(), jobId }).strict(),
   'model:reconstruct': z.object({ ...model, images: imageBatch }).strict(),
-  'model:export': z.object({ ...model, format: z.enum(EXPORT_FORMATS), path: path.optional() }).strict(),
+  'model:export': z.object({ ...model, format: z.enum(EXPORT_FORMATS), path: path.optional(), jobId }).strict(),
   'model:prepare-image': z
     .object({ ...model, path: path.optional(), bytes: z.string().max(MAX_IMAGE_BASE64_LENGTH).optional(), name: z.string().max(255).optional() })
     .strict()

@@ -89,6 +89,8 @@ export class BottleneckBackend implements BottleneckApi {
   /** Runs whose events could not be recorded: failed already, their trainer stopping. */
   private readonly unrecordable = new Set<string>();
   private scanning: { controller: AbortController; jobId?: string } | null = null;
+  /** Long jobs of this thread (exports), by the caller's job id. */
+  private readonly mainThreadJobs = new Map<string, AbortController>();
 
   constructor(private readonly options: BackendOptions) {
     this.runs = new RunStore(options.runsRoot ?? runsDir());
@@ -200,7 +202,7 @@ export class BottleneckBackend implements BottleneckApi {
       },
       'model:info': async (ref) => this.models.call('info', this.modelSource(ref), {}),
       'model:map': async ({ method, jobId, ...ref }) => this.maps.map(this.modelSource(ref), method, jobId),
-      'jobs:cancel': async ({ jobId }) => ({ cancelled: this.models.cancel(jobId) || this.maps.cancelJob(jobId) || this.cancelScan(jobId) }),
+      'jobs:cancel': async ({ jobId }) => ({ cancelled: this.models.cancel(jobId) || this.maps.cancelJob(jobId) || this.cancelScan(jobId) || this.cancelMainThreadJob(jobId) }),
       'model:cancel-map': async ({ method, runId, checkpoint }) => ({ cancelled: this.maps.cancel({ runDir: this.runs.dir(runId), checkpoint: checkpoint ?? 'best' }, method) }),
       'model:decode': async ({ codes, ...ref }) => this.models.call('decode', this.modelSource(ref), { codes }),
       'model:point': async ({ index, ...ref }) => this.models.call('point', this.modelSource(ref), { index }),
@@ -221,7 +223,7 @@ export class BottleneckBackend implements BottleneckApi {
         return this.models.call('score', this.modelSource(ref), { datasetId: datasetId ?? null, extremes: extremes ?? 24 }, this.jobProgress('score', ref.runId), jobId);
       },
       'model:reconstruct': async ({ images, ...ref }) => this.models.call('reconstruct', this.modelSource(ref), { images }),
-      'model:export': async ({ format, path, ...ref }) => {
+      'model:export': async ({ format, path, jobId, ...ref }) => {
         const source = this.modelSource(ref);
         let out = path;
         if (out === undefined) {
@@ -229,7 +231,8 @@ export class BottleneckBackend implements BottleneckApi {
           makeDirs(exportsDir);
           out = freeExportDir(exportsDir, source.runName, format);
         }
-        return exportModel(source, format, ref.checkpoint ?? 'best', out);
+        const target = out;
+        return this.mainThreadJob(jobId, (signal) => exportModel(source, format, ref.checkpoint ?? 'best', target, signal));
       },
       'model:prepare-image': async ({ path, bytes, name, ...ref }) => {
         const source = this.modelSource(ref);
@@ -319,6 +322,22 @@ export class BottleneckBackend implements BottleneckApi {
     const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
     const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
     if (refusal) throw new Error(refusal);
+  }
+
+  /** Runs a long job of this thread that stops at its own checks when `jobs:cancel` names its id. */
+  private async mainThreadJob<T>(jobId: string | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (jobId) this.mainThreadJobs.set(jobId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      if (jobId && this.mainThreadJobs.get(jobId) === controller) this.mainThreadJobs.delete(jobId);
+    }
+  }
+
+  private cancelMainThreadJob(jobId: string): boolean {
+    this.mainThreadJobs.get(jobId)?.abort();
+    return this.mainThreadJobs.delete(jobId);
   }
 
   /** Cancels the folder scan the caller named `jobId`; false when it is not the one running. */
