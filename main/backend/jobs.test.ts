@@ -12,6 +12,7 @@ import { builtinDatasetId, folderDatasetId } from '../../core/data/datasetId';
 import type { Preprocessing } from '../../core/data/preprocessing';
 import { buildTemplate } from '../../core/templates';
 import { loadDataset } from './datasets';
+import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS } from './modelProtocol';
 import { ModelService } from './models';
 import { BottleneckBackend } from './service';
 import { writePngFolder } from './testImages';
@@ -66,6 +67,17 @@ describe('jobs:cancel', () => {
     expect(err?.code).toBe('cancelled');
     // 1,000 validation images are 8 batches of 128: the one before the cancel was the last.
     expect(batches).toBe(1);
+  });
+
+  it('work shared with a job that is cancelled is done again for the job still waiting on it', async () => {
+    const service = new ModelService(2 ** 28);
+    const source = backend.modelSource({ runId });
+    const controller = new AbortController();
+    // The map's points are encoded once for both: the map (cancelled at its first batch) and the traversal.
+    const map = errorOf(service.run('mapBase', source, { maxPoints: MAP_MAX_POINTS, maxImageBytes: MAP_MAX_IMAGE_BYTES }, () => controller.abort(), controller.signal));
+    const traversal = service.run('traverse', source, { steps: 3, range: 2 });
+    expect((await map)?.code).toBe('cancelled');
+    expect((await traversal).rows).toHaveLength(8);
   });
 
   it('says false for a job id that names nothing running', async () => {

@@ -208,7 +208,8 @@ export class ModelService {
 
   once<T>(key: string, make: () => Promise<T>): Promise<T> {
     const running = this.pending.get(key) as Promise<T> | undefined;
-    if (running) return running;
+    // Work another job started and then cancelled is not this job's end: it does the work itself.
+    if (running) return running.catch((err: unknown) => (err instanceof CancelledError ? this.once(key, make) : Promise.reject(err)));
     const promise = make().finally(() => this.pending.delete(key));
     this.pending.set(key, promise);
     return promise;
