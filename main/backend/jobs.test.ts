@@ -2,7 +2,7 @@
  * Cancelling long model jobs (issue 24): a score of a large folder cancelled mid-way rejects with
  * code 'cancelled' at once and the inference worker answers the next call; inside the worker, a
  * cancelled score stops at its next batch. Real data: the undercomplete template, 1 epoch on 1,024
- * built-in Fashion-MNIST images; a folder of 1,600 of its PNGs.
+ * built-in Fashion-MNIST images; a folder of those 1,024 images as PNGs.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   graph.training = { ...graph.training, epochs: 1, seed: 1 };
   runId = await trainToEnd(backend, graph, DATA);
   const images = loadDataset(DATA).train.images;
-  await writePngFolder(folder, { a: images.subarray(0, 800 * 784), b: images.subarray(800 * 784, 1600 * 784) }, 28, 28, 1);
+  await writePngFolder(folder, { a: images.subarray(0, 512 * 784), b: images.subarray(512 * 784, 1024 * 784) }, 28, 28, 1);
 }, 180_000);
 
 afterAll(() => backend.dispose());
@@ -78,6 +78,15 @@ describe('jobs:cancel', () => {
     const traversal = service.run('traverse', source, { steps: 3, range: 2 });
     expect((await map)?.code).toBe('cancelled');
     expect((await traversal).rows).toHaveLength(8);
+  });
+
+  it('cancels a folder scan by its job id: it rejects with "cancelled", and the next scan of the folder completes', async () => {
+    const started = new Promise<void>((resolve) => backend.on((e) => e.type === 'scan-progress' && e.path === folder && resolve()));
+    const outcome = errorOf(backend.invoke('datasets:scan', { path: folder, jobId: 'scan-1' }));
+    await started;
+    expect(await backend.invoke('jobs:cancel', { jobId: 'scan-1' })).toEqual({ cancelled: true });
+    expect((await outcome)?.code).toBe('cancelled');
+    expect((await backend.invoke('datasets:scan', { path: folder })).counts).toEqual({ a: 512, b: 512 });
   });
 
   it('says false for a job id that names nothing running', async () => {
