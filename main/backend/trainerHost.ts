@@ -12,12 +12,6 @@ export interface TrainerWorkerData {
   preference: BackendPreference;
 }
 
-function spawnWorker(workerData: TrainerWorkerData): Worker {
-  const worker = startWorker('trainWorker', workerData);
-  if (!worker) throw new Error('the training worker is missing from this build (trainWorker.cjs)');
-  return worker;
-}
-
 /**
  * Owns the training worker thread: starts it, sends it one run at a time, and turns a worker that
  * dies mid-run into a run-failed event so the app keeps working.
@@ -55,7 +49,8 @@ export class TrainerHost {
   /** Starts the worker (once) and resolves when it has chosen its backend. */
   start(): Promise<BackendInfo> {
     if (this.ready) return this.ready;
-    const worker = spawnWorker({ preference: this.preference });
+    const worker = startWorker('trainWorker', { preference: this.preference } satisfies TrainerWorkerData);
+    if (!worker) return Promise.reject(new Error('the training worker is missing from this build (trainWorker.cjs)'));
     this.worker = worker;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
