@@ -2,7 +2,7 @@
 // no network and no Node (the device machine): see bench/device.md. Writes .device/ (ignored):
 //   run.sh                        the one script (bench/deviceRun.sh)
 //   bench.cjs, trainWorker.cjs    esbuild bundles of bench/run.ts and the trainer's worker thread
-//                                 (main/backend/workerFile.ts finds the worker beside the bench)
+//                                 (main/backend/workers/entry.ts finds the worker beside the bench)
 //   gpuNote.cjs                   which GPU main/backend/engine/gpuInfo.ts finds (bench/gpuNote.ts)
 //   reference_torch.py            the PyTorch peer
 //   assets/datasets/fashion-mnist/   the built-in dataset

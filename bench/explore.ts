@@ -11,11 +11,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { buildTemplate, TEMPLATE_NAMES } from '../core/templates';
-import type { FromProjectionWorker } from '../main/backend/projectionWorker';
+import type { ProjectionOps } from '../main/backend/projectionWorker';
 import { BottleneckBackend } from '../main/backend/service';
-import { workerFile } from '../main/backend/workerFile';
+import { WorkerHost } from '../main/backend/workers/host';
 
 process.env.BOTTLENECK_HOME ??= mkdtempSync(join(tmpdir(), 'bench-explore-'));
 const root = join(process.env.BOTTLENECK_HOME, 'runs');
@@ -43,15 +42,9 @@ async function project(method: 'umap' | 'tsne', codes: Float32Array, n: number, 
   delay.enable();
   const started = performance.now();
   let phases = 0;
-  await new Promise<void>((resolve, reject) => {
-    const worker = new Worker(workerFile('projectionWorker')!, { workerData: { method, codes, n, d, seed: 42 } });
-    worker.on('message', (m: FromProjectionWorker) => {
-      if (m.type === 'progress') phases++;
-      else if (m.type === 'done') resolve();
-      else reject(new Error(m.message));
-    });
-    worker.on('error', reject);
-  });
+  const host = new WorkerHost<ProjectionOps>({ name: 'projectionWorker', label: 'the projection worker', workerData: null });
+  await host.call('layout', { method, codes, n, d, seed: 42 }, { progress: () => phases++ });
+  await host.dispose();
   delay.disable();
   const ms = performance.now() - started;
   console.log(`${method} of ${n.toLocaleString('en')} codes (${d}-d): ${(ms / 1000).toFixed(1)} s, ${phases} progress events; main thread event-loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);

@@ -200,7 +200,7 @@ export interface GraphWriteRequest {
   overwrite: boolean;
 }
 
-export interface FolderScanRequest {
+export interface FolderScanRequest extends CancellableRequest {
   path: string;
 }
 
@@ -244,11 +244,17 @@ export interface ModelRef {
   checkpoint?: CheckpointChoice;
 }
 
+/** A long request the caller may cancel: `jobs:cancel { jobId }` makes it reject with code 'cancelled'. */
+export interface CancellableRequest {
+  /** The caller's name for this job, unique among its jobs running (e.g. 'score-3'). */
+  jobId?: string;
+}
+
 /** Where a trained model can go: ONNX (three .onnx files), TensorFlow.js Layers models, a PyTorch project. */
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'pytorch'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface ExportRequest extends ModelRef {
+export interface ExportRequest extends ModelRef, CancellableRequest {
   format: ExportFormat;
   /** A new or empty folder; absent: a new folder under the workspace's exports/. */
   path?: string;
@@ -304,7 +310,7 @@ export interface ImageBatch {
 
 export type LatentMethod = 'pca' | 'umap' | 'tsne';
 
-export interface LatentMapRequest extends ModelRef {
+export interface LatentMapRequest extends ModelRef, CancellableRequest {
   method: LatentMethod;
 }
 
@@ -373,7 +379,7 @@ export interface InterpolateRequest extends ModelRef {
   path: InterpolationPath;
 }
 
-export interface SampleRequest extends ModelRef {
+export interface SampleRequest extends ModelRef, CancellableRequest {
   count: number;
   seed: number;
   /** Scales the spread of the Gaussian (1: as it is). */
@@ -388,7 +394,7 @@ export interface SampleResult {
   note: string | null;
 }
 
-export interface TraverseRequest extends ModelRef {
+export interface TraverseRequest extends ModelRef, CancellableRequest {
   /** The code to vary (default: the mean code). */
   base?: { index: number } | { code: number[] };
   /** Dimensions to vary (default: the 8 with the widest spread). */
@@ -405,7 +411,7 @@ export interface TraverseResult {
   sigma: number[];
 }
 
-export interface ScoreRequest extends ModelRef {
+export interface ScoreRequest extends ModelRef, CancellableRequest {
   /** What to score: a dataset id (an image folder, a built-in set); default the run's own validation split. */
   datasetId?: string;
   /** How many of the most and least anomalous images come back with their reconstructions and error maps. */
@@ -581,6 +587,8 @@ export interface Channels {
   'model:map': [LatentMapRequest, LatentMap];
   /** Cancels a UMAP or t-SNE map being computed: its model:map request rejects with code "cancelled". */
   'model:cancel-map': [LatentMapRequest, { cancelled: boolean }];
+  /** Cancels the job a cancellable request named (score, sample, traverse, map, export, scan); false when none runs. */
+  'jobs:cancel': [{ jobId: string }, { cancelled: boolean }];
   'model:decode': [DecodeRequest, ImageBatch];
   'model:point': [PointRef, PointDetail];
   'model:interpolate': [InterpolateRequest, { images: ImageBatch; codes: number[][] }];

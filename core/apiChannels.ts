@@ -35,6 +35,7 @@ export const CHANNELS = [
   'model:info',
   'model:map',
   'model:cancel-map',
+  'jobs:cancel',
   'model:decode',
   'model:point',
   'model:interpolate',

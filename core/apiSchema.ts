@@ -29,6 +29,8 @@ const path = z.string().min(1).max(4096);
 // A code crosses as plain numbers; sizes are bounded by the largest code a block allows (core/blocks/dense.ts).
 const code = z.array(z.number().refine(Number.isFinite, 'must be a finite number')).min(1).max(65_536);
 const model = { runId, checkpoint: z.enum(['best', 'last']).optional() };
+/** A cancellable request's job id (`jobs:cancel`). */
+const jobId = z.string().min(1).max(128).optional();
 const end = z.union([z.object({ index: z.number().int().min(0) }).strict(), z.object({ code }).strict()]);
 
 // An image batch as it crosses: bounded by the largest input a graph takes (512×512×4) times 256 images, as float32.
@@ -85,7 +87,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'graphs:write': z.object({ path, text: graphText, overwrite: z.boolean() }).strict(),
   'dialog:open-graph': empty,
   'dialog:save-graph': z.object({ suggestedName: z.string().max(255) }).strict(),
-  'datasets:scan': z.object({ path }).strict(),
+  'datasets:scan': z.object({ path, jobId }).strict(),
   'datasets:browse': z.object({ path: path.nullable() }).strict(),
   'dialog:open-folder': empty,
   'app:menu-state': z
@@ -94,21 +96,22 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'app:set-backend-preference': z.object({ preference: z.enum(['auto', 'gpu', 'cpu']) }).strict(),
   'app:show-place': z.object({ place: z.enum(['guide', 'docs', 'workspace']) }).strict(),
   'model:info': z.object(model).strict(),
-  'model:map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),
-  'model:cancel-map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']) }).strict(),
+  'model:map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']), jobId }).strict(),
+  'model:cancel-map': z.object({ ...model, method: z.enum(['pca', 'umap', 'tsne']), jobId }).strict(),
+  'jobs:cancel': z.object({ jobId: jobId.unwrap() }).strict(),
   'model:decode': z.object({ ...model, codes: z.array(code).min(1).max(256) }).strict(),
   'model:point': z.object({ ...model, index: z.number().int().min(0) }).strict(),
   'model:interpolate': z.object({ ...model, from: end, to: end, steps: z.number().int().min(2).max(64), path: z.enum(['linear', 'spherical']) }).strict(),
-  'model:sample': z.object({ ...model, count: z.number().int().min(1).max(256), seed: z.number().int().min(0).max(2 ** 31 - 1), temperature: z.number().min(0).max(5) }).strict(),
-  'model:score': z.object({ ...model, datasetId: z.string().min(1).max(16_384).optional(), extremes: z.number().int().min(0).max(64).optional() }).strict(),
+  'model:sample': z.object({ ...model, count: z.number().int().min(1).max(256), seed: z.number().int().min(0).max(2 ** 31 - 1), temperature: z.number().min(0).max(5), jobId }).strict(),
+  'model:score': z.object({ ...model, datasetId: z.string().min(1).max(16_384).optional(), extremes: z.number().int().min(0).max(64).optional(), jobId }).strict(),
   'model:reconstruct': z.object({ ...model, images: imageBatch }).strict(),
-  'model:export': z.object({ ...model, format: z.enum(EXPORT_FORMATS), path: path.optional() }).strict(),
+  'model:export': z.object({ ...model, format: z.enum(EXPORT_FORMATS), path: path.optional(), jobId }).strict(),
   'model:prepare-image': z
     .object({ ...model, path: path.optional(), bytes: z.string().max(MAX_IMAGE_BASE64_LENGTH).optional(), name: z.string().max(255).optional() })
     .strict()
     .refine((r) => (r.path === undefined) !== (r.bytes === undefined), 'give either a path or the file\'s bytes'),
   'model:traverse': z
-    .object({ ...model, base: end.optional(), dims: z.array(z.number().int().min(0)).max(64).optional(), steps: z.number().int().min(2).max(32), range: z.number().gt(0).max(10) })
+    .object({ ...model, base: end.optional(), dims: z.array(z.number().int().min(0)).max(64).optional(), steps: z.number().int().min(2).max(32), range: z.number().gt(0).max(10), jobId })
     .strict(),
   'experiments:preview': experimentRequest,
   'experiments:create': experimentRequest,

@@ -85,9 +85,9 @@ export async function noChartTooltips(page: Page): Promise<void> {
 /** The window's own minimum and the usual screens: the sizes a view is checked and photographed at. */
 export const WINDOW_SIZES = [{ width: 1024, height: 680 }, { width: 1280, height: 720 }, ...SIZES] as const;
 
-/** Screenshots at both sizes the app is checked at (1440×900, 1920×1080); the page ends at the first. */
-export async function screenshots(page: Page, name: string, prepare?: () => Promise<void>): Promise<void> {
-  for (const size of [...SIZES].reverse()) {
+/** Screenshots at the sizes given (default both the app is checked at, 1440×900 and 1920×1080); the page ends at the first. */
+export async function screenshots(page: Page, name: string, prepare?: () => Promise<void>, sizes: readonly { width: number; height: number }[] = SIZES): Promise<void> {
+  for (const size of [...sizes].reverse()) {
     await page.setViewportSize(size);
     await layoutSettled(page);
     await prepare?.();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { makeImageFolder } from './folders';
-import { clickAsUser, expectControlsReachable, expectOnTop, menu, noChartTooltips, screenshots } from './ui';
+import { clickAsUser, expectControlsReachable, expectOnTop, menu, noChartTooltips, screenshots, WINDOW_SIZES } from './ui';
 
 async function train(page: Page, template: string, epochs: number) {
   await menu(page, 'templates-menu', `template-${template}`);
@@ -117,6 +117,25 @@ test('Anomalies: train without one class, score the validation images, see it ra
     await page.mouse.move(4, 600);
     await noChartTooltips(page);
   });
+
+  // A large folder (12,000 images): Cancel beside the progress stops the scoring; the scores shown before stay, no error.
+  const large = await makeImageFolder('to-cancel', 4000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('score-folder').fill(large);
+  await clickAsUser(page.getByTestId('score-browse'));
+  await clickAsUser(page.getByTestId('folder-choose'));
+  await expect(page.getByTestId('score-progress')).toBeVisible();
+  await clickAsUser(page.getByTestId('score-cancel'));
+  await expect(page.getByTestId('score-progress')).toHaveCount(0);
+  await expect(histogram).toHaveAttribute('data-total', '1000');
+  await expect(page.getByTestId('score-error')).toHaveCount(0);
+  // The worker answers the next scoring, of the same folder, to its end.
+  await clickAsUser(page.getByTestId('score-browse'));
+  await clickAsUser(page.getByTestId('folder-choose'));
+  await expect(page.getByTestId('score-cancel')).toBeVisible();
+  await screenshots(page, 'anomalies-scoring', undefined, WINDOW_SIZES);
+  await expect(histogram).toHaveAttribute('data-total', '12000', { timeout: 120_000 });
+  expect(errors).toEqual([]);
 });
 
 test('Lab: draw a mask with the mouse; an inpainting model fills it in, with both errors shown', async ({ page }) => {

@@ -10,7 +10,7 @@ import { OPTIMIZERS, SCHEDULE_KINDS, type GraphDoc, type OptimizerName, type Sch
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId, parseDatasetId, withClasses } from '../core/data/datasetId';
 import { BACKGROUNDS, backgroundNote, decodedChannels, FIT_MODES, type Background, type FitMode, type Preprocessing } from '../core/data/preprocessing';
 import { buildTemplate, isTemplateName, TEMPLATE_NAMES, type ImageSize } from '../core/templates';
-import { scanFolder } from './backend/imageFolder';
+import { scanFolder } from './backend/folderScan';
 import { summarizeFolder } from './backend/folderBrowser';
 import { isTerminal, type TrainEvent } from '../core/train/events';
 import { BUILTIN_FASHION_MNIST, listDatasets } from './backend/datasets';

@@ -10,7 +10,7 @@ import { parseGraphText } from '../core/graph/schema';
 import { undercomplete } from '../core/templates/undercomplete';
 import { readCheckpoint } from './backend/checkpoints';
 import { BUILTIN_FASHION_MNIST, loadDataset } from './backend/datasets';
-import { decodeOne } from './backend/imageFolder';
+import { decodeOne } from './backend/imageDecode';
 import { newRunId } from './backend/runs/naming';
 import { RunStore } from './backend/runs/store';
 import { BottleneckBackend } from './backend/service';

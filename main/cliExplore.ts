@@ -8,7 +8,8 @@ import type { CheckpointChoice, InterpolationPath, ModelInfo } from '../core/api
 import { folderDatasetId, isBuiltinDatasetId, isFolderDatasetId } from '../core/data/datasetId';
 import { scoresCsv } from '../core/score';
 import { codesCsv, labelsCsv, npy } from './backend/codesFile';
-import { decodeOne, scanFolder } from './backend/imageFolder';
+import { decodeOne } from './backend/imageDecode';
+import { scanFolder } from './backend/folderScan';
 import { gridPng } from './backend/imageGrid';
 import { writeOutputFiles } from './backend/outputFiles';
 import type { EncodeSplit, ModelSource } from './backend/modelProtocol';

@@ -5,7 +5,8 @@ import { classesNote, imageSize, keepClasses, parseIdx, subsetDataset, type Imag
 import type { DatasetInfo } from '../../core/api';
 import { builtinDatasetId, parseDatasetId } from '../../core/data/datasetId';
 import type { DatasetProgressEvent, RunDataset } from '../../core/train/events';
-import { decodeFolder, scanFolder, type SplitFiles } from './imageFolder';
+import { decodeFolder, type SplitFiles } from './datasetCache';
+import { scanFolder } from './folderScan';
 import { assetsDir, workspaceDir } from './paths';
 import { excerpt } from '../../core/limits';
 

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { FolderListing, FolderSummary } from '../../core/api';
 import { defaultPreprocessing, IMAGE_EXTENSIONS } from '../../core/data/folder';
-import { DatasetError, scanFolder } from './imageFolder';
+import { DatasetError, scanFolder } from './folderScan';
 import { excerpt } from '../../core/limits';
 import { inspectImages } from './imageInspect';
 

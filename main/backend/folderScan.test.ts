@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeFolder } from './folderBrowser';
-import { scanFolder } from './imageFolder';
+import { scanFolder } from './folderScan';
 import { blackPng } from './testImages';
 
 /** A folder with classes a and b, one 4×4 PNG in each; returns its path. */

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { Preprocessing } from '../../core/data/folder';
-import { decodeFolder, decodeOne, fingerprint, scanFolder } from './imageFolder';
+import { decodeFolder, fingerprint } from './datasetCache';
+import { decodeOne } from './imageDecode';
+import { scanFolder } from './folderScan';
 import { prepareImage } from './prepareImage';
 import { blackPng } from './testImages';
 

@@ -13,7 +13,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSimplePng } from '../../core/data/png';
 import type { Preprocessing } from '../../core/data/preprocessing';
 import { summarizeFolder } from './folderBrowser';
-import { decodeFolder, decodeOne, scanFolder } from './imageFolder';
+import { decodeFolder } from './datasetCache';
+import { decodeOne } from './imageDecode';
+import { scanFolder } from './folderScan';
 import { blackPng, symbolicIcon } from './testImages';
 
 const TOO_LARGE = 'too large: 16000×16000 is 256 megapixels; images up to 200 megapixels are read';

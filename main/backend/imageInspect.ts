@@ -7,7 +7,8 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import type { ImageProbe } from '../../core/data/folder';
 import { imageTooManyPixels } from '../../core/limits';
-import { imageHeader, type FolderScan, type ImageHeader, type SkippedFile } from './imageFolder';
+import { imageHeader, type ImageHeader } from './imageDecode';
+import type { FolderScan, SkippedFile } from './folderScan';
 
 export interface FolderInspection {
   /** Images with at least one transparent pixel, in scan order. */

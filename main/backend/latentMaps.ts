@@ -5,7 +5,6 @@
  */
 import { readFileSafe, READ_LIMITS } from './safeRead';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { ApiEvent, LatentMap, LatentMethod } from '../../core/api';
 import { ApiError } from '../../core/apiChannels';
 import { decodeLayout, encodeLayout, type CachedLayout } from '../../core/latent/mapFile';
@@ -13,8 +12,8 @@ import { evenSubsample } from '../../core/latent/tsne';
 import { makeDirs, writeFileAtomic } from './atomicFile';
 import type { ModelHost } from './modelHost';
 import { MAP_MAX_IMAGE_BYTES, MAP_MAX_POINTS, type MapBase, type ModelSource } from './modelProtocol';
-import type { FromProjectionWorker, ProjectionJob } from './projectionWorker';
-import { workerFile } from './workerFile';
+import type { ProjectionJob, ProjectionOps } from './projectionWorker';
+import { WorkerHost } from './workers/host';
 
 /** t-SNE (Barnes-Hut, O(n log n) per iteration) takes about 6 s for 3,000 points here. */
 export const TSNE_MAX_POINTS = 3_000;
@@ -23,6 +22,8 @@ const SEED = 42;
 interface Job {
   promise: Promise<LatentMap>;
   cancel: () => void;
+  /** The caller's job id (`jobs:cancel`), when it gave one. */
+  jobId?: string;
 }
 
 export interface MapLimits {
@@ -42,12 +43,12 @@ export class LatentMaps {
   ) {}
 
   /** The map; a request for one already being computed waits for that one. */
-  map(source: ModelSource, method: LatentMethod): Promise<LatentMap> {
+  map(source: ModelSource, method: LatentMethod, jobId?: string): Promise<LatentMap> {
     const key = jobKey(source, method);
     const running = this.jobs.get(key);
     if (running) return running.promise;
     let cancelled = false;
-    let projection: Worker | null = null;
+    let projection: WorkerHost<ProjectionOps> | null = null;
     let rejectJob: (err: Error) => void = () => {};
     const cancelledError = () => new ApiError(`the ${method.toUpperCase()} map of run ${source.runId} was cancelled`, 'cancelled');
     const progress = (phase: string, done: number, total: number) => {
@@ -65,20 +66,17 @@ export class LatentMaps {
       const cached = readLayout(file, indices);
       if (cached) return assemble(base, method, { positions: picked, x: cached.x, y: cached.y }, true);
       const job: ProjectionJob = { method, codes, n: indices.length, d: base.info.codeSize, seed: SEED };
-      const layout = await new Promise<{ x: Float32Array; y: Float32Array }>((resolve, reject) => {
-        const entry = workerFile('projectionWorker');
-        if (!entry) return reject(new Error('the projection worker is missing from this build (projectionWorker.cjs)'));
-        if (cancelled) return reject(cancelledError());
-        projection = new Worker(entry, { workerData: job });
-        projection.on('message', (m: FromProjectionWorker) => {
-          if (m.type === 'progress') progress(m.phase, m.done, m.total);
-          else if (m.type === 'done') resolve(m);
-          else reject(new Error(`the ${method.toUpperCase()} map failed: ${m.message}`));
-        });
-        projection.on('error', (err) => reject(new Error(`the ${method.toUpperCase()} map failed: ${err.message}`)));
-        projection.on('exit', () => reject(cancelled ? cancelledError() : new Error(`the ${method.toUpperCase()} map stopped before it finished`)));
-      });
-      void projection?.terminate();
+      if (cancelled) throw cancelledError();
+      // A worker of its own per layout, so a UMAP and a t-SNE map are laid out side by side.
+      projection = new WorkerHost<ProjectionOps>({ name: 'projectionWorker', label: 'the projection worker', workerData: null, terminateOnCancel: true });
+      let layout;
+      try {
+        layout = await projection.call('layout', job, { progress, jobId: key });
+      } catch (err) {
+        throw cancelled ? cancelledError() : new Error(`the ${method.toUpperCase()} map failed: ${(err as Error).message}`);
+      } finally {
+        void projection.dispose();
+      }
       writeLayout(file, { method, epoch: base.info.epoch, indices, x: layout.x, y: layout.y });
       return assemble(base, method, { positions: picked, x: layout.x, y: layout.y }, false);
     };
@@ -92,9 +90,10 @@ export class LatentMaps {
       promise,
       cancel: () => {
         cancelled = true;
-        void (projection as Worker | null)?.terminate();
+        (projection as WorkerHost<ProjectionOps> | null)?.cancel(key);
         rejectJob(cancelledError());
       },
+      ...(jobId && { jobId }),
     });
     return promise;
   }
@@ -105,6 +104,13 @@ export class LatentMaps {
     if (!job) return false;
     job.cancel();
     return true;
+  }
+
+  /** Cancels the map the caller named `jobId`; false when none is running. */
+  cancelJob(jobId: string): boolean {
+    const job = [...this.jobs.values()].find((j) => j.jobId === jobId);
+    job?.cancel();
+    return Boolean(job);
   }
 
   /** Ends every map being computed (the app is closing). */

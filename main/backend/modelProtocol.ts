@@ -91,21 +91,8 @@ export interface ModelOps {
 }
 export type ModelOp = keyof ModelOps;
 
-export type ToModelWorker =
-  | { type: 'call'; id: number; op: ModelOp; source: ModelSource | null; request: unknown }
-  /** A run was deleted or changed: drop what is cached of it. */
-  | { type: 'forget'; runDir: string }
-  /** The host is about to terminate the worker: finish the native call in flight, start none (workerEnd.ts). */
-  | { type: 'close' };
-
-export type FromModelWorker =
-  | { type: 'ready' }
-  /** No ONNX Runtime call is in flight or will start: the worker can be terminated safely. */
-  | { type: 'closed' }
-  | { type: 'fatal'; message: string }
-  | { type: 'progress'; id: number; phase: string; done: number; total: number }
-  | { type: 'result'; id: number; ok: true; result: unknown }
-  | { type: 'result'; id: number; ok: false; message: string; code?: string };
+/** The operations as the worker serves them (workers/serve.ts): each request carries the run. */
+export type ModelWorkerOps = { [O in ModelOp]: [{ source: ModelSource | null; request: ModelOps[O][0] }, ModelOps[O][1]] };
 
 /** What the worker is started with. */
 export interface ModelWorkerData {

@@ -8,7 +8,7 @@ import type { PreparedImage } from '../../core/api';
 import { parseDatasetId } from '../../core/data/datasetId';
 import { MAX_IMAGE_FILE_BYTES } from '../../core/limits';
 import { backgroundNote, colourName, decodedChannels, modelPreprocessing as preprocessingFor, type FitMode, type Preprocessing } from '../../core/data/preprocessing';
-import { decodeImage, imageHeader, ImageTooLarge } from './imageFolder';
+import { decodeImage, imageHeader, ImageTooLarge } from './imageDecode';
 import { ModelError } from './modelProtocol';
 
 /**

@@ -18,7 +18,8 @@ import { buildTemplate } from '../../core/templates';
 import type { SavedTensor } from '../../core/train/state';
 import { BUILTIN_FASHION_MNIST } from './datasets';
 import { pytorchProject, type PytorchProjectInput } from './export/pytorch';
-import { decodeFolder, scanFolder } from './imageFolder';
+import { decodeFolder } from './datasetCache';
+import { scanFolder } from './folderScan';
 import { blackPng, symbolicIcon } from './testImages';
 
 const PYTHON = '/usr/bin/python3';

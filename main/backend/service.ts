@@ -3,6 +3,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
+import { ApiError } from '../../core/apiChannels';
 import { parseDatasetId } from '../../core/data/datasetId';
 import { serializeGraph } from '../../core/graph/schema';
 import { readRunGraph } from './runs/runGraph';
@@ -87,7 +88,9 @@ export class BottleneckBackend implements BottleneckApi {
   private readonly queue: TrainJob[] = [];
   /** Runs whose events could not be recorded: failed already, their trainer stopping. */
   private readonly unrecordable = new Set<string>();
-  private scanning: AbortController | null = null;
+  private scanning: { controller: AbortController; jobId?: string } | null = null;
+  /** Long jobs of this thread (exports), by the caller's job id. */
+  private readonly mainThreadJobs = new Map<string, AbortController>();
 
   constructor(private readonly options: BackendOptions) {
     this.runs = new RunStore(options.runsRoot ?? runsDir());
@@ -198,17 +201,18 @@ export class BottleneckBackend implements BottleneckApi {
         return {};
       },
       'model:info': async (ref) => this.models.call('info', this.modelSource(ref), {}),
-      'model:map': async ({ method, ...ref }) => this.maps.map(this.modelSource(ref), method),
+      'model:map': async ({ method, jobId, ...ref }) => this.maps.map(this.modelSource(ref), method, jobId),
+      'jobs:cancel': async ({ jobId }) => ({ cancelled: this.models.cancel(jobId) || this.maps.cancelJob(jobId) || this.cancelScan(jobId) || this.cancelMainThreadJob(jobId) }),
       'model:cancel-map': async ({ method, runId, checkpoint }) => ({ cancelled: this.maps.cancel({ runDir: this.runs.dir(runId), checkpoint: checkpoint ?? 'best' }, method) }),
       'model:decode': async ({ codes, ...ref }) => this.models.call('decode', this.modelSource(ref), { codes }),
       'model:point': async ({ index, ...ref }) => this.models.call('point', this.modelSource(ref), { index }),
       'model:interpolate': async ({ from, to, steps, path, ...ref }) => this.models.call('interpolate', this.modelSource(ref), { from, to, steps, path }),
       // A plain autoencoder's first samples fit a Gaussian to its training codes, a first traversal encodes the map's points: both report progress.
-      'model:sample': async ({ count, seed, temperature, ...ref }) => this.models.call('sample', this.modelSource(ref), { count, seed, temperature }, this.jobProgress('sample', ref.runId)),
-      'model:traverse': async ({ base, dims, steps, range, ...ref }) =>
-        this.models.call('traverse', this.modelSource(ref), { ...(base && { base }), ...(dims && { dims }), steps, range }, this.jobProgress('traverse', ref.runId)),
+      'model:sample': async ({ count, seed, temperature, jobId, ...ref }) => this.models.call('sample', this.modelSource(ref), { count, seed, temperature }, this.jobProgress('sample', ref.runId), jobId),
+      'model:traverse': async ({ base, dims, steps, range, jobId, ...ref }) =>
+        this.models.call('traverse', this.modelSource(ref), { ...(base && { base }), ...(dims && { dims }), steps, range }, this.jobProgress('traverse', ref.runId), jobId),
       // Scoring a whole dataset reports its loading and its batches.
-      'model:score': async ({ datasetId, extremes, ...ref }) => {
+      'model:score': async ({ datasetId, extremes, jobId, ...ref }) => {
         if (datasetId !== undefined) {
           try {
             checkDatasetId(datasetId);
@@ -216,10 +220,10 @@ export class BottleneckBackend implements BottleneckApi {
             throw new ModelError((err as Error).message, 'bad-request');
           }
         }
-        return this.models.call('score', this.modelSource(ref), { datasetId: datasetId ?? null, extremes: extremes ?? 24 }, this.jobProgress('score', ref.runId));
+        return this.models.call('score', this.modelSource(ref), { datasetId: datasetId ?? null, extremes: extremes ?? 24 }, this.jobProgress('score', ref.runId), jobId);
       },
       'model:reconstruct': async ({ images, ...ref }) => this.models.call('reconstruct', this.modelSource(ref), { images }),
-      'model:export': async ({ format, path, ...ref }) => {
+      'model:export': async ({ format, path, jobId, ...ref }) => {
         const source = this.modelSource(ref);
         let out = path;
         if (out === undefined) {
@@ -227,7 +231,8 @@ export class BottleneckBackend implements BottleneckApi {
           makeDirs(exportsDir);
           out = freeExportDir(exportsDir, source.runName, format);
         }
-        return exportModel(source, format, ref.checkpoint ?? 'best', out);
+        const target = out;
+        return this.mainThreadJob(jobId, (signal) => exportModel(source, format, ref.checkpoint ?? 'best', target, signal));
       },
       'model:prepare-image': async ({ path, bytes, name, ...ref }) => {
         const source = this.modelSource(ref);
@@ -236,11 +241,11 @@ export class BottleneckBackend implements BottleneckApi {
         return prepareImage({ ...(path !== undefined && { path }), ...(bytes !== undefined && { bytes }), ...(name !== undefined && { name }) }, modelPreprocessing(info, source.datasetId));
       },
       'datasets:browse': async ({ path }) => browseFolder(path),
-      'datasets:scan': async ({ path }) => {
+      'datasets:scan': async ({ path, jobId }) => {
         // A new scan replaces one still running (the user picked another folder).
-        this.scanning?.abort();
+        this.scanning?.controller.abort();
         const controller = new AbortController();
-        this.scanning = controller;
+        this.scanning = { controller, ...(jobId && { jobId }) };
         let lastSent = 0;
         try {
           return await summarizeFolder(path, {
@@ -252,8 +257,11 @@ export class BottleneckBackend implements BottleneckApi {
             },
             onChecked: (checked, found) => this.broadcast({ type: 'scan-progress', path, found, checked }),
           });
+        } catch (err) {
+          if (controller.signal.aborted) throw new ApiError(`the scan of ${path} was cancelled`, 'cancelled');
+          throw err;
         } finally {
-          if (this.scanning === controller) this.scanning = null;
+          if (this.scanning?.controller === controller) this.scanning = null;
         }
       },
     };
@@ -314,6 +322,29 @@ export class BottleneckBackend implements BottleneckApi {
     const backend = this.trainer.backend?.name ?? (await this.trainer.start().catch(() => null))?.name ?? null;
     const refusal = memoryRefusal(estimate, memoryLimit(backend, total), backend);
     if (refusal) throw new Error(refusal);
+  }
+
+  /** Runs a long job of this thread that stops at its own checks when `jobs:cancel` names its id. */
+  private async mainThreadJob<T>(jobId: string | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (jobId) this.mainThreadJobs.set(jobId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      if (jobId && this.mainThreadJobs.get(jobId) === controller) this.mainThreadJobs.delete(jobId);
+    }
+  }
+
+  private cancelMainThreadJob(jobId: string): boolean {
+    this.mainThreadJobs.get(jobId)?.abort();
+    return this.mainThreadJobs.delete(jobId);
+  }
+
+  /** Cancels the folder scan the caller named `jobId`; false when it is not the one running. */
+  private cancelScan(jobId: string): boolean {
+    if (this.scanning?.jobId !== jobId) return false;
+    this.scanning.controller.abort();
+    return true;
   }
 
   /** Progress of a computation for a view, as job-progress events. */

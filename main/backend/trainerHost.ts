@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendPreference } from '../../core/api';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
-import { HERE } from './paths';
-import { endWorker } from './workerEnd';
-import { workerFile } from './workerFile';
+import { endWorker } from './workers/end';
+import { startWorker } from './workers/entry';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
@@ -12,11 +10,6 @@ export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
 /** What the worker is started with. */
 export interface TrainerWorkerData {
   preference: BackendPreference;
-}
-
-/** The bundled worker sits beside the bundle; from source it runs through tsx. */
-function spawnWorker(workerData: TrainerWorkerData): Worker {
-  return new Worker(workerFile('trainWorker') ?? join(HERE, 'trainWorker.dev.mjs'), { workerData });
 }
 
 /**
@@ -56,7 +49,8 @@ export class TrainerHost {
   /** Starts the worker (once) and resolves when it has chosen its backend. */
   start(): Promise<BackendInfo> {
     if (this.ready) return this.ready;
-    const worker = spawnWorker({ preference: this.preference });
+    const worker = startWorker('trainWorker', { preference: this.preference } satisfies TrainerWorkerData);
+    if (!worker) return Promise.reject(new Error('the training worker is missing from this build (trainWorker.cjs)'));
     this.worker = worker;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {

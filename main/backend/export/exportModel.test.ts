@@ -34,6 +34,22 @@ beforeAll(async () => {
 afterAll(() => backend.dispose());
 
 describe('model:export', () => {
+  it('an export cancelled while its files are made (jobs:cancel) writes nothing and says so', async () => {
+    const dir = join(out, 'cancelled');
+    const exporting = backend.invoke('model:export', { runId, format: 'onnx', path: dir, jobId: 'export-1' }).then(
+      () => null,
+      (err: Error & { code?: string }) => err,
+    );
+    expect(await backend.invoke('jobs:cancel', { jobId: 'export-1' })).toEqual({ cancelled: true });
+    const err = await exporting;
+    expect(err?.code).toBe('cancelled');
+    expect(err?.message).toContain('nothing was written');
+    expect(existsSync(dir)).toBe(false);
+    expect(await backend.invoke('jobs:cancel', { jobId: 'export-1' })).toEqual({ cancelled: false });
+    // The next export runs to its end.
+    expect((await backend.invoke('model:export', { runId, format: 'onnx', path: dir })).dir).toBe(dir);
+  });
+
   it('writes the three tfjs models and a README into a new folder, leaving nothing else behind', async () => {
     const dir = join(out, 'tfjs');
     const result = await backend.invoke('model:export', { runId, format: 'tfjs', path: dir });

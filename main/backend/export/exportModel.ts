@@ -6,6 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointChoice, ExportFormat } from '../../../core/api';
+import { ApiError } from '../../../core/apiChannels';
 import { ExportError } from '../../../core/export/deployment';
 import { exportFolderName } from '../../../core/export/folderName';
 import { readRunGraph } from '../runs/runGraph';
@@ -89,7 +90,7 @@ function writeAll(dir: string, files: ExportedFile[]): void {
  * files (relative paths). Refusals (no checkpoint, a block a format cannot express, a folder in use)
  * throw ExportRefused with the reason.
  */
-export async function exportModel(source: ExportSource, format: ExportFormat, checkpoint: CheckpointChoice, out: string): Promise<{ dir: string; files: string[]; checkpoint: CheckpointChoice; epoch: number }> {
+export async function exportModel(source: ExportSource, format: ExportFormat, checkpoint: CheckpointChoice, out: string, signal?: AbortSignal): Promise<{ dir: string; files: string[]; checkpoint: CheckpointChoice; epoch: number }> {
   // A relative path would land wherever the server happens to run; "~" is not expanded here.
   if (!isAbsolute(out)) throw new ExportRefused(`the export folder must be a full path (from / or a drive), got "${excerpt(out, 200)}"`);
   const dir = resolve(out);
@@ -104,6 +105,8 @@ export async function exportModel(source: ExportSource, format: ExportFormat, ch
     if (err instanceof ExportError) throw new ExportRefused(`cannot export run ${source.runId} as ${FORMAT_NAMES[format]}: ${err.message}`);
     throw err;
   }
+  // Cancelled while the files were made: they are dropped before anything is written.
+  if (signal?.aborted) throw new ApiError(`the export of run ${source.runId} as ${FORMAT_NAMES[format]} was cancelled: nothing was written`, 'cancelled');
   writeAll(dir, files);
   return { dir, files: files.map((f) => f.path).sort(), checkpoint: input.checkpoint, epoch: input.state.epoch };
 }

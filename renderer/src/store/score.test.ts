@@ -75,7 +75,7 @@ describe('anomaly scores', () => {
     // The map is Explore's: opening Anomalies does not compute it.
     expect(b.callsTo('model:map')).toEqual([]);
     await app.state.runScore(null);
-    expect(b.callsTo('model:score')).toEqual([{ runId: 'r1', checkpoint: 'best', extremes: 24 }]);
+    expect(b.callsTo('model:score')).toEqual([{ runId: 'r1', checkpoint: 'best', extremes: 24, jobId: expect.stringMatching(/^score-/) }]);
     expect(app.state.score).toMatchObject({ progress: null, error: null, result: { count: 3 } });
     expect(app.state.score.threshold).toBe(0.3);
   });
@@ -95,6 +95,30 @@ describe('anomaly scores', () => {
     await scoring;
     expect(app.state.explore.checkpoint).toBe('last');
     expect(app.state.score.result).toBeNull();
+  });
+
+  it('Cancel stops the scoring under way by its job id: the progress goes, with no error, and nothing is left to cancel', async () => {
+    const b = new FakeBackend();
+    b.handle('runs:list', () => [runSummary({ id: 'r1' })]);
+    b.handle('model:info', ({ runId }) => ({ runId, runName: runId, checkpoint: 'best', epoch: 1, codeSize: 2, variational: false, height: 1, width: 1, channels: 1, classNames: ['a', 'b'], datasetId: 'builtin:fashion-mnist', datasetName: 'F', count: 3 }));
+    let reject: (err: Error) => void = () => {};
+    b.handle('model:score', () => new Promise<ScoreResult>((_, no) => (reject = no)));
+    b.handle('jobs:cancel', () => {
+      reject(Object.assign(new Error('score was cancelled'), { code: 'cancelled' }));
+      return { cancelled: true };
+    });
+    app = await createTestApp(b);
+    await app.state.openModelView('score', 'r1');
+    const scoring = app.state.runScore(null);
+    await expect.poll(() => b.callsTo('model:score')).toHaveLength(1);
+    expect(app.state.score.progress).not.toBeNull();
+    await app.state.cancelScore();
+    await scoring;
+    expect(b.callsTo('jobs:cancel')).toEqual([{ jobId: b.callsTo('model:score')[0]!.jobId }]);
+    expect(app.state.score).toMatchObject({ progress: null, error: null, result: null });
+    // Nothing is under way any more: a second Cancel asks nothing.
+    await app.state.cancelScore();
+    expect(b.callsTo('jobs:cancel')).toHaveLength(1);
   });
 
   it('the largest of many errors, without overflowing the stack', () => {

@@ -15,6 +15,8 @@ export interface ScoreSlice {
   score: ScoreState;
   /** Scores the chosen dataset with the model in use (the Explore/Anomalies/Lab run). */
   runScore(datasetId?: string | null): Promise<void>;
+  /** Stops the scoring under way (jobs:cancel); the result shown before stays. */
+  cancelScore(): Promise<void>;
   setThreshold(threshold: number | null): void;
   clearScore(): void;
   onScoreProgress(event: { job: string; runId: string; done: number; total: number }): void;
@@ -40,21 +42,35 @@ export const createScoreSlice: SliceCreator<ScoreSlice> = ({ api }) => (set, get
   const patch = (p: Partial<ScoreState>) => set({ score: { ...get().score, ...p } });
   // Each scoring (and each clear) gets a number: only the newest may show its result.
   let request = 0;
+  // Job ids are the backend's, shared by every window: this window's tag keeps its own apart.
+  const windowTag = Math.random().toString(36).slice(2, 10);
+  let scoringJob: string | null = null;
   return {
     score: SCORE_IDLE,
     runScore: async (datasetId = get().score.datasetId) => {
       const { runId, checkpoint } = get().explore;
       if (!runId) return;
       const mine = ++request;
+      const jobId = `score-${windowTag}-${mine}`;
+      scoringJob = jobId;
       patch({ datasetId, progress: { done: 0, total: 0 }, error: null });
       try {
-        const result = await api.invoke('model:score', { runId, checkpoint, ...(datasetId ? { datasetId } : {}), extremes: 24 });
+        const result = await api.invoke('model:score', { runId, checkpoint, ...(datasetId ? { datasetId } : {}), extremes: 24, jobId });
         // The model, its weights or the data may have changed while it was scored.
         if (mine !== request) return;
         patch({ result, threshold: defaultThreshold(result.errors), progress: null });
       } catch (err) {
         if (mine === request) patch({ progress: null, error: (err as Error).message });
       }
+    },
+    cancelScore: async () => {
+      const jobId = scoringJob;
+      if (!jobId || !get().score.progress) return;
+      // Its answer (the 'cancelled' error, or a result that raced the cancel) is no longer shown.
+      request++;
+      scoringJob = null;
+      patch({ progress: null, error: null });
+      await api.invoke('jobs:cancel', { jobId }).catch(() => ({ cancelled: false }));
     },
     setThreshold: (threshold) => patch({ threshold }),
     clearScore: () => {

@@ -333,6 +333,9 @@ export function ScoreView() {
           <span className="explore__progress" data-testid="score-progress">
             scoring{s.progress.total > 0 ? ` ${s.progress.done.toLocaleString('en')} / ${s.progress.total.toLocaleString('en')}` : '…'}
             <progress max={1} value={s.progress.total > 0 ? s.progress.done / s.progress.total : undefined} />
+            <button type="button" className="btn btn--small" data-testid="score-cancel" onClick={() => void store.getState().cancelScore()}>
+              Cancel
+            </button>
           </span>
         )}
       </header>

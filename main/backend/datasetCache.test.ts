@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPreprocessing, stratifiedSplit, type Preprocessing } from '../../core/data/folder';
 import { summarizeFolder } from './folderBrowser';
-import { decodeFolder, scanFolder } from './imageFolder';
+import { decodeFolder } from './datasetCache';
+import { scanFolder } from './folderScan';
 
 /** A solid-colour image in any format sharp writes. */
 async function image(path: string, width: number, height: number, channels: 1 | 3 | 4, format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff', value = 128) {

@@ -1,5 +1,0 @@
-// Runs the TypeScript worker from source (tests, `npm run cli`): loader flags do not reach worker threads.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./trainWorker.ts');
