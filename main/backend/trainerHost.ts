@@ -5,7 +5,7 @@ import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { HERE } from './paths';
 import { endWorker } from './workerEnd';
 import { workerFile } from './workerFile';
-import type { FromWorker, ToWorker } from './workerProtocol';
+import type { FromWorker, LoopPosition, ToWorker } from './workerProtocol';
 
 export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
 
@@ -68,6 +68,9 @@ export class TrainerHost {
           this.restartDue = true;
         } else if (message.type === 'fatal') {
           reject(new Error(message.message));
+        } else if (message.type === 'position') {
+          this.positionQueries.get(message.id)?.(message.position);
+          this.positionQueries.delete(message.id);
         } else if (message.type === 'event') {
           // Only the active run's end frees the trainer: a late event of an earlier run must not.
           if (isTerminal(message.event) && message.event.runId === this.activeRunId) this.activeRunId = null;
@@ -78,6 +81,7 @@ export class TrainerHost {
         const cause = this.abortReason ?? what;
         this.abortReason = null;
         reject(new Error(`the trainer could not start: ${cause}`));
+        this.answerPositions();
         this.worker = null;
         this.ready = null;
         if (this.activeRunId) {
@@ -149,6 +153,25 @@ export class TrainerHost {
 
   private abortReason: string | null = null;
 
+  private positionQueries = new Map<number, (position: LoopPosition | null) => void>();
+  private nextQuery = 1;
+
+  /** Where the worker's loop stands (its run, batches begun, whether a pause holds it); null without a worker. */
+  position(): Promise<LoopPosition | null> {
+    if (!this.worker) return Promise.resolve(null);
+    const id = this.nextQuery++;
+    return new Promise((resolve) => {
+      this.positionQueries.set(id, resolve);
+      this.send({ type: 'position', id });
+    });
+  }
+
+  /** Answers every query still waiting with null: the worker is gone. */
+  private answerPositions(): void {
+    for (const answer of this.positionQueries.values()) answer(null);
+    this.positionQueries.clear();
+  }
+
   private control(runId: string, type: 'stop' | 'pause' | 'resume'): boolean {
     if (this.activeRunId !== runId) return false;
     this.send({ type, runId });
@@ -160,6 +183,7 @@ export class TrainerHost {
     this.worker = null;
     this.ready = null;
     this.activeRunId = null;
+    this.answerPositions();
     if (worker) {
       worker.removeAllListeners('exit');
       worker.removeAllListeners('error');
