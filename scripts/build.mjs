@@ -1,7 +1,7 @@
 // Builds everything into dist/: the Node side with esbuild (CommonJS bundles of our own code,
 // dependencies left in node_modules), the preload as one sandbox-safe file, the renderer with Vite.
 import { build as esbuild } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
 import { mainEntries } from './mainEntries.mjs';
@@ -29,6 +29,9 @@ await esbuild({
   logLevel: 'warning',
   ...esmShims,
 });
+
+// The PyTorch export's fixed Python files, found beside the bundles (main/backend/export/pythonFiles.ts).
+cpSync(`${root}main/backend/export/python`, `${root}dist/main/python`, { recursive: true, filter: (src) => !src.includes('__pycache__') });
 
 await esbuild({
   absWorkingDir: root,

@@ -8,7 +8,7 @@ import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST } from './datasets';
 import type { BottleneckBackend } from './service';
-import { testBackends } from './testBackends';
+import { expectHeld, testBackends } from './testBackends';
 import { TrainerHost } from './trainerHost';
 
 // 40 training images and a batch of 128: one batch per epoch.
@@ -70,10 +70,11 @@ describe('control of a run with one batch per epoch', () => {
     await w.next((e) => e.type === 'epoch-end' && e.epoch === 2, 'epoch 2', 60_000);
     expect(await b.invoke('train:pause', { runId })).toEqual({ paused: true });
     await w.next((e) => e.type === 'run-paused', 'run-paused', 5_000);
-    const held = w.epochs();
-    await new Promise((r) => setTimeout(r, 1000));
-    // At most the epoch in flight when the pause arrived.
-    expect(w.epochs() - held).toBeLessThanOrEqual(1);
+    const atPause = w.epochs();
+    // Held before its next batch (one batch per epoch): at most the epoch in flight when the pause arrived ended.
+    const begun = await expectHeld(b.trainer, runId);
+    expect(w.epochs() - atPause).toBeLessThanOrEqual(1);
+    expect(w.epochs()).toBe(begun - 1);
     expect(b.runs.read(runId).status).toBe('paused');
     expect(await b.invoke('train:resume', { runId })).toEqual({ resumed: true });
     await w.next((e) => e.type === 'run-resumed', 'run-resumed', 5_000);

@@ -10,7 +10,7 @@ import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { hasCheckpoint } from './checkpoints';
 import { BUILTIN_FASHION_MNIST } from './datasets';
 import type { BottleneckBackend } from './service';
-import { testBackends } from './testBackends';
+import { expectHeld, testBackends } from './testBackends';
 
 const root = join(import.meta.dirname, '..', '..');
 const SMALL = `${BUILTIN_FASHION_MNIST}?train=2048&validation=256`;
@@ -93,17 +93,21 @@ describe('faults', () => {
   it('pause holds the run, resume continues it; pausing is recorded in run.json', async () => {
     const b = backend();
     const watch = collect(b, (e) => e.type === 'run-finished' || e.type === 'run-failed');
+    const steps: number[] = [];
+    b.trainer.onEvent((e) => e.type === 'batch-end' && steps.push(e.step));
     const { runId } = await b.invoke('train:start', { graph: graph(2), datasetId: SMALL });
     await new Promise<void>((resolve) => b.on((e) => e.type === 'train' && e.event.type === 'batch-end' && resolve()));
     expect(await b.invoke('train:pause', { runId })).toEqual({ paused: true });
     await new Promise<void>((resolve) => b.on((e) => e.type === 'train' && e.event.type === 'run-paused' && resolve()));
+    const reportedAtPause = steps.length;
     expect(b.runs.read(runId).status).toBe('paused');
-    const before = watch.events.filter((e) => e.type === 'batch-end').length;
-    await new Promise((r) => setTimeout(r, 1500));
-    // At most the batch in flight when the pause arrived.
-    expect(watch.events.filter((e) => e.type === 'batch-end').length - before).toBeLessThanOrEqual(1);
+    const begun = await expectHeld(b.trainer, runId);
+    // At most the batch in flight when the pause arrived ended; the batch the loop holds before has not run.
+    expect(steps.length - reportedAtPause).toBeLessThanOrEqual(1);
+    expect(Math.max(...steps)).toBeLessThan(begun);
     expect(await b.invoke('train:resume', { runId })).toEqual({ resumed: true });
     expect((await watch.done).at(-1)).toMatchObject({ type: 'run-finished', epochs: 2 });
+    expect(steps.at(-1)).toBeGreaterThanOrEqual(begun);
     expect(b.runs.read(runId).status).toBe('finished');
   });
 

@@ -30,14 +30,19 @@ let stoppedBeforeStart: string | null = null;
 let previous: Promise<void> = Promise.resolve();
 let paused = false;
 let wake: (() => void) | null = null;
+/** Batches the current run's loop has reached (counted before its pause check), for the host's 'position'. */
+let batchesBegun = 0;
 const control: TrainControl = {
   // The loop may not yield between batches (an epoch of one batch never does): read the port here.
   poll: () => {
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message as ToWorker);
   },
   isStopRequested: () => stopRequested,
-  // While paused the loop waits here, holding its model and memory, until resume or stop.
-  waitWhilePaused: () => (paused && !stopRequested ? new Promise<void>((resolve) => (wake = resolve)) : Promise.resolve()),
+  // Called before each batch. While paused the loop waits here, holding its model and memory, until resume or stop.
+  waitWhilePaused: () => {
+    batchesBegun++;
+    return paused && !stopRequested ? new Promise<void>((resolve) => (wake = resolve)) : Promise.resolve();
+  },
 };
 const release = () => {
   wake?.();
@@ -49,6 +54,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>) {
   stopRequested = stoppedBeforeStart === runId;
   stoppedBeforeStart = null;
   paused = false;
+  batchesBegun = 0;
   current = { runId, epoch: 0 };
   let resumeFrom: TrainingState | undefined;
   let dataset: ImageDataset;
@@ -140,6 +146,10 @@ function handle(message: ToWorker): void {
         emit({ type: 'run-resumed', runId: current.runId, epoch: current.epoch });
         release();
       }
+      return;
+    case 'position':
+      // The loop is held exactly while it waits on wake (release clears it).
+      post({ type: 'position', id: message.id, position: { runId: current?.runId ?? null, batchesBegun, held: wake !== null } });
       return;
     case 'train':
       previous = previous

@@ -3,7 +3,7 @@ import type { BackendInfo, BackendPreference } from '../../core/api';
 import { isTerminal, type TrainEvent } from '../../core/train/events';
 import { endWorker } from './workers/end';
 import { startWorker } from './workers/entry';
-import type { FromWorker, ToWorker } from './workerProtocol';
+import type { FromWorker, LoopPosition, ToWorker } from './workerProtocol';
 
 export type TrainJob = Omit<Extract<ToWorker, { type: 'train' }>, 'type'>;
 
@@ -62,6 +62,9 @@ export class TrainerHost {
           this.restartDue = true;
         } else if (message.type === 'fatal') {
           reject(new Error(message.message));
+        } else if (message.type === 'position') {
+          this.positionQueries.get(message.id)?.(message.position);
+          this.positionQueries.delete(message.id);
         } else if (message.type === 'event') {
           // Only the active run's end frees the trainer: a late event of an earlier run must not.
           if (isTerminal(message.event) && message.event.runId === this.activeRunId) this.activeRunId = null;
@@ -72,6 +75,7 @@ export class TrainerHost {
         const cause = this.abortReason ?? what;
         this.abortReason = null;
         reject(new Error(`the trainer could not start: ${cause}`));
+        this.answerPositions();
         this.worker = null;
         this.ready = null;
         if (this.activeRunId) {
@@ -143,6 +147,25 @@ export class TrainerHost {
 
   private abortReason: string | null = null;
 
+  private positionQueries = new Map<number, (position: LoopPosition | null) => void>();
+  private nextQuery = 1;
+
+  /** Where the worker's loop stands (its run, batches begun, whether a pause holds it); null without a worker. */
+  position(): Promise<LoopPosition | null> {
+    if (!this.worker) return Promise.resolve(null);
+    const id = this.nextQuery++;
+    return new Promise((resolve) => {
+      this.positionQueries.set(id, resolve);
+      this.send({ type: 'position', id });
+    });
+  }
+
+  /** Answers every query still waiting with null: the worker is gone. */
+  private answerPositions(): void {
+    for (const answer of this.positionQueries.values()) answer(null);
+    this.positionQueries.clear();
+  }
+
   private control(runId: string, type: 'stop' | 'pause' | 'resume'): boolean {
     if (this.activeRunId !== runId) return false;
     this.send({ type, runId });
@@ -154,6 +177,7 @@ export class TrainerHost {
     this.worker = null;
     this.ready = null;
     this.activeRunId = null;
+    this.answerPositions();
     if (worker) {
       worker.removeAllListeners('exit');
       worker.removeAllListeners('error');

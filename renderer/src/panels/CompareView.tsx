@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LatentProjection, ReconstructionGrid, RunDetail } from '../../../core/api';
+import type { ReconstructionGrid, RunDetail } from '../../../core/api';
+import { compareMetricsCsv, comparePngName } from '../../../core/runs/compareExport';
 import { compareSettings, diffGraphs } from '../../../core/runs/diff';
 import { compareResults, formatDelta } from '../../../core/runs/compareResults';
 import { elementPng, EXPORT_SKIP } from '../plots/elementPng';
@@ -7,7 +8,8 @@ import { download } from '../plots/images';
 import { LatentScatter } from '../plots/LatentScatter';
 import { paint } from '../plots/ReconGrid';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
-import { useApi, useApp } from '../store/context';
+import { useApp } from '../store/context';
+import { compareEpochData, DRAWING_PNG } from '../store/compareSlice';
 import { runColor } from './runColors';
 
 const METRICS = [
@@ -46,30 +48,6 @@ function CurveChart({ details, metricKey, title, x, testId }: { details: RunDeta
   );
   const ref = useEChart(option);
   return <div ref={ref} className="chart compare__chart" data-testid={testId} data-series-count={series.filter((s) => s.data.length > 0).length} />;
-}
-
-/** The stored epoch nearest to `epoch` from below (or the first one). */
-const nearest = (epochs: number[], epoch: number) => [...epochs].reverse().find((e) => e <= epoch) ?? epochs[0] ?? null;
-
-function useEpochData<T>(details: RunDetail[], epoch: number, epochsOf: (d: RunDetail) => number[], channel: 'runs:latent' | 'runs:samples') {
-  const api = useApi();
-  const [cache, setCache] = useState<Record<string, T>>({});
-  const wanted = details.map((d) => {
-    const e = nearest(epochsOf(d), epoch);
-    return e === null ? null : { runId: d.summary.id, epoch: e, key: `${d.summary.id}:${e}` };
-  });
-  useEffect(() => {
-    for (const w of wanted) {
-      if (!w || cache[w.key]) continue;
-      api
-        .invoke(channel, { runId: w.runId, epoch: w.epoch })
-        .then(
-          (data) => setCache((c) => ({ ...c, [w.key]: data as T })),
-          () => {},
-        );
-    }
-  });
-  return wanted.map((w) => (w ? { epoch: w.epoch, data: cache[w.key] ?? null } : null));
 }
 
 function Tile({ pixels, grid }: { pixels: number[]; grid: ReconstructionGrid }) {
@@ -258,20 +236,6 @@ function DiffTable({ details, shown: { settings: shownSettings, blocks: shownBlo
   );
 }
 
-/** Every metric of the compared runs, one row per value. */
-export function metricsCsv(details: RunDetail[]): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = ['run_id,run_name,epoch,step,key,value,t'];
-  for (const d of details) for (const m of d.metrics) lines.push([d.summary.id, quote(d.summary.name), m.epoch, m.step, m.key, m.value, m.t].join(','));
-  return `${lines.join('\n')}\n`;
-}
-
-/** The comparison as one PNG, as it is on screen (without its buttons), at twice its size. */
-async function exportPng(root: HTMLElement, details: RunDetail[]): Promise<void> {
-  const png = await elementPng(root, { scale: 2 });
-  download(`bottleneck-compare-${details.map((d) => d.summary.id.slice(-4)).join('-')}.png`, png);
-}
-
 export function CompareView() {
   const compared = useApp((s) => s.compared);
   const allDetails = useApp((s) => s.details);
@@ -284,10 +248,16 @@ export function CompareView() {
   const maxEpoch = Math.max(1, ...details.flatMap((d) => d.latentEpochs));
   const [epochChoice, setEpochChoice] = useState<number | null>(null);
   const epoch = Math.min(epochChoice ?? maxEpoch, maxEpoch);
-  const latents = useEpochData<LatentProjection>(details, epoch, (d) => d.latentEpochs, 'runs:latent');
-  const grids = useEpochData<ReconstructionGrid>(details, epoch, (d) => d.sampleEpochs, 'runs:samples');
+  const compare = useApp((s) => s.compare);
+  const loadCompareEpoch = useApp((s) => s.loadCompareEpoch);
+  const exportComparePng = useApp((s) => s.exportComparePng);
+  const latents = compareEpochData(compare, details, epoch, 'latent');
+  const grids = compareEpochData(compare, details, epoch, 'samples');
+  // The epoch shown, or the runs compared (their details arriving), changed: read what is missing.
+  const detailsKey = details.map((d) => `${d.summary.id}:${d.latentEpochs.length}:${d.sampleEpochs.length}`).join(',');
+  useEffect(() => loadCompareEpoch(epoch), [loadCompareEpoch, epoch, detailsKey]);
   const root = useRef<HTMLDivElement>(null);
-  const [exporting, setExporting] = useState<string | null>(null);
+  const exporting = compare.exporting;
 
   if (compared.length < 2) {
     return (
@@ -328,19 +298,16 @@ export function CompareView() {
             type="button"
             className="btn btn--ghost btn--small"
             data-testid="compare-export-png"
-            disabled={exporting === 'Drawing the PNG…'}
+            disabled={exporting === DRAWING_PNG}
             onClick={() => {
-              if (!root.current) return;
-              setExporting('Drawing the PNG…');
-              exportPng(root.current, details).then(
-                () => setExporting(null),
-                (err: Error) => setExporting(`Could not export the PNG: ${err.message}`),
-              );
+              const element = root.current;
+              // The comparison as one PNG, as it is on screen (without its buttons), at twice its size.
+              if (element) void exportComparePng(async () => download(comparePngName(details), await elementPng(element, { scale: 2 })));
             }}
           >
             Export PNG
           </button>
-          <button type="button" className="btn btn--ghost btn--small" data-testid="compare-export-csv" onClick={() => download('bottleneck-metrics.csv', new Blob([metricsCsv(details)], { type: 'text/csv' }))}>
+          <button type="button" className="btn btn--ghost btn--small" data-testid="compare-export-csv" onClick={() => download('bottleneck-metrics.csv', new Blob([compareMetricsCsv(details)], { type: 'text/csv' }))}>
             Export CSV
           </button>
         </div>

@@ -8,6 +8,8 @@ import { paceTrainEvents } from './eventPacer';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createExploreSlice, type ExploreSlice } from './exploreSlice';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice';
+import { createLabSlice, type LabSlice } from './labSlice';
+import { createCompareSlice, type CompareSlice } from './compareSlice';
 import { createExportSlice, type ExportSlice } from './exportSlice';
 import { createGraphSlice, type GraphSlice } from './graphSlice';
 import { createRunsSlice, type RunsSlice, type View } from './runsSlice';
@@ -77,7 +79,7 @@ export interface UiSlice {
   runCommand(id: string): void;
 }
 
-export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & ExportSlice & WorkspaceSlice & ExperimentsSlice;
+export type AppState = UiSlice & GraphSlice & TrainingSlice & DatasetSlice & RunsSlice & ExploreSlice & ScoreSlice & LabSlice & CompareSlice & ExportSlice & WorkspaceSlice & ExperimentsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** A slice creator with the injected dependencies. */
@@ -233,6 +235,8 @@ export function createAppStore(deps: AppDeps): AppStore {
     ...createRunsSlice(deps)(...a),
     ...createExploreSlice(deps)(...a),
     ...createScoreSlice(deps)(...a),
+    ...createLabSlice(deps)(...a),
+    ...createCompareSlice(deps)(...a),
     ...createExportSlice(deps)(...a),
     ...createWorkspaceSlice(deps)(...a),
     ...createExperimentsSlice(deps)(...a),

@@ -1,23 +1,16 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CheckpointChoice, ImageBatch } from '../../../core/api';
-import { imageFileTooLarge } from '../../../core/limits';
+import { useEffect, useMemo, useRef } from 'react';
+import type { ImageBatch } from '../../../core/api';
 import { exportFileName } from '../../../core/fileNames';
 import { RunPicker } from '../explore/RunPicker';
 import { batchPng, download, ImageTile, paintBatch } from '../plots/images';
 import { AXIS_STYLE, useEChart } from '../plots/useEChart';
-import { useApi, useApp } from '../store/context';
-import { change, corrupt, emptyMask, fromBatch, maskRect, maskStroke, mse, toBatch, toModelBatch, type LabCorruption, type LabImage, type Mask } from './labImage';
+import type { LabTool } from '../store/labSlice';
+import { useApp } from '../store/context';
+import { change, maskRect, maskStroke, mse, toBatch, type LabImage, type Mask } from './labImage';
 import { maskOutline } from './maskOutline';
 
-type Tool = 'none' | 'rectangle' | 'brush';
-
-type Corruption = LabCorruption;
-
-// A watermark as large as a 28×28 image can hold legibly: half its height, nearly opaque.
-const NO_CORRUPTION: Corruption = { sigma: 0.3, saltPepper: 0, watermark: '', watermarkSize: 0.5, watermarkOpacity: 0.9, seed: 1 };
-
 /** The corrupted image, drawn large, with the mask's outline over it; the pointer draws the mask on it. */
-function DrawCanvas({ image, mask, tool, brush, onMask }: { image: LabImage; mask: Mask; tool: Tool; brush: number; onMask(update: (m: Mask) => Mask): void }) {
+function DrawCanvas({ image, mask, tool, brush, onMask }: { image: LabImage; mask: Mask; tool: LabTool; brush: number; onMask(update: (m: Mask) => Mask): void }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const start = useRef<[number, number] | null>(null);
   const last = useRef<[number, number] | null>(null);
@@ -89,142 +82,36 @@ function SigmaWalk({ walk, sigma }: { walk: { sigma: number; input: number; outp
 }
 
 
-/** The lab: corrupt an image by hand and see what the model makes of it. */
+/** The lab: corrupt an image by hand and see what the model makes of it. Its state is the store's lab slice. */
 export function LabView() {
-  const api = useApi();
   const info = useApp((s) => s.explore.info);
   const runId = useApp((s) => s.explore.runId);
   const checkpoint = useApp((s) => s.explore.checkpoint);
   const modelError = useApp((s) => s.explore.error);
   const runName = useApp((s) => s.explore.info?.runName);
-  const [index, setIndex] = useState(0);
-  /** The image file opened in place of a validation image (its name), or null for validation image `index`. */
-  const [fileName, setFileName] = useState<string | null>(null);
-  const [clean, setClean] = useState<LabImage | null>(null);
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [mask, setMask] = useState<Mask | null>(null);
-  const [tool, setTool] = useState<Tool>('rectangle');
-  const [brush, setBrush] = useState(2);
-  const [c, setC] = useState<Corruption>(NO_CORRUPTION);
-  const [output, setOutput] = useState<LabImage | null>(null);
-  const [walk, setWalk] = useState<{ sigma: number; input: number; output: number }[]>([]);
+  const { index, fileName, clean, mask, corruption: c, corrupted, output, walk, tool, brush, note, error } = useApp((s) => s.lab);
+  const syncLab = useApp((s) => s.syncLab);
+  const showIndex = useApp((s) => s.showLabImage);
+  const openLabFile = useApp((s) => s.openLabFile);
+  const set = useApp((s) => s.setLabCorruption);
+  const updateLabMask = useApp((s) => s.updateLabMask);
+  const clearLabMask = useApp((s) => s.clearLabMask);
+  const setTool = useApp((s) => s.setLabTool);
+  const setBrush = useApp((s) => s.setLabBrush);
+  const walkSigma = useApp((s) => s.walkLabSigma);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  // A validation image as the clean source (unless a file is open).
-  useEffect(() => {
-    if (!runId || !info || fileName !== null) return;
-    let live = true;
-    api.invoke('model:point', { runId, checkpoint, index }).then(
-      (p) => {
-        if (!live) return;
-        setClean(fromBatch(p.images, 0));
-        setNote(null);
-        setError(null);
-      },
-      (err: Error) => live && setError(err.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, runId, checkpoint, info, index, fileName]);
-  useEffect(() => {
-    if (clean) setMask(emptyMask(clean));
-    setWalk([]);
-  }, [clean]);
-
-  const corrupted = useMemo(() => (clean && mask ? corrupt(clean, mask, c) : null), [clean, mask, c]);
-
-  // Another run or other weights: what was shown belongs to the old model, and another run has other images.
-  useEffect(() => {
-    setOutput(null);
-    setWalk([]);
-  }, [runId, checkpoint]);
-  useEffect(() => {
-    setClean(null);
-    setFileName(null);
-  }, [runId]);
-  useEffect(() => {
-    if (info) setIndex((i) => Math.min(i, Math.max(0, info.count - 1)));
-  }, [info]);
-
-  // The model's output for the corrupted image: one request in flight, the newest image wins, and a
-  // reply for a run or weights no longer in use is dropped.
-  const pending = useRef<{ image: LabImage; runId: string; checkpoint: CheckpointChoice } | null>(null);
-  const busy = useRef(false);
-  const inUse = useRef({ runId, checkpoint });
-  inUse.current = { runId, checkpoint };
-  const reconstruct = useCallback(async () => {
-    if (busy.current || !pending.current) return;
-    const job = pending.current;
-    pending.current = null;
-    busy.current = true;
-    const current = () => inUse.current.runId === job.runId && inUse.current.checkpoint === job.checkpoint;
-    try {
-      const out = await api.invoke('model:reconstruct', { runId: job.runId, checkpoint: job.checkpoint, images: toModelBatch([job.image]) });
-      if (current()) {
-        setOutput(fromBatch(out, 0));
-        setError(null);
-      }
-    } catch (err) {
-      if (current()) setError((err as Error).message);
-    } finally {
-      busy.current = false;
-      if (pending.current) void reconstruct();
-    }
-  }, [api]);
-  useEffect(() => {
-    if (!corrupted || !runId) return;
-    pending.current = { image: corrupted, runId, checkpoint };
-    void reconstruct();
-  }, [corrupted, reconstruct, runId, checkpoint]);
-
-  const walkSigma = async () => {
-    if (!clean || !mask || !runId) return;
-    const sigmas = Array.from({ length: 11 }, (_, i) => i / 10);
-    const inputs = sigmas.map((sigma) => corrupt(clean, mask, { ...c, sigma }));
-    try {
-      const out = await api.invoke('model:reconstruct', { runId, checkpoint, images: toModelBatch(inputs) });
-      setWalk(sigmas.map((sigma, i) => ({ sigma, input: mse(inputs[i]!, clean)!, output: mse(fromBatch(out, i), clean)! })));
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-
-  const openFile = async (file: File) => {
-    if (!runId) return;
-    const tooLarge = imageFileTooLarge(file.size);
-    if (tooLarge) {
-      setError(`${file.name}: ${tooLarge}`);
-      return;
-    }
-    const buffer = new Uint8Array(await file.arrayBuffer());
-    let binary = '';
-    for (let i = 0; i < buffer.length; i += 0x8000) binary += String.fromCharCode(...buffer.subarray(i, i + 0x8000));
-    try {
-      const prepared = await api.invoke('model:prepare-image', { runId, checkpoint, bytes: btoa(binary), name: file.name });
-      setClean(fromBatch(prepared.image, 0));
-      setFileName(file.name);
-      setNote(prepared.note ? `${file.name}: ${prepared.note}` : file.name);
-      setError(null);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  // The Lab follows the model in use: when it shows, and when the run, weights or model change.
+  useEffect(() => syncLab(), [syncLab, runId, checkpoint, info]);
+  const openFile = (file: File) => void openLabFile(file);
 
   const inputError = clean && corrupted ? mse(corrupted, clean) : null;
   const outputError = clean && output ? mse(output, clean) : null;
   const masked = mask && mask.some((v) => v === 1);
   const inputMasked = masked && clean && corrupted ? mse(corrupted, clean, mask!) : null;
   const outputMasked = masked && clean && output ? mse(output, clean, mask!) : null;
-  const set = (patch: Partial<Corruption>) => setC((old) => ({ ...old, ...patch }));
   const cleanBatch = useMemo((): ImageBatch | null => (clean ? toBatch([clean]) : null), [clean]);
   const outputBatch = useMemo((): ImageBatch | null => (output ? toBatch([output]) : null), [output]);
-  /** Back to the validation images, at `i`. */
-  const showIndex = (i: number) => {
-    setFileName(null);
-    setIndex(Math.max(0, Math.min((info?.count ?? 1) - 1, i)));
-  };
   const source = fileName ?? `image ${index}`;
   const save = (images: LabImage[], what: string) => void batchPng(toBatch(images), images.length, 8).then((png) => download(exportFileName([runName, source, what], 'png'), png));
 
@@ -234,7 +121,7 @@ export function LabView() {
       if (!file) return;
       e.preventDefault();
       e.stopPropagation();
-      void openFile(file);
+      openFile(file);
     }}>
       <header className="card explore__bar">
         <RunPicker view="lab" />
@@ -268,7 +155,7 @@ export function LabView() {
           <input ref={fileInput} type="file" accept="image/*" hidden data-testid="lab-file" onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void openFile(file);
+            if (file) openFile(file);
           }} />
         </span>
         {note && <span className="muted small" data-testid="lab-note">{note}</span>}
@@ -289,7 +176,7 @@ export function LabView() {
             <figcaption>
               <span>Corrupted {tool !== 'none' && <span className="muted">(draw a {tool === 'rectangle' ? 'rectangle' : 'stroke'} on it)</span>}</span>
             </figcaption>
-            {corrupted && mask ? <DrawCanvas image={corrupted} mask={mask} tool={tool} brush={brush} onMask={(u) => setMask((m) => (m ? u(m) : m))} /> : <div className="lab__canvas lab__empty" />}
+            {corrupted && mask ? <DrawCanvas image={corrupted} mask={mask} tool={tool} brush={brush} onMask={updateLabMask} /> : <div className="lab__canvas lab__empty" />}
             <p className="lab__err" data-testid="lab-input-error">
               MSE to clean <b>{inputError?.toFixed(4) ?? '–'}</b>
               {inputMasked !== null && <> · in the mask <b>{inputMasked.toFixed(4)}</b></>}
@@ -344,7 +231,7 @@ export function LabView() {
                 size <input type="range" min={1} max={6} step={0.5} value={brush} onChange={(e) => setBrush(Number(e.target.value))} />
               </label>
             )}
-            <button type="button" className="btn btn--small" data-testid="lab-clear-mask" onClick={() => clean && setMask(emptyMask(clean))}>
+            <button type="button" className="btn btn--small" data-testid="lab-clear-mask" onClick={clearLabMask}>
               Clear
             </button>
           </div>
