@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
-import type { ExperimentDetail, ExperimentRunRow } from '../../../core/api';
+import type { ExperimentDetail, ExperimentRunRow, OneClassResult } from '../../../core/api';
+import { formatAuc, normalClassOf } from '../../../core/experiments/oneClass';
 import type { PlannedSetting } from '../../../core/experiments/plan';
 import type { RunResult } from '../../../core/experiments/results';
 import { formatValue } from '../../../core/experiments/settings';
@@ -41,6 +42,7 @@ export function ExperimentView() {
   const detail = useApp((s) => s.experiment);
   const results = useApp((s) => s.experimentResults);
   const recons = useApp((s) => s.experimentRecons);
+  const oneClass = useApp((s) => s.experimentOneClass);
   const [ticked, setTicked] = useState<string[]>([]);
   const [brushed, setBrushed] = useState<number[] | null>(null);
   if (!detail) {
@@ -55,6 +57,7 @@ export function ExperimentView() {
   const shown = brushed === null ? detail.runs : detail.runs.filter((r) => brushed.includes(r.index));
   // The validation images every row reconstructs, shown once in the column's heading.
   const firstRecon = detail.runs.map((r) => (r.runId ? recons[r.runId] : undefined)).find((g) => g !== undefined);
+  const study = oneClass?.experimentId === s.id ? oneClass : null;
   const toCompare = ticked.length ? ticked : shown.flatMap((r) => (r.runId && r.run?.status === 'finished' ? [r.runId] : []));
   return (
     <main className="experiment-view" aria-label="Experiments" data-testid="experiment-view">
@@ -69,6 +72,12 @@ export function ExperimentView() {
         <span className="experiment-view__status" data-testid="experiment-status" data-status={s.status}>
           {s.status}, {s.doneCount} of {s.runCount} runs ended{s.error ? `: ${s.error}` : ''}
         </span>
+        {study && (
+          <span className="experiment-view__one-class" data-testid="experiment-one-class-mean" title="One-class study: each run's ROC AUC of the other classes (anomalous) against its class (normal), on every class's validation images">
+            mean AUC {formatAuc(study.mean, study.std)} over {study.rows.length} class{study.rows.length === 1 ? '' : 'es'}
+            {study.seeds.length > 1 ? `, ${study.seeds.length} seeds` : ''}
+          </span>
+        )}
         <span className="toolbar__spacer" />
         {s.status === 'running' && (
           <button type="button" className="btn btn--stop" data-testid="experiment-stop" onClick={() => void store.getState().stopExperiment()}>
@@ -97,6 +106,11 @@ export function ExperimentView() {
               <th className="num">best val loss</th>
               <th className="num">epoch</th>
               <th className="num">final val loss</th>
+              {study && (
+                <th className="num" title="ROC AUC of the other classes (anomalous) against the run's class (normal), on every class's validation images; the class's mean ± spread over seeds beside it">
+                  AUC
+                </th>
+              )}
               <th className="num">time</th>
               <th className="num">parameters</th>
               <th>status</th>
@@ -128,6 +142,7 @@ export function ExperimentView() {
                   <td className="num">{res?.bestValLoss?.toFixed(4) ?? '–'}</td>
                   <td className="num">{res?.bestEpoch ?? '–'}</td>
                   <td className="num">{res?.finalTerms.val_loss?.toFixed(4) ?? '–'}</td>
+                  {study && <OneClassCell study={study} row={r} />}
                   <td className="num">{formatDuration(r.run?.durationMs ?? null)}</td>
                   <td className="num">{r.run?.totalParams?.toLocaleString('en') ?? '–'}</td>
                   <td>{r.run ? `${r.run.status}${r.run.status === 'running' ? ` ${r.run.epochsDone}/${r.run.epochs}` : ''}` : 'planned'}</td>
@@ -142,6 +157,19 @@ export function ExperimentView() {
         </table>
       </div>
     </main>
+  );
+}
+
+/** A run's AUC in a one-class study, with its class's mean ± spread when there are several seeds. */
+function OneClassCell({ study, row }: { study: OneClassResult; row: ExperimentRunRow }) {
+  const auc = study.scores.find((x) => x.runId === row.runId)?.auc ?? null;
+  const normalClass = normalClassOf(row.values);
+  const classRow = study.rows.find((x) => x.normalClass === normalClass);
+  return (
+    <td className="num" data-testid={`experiment-auc-${row.index}`}>
+      {formatAuc(auc)}
+      {study.seeds.length > 1 && classRow ? <span className="experiment-view__class-mean"> (class {formatAuc(classRow.mean, classRow.std)})</span> : null}
+    </td>
   );
 }
 
