@@ -49,14 +49,25 @@ export async function oneClassStudyOf(host: OneClassHost, experimentId: string):
       runs.push(known);
       continue;
     }
-    const scored = await host.score(row.runId, datasetId);
+    let scored;
+    try {
+      scored = await host.score(row.runId, datasetId);
+    } catch (err) {
+      // What was scored so far is kept for the next try.
+      save(file, classNames, runs, experimentId, datasetId);
+      throw new Error(`run ${row.index + 1} (${row.runId}) could not be scored: ${(err as Error).message}`);
+    }
     classNames = scored.classNames;
     const auc = oneClassAuc(scored.errors, scored.labels, normalClass);
     runs.push({ runId: row.runId, endedAt, normalClass, seed, auc: Number.isFinite(auc) ? auc : null });
   }
+  return save(file, classNames, runs, experimentId, datasetId);
+}
+
+/** The table from the runs' figures, written with them to oneClass.json. */
+function save(file: string, classNames: string[] | null, runs: CachedScore[], experimentId: string, datasetId: string): OneClassResult {
   const scores: OneClassScore[] = runs.flatMap((r) => (r.auc === null ? [] : [{ runId: r.runId, normalClass: r.normalClass, seed: r.seed, auc: r.auc }]));
-  const study = oneClassStudy(scores, classNames);
-  const result: OneClassResult = { experimentId, datasetId, ...study };
+  const result: OneClassResult = { experimentId, datasetId, ...oneClassStudy(scores, classNames) };
   writeFileAtomic(file, `${JSON.stringify({ format: FORMAT, classNames, runs, study: result }, null, 2)}\n`);
   return result;
 }
