@@ -137,6 +137,9 @@ test('a sweep of the classes trained on, one class a run, is a one-class study: 
   await expect(mean).toHaveText(/^mean AUC [01]\.\d{4} over 3 classes$/);
   const shownMean = Number(/mean AUC (\S+)/.exec((await mean.textContent())!)![1]);
   expect(Math.abs(shownMean - (aucs[0]! + aucs[1]! + aucs[2]!) / 3)).toBeLessThanOrEqual(1e-4);
+  // The chart opens on the study's figure: AUC against the class, a point per run.
+  await expect(page.getByTestId('experiment-metric')).toHaveValue('auc');
+  await expect(page.getByTestId('experiment-chart')).toHaveAttribute('data-points', '3');
   for (const size of WINDOW_SIZES) {
     await page.setViewportSize(size);
     await expectOnTop(mean);

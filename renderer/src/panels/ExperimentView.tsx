@@ -12,6 +12,8 @@ import { Tile } from '../plots/ReconGrid';
 /** A metric of a run the chart can draw, and how to read it. */
 const METRICS = {
   best: { label: 'best validation loss', of: (r: ExperimentRunRow, res?: RunResult) => res?.bestValLoss ?? null },
+  /** A one-class study's: the run's ROC AUC of the other classes against its own. */
+  auc: { label: 'AUC (one-class)', of: (r: ExperimentRunRow, _res?: RunResult, study?: OneClassResult | null) => study?.scores.find((x) => x.runId === r.runId)?.auc ?? null },
   final: { label: 'final validation loss', of: (r: ExperimentRunRow, res?: RunResult) => res?.finalTerms.val_loss ?? null },
   time: { label: 'time (s)', of: (r: ExperimentRunRow) => (r.run?.durationMs == null ? null : r.run.durationMs / 1000) },
   params: { label: 'parameters', of: (r: ExperimentRunRow) => r.run?.totalParams ?? null },
@@ -89,7 +91,7 @@ export function ExperimentView() {
         </button>
       </header>
       <div className="experiment-view__charts">
-        <MetricChart detail={detail} results={results} best={best} />
+        <MetricChart key={study ? 'one-class' : 'sweep'} detail={detail} results={results} best={best} study={study} />
         <ParallelChart detail={detail} results={results} best={best} onBrush={setBrushed} />
       </div>
       <div className="experiment-view__table">
@@ -186,13 +188,15 @@ function settingAxis(x: PlannedSetting, rows: readonly ExperimentRunRow[]) {
   return x.logScale ? { type: 'log' as const, min: min / 1.02, max: max * 1.02, ...marks } : { type: 'value' as const, min, max, ...marks };
 }
 
-function MetricChart({ detail, results, best }: { detail: ExperimentDetail; results: Record<string, RunResult>; best: number | null }) {
+function MetricChart({ detail, results, best, study }: { detail: ExperimentDetail; results: Record<string, RunResult>; best: number | null; study: OneClassResult | null }) {
   const settings = detail.summary.settings;
   const [setting, setSetting] = useState(settings[0]!.path);
-  const [metric, setMetric] = useState<MetricKey>('best');
+  // A one-class study opens on its figure: AUC against the class.
+  const [metric, setMetric] = useState<MetricKey>(study ? 'auc' : 'best');
+  const metrics = Object.entries(METRICS).filter(([k]) => k !== 'auc' || study);
   const x = settings.find((p) => p.path === setting) ?? settings[0]!;
   const points = detail.runs.flatMap((r) => {
-    const y = METRICS[metric].of(r, r.runId ? results[r.runId] : undefined);
+    const y = METRICS[metric].of(r, r.runId ? results[r.runId] : undefined, study);
     const v = r.values[x.path];
     return y === null || v === undefined ? [] : [{ value: [x.numeric ? (v as number) : formatValue(v), y], index: r.index }];
   });
@@ -219,7 +223,7 @@ function MetricChart({ detail, results, best }: { detail: ExperimentDetail; resu
     <section className="experiment-chart" aria-label="Metric against a setting">
       <div className="experiment-chart__controls">
         <select className="field__input" data-testid="experiment-metric" value={metric} onChange={(e) => setMetric(e.target.value as MetricKey)} aria-label="Metric">
-          {Object.entries(METRICS).map(([k, m]) => (
+          {metrics.map(([k, m]) => (
             <option key={k} value={k}>
               {m.label}
             </option>
