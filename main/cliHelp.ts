@@ -85,8 +85,8 @@ Exits 0 when every run finished, 2 on a bad argument, 130 when stopped (Ctrl+C),
   'one-class': {
     summary: 'the one-class anomaly study: a run per class trained on it alone, the ROC AUC of the others against it',
     text: `usage:
-  bottleneck one-class [--template NAME | --graph FILE] [--seeds N] [--epochs N] [--classes 0,1,…]
-                       [--data builtin:fashion-mnist | --data DIR] [--name TEXT] [--json]
+  bottleneck one-class [--template NAME | --graph FILE] [--seeds N] [--epochs N] [--batch-size N]
+                       [--classes 0,1,…] [--data builtin:fashion-mnist | --data DIR] [--name TEXT] [--json]
 
   An experiment (see "bottleneck sweep") of one run per normal class and seed, each trained on that class
   alone; each run's last checkpoint then scores the validation split of every class by reconstruction
@@ -95,7 +95,8 @@ Exits 0 when every run finished, 2 on a bad argument, 130 when stopped (Ctrl+C),
   over classes (± the spread of the seeds' means), and keeps it in the experiment's oneClass.json.
   --seeds N             seeds 1 to N (training.seed), 1 to 20 (default 1)
   --classes LIST        the normal classes, numbers or names (default: every class of the data)
-  --epochs N            epochs of every run
+  --epochs N            epochs of every run;  --batch-size N  its batch size (a class alone is a tenth of
+                        the data: a smaller batch gives each epoch more steps)
   A stopped or cut-off study carries on with "bottleneck sweep --resume ID"; "bottleneck runs --experiment ID"
   prints its tables again.
 Exits 0 when every run finished, 2 on a bad argument, 130 when stopped (Ctrl+C), 1 otherwise.`,

@@ -23,7 +23,7 @@ function tableRows(stdout: string): string[][] {
 describe('bottleneck one-class', () => {
   it('trains a run per class, prints the per-class AUC table with core’s figures from the scores, writes oneClass.json; runs --experiment prints it again', async () => {
     const dir = home();
-    const r = runCli(dir, ['one-class', '--template', 'undercomplete', '--classes', '0,1', '--seeds', '1', '--epochs', '1', '--data', TINY]);
+    const r = runCli(dir, ['one-class', '--template', 'undercomplete', '--classes', '0,1', '--seeds', '1', '--epochs', '1', '--batch-size', '16', '--data', TINY]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.split('\n')[0]).toMatch(/^2 runs of data\.classes \(0,1\) × training\.seed \(1\): /);
     const rows = tableRows(r.stdout);
@@ -38,6 +38,7 @@ describe('bottleneck one-class', () => {
         detail.runs.map(async (run) => {
           const scored = await backend.invoke('model:score', { runId: run.runId!, checkpoint: 'last', datasetId: withClasses(TINY, null), extremes: 0 });
           expect(scored.count).toBe(60);
+          expect((await backend.invoke('runs:detail', { runId: run.runId! })).graph.training.batchSize).toBe(16);
           expect(scored.labels).toContain(0);
           expect(scored.labels).toContain(1);
           return oneClassAuc(scored.errors, scored.labels, (run.values['data.classes'] as number[])[0]!);
@@ -71,6 +72,7 @@ describe('bottleneck one-class', () => {
     for (const [args, message] of [
       [['--classes', '0+1'], /^bottleneck: --classes lists the normal classes, one run each/],
       [['--seeds', '0'], /^bottleneck: --seeds must be a whole number from 1 to 20, got "0"/],
+      [['--batch-size', '0'], /^bottleneck: --batch-size must be a whole number from 1 to 65,536, got "0"/],
       [['--classes', '0,11'], /^bottleneck: data\.classes: 11 is out of bounds: class 11 is out of range/],
     ] as const) {
       const r = runCli(dir, ['one-class', ...args, '--data', TINY]);

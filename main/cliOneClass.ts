@@ -3,6 +3,7 @@
  * seed) trained on that class alone, then each run scored on the validation split of every class and
  * the per-class ROC AUC table printed (and kept in the experiment's oneClass.json).
  */
+import { TRAINING_BOUNDS } from '../core/graph/trainingBounds';
 import { excerpt } from '../core/limits';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
@@ -21,13 +22,17 @@ export async function oneClass(args: string[], loadGraph: LoadGraph): Promise<nu
     classes: { type: 'string' },
     seeds: { type: 'string' },
     epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
   if (positionals.length) throw new UsageError(`one-class: unexpected argument "${excerpt(positionals[0]!)}" (see "bottleneck one-class --help")`);
   const seeds = wholeNumber('seeds', values.seeds, 1, MAX_SEEDS) ?? 1;
   if (values.classes?.includes('+')) throw new UsageError(`--classes lists the normal classes, one run each (e.g. 0,1,2 or T-shirt/top,Trouser), got "${excerpt(values.classes)}"`);
+  const batchSize = wholeNumber('batch-size', values['batch-size'], TRAINING_BOUNDS.batchSize.min, TRAINING_BOUNDS.batchSize.max);
   const { request, classNames } = await sweepRequest(values, loadGraph);
+  // A class alone is a tenth of the data: a smaller batch gives its epochs more steps.
+  if (batchSize !== undefined) request.graph = { ...request.graph, training: { ...request.graph.training, batchSize } };
   const classes = values.classes ?? classNames?.map((_, c) => c).join(',');
   if (classes === undefined) throw new UsageError(`--classes is needed: the classes of ${excerpt(values.data!)} are not known before it is read`);
   request.vary = [
