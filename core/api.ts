@@ -9,6 +9,7 @@ import type { Preprocessing } from './data/folder';
 import type { LatentProjection, ReconstructionGrid, SkippedFile, TrainEvent } from './train/events';
 import type { PlannedRun, PlannedSetting } from './experiments/plan';
 import type { SettingValue } from './experiments/settings';
+import type { OneClassStudy } from './experiments/oneClass';
 
 export type { LatentProjection, ReconstructionGrid, RunDataset, SkippedFile, TrainEvent } from './train/events';
 export type { Preprocessing } from './data/folder';
@@ -529,6 +530,12 @@ export interface ExperimentDetail {
   runs: ExperimentRunRow[];
 }
 
+/** An experiment's one-class study: each run's model scored on the validation split of every class (datasetId), the per-class AUC table. */
+export interface OneClassResult extends OneClassStudy {
+  experimentId: string;
+  datasetId: string;
+}
+
 /** channel -> [request, response] */
 export interface Channels {
   'app:info': [Empty, AppInfo];
@@ -606,6 +613,11 @@ export interface Channels {
   'experiments:create': [ExperimentRequest, ExperimentSummary];
   'experiments:list': [Empty, ExperimentSummary[]];
   'experiments:detail': [{ experimentId: string }, ExperimentDetail];
+  /**
+   * The one-class study of an experiment that trains one run per class (varying only the classes
+   * and the seed): its finished runs scored (once each) and the per-class ROC AUC table; null for any other experiment.
+   */
+  'experiments:one-class': [{ experimentId: string }, OneClassResult | null];
   /** Ends an experiment: its run training now stops, the runs not started never do. */
   'experiments:stop': [{ experimentId: string }, ExperimentSummary];
 }

@@ -50,6 +50,7 @@ export const CHANNELS = [
   'experiments:create',
   'experiments:list',
   'experiments:detail',
+  'experiments:one-class',
   'experiments:stop',
 ] as const satisfies readonly Channel[];
 

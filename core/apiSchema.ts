@@ -117,6 +117,7 @@ const REQUEST_SCHEMAS: { [C in Channel]: z.ZodType<RequestOf<C>, unknown> } = {
   'experiments:create': experimentRequest,
   'experiments:list': empty,
   'experiments:detail': experimentId,
+  'experiments:one-class': experimentId,
   'experiments:stop': experimentId,
 };
 

@@ -116,3 +116,33 @@ test('a sweep of code size over 4 values trains 4 runs; the experiment charts th
     await page.screenshot({ path: `e2e/screenshots/compare-baseline-${size.width}.png` });
   }
 });
+
+test('a sweep of the classes trained on, one class a run, is a one-class study: each run its AUC, and the mean', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/');
+  await useSmallSubset(page);
+  await setEpochs(page, 1);
+  await clickAsUser(page.getByTestId('sweep-open'));
+  await page.getByTestId('sweep-setting-0').fill('data.classes');
+  await page.getByTestId('sweep-values-0').fill('0,1,2');
+  await expect(page.getByTestId('sweep-plan')).toContainText(/^3 runs/);
+  await clickAsUser(page.getByTestId('sweep-start'));
+  await expect(page.getByTestId('sweep-dialog')).toBeHidden();
+  await expect(page.getByTestId('experiment-status')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  // Each run scored on every class's validation images once it finished; the mean over the three classes in the heading.
+  const cells = [0, 1, 2].map((i) => page.getByTestId(`experiment-auc-${i}`));
+  for (const cell of cells) await expect(cell).toHaveText(/^[01]\.\d{4}$/);
+  const aucs = await Promise.all(cells.map(async (cell) => Number(await cell.textContent())));
+  const mean = page.getByTestId('experiment-one-class-mean');
+  await expect(mean).toHaveText(/^mean AUC [01]\.\d{4} over 3 classes$/);
+  const shownMean = Number(/mean AUC (\S+)/.exec((await mean.textContent())!)![1]);
+  expect(Math.abs(shownMean - (aucs[0]! + aucs[1]! + aucs[2]!) / 3)).toBeLessThanOrEqual(1e-4);
+  // The chart opens on the study's figure: AUC against the class, a point per run.
+  await expect(page.getByTestId('experiment-metric')).toHaveValue('auc');
+  await expect(page.getByTestId('experiment-chart')).toHaveAttribute('data-points', '3');
+  for (const size of WINDOW_SIZES) {
+    await page.setViewportSize(size);
+    await expectOnTop(mean);
+    await page.screenshot({ path: `e2e/screenshots/experiment-one-class-${size.width}.png` });
+  }
+});

@@ -28,6 +28,7 @@ import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName }
 import { table } from './cliTable';
 import { encode, interpolate, sample, score } from './cliExplore';
 import { exportCommand } from './cliExport';
+import { oneClass } from './cliOneClass';
 import { experimentRuns, sweep } from './cliSweep';
 
 /** A training setting given as an option, checked against its bounds in the graph schema (TRAINING_BOUNDS). */
@@ -448,6 +449,7 @@ const COMMAND_RUNNERS: Record<CommandName, (args: string[]) => Promise<number> |
   score,
   export: exportCommand,
   sweep: (args) => sweep(args, loadGraph),
+  'one-class': (args) => oneClass(args, loadGraph),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -38,7 +38,7 @@ describe('bottleneck help', () => {
     expect(cli(['train', '--epochs', '3', '--help']).stdout).toContain('--background');
     expect(cli(['runs', 'show', 'x', '-h']).stdout).toMatch(/^usage:\n {2}bottleneck runs/);
     const unknown = cli(['help', 'fly']);
-    expect([unknown.status, unknown.stderr.trim()]).toEqual([2, 'bottleneck: no command "fly": the commands are train, runs, sweep, sample, interpolate, encode, score, export, help']);
+    expect([unknown.status, unknown.stderr.trim()]).toEqual([2, 'bottleneck: no command "fly": the commands are train, runs, sweep, one-class, sample, interpolate, encode, score, export, help']);
   });
 
   it('--version prints the version', () => {
@@ -58,7 +58,7 @@ describe('bottleneck refuses in its own words, one line, exit 2', () => {
     for (const [args, message] of [
       [['train', '--bogus'], 'train: unknown option --bogus (see "bottleneck train --help")'],
       [['sample', 'x', '--colour', 'red'], 'sample: unknown option --colour (see "bottleneck sample --help")'],
-      [['fly'], 'unknown command "fly": the commands are train, runs, sweep, sample, interpolate, encode, score, export, help (see "bottleneck help")'],
+      [['fly'], 'unknown command "fly": the commands are train, runs, sweep, one-class, sample, interpolate, encode, score, export, help (see "bottleneck help")'],
       [['train', '--epochs'], '--epochs needs a value (see "bottleneck train --help")'],
       [['train', '--json=yes'], '--json takes no value (see "bottleneck train --help")'],
       [['train', 'quickly'], 'train: unexpected argument "quickly" (see "bottleneck train --help")'],

@@ -52,7 +52,8 @@ Exits 0 when the run finishes, 2 on a bad argument or graph file, 130 when stopp
   bottleneck runs export RUN_ID --out DIR        copy run.json, graph.json, notes.json, metrics (JSONL and CSV),
                                                  latent/ and samples/ into DIR (a new or empty folder)
   bottleneck runs --experiment ID [--json]       an experiment's runs: its varied settings, best val loss and
-                                                 its epoch, final loss terms, time and parameters (see sweep)
+                                                 its epoch, final loss terms, time and parameters (see sweep);
+                                                 for a one-class study, its per-class AUC table too
 
 ${RUN_ID}
 Runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder).`,
@@ -79,6 +80,25 @@ Runs are stored under $BOTTLENECK_HOME/runs (default: the app's user-data folder
   last finished run's time per epoch) come first; the runs train one after another, each a normal run
   (see "bottleneck runs"); Ctrl+C stops the experiment. The results table marks the best run with ★.
   Experiments are stored under $BOTTLENECK_HOME/experiments.
+Exits 0 when every run finished, 2 on a bad argument, 130 when stopped (Ctrl+C), 1 otherwise.`,
+  },
+  'one-class': {
+    summary: 'the one-class anomaly study: a run per class trained on it alone, the ROC AUC of the others against it',
+    text: `usage:
+  bottleneck one-class [--template NAME | --graph FILE] [--seeds N] [--epochs N] [--batch-size N]
+                       [--classes 0,1,…] [--data builtin:fashion-mnist | --data DIR] [--name TEXT] [--json]
+
+  An experiment (see "bottleneck sweep") of one run per normal class and seed, each trained on that class
+  alone; each run's last checkpoint then scores the validation split of every class by reconstruction
+  error, and the ROC AUC of the other classes (anomalous) against its class (normal) is that class's figure.
+  Prints the per-class table (the AUC under each seed, mean ± standard deviation over seeds) and the mean
+  over classes (± the spread of the seeds' means), and keeps it in the experiment's oneClass.json.
+  --seeds N             seeds 1 to N (training.seed), 1 to 20 (default 1)
+  --classes LIST        the normal classes, numbers or names (default: every class of the data)
+  --epochs N            epochs of every run;  --batch-size N  its batch size (a class alone is a tenth of
+                        the data: a smaller batch gives each epoch more steps)
+  A stopped or cut-off study carries on with "bottleneck sweep --resume ID"; "bottleneck runs --experiment ID"
+  prints its tables again.
 Exits 0 when every run finished, 2 on a bad argument, 130 when stopped (Ctrl+C), 1 otherwise.`,
   },
   sample: {

@@ -3,8 +3,9 @@
  * anything trains (exit 2, one line), the run count and a time estimate are printed first, each run's
  * end as it comes, and the results table at the end. `bottleneck runs --experiment ID` prints that table again.
  */
-import type { ExperimentDetail, ExperimentRequest, ExperimentSummary, RunDetail } from '../core/api';
+import type { ExperimentDetail, ExperimentRequest, ExperimentSummary, OneClassResult, RunDetail } from '../core/api';
 import { isBuiltinDatasetId, isFolderDatasetId, folderDatasetId } from '../core/data/datasetId';
+import { isOneClassStudy } from '../core/experiments/oneClass';
 import { decodedChannels } from '../core/data/preprocessing';
 import { describeRun, ExperimentSpecError } from '../core/experiments/plan';
 import { runResult, termColumns, type RunResult } from '../core/experiments/results';
@@ -17,9 +18,10 @@ import type { ImageSize } from '../core/templates';
 import { TRAINING_BOUNDS } from '../core/graph/trainingBounds';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { summarizeFolder } from './backend/folderBrowser';
-import { BottleneckBackend } from './backend/service';
+import { BottleneckBackend, builtinClassNames } from './backend/service';
 import { checkImageFolder, parseCommandArgs, resolveRunId } from './cliArgs';
 import { UsageError } from './cliErrors';
+import { oneClassLines } from './cliOneClassTable';
 import { table } from './cliTable';
 
 /** How cli.ts reads --template and --graph, shared so a sweep refuses a bad graph file the same way. */
@@ -32,7 +34,7 @@ function varyOption(text: string): { setting: string; values: string } {
   return { setting: text.slice(0, at).trim(), values: text.slice(at + 1).trim() };
 }
 
-function wholeNumber(option: string, text: string | undefined, min: number, max: number): number | undefined {
+export function wholeNumber(option: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${option} must be a whole number from ${min} to ${max.toLocaleString('en')}, got "${excerpt(text)}"`);
@@ -68,31 +70,42 @@ export async function sweep(args: string[], loadGraph: LoadGraph): Promise<numbe
       });
     }
     if (!values.vary?.length) throw new UsageError('sweep needs at least one --vary SETTING=VALUES (e.g. --vary bottleneck.units=2,4,8; see "bottleneck sweep --help")');
-    const request = await sweepRequest(values, loadGraph);
-    let preview;
-    try {
-      preview = await backend.invoke('experiments:preview', request);
-    } catch (err) {
-      if (err instanceof ExperimentSpecError) throw new UsageError(err.message);
-      throw err;
-    }
-    const estimate = preview.estimateMs === null ? 'no finished run yet to estimate the time from' : `about ${formatDuration(preview.estimateMs)} (${preview.estimateBasis})`;
-    console.error(`${preview.runs.length} run${preview.runs.length === 1 ? '' : 's'} of ${preview.settings.map((s) => `${s.path} (${s.values})`).join(' × ')}${request.random ? `, ${request.random.count} random draws with seed ${request.random.seed}` : ''}: ${estimate}`);
-    return await follow(backend, values.json, () => backend.invoke('experiments:create', request));
+    const { request } = await sweepRequest(values, loadGraph);
+    return await startExperiment(backend, request, values.json);
   } finally {
     await backend.dispose();
   }
 }
 
-async function sweepRequest(values: { template?: string; graph?: string; data?: string; vary?: string[]; random?: string; seed?: string; epochs?: string; name?: string }, loadGraph: LoadGraph): Promise<ExperimentRequest> {
+/** Checks the plan (a bad setting or value is a usage error), prints the run count and time estimate, then trains and follows it. */
+export async function startExperiment(backend: BottleneckBackend, request: ExperimentRequest, json: boolean | undefined): Promise<number> {
+  let preview;
+  try {
+    preview = await backend.invoke('experiments:preview', request);
+  } catch (err) {
+    if (err instanceof ExperimentSpecError) throw new UsageError(err.message);
+    throw err;
+  }
+  const estimate = preview.estimateMs === null ? 'no finished run yet to estimate the time from' : `about ${formatDuration(preview.estimateMs)} (${preview.estimateBasis})`;
+  console.error(`${preview.runs.length} run${preview.runs.length === 1 ? '' : 's'} of ${preview.settings.map((s) => `${s.path} (${s.values})`).join(' × ')}${request.random ? `, ${request.random.count} random draws with seed ${request.random.seed}` : ''}: ${estimate}`);
+  return await follow(backend, json, () => backend.invoke('experiments:create', request));
+}
+
+/** The request as the options give it (a folder read for its suggested settings), and the dataset's class names where known. */
+export async function sweepRequest(
+  values: { template?: string; graph?: string; data?: string; vary?: string[]; random?: string; seed?: string; epochs?: string; name?: string },
+  loadGraph: LoadGraph,
+): Promise<{ request: ExperimentRequest; classNames: string[] | null }> {
   let datasetId = values.data!;
   let image: ImageSize | undefined;
+  let classNames: string[] | null = null;
   if (!isBuiltinDatasetId(datasetId) && !isFolderDatasetId(datasetId)) {
     // A folder: its images with the suggested settings (as `bottleneck train --data DIR` takes them).
     const summary = await summarizeFolder(checkImageFolder('--data', datasetId)).catch((err: Error) => {
       throw new UsageError(err.message);
     });
     datasetId = folderDatasetId(summary.path, summary.suggested);
+    classNames = summary.classNames;
     image = { height: summary.suggested.height, width: summary.suggested.width, channels: decodedChannels(summary.suggested) };
   }
   const graph = loadGraph(values.template, values.graph, image);
@@ -101,13 +114,14 @@ async function sweepRequest(values: { template?: string; graph?: string; data?: 
   const count = wholeNumber('random', values.random, 1, 500);
   const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
   if (seed !== undefined && count === undefined) throw new UsageError('--seed is the seed of --random N draws: give --random too (to sweep the training seed, --vary training.seed=1,2,3)');
-  return {
+  const request: ExperimentRequest = {
     graph,
     datasetId,
-    vary: values.vary!.map(varyOption),
+    vary: (values.vary ?? []).map(varyOption),
     ...(count !== undefined && { random: { count, seed: seed ?? 0 } }),
     ...(values.name !== undefined && { name: values.name }),
   };
+  return { request, classNames: classNames ?? builtinClassNames(datasetId) ?? null };
 }
 
 /** Starts (or resumes) the experiment, prints each run's end and the table, and maps the end to an exit code. */
@@ -161,8 +175,9 @@ export async function printResults(backend: BottleneckBackend, detail: Experimen
       }
     }),
   );
+  const oneClass = await oneClassOf(backend, detail);
   if (json) {
-    console.log(JSON.stringify({ experiment: detail.summary, runs: detail.runs.map((r, i) => ({ ...r, result: results[i] })) }, null, 2));
+    console.log(JSON.stringify({ experiment: detail.summary, runs: detail.runs.map((r, i) => ({ ...r, result: results[i] })), ...(oneClass && { oneClass }) }, null, 2));
     return;
   }
   const s = detail.summary;
@@ -189,6 +204,19 @@ export async function printResults(backend: BottleneckBackend, detail: Experimen
   const numeric = new Set([1, ...s.settings.flatMap((x, k) => (x.numeric ? [k + 2] : [])), ...Array.from({ length: terms.length + 2 }, (_, k) => s.settings.length + 2 + k)]);
   for (const line of table(rows, (c) => numeric.has(c))) console.log(line);
   if (best !== null) console.log(`★ best validation loss: run ${best + 1}`);
+  if (oneClass) for (const line of oneClassLines(oneClass)) console.log(line);
+}
+
+/** The one-class study of an experiment that is one (scoring its runs the first time); a scoring failure is said on stderr, the rest still printed. */
+async function oneClassOf(backend: BottleneckBackend, detail: ExperimentDetail): Promise<OneClassResult | null> {
+  if (!isOneClassStudy(detail.summary.settings, detail.runs)) return null;
+  console.error(`scoring the runs on the validation split of every class`);
+  try {
+    return await backend.invoke('experiments:one-class', { experimentId: detail.summary.id });
+  } catch (err) {
+    console.error(`bottleneck: the one-class study could not be scored: ${(err as Error).message}`);
+    return null;
+  }
 }
 
 function bestIndex(results: (RunResult | null)[]): number | null {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
+import type { ApiEvent, AppInfo, BottleneckApi, Channel, Channels, ModelRef, OneClassResult, Place, RequestOf, ResponseOf, TrainStartResult } from '../../core/api';
 import { parseRequest } from '../../core/apiSchema';
 import { ApiError } from '../../core/apiChannels';
 import { parseDatasetId } from '../../core/data/datasetId';
@@ -33,6 +33,7 @@ import { Settings } from './settings';
 import { TrainerHost, type TrainJob } from './trainerHost';
 import { Experiments, type ExperimentTag } from './experiments/conductor';
 import { ExperimentStore } from './experiments/store';
+import { oneClassStudyOf } from './experiments/oneClass';
 
 type Handlers = { [C in Channel]: (request: Channels[C][0]) => Promise<Channels[C][1]> };
 
@@ -139,6 +140,7 @@ export class BottleneckBackend implements BottleneckApi {
       'experiments:create': async (request) => this.experiments.create(request),
       'experiments:list': async () => this.experiments.list(),
       'experiments:detail': async ({ experimentId }) => this.experiments.detail(experimentId),
+      'experiments:one-class': async ({ experimentId }) => this.oneClass(experimentId),
       'experiments:stop': async ({ experimentId }) => this.experiments.stop(experimentId),
       'train:pause': async ({ runId }) => {
         if (this.queue.some((j) => j.runId === runId)) throw new RunControlError(`run ${runId} is queued: it can be paused once it trains`, 'queued');
@@ -352,6 +354,25 @@ export class BottleneckBackend implements BottleneckApi {
     return (phase: string, done: number, total: number) => this.broadcast({ type: 'job-progress', job, runId, phase, done, total });
   }
 
+  /** One study at a time per experiment: a second asker waits for the scoring under way rather than scoring again. */
+  private readonly oneClassInFlight = new Map<string, Promise<OneClassResult | null>>();
+
+  private oneClass(experimentId: string): Promise<OneClassResult | null> {
+    const running = this.oneClassInFlight.get(experimentId);
+    if (running) return running;
+    const study = oneClassStudyOf(
+      {
+        detail: (id) => this.experiments.detail(id),
+        dir: (id) => this.experiments.store.dir(id),
+        // The last checkpoint: the best is picked by a validation loss over every class, anomalies included.
+        score: (runId, datasetId) => this.invoke('model:score', { runId, checkpoint: 'last', datasetId, extremes: 0 }),
+      },
+      experimentId,
+    ).finally(() => this.oneClassInFlight.delete(experimentId));
+    this.oneClassInFlight.set(experimentId, study);
+    return study;
+  }
+
   /**
    * A run as the inference worker loads it, or why it cannot be: an unknown or deleted run, a
    * run.json that cannot be read. The worker finds the rest (no bottleneck, no checkpoint yet).
@@ -561,7 +582,8 @@ function classesOfId(id: string): number[] | undefined {
 }
 
 /** A built-in dataset's class names (a folder's need a scan: its classes are named by number in a sweep). */
-function builtinClassNames(datasetId: string): string[] | undefined {
+/** A built-in set's class names (whatever subset the id asks for); undefined for a folder. */
+export function builtinClassNames(datasetId: string): string[] | undefined {
   try {
     const ref = parseDatasetId(datasetId);
     return ref.kind === 'builtin' ? listDatasets().find((d) => d.id === `builtin:${ref.name}`)?.classNames : undefined;

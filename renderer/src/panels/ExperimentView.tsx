@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
-import type { ExperimentDetail, ExperimentRunRow } from '../../../core/api';
+import type { ExperimentDetail, ExperimentRunRow, OneClassResult } from '../../../core/api';
+import { formatAuc, normalClassOf } from '../../../core/experiments/oneClass';
 import type { PlannedSetting } from '../../../core/experiments/plan';
 import type { RunResult } from '../../../core/experiments/results';
 import { formatValue } from '../../../core/experiments/settings';
@@ -11,6 +12,8 @@ import { Tile } from '../plots/ReconGrid';
 /** A metric of a run the chart can draw, and how to read it. */
 const METRICS = {
   best: { label: 'best validation loss', of: (r: ExperimentRunRow, res?: RunResult) => res?.bestValLoss ?? null },
+  /** A one-class study's: the run's ROC AUC of the other classes against its own. */
+  auc: { label: 'AUC (one-class)', of: (r: ExperimentRunRow, _res?: RunResult, study?: OneClassResult | null) => study?.scores.find((x) => x.runId === r.runId)?.auc ?? null },
   final: { label: 'final validation loss', of: (r: ExperimentRunRow, res?: RunResult) => res?.finalTerms.val_loss ?? null },
   time: { label: 'time (s)', of: (r: ExperimentRunRow) => (r.run?.durationMs == null ? null : r.run.durationMs / 1000) },
   params: { label: 'parameters', of: (r: ExperimentRunRow) => r.run?.totalParams ?? null },
@@ -41,6 +44,7 @@ export function ExperimentView() {
   const detail = useApp((s) => s.experiment);
   const results = useApp((s) => s.experimentResults);
   const recons = useApp((s) => s.experimentRecons);
+  const oneClass = useApp((s) => s.experimentOneClass);
   const [ticked, setTicked] = useState<string[]>([]);
   const [brushed, setBrushed] = useState<number[] | null>(null);
   if (!detail) {
@@ -55,6 +59,7 @@ export function ExperimentView() {
   const shown = brushed === null ? detail.runs : detail.runs.filter((r) => brushed.includes(r.index));
   // The validation images every row reconstructs, shown once in the column's heading.
   const firstRecon = detail.runs.map((r) => (r.runId ? recons[r.runId] : undefined)).find((g) => g !== undefined);
+  const study = oneClass?.experimentId === s.id ? oneClass : null;
   const toCompare = ticked.length ? ticked : shown.flatMap((r) => (r.runId && r.run?.status === 'finished' ? [r.runId] : []));
   return (
     <main className="experiment-view" aria-label="Experiments" data-testid="experiment-view">
@@ -69,6 +74,12 @@ export function ExperimentView() {
         <span className="experiment-view__status" data-testid="experiment-status" data-status={s.status}>
           {s.status}, {s.doneCount} of {s.runCount} runs ended{s.error ? `: ${s.error}` : ''}
         </span>
+        {study && (
+          <span className="experiment-view__one-class" data-testid="experiment-one-class-mean" title="One-class study: each run's ROC AUC of the other classes (anomalous) against its class (normal), on every class's validation images">
+            mean AUC {formatAuc(study.mean, study.std)} over {study.rows.length} class{study.rows.length === 1 ? '' : 'es'}
+            {study.seeds.length > 1 ? `, ${study.seeds.length} seeds` : ''}
+          </span>
+        )}
         <span className="toolbar__spacer" />
         {s.status === 'running' && (
           <button type="button" className="btn btn--stop" data-testid="experiment-stop" onClick={() => void store.getState().stopExperiment()}>
@@ -80,7 +91,7 @@ export function ExperimentView() {
         </button>
       </header>
       <div className="experiment-view__charts">
-        <MetricChart detail={detail} results={results} best={best} />
+        <MetricChart key={study ? 'one-class' : 'sweep'} detail={detail} results={results} best={best} study={study} />
         <ParallelChart detail={detail} results={results} best={best} onBrush={setBrushed} />
       </div>
       <div className="experiment-view__table">
@@ -97,6 +108,11 @@ export function ExperimentView() {
               <th className="num">best val loss</th>
               <th className="num">epoch</th>
               <th className="num">final val loss</th>
+              {study && (
+                <th className="num" title="ROC AUC of the other classes (anomalous) against the run's class (normal), on every class's validation images; the class's mean ± spread over seeds beside it">
+                  AUC
+                </th>
+              )}
               <th className="num">time</th>
               <th className="num">parameters</th>
               <th>status</th>
@@ -128,6 +144,7 @@ export function ExperimentView() {
                   <td className="num">{res?.bestValLoss?.toFixed(4) ?? '–'}</td>
                   <td className="num">{res?.bestEpoch ?? '–'}</td>
                   <td className="num">{res?.finalTerms.val_loss?.toFixed(4) ?? '–'}</td>
+                  {study && <OneClassCell study={study} row={r} />}
                   <td className="num">{formatDuration(r.run?.durationMs ?? null)}</td>
                   <td className="num">{r.run?.totalParams?.toLocaleString('en') ?? '–'}</td>
                   <td>{r.run ? `${r.run.status}${r.run.status === 'running' ? ` ${r.run.epochsDone}/${r.run.epochs}` : ''}` : 'planned'}</td>
@@ -145,6 +162,19 @@ export function ExperimentView() {
   );
 }
 
+/** A run's AUC in a one-class study, with its class's mean ± spread when there are several seeds. */
+function OneClassCell({ study, row }: { study: OneClassResult; row: ExperimentRunRow }) {
+  const auc = study.scores.find((x) => x.runId === row.runId)?.auc ?? null;
+  const normalClass = normalClassOf(row.values);
+  const classRow = study.rows.find((x) => x.normalClass === normalClass);
+  return (
+    <td className="num" data-testid={`experiment-auc-${row.index}`}>
+      {formatAuc(auc)}
+      {study.seeds.length > 1 && classRow ? <span className="experiment-view__class-mean"> (class {formatAuc(classRow.mean, classRow.std)})</span> : null}
+    </td>
+  );
+}
+
 /** A setting's axis: a value (or log) axis spanning exactly its values (a log axis would round out to decades), or categories. */
 function settingAxis(x: PlannedSetting, rows: readonly ExperimentRunRow[]) {
   if (!x.numeric) return { type: 'category' as const, data: [...new Set(rows.map((r) => formatValue(r.values[x.path]!)))] };
@@ -158,13 +188,15 @@ function settingAxis(x: PlannedSetting, rows: readonly ExperimentRunRow[]) {
   return x.logScale ? { type: 'log' as const, min: min / 1.02, max: max * 1.02, ...marks } : { type: 'value' as const, min, max, ...marks };
 }
 
-function MetricChart({ detail, results, best }: { detail: ExperimentDetail; results: Record<string, RunResult>; best: number | null }) {
+function MetricChart({ detail, results, best, study }: { detail: ExperimentDetail; results: Record<string, RunResult>; best: number | null; study: OneClassResult | null }) {
   const settings = detail.summary.settings;
   const [setting, setSetting] = useState(settings[0]!.path);
-  const [metric, setMetric] = useState<MetricKey>('best');
+  // A one-class study opens on its figure: AUC against the class.
+  const [metric, setMetric] = useState<MetricKey>(study ? 'auc' : 'best');
+  const metrics = Object.entries(METRICS).filter(([k]) => k !== 'auc' || study);
   const x = settings.find((p) => p.path === setting) ?? settings[0]!;
   const points = detail.runs.flatMap((r) => {
-    const y = METRICS[metric].of(r, r.runId ? results[r.runId] : undefined);
+    const y = METRICS[metric].of(r, r.runId ? results[r.runId] : undefined, study);
     const v = r.values[x.path];
     return y === null || v === undefined ? [] : [{ value: [x.numeric ? (v as number) : formatValue(v), y], index: r.index }];
   });
@@ -191,7 +223,7 @@ function MetricChart({ detail, results, best }: { detail: ExperimentDetail; resu
     <section className="experiment-chart" aria-label="Metric against a setting">
       <div className="experiment-chart__controls">
         <select className="field__input" data-testid="experiment-metric" value={metric} onChange={(e) => setMetric(e.target.value as MetricKey)} aria-label="Metric">
-          {Object.entries(METRICS).map(([k, m]) => (
+          {metrics.map(([k, m]) => (
             <option key={k} value={k}>
               {m.label}
             </option>

@@ -78,4 +78,38 @@ describe('sweeps in the window', () => {
     expect(app.state.compared).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(app.state.notice?.text).toMatch(/up to 6 runs/);
   });
+
+  it('a one-class study brings its per-class AUC table, asked for again only when another run has finished; any other experiment none', async () => {
+    const backend = new FakeBackend();
+    const oneClassSummary: ExperimentSummary = { ...summary, settings: [{ path: 'data.classes', label: 'Classes trained on', values: '0,1', numeric: false, logScale: false }] };
+    let second: 'running' | 'finished' = 'running';
+    const oneClassDetail = (): ExperimentDetail => ({
+      summary: oneClassSummary,
+      runs: [
+        { index: 0, values: { 'data.classes': [0] }, runId: 'run-a', run: runSummary({ id: 'run-a', status: 'finished' }) },
+        { index: 1, values: { 'data.classes': [1] }, runId: 'run-b', run: runSummary({ id: 'run-b', status: second }) },
+      ],
+    });
+    backend.handle('experiments:detail', () => oneClassDetail());
+    backend.handle('runs:detail', ({ runId }) => runDetail(runSummary({ id: runId })));
+    const scores = () => [{ runId: 'run-a', normalClass: 0, seed: null, auc: 0.9 }, ...(second === 'finished' ? [{ runId: 'run-b', normalClass: 1, seed: null, auc: 0.7 }] : [])];
+    backend.handle('experiments:one-class', ({ experimentId }) => ({ experimentId, datasetId: 'builtin:fashion-mnist', seeds: [null], rows: [], seedMeans: [], mean: null, std: null, scores: scores() }));
+    app = await createTestApp(backend);
+    const asked = () => backend.calls.filter((c) => c.channel === 'experiments:one-class').length;
+    await app.state.openExperiment(summary.id);
+    expect(asked()).toBe(1);
+    expect(app.state.experimentOneClass?.scores.map((x) => x.runId)).toEqual(['run-a']);
+    // Epochs of the second run: nothing new to score.
+    await app.state.openExperiment(summary.id);
+    expect(asked()).toBe(1);
+    second = 'finished';
+    await app.state.openExperiment(summary.id);
+    expect(asked()).toBe(2);
+    expect(app.state.experimentOneClass?.scores.map((x) => x.runId)).toEqual(['run-a', 'run-b']);
+    // A sweep of the code size is no study.
+    backend.handle('experiments:detail', () => ({ ...detail(), summary: { ...summary, id: '20261203T190000Z-abcd' } }));
+    await app.state.openExperiment('20261203T190000Z-abcd');
+    expect(asked()).toBe(2);
+    expect(app.state.experimentOneClass).toBeNull();
+  });
 });

@@ -3,7 +3,8 @@
  * screen and the chosen data), the experiment shown in the Experiments view with each run's results,
  * and Compare on the runs picked there.
  */
-import type { ExperimentDetail, ExperimentPreview, ExperimentSummary } from '../../../core/api';
+import type { ExperimentDetail, ExperimentPreview, ExperimentSummary, OneClassResult } from '../../../core/api';
+import { isOneClassStudy } from '../../../core/experiments/oneClass';
 import type { ReconstructionGrid } from '../../../core/train/events';
 import { runResult, type RunResult } from '../../../core/experiments/results';
 import { MAX_COMPARED } from './runsSlice';
@@ -29,6 +30,8 @@ export interface ExperimentsSlice {
   experimentResults: Record<string, RunResult>;
   /** Each ended run's reconstructions of the validation images at its last recorded epoch (the same images for every run of one dataset). */
   experimentRecons: Record<string, ReconstructionGrid>;
+  /** For a one-class study, its per-class AUC table (the backend scores each finished run once); null for any other experiment. */
+  experimentOneClass: OneClassResult | null;
   openSweep(open: boolean): void;
   /** The plan of a sweep of the graph on screen; the refusal's one line when it cannot run. */
   previewSweep(form: SweepForm): Promise<{ preview: ExperimentPreview } | { error: string }>;
@@ -73,6 +76,19 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
       }));
     }
   };
+  /** The study, asked for again only when more of its runs have finished than it holds. */
+  const loadOneClass = async (detail: ExperimentDetail) => {
+    if (!isOneClassStudy(detail.summary.settings, detail.runs)) return;
+    const finished = detail.runs.filter((r) => r.run?.status === 'finished').length;
+    const held = get().experimentOneClass;
+    if (held?.experimentId === detail.summary.id && held.scores.length >= finished) return;
+    try {
+      const study = await api.invoke('experiments:one-class', { experimentId: detail.summary.id });
+      if (get().experimentId === detail.summary.id) set({ experimentOneClass: study });
+    } catch (err) {
+      get().setNotice({ kind: 'error', text: `Cannot score the one-class study: ${(err as Error).message}` });
+    }
+  };
   return {
     sweepOpen: false,
     experiments: [],
@@ -80,6 +96,7 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
     experiment: null,
     experimentResults: {},
     experimentRecons: {},
+    experimentOneClass: null,
     openSweep: (open) => set({ sweepOpen: open }),
     previewSweep: async (form) => {
       try {
@@ -111,13 +128,13 @@ export const createExperimentsSlice: SliceCreator<ExperimentsSlice> = ({ api }) 
       }
     },
     openExperiment: async (id) => {
-      if (id !== get().experimentId) set({ experimentId: id, experiment: null });
+      if (id !== get().experimentId) set({ experimentId: id, experiment: null, experimentOneClass: null });
       if (!id) return;
       try {
         const detail = await api.invoke('experiments:detail', { experimentId: id });
         if (get().experimentId !== id) return;
         set((s) => ({ experiment: detail, experiments: s.experiments.some((e) => e.id === id) ? s.experiments.map((e) => (e.id === id ? detail.summary : e)) : [detail.summary, ...s.experiments] }));
-        await loadResults(detail);
+        await Promise.all([loadResults(detail), loadOneClass(detail)]);
       } catch (err) {
         get().setNotice({ kind: 'error', text: `Cannot read the experiment: ${(err as Error).message}` });
       }
