@@ -22,7 +22,7 @@ import type { BackendInfo, FolderSummary, RunDetail, RunSummary } from '../core/
 import { PROVIDER_NAMES, providerName } from './backend/engine/providers';
 import { excerpt, MAX_GRAPH_TEXT_BYTES } from '../core/limits';
 import { readTextSafe, UnreadableFileError } from './backend/safeRead';
-import { checkImageFolder, HelpRequested, parseCommandArgs, resolveRunId } from './cliArgs';
+import { checkImageFolder, HelpRequested, noMoreArguments, parseCommandArgs, resolveRunId } from './cliArgs';
 import { reportCliError, UsageError } from './cliErrors';
 import { COMMAND_NAMES, commandHelp, isCommandName, overview, type CommandName } from './cliHelp';
 import { table } from './cliTable';
@@ -190,7 +190,7 @@ async function train(args: string[]): Promise<number> {
       background: { type: 'string' },
       json: { type: 'boolean', default: false },
   });
-  if (positionals.length) throw new UsageError(`train: unexpected argument "${excerpt(positionals[0]!)}" (see "bottleneck train --help")`);
+  noMoreArguments('train', positionals);
   if (values.backend !== undefined) {
     if (!providerName(values.backend)) throw new UsageError(`--backend must be one of ${PROVIDER_NAMES.join(', ')}, got "${values.backend}"`);
     // The trainer worker reads it when it chooses its backend, over the saved preference.

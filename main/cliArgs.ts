@@ -59,6 +59,11 @@ export function parseCommandArgs<O extends Options>(command: CommandName, args: 
   }
 }
 
+/** Refuses arguments a command does not take, naming the first. */
+export function noMoreArguments(command: CommandName, extra: readonly string[]): void {
+  if (extra.length) throw new UsageError(`${command}: unexpected argument "${excerpt(extra[0]!)}" (see "bottleneck ${command} --help")`);
+}
+
 /**
  * A run named by its whole id, or by any start or end of it that only one run has (the random
  * suffix "rpqa", the date "20261128T01"). None or several: a UsageError listing them.

@@ -15,11 +15,10 @@ import { writeOutputFiles } from './backend/outputFiles';
 import type { EncodeSplit, ModelSource } from './backend/modelProtocol';
 import { modelPreprocessing } from './backend/prepareImage';
 import { BottleneckBackend } from './backend/service';
-import { checkImageFolder, parseCommandArgs, resolveRunId } from './cliArgs';
+import { checkImageFolder, noMoreArguments, parseCommandArgs, resolveRunId } from './cliArgs';
 import { UsageError } from './cliErrors';
 import type { CommandName } from './cliHelp';
 import { runsDir } from './backend/paths';
-import { excerpt } from '../core/limits';
 import { table } from './cliTable';
 
 const common = { checkpoint: { type: 'string' }, out: { type: 'string' } } as const;
@@ -42,7 +41,7 @@ export function checkpointOption(text: string | undefined): CheckpointChoice {
 function runArgs(name: CommandName, positionals: string[], out: string | undefined, extension: RegExp, what: string): { given: string; out: string } {
   const [given, ...extra] = positionals;
   if (!given) throw new UsageError(`${name} needs a run id (see "bottleneck runs")`);
-  if (extra.length) throw new UsageError(`${name}: unexpected argument "${excerpt(extra[0]!)}" (see "bottleneck ${name} --help")`);
+  noMoreArguments(name, extra);
   if (!out) throw new UsageError(`${name} needs --out ${what}`);
   if (!extension.test(out)) throw new UsageError(`--out must name ${what}, got "${out}"`);
   return { given, out: resolve(out) };

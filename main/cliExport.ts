@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/api';
 import { ExportRefused } from './backend/runExport';
 import { FORMAT_NAMES } from './backend/export/exportModel';
-import { parseCommandArgs, resolveRunId } from './cliArgs';
+import { noMoreArguments, parseCommandArgs, resolveRunId } from './cliArgs';
 import { UsageError } from './cliErrors';
 import { runsDir } from './backend/paths';
 import { checkpointOption, withBackend } from './cliExplore';
@@ -12,7 +12,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('export', args, { format: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' } });
   const [given, ...extra] = positionals;
   if (!given) throw new UsageError('export needs a run id (see "bottleneck runs")');
-  if (extra.length) throw new UsageError(`export: unexpected argument "${extra[0]}" (see "bottleneck export --help")`);
+  noMoreArguments('export', extra);
   const format = values.format as ExportFormat | undefined;
   if (!format || !EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(', ')}${values.format === undefined ? '' : `, got "${values.format}"`}`);
   if (!values.out) throw new UsageError('export needs --out DIR (a new or empty folder)');

@@ -7,7 +7,7 @@ import { TRAINING_BOUNDS } from '../core/graph/trainingBounds';
 import { excerpt } from '../core/limits';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { BottleneckBackend } from './backend/service';
-import { parseCommandArgs } from './cliArgs';
+import { noMoreArguments, parseCommandArgs } from './cliArgs';
 import { UsageError } from './cliErrors';
 import { startExperiment, sweepRequest, wholeNumber, type LoadGraph } from './cliSweep';
 
@@ -26,7 +26,7 @@ export async function oneClass(args: string[], loadGraph: LoadGraph): Promise<nu
     name: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
-  if (positionals.length) throw new UsageError(`one-class: unexpected argument "${excerpt(positionals[0]!)}" (see "bottleneck one-class --help")`);
+  noMoreArguments('one-class', positionals);
   const seeds = wholeNumber('seeds', values.seeds, 1, MAX_SEEDS) ?? 1;
   if (values.classes?.includes('+')) throw new UsageError(`--classes lists the normal classes, one run each (e.g. 0,1,2 or T-shirt/top,Trouser), got "${excerpt(values.classes)}"`);
   const batchSize = wholeNumber('batch-size', values['batch-size'], TRAINING_BOUNDS.batchSize.min, TRAINING_BOUNDS.batchSize.max);

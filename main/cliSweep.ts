@@ -19,7 +19,7 @@ import { TRAINING_BOUNDS } from '../core/graph/trainingBounds';
 import { BUILTIN_FASHION_MNIST } from './backend/datasets';
 import { summarizeFolder } from './backend/folderBrowser';
 import { BottleneckBackend, builtinClassNames } from './backend/service';
-import { checkImageFolder, parseCommandArgs, resolveRunId } from './cliArgs';
+import { checkImageFolder, noMoreArguments, parseCommandArgs, resolveRunId } from './cliArgs';
 import { UsageError } from './cliErrors';
 import { oneClassLines } from './cliOneClassTable';
 import { table } from './cliTable';
@@ -54,7 +54,7 @@ export async function sweep(args: string[], loadGraph: LoadGraph): Promise<numbe
     resume: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
-  if (positionals.length) throw new UsageError(`sweep: unexpected argument "${excerpt(positionals[0]!)}" (see "bottleneck sweep --help")`);
+  noMoreArguments('sweep', positionals);
   const backend = new BottleneckBackend({ shell: 'cli' });
   try {
     if (values.resume !== undefined) {
